@@ -1,0 +1,79 @@
+"""`queuewatch run`, `console` and `migrate`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli.common import quiet_logs, with_settings
+from bot.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add run, console and migrate."""
+    run = subparsers.add_parser("run", help="start every adapter whose token is set (none: the console chat)")
+    run.set_defaults(func=_run)
+
+    console = subparsers.add_parser("console", help="chat with the bot in this terminal (also piped)")
+    console.add_argument("--user", default="you", help="act as this user name (default: you)")
+    console.add_argument("--moderator", action="store_true", help="act as a moderator of the community")
+    console.add_argument("--community", default="local", help="act in this community (default: local)")
+    console.add_argument("--private", action="store_true", help="act in a private chat with the bot")
+    console.set_defaults(func=_console)
+
+    migrate = subparsers.add_parser("migrate", help="apply pending database migrations")
+    migrate.set_defaults(func=_migrate)
+
+
+def _console_factory(args: argparse.Namespace | None):
+    from bot.adapters.console import ConsoleAdapter
+
+    user = getattr(args, "user", "you")
+    moderator = getattr(args, "moderator", False)
+    community = None if getattr(args, "private", False) else getattr(args, "community", "local")
+    return lambda app, stop: ConsoleAdapter(app, stop, user=user, moderator=moderator, community=community)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot import runner
+
+    async def body(settings: Settings) -> None:
+        factories = runner.platform_adapters(settings)
+        if not factories:
+            print(
+                "No DISCORD_TOKEN or TELEGRAM_TOKEN set: starting the console chat. "
+                "Add tokens to .env (see .env.example) to join Discord or Telegram.",
+                file=sys.stderr,
+            )
+            factories = [_console_factory(None)]
+            quiet_logs(settings)
+        await runner.run(settings, factories)
+
+    return with_settings(body)
+
+
+def _console(args: argparse.Namespace) -> int:
+    from bot import runner
+
+    async def body(settings: Settings) -> None:
+        quiet_logs(settings)
+        await runner.run(settings, [_console_factory(args)])
+
+    return with_settings(body)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from storage.database import open_database
+
+    async def body(settings: Settings) -> None:
+        db = await open_database(settings.database_url)
+        try:
+            before, after = await db.migrate()
+        finally:
+            await db.close()
+        if before == after:
+            print(f"Database is up to date (schema version {after}).")
+        else:
+            print(f"Migrated the database from schema version {before} to {after}.")
+
+    return with_settings(body)

@@ -1,0 +1,1 @@
+"""Platform-neutral core: the model, the dispatcher and the domain services."""

@@ -1,0 +1,44 @@
+"""Injected time, so status, digests and schedules are testable without sleeping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Anything that tells the current time (timezone-aware, UTC)."""
+
+    def now(self) -> datetime:
+        """The current time in UTC."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """The current time in UTC."""
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that moves only when told to (tests, simulations, benchmarks)."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=UTC)
+        self._now = start
+
+    def now(self) -> datetime:
+        """The current (manual) time."""
+        return self._now
+
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        """Move the clock forward by a timedelta or by keyword units (hours=2)."""
+        self._now += delta if delta is not None else timedelta(**kwargs)
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        """Jump to a given time."""
+        self._now = when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -1,0 +1,64 @@
+"""One central error classifier: every failure becomes a friendly reply, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from bot.core.model import Button, Reply
+
+log = logging.getLogger(__name__)
+
+
+class UserError(Exception):
+    """A problem the user can fix; its message is shown to them as is."""
+
+    title = "That didn't work"
+
+    def __init__(self, message: str, hint: str | None = None, buttons: list[Button] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.buttons = buttons or []
+
+
+class BadArgument(UserError):
+    """An argument is missing, malformed or out of range."""
+
+    title = "Check the command"
+
+
+class NotFound(UserError):
+    """The thing asked about does not exist."""
+
+    title = "Not found"
+
+
+class NotAllowed(UserError):
+    """The actor may not run this command here."""
+
+    title = "Not allowed"
+
+
+class RateLimited(UserError):
+    """The actor is sending too much, too fast."""
+
+    title = "Slow down"
+
+
+def classify(exc: BaseException, command: str | None = None) -> Reply:
+    """Turn any exception from a handler into a reply; unexpected ones are logged with an id."""
+    if isinstance(exc, UserError):
+        blocks = [exc.message] + ([exc.hint] if exc.hint else [])
+        return Reply(title=exc.title, blocks=blocks, buttons=exc.buttons, ephemeral=True, is_error=True)
+    error_id = secrets.token_hex(4)
+    log.error("unexpected error %s in command %s", error_id, command, exc_info=exc)
+    return Reply(
+        title="Something went wrong on our side",
+        blocks=[
+            f"Sorry, that failed unexpectedly (error id {error_id}). Nothing you sent was lost. "
+            "Please try again in a moment; if it keeps happening, tell a moderator and quote the id."
+        ],
+        ephemeral=True,
+        is_error=True,
+    )

@@ -1,0 +1,36 @@
+"""A sliding-window rate limiter keyed by person (or anything else)."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import timedelta
+
+from bot.core.clock import Clock
+
+
+class RateLimiter:
+    """Allows at most `limit` events per `window` for each key."""
+
+    def __init__(self, clock: Clock, limit: int, window: timedelta) -> None:
+        self._clock = clock
+        self._limit = limit
+        self._window = window
+        self._events: dict[str, deque] = {}
+
+    def hit(self, key: str) -> float | None:
+        """Record an event; None if allowed, else the seconds to wait before the next one is."""
+        now = self._clock.now()
+        events = self._events.setdefault(key, deque())
+        while events and now - events[0] >= self._window:
+            events.popleft()
+        if len(events) >= self._limit:
+            return max(1.0, (events[0] + self._window - now).total_seconds())
+        events.append(now)
+        if len(self._events) > 10_000:
+            self._prune(now)
+        return None
+
+    def _prune(self, now) -> None:
+        """Drop keys with no recent events, so memory stays bounded."""
+        for key in [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self._window]:
+            del self._events[key]

@@ -1,0 +1,60 @@
+"""Starts every configured adapter in one event loop and shuts them down cleanly on a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+
+from bot.adapters.base import Adapter
+from bot.core.app import App, build_app
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+AdapterFactory = Callable[[App, asyncio.Event], Adapter]
+
+
+def platform_adapters(settings: Settings) -> list[AdapterFactory]:
+    """Factories for the adapters whose tokens are set."""
+    factories: list[AdapterFactory] = []
+    if settings.telegram_token is not None:
+        from bot.adapters.telegram import TelegramAdapter
+
+        factories.append(lambda app, stop: TelegramAdapter(app))
+    if settings.discord_token is not None:
+        from bot.adapters.discord import DiscordAdapter
+
+        factories.append(lambda app, stop: DiscordAdapter(app))
+    return factories
+
+
+async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
+    """Run the adapters until SIGINT/SIGTERM (or until one asks to stop), then close everything."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    app = await build_app(settings)
+    started: list[Adapter] = []
+    try:
+        for factory in [*factories, *core_services()]:
+            adapter = factory(app, stop)
+            await adapter.start()
+            started.append(adapter)
+            log.info("%s adapter started", adapter.name)
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("error while stopping the %s adapter", adapter.name)
+        await app.db.close()
+
+
+def core_services() -> list[AdapterFactory]:
+    """Services that run beside the adapters (the digest scheduler and the outbox, once they exist)."""
+    return []

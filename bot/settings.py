@@ -1,0 +1,112 @@
+"""Settings from the environment and `.env`, built by a factory at start (never at import time)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the variable and what is expected."""
+
+
+def _id_list(value: object) -> object:
+    """Parse a comma-separated list of numeric ids."""
+    if isinstance(value, str):
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        for part in parts:
+            if not part.isdigit():
+                raise ValueError(f"expected comma-separated numeric ids, got {part!r}")
+        return [int(part) for part in parts]
+    return value
+
+
+def _token(value: SecretStr | None) -> SecretStr | None:
+    if value is None:
+        return None
+    raw = value.get_secret_value()
+    if not raw.strip():
+        return None
+    if any(ch.isspace() for ch in raw):
+        raise ValueError("a token has no spaces or line breaks; copy it again from the developer portal")
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting queuewatch reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = None
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    discord_mod_role_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_token: SecretStr | None = None
+    telegram_api_base_url: str = DEFAULT_TELEGRAM_API
+    database_url: str = "sqlite:///data/queuewatch.db"
+    queuewatch_secret: SecretStr | None = None
+    log_level: str = "INFO"
+
+    _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", mode="before")(_id_list)
+    _tokens = field_validator("discord_token", "telegram_token")(_token)
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"expected an http(s) URL such as {DEFAULT_TELEGRAM_API}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if value.startswith(("postgres://", "postgresql://")):
+            raise ValueError("PostgreSQL is not supported yet; use sqlite:///path/to/queuewatch.db")
+        if not value.startswith("sqlite:///") or value == "sqlite:///":
+            raise ValueError("expected sqlite:///path/to/queuewatch.db (relative) or sqlite:////absolute/path.db")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("queuewatch_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError(
+                "use at least 16 characters (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        return value or None
+
+    @property
+    def log_level_number(self) -> int:
+        """The log level as a logging constant."""
+        return logging.getLevelName(self.log_level)
+
+    def secrets(self) -> list[str]:
+        """Every secret value, so logging can redact them."""
+        values = [self.discord_token, self.telegram_token, self.queuewatch_secret]
+        return [v.get_secret_value() for v in values if v is not None]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment and `.env`; raise SettingsError with one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{variable}: {message}") from None

@@ -1,0 +1,1 @@
+"""Persistence: the Database interface, its aiosqlite implementation and the SQL migrations."""
