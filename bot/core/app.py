@@ -12,6 +12,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.registry import Registry
 
 if TYPE_CHECKING:
+    from bot.core.delivery import Sender
     from bot.core.dispatcher import Dispatcher
     from bot.settings import Settings
     from storage.database import Database
@@ -33,6 +34,8 @@ class App:
         self.clock = clock
         self._secret = secret
         self._services: dict[type, Any] = {}
+        # Adapters register themselves here when they start, so the outbox can deliver through them.
+        self.senders: dict[str, Sender] = {}
         self.dispatcher: Dispatcher = Dispatcher(self)
 
     def service(self, cls: Callable[[App], T]) -> T:

@@ -24,6 +24,7 @@ class ParamKind(StrEnum):
     INTEGER = "integer"
     NUMBER = "number"
     BOOLEAN = "boolean"
+    CHANNEL = "channel"  # Discord: a channel picker (value: channel id); elsewhere: text, often ignored
 
 
 class Access(StrEnum):
