@@ -36,6 +36,8 @@ class App:
         self._services: dict[type, Any] = {}
         # Adapters register themselves here when they start, so the outbox can deliver through them.
         self.senders: dict[str, Sender] = {}
+        # The bot's own username per platform, once an adapter learns it (deep links, mentions).
+        self.bot_usernames: dict[str, str] = {}
         self.dispatcher: Dispatcher = Dispatcher(self)
 
     def service(self, cls: Callable[[App], T]) -> T:

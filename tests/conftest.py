@@ -1,0 +1,62 @@
+"""Shared fixtures: settings on an in-memory database, an app with a manual clock, actors and places."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.core.app import App, build_app
+from bot.core.clock import ManualClock
+from bot.core.model import Actor, Place, Platform
+from bot.settings import Settings, load_settings
+
+START = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # a Monday
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch) -> Settings:
+    """Settings isolated from the developer's environment and .env."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("DISCORD_TOKEN", "TELEGRAM_TOKEN", "DATABASE_URL", "QUEUEWATCH_SECRET", "LOG_LEVEL",
+                 "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return load_settings(database_url="sqlite:///:memory:", queuewatch_secret="test-secret-0123456789")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock that starts on Monday 2026-11-16 12:00 UTC and moves only when told."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def app(settings, clock) -> App:
+    """A migrated app on an in-memory database."""
+    app = await build_app(settings, clock=clock)
+    yield app
+    await app.db.close()
+
+
+@pytest.fixture
+def member() -> Actor:
+    """An ordinary member on the console."""
+    return Actor(Platform.CONSOLE, "u1", "Member One")
+
+
+@pytest.fixture
+def moderator() -> Actor:
+    """A moderator on the console."""
+    return Actor(Platform.CONSOLE, "m1", "Mod One", is_moderator=True)
+
+
+@pytest.fixture
+def group() -> Place:
+    """A community channel on the console."""
+    return Place(Platform.CONSOLE, "local", "general", is_private=False)
+
+
+@pytest.fixture
+def private() -> Place:
+    """A private chat on the console."""
+    return Place(Platform.CONSOLE, None, None, is_private=True)
