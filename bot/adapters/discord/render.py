@@ -1,0 +1,99 @@
+"""A neutral Reply rendered as a Discord message: one embed within Discord's limits, an image, buttons."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot.adapters.discord.components import build_view
+from bot.core.app import App
+from bot.core.model import Reply
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_COUNT_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+COLOUR = discord.Colour(0x3B82F6)
+ERROR_COLOUR = discord.Colour(0xDC2626)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+@dataclass
+class Message:
+    """What to send for one Reply; build a fresh one per send (discord.File is single-use)."""
+
+    embed: discord.Embed
+    files: list[discord.File] = field(default_factory=list)
+    view: discord.ui.View | None = None
+    ephemeral: bool = False
+
+    def send_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for channel.send / followup.send / response.send_message (no ephemeral)."""
+        kwargs: dict[str, Any] = {"embeds": [self.embed], "allowed_mentions": NO_MENTIONS}
+        if self.files:
+            kwargs["files"] = self.files
+        if self.view is not None:
+            kwargs["view"] = self.view
+        return kwargs
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for edit_original_response (files go in as attachments)."""
+        kwargs = self.send_kwargs()
+        if "files" in kwargs:
+            kwargs["attachments"] = kwargs.pop("files")
+        return kwargs
+
+
+async def render(app: App, reply: Reply) -> Message:
+    """The Discord message for a reply; buttons become persistent components."""
+    embed = build_embed(reply)
+    files = []
+    if reply.image is not None:
+        filename = _safe_filename(reply.image.filename)
+        files.append(discord.File(io.BytesIO(reply.image.data), filename=filename, description=reply.image.alt_text))
+        embed.set_image(url=f"attachment://{filename}")
+    view = await build_view(app, reply.buttons) if reply.buttons else None
+    return Message(embed, files, view, reply.ephemeral)
+
+
+def build_embed(reply: Reply) -> discord.Embed:
+    """One embed: title, blocks as the description, fields and footer, all cut to Discord's limits."""
+    title = cut(reply.title, TITLE_LIMIT) if reply.title else None
+    description = cut("\n\n".join(b for b in reply.blocks if b), DESCRIPTION_LIMIT) or None
+    footer = cut(reply.footer, FOOTER_LIMIT) if reply.footer else None
+    fields = [
+        (cut(f.name, FIELD_NAME_LIMIT) or "\u200b", cut(f.value, FIELD_VALUE_LIMIT) or "\u200b", f.inline)
+        for f in reply.fields[:FIELD_COUNT_LIMIT]
+    ]
+    if not (title or description or fields):
+        description = "Done."
+    fixed = len(title or "") + len(footer or "")
+    # Over the 6000 total: drop fields from the end first, then shorten the description.
+    while fields and fixed + len(description or "") + sum(len(n) + len(v) for n, v, _ in fields) > EMBED_TOTAL_LIMIT:
+        fields.pop()
+    room = EMBED_TOTAL_LIMIT - fixed - sum(len(n) + len(v) for n, v, _ in fields)
+    if description and len(description) > room:
+        description = cut(description, room)
+    embed = discord.Embed(title=title, description=description, colour=ERROR_COLOUR if reply.is_error else COLOUR)
+    for name, value, inline in fields:
+        embed.add_field(name=name, value=value, inline=inline)
+    if footer:
+        embed.set_footer(text=footer)
+    return embed
+
+
+def cut(text: str, limit: int) -> str:
+    """The text, shortened with an ellipsis when it is longer than limit characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _safe_filename(name: str) -> str:
+    """A filename Discord can reference as attachment://name (letters, digits, dot, dash, underscore)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name) or "image.png"
