@@ -1,0 +1,303 @@
+"""The Telegram front end: PTB's Application in the shared event loop, messages and buttons to the dispatcher."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeDefault,
+    CallbackQuery,
+    Chat,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.adapters.base import StartupError
+from bot.adapters.telegram.keyboards import keyboard, pressed
+from bot.adapters.telegram.moderators import ModeratorCache
+from bot.adapters.telegram.parsing import mentions_bot, parse_command, replies_to_bot, without_mention
+from bot.adapters.telegram.ratelimit import ChatRateLimiter
+from bot.adapters.telegram.render import render
+from bot.core.app import App
+from bot.core.declarations import Access
+from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.errors import classify
+from bot.core.model import Actor, Place, Platform, Reply
+
+log = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MAX_MENU_COMMANDS = 100  # the Bot API's limit per scope
+EXPIRED_BUTTON = "This button has expired. Run the command again."
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll is held open by Telegram
+
+
+class TelegramAdapter:
+    """Serves every registered command in Telegram private chats and groups."""
+
+    name = "telegram"
+
+    def __init__(self, app: App, private_chat_interval: float = 1.0, poll_timeout: float = POLL_TIMEOUT) -> None:
+        token = app.settings.telegram_token
+        if token is None:
+            raise StartupError("TELEGRAM_TOKEN is not set")
+        self.app = app
+        self._poll_timeout = poll_timeout
+        base_url = app.settings.telegram_api_base_url
+        self.application = (
+            Application.builder()
+            .token(token.get_secret_value())
+            .base_url(base_url)
+            .base_file_url(_file_url(base_url))
+            .rate_limiter(ChatRateLimiter(private_chat_interval))
+            .concurrent_updates(True)  # a slow command must not hold up everyone else
+            .build()
+        )
+        self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message))
+        self.application.add_handler(CallbackQueryHandler(self._on_button))
+        self.application.add_error_handler(self._on_error)
+        self._moderators = ModeratorCache(self.application.bot, app.clock)
+        self.username = ""
+        self.bot_id = 0
+
+    async def start(self) -> None:
+        """Check the token (getMe), publish the command menus, start long polling and register for the outbox."""
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            await self.application.bot.shutdown()
+            raise StartupError(
+                "Telegram rejected TELEGRAM_TOKEN (unauthorized). Copy the bot token from @BotFather again."
+            ) from None
+        except NetworkError as exc:
+            await self.application.bot.shutdown()
+            raise StartupError(
+                f"could not reach the Telegram Bot API at {self.app.settings.telegram_api_base_url} "
+                f"({type(exc).__name__}); check the network or TELEGRAM_API_BASE_URL."
+            ) from None
+        bot = self.application.bot
+        self.username, self.bot_id = bot.username, bot.id
+        await self._publish_commands()
+        await self.application.start()
+        await self.application.updater.start_polling(
+            timeout=self._poll_timeout,
+            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+            error_callback=self._on_polling_error,
+        )
+        self.app.bot_usernames[self.name] = self.username
+        self.app.senders[self.name] = self
+        log.info("telegram: polling as @%s", self.username)
+
+    async def stop(self) -> None:
+        """Stop polling, finish the updates in hand and close the HTTP clients."""
+        self.app.senders.pop(self.name, None)
+        if self.application.updater and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def send(self, destination: Destination, reply: Reply) -> None:
+        """Deliver a reply for the outbox; raise RetryableDeliveryError or PermanentDeliveryError on failure."""
+        try:
+            chat_id = int(destination.id)
+        except ValueError:
+            raise PermanentDeliveryError(f"not a Telegram chat id: {destination.id!r}") from None
+        try:
+            try:
+                await self._deliver(chat_id, reply)
+            except ChatMigrated as exc:  # the group became a supergroup with a new id
+                await self._deliver(int(exc.new_chat_id), reply)
+        except RetryAfter as exc:
+            seconds = _retry_seconds(exc)
+            raise RetryableDeliveryError(f"Telegram rate limit: retry after {seconds:g} s", seconds) from None
+        except (Forbidden, BadRequest) as exc:
+            raise PermanentDeliveryError(f"Telegram refused the message: {exc.message}") from None
+        except (NetworkError, InvalidToken) as exc:  # includes TimedOut and 5xx
+            raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
+
+    async def _publish_commands(self) -> None:
+        """setMyCommands: member commands for everyone, member + moderator commands for group admins."""
+        registry = self.app.registry
+        menus = (
+            (BotCommandScopeDefault(), registry.visible(Access.MEMBER)),
+            (BotCommandScopeAllChatAdministrators(), registry.visible()),
+        )
+        for scope, commands in menus:
+            try:
+                await self.application.bot.set_my_commands(
+                    [BotCommand(c.name, c.description) for c in commands[:MAX_MENU_COMMANDS]], scope=scope
+                )
+            except TelegramError as exc:  # the menu is a convenience; the commands work without it
+                log.warning("telegram: could not set the %s command menu: %s", scope.type, exc)
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A text message: a command, a question to the bot, or group chatter (ignored)."""
+        message = update.message
+        user = message.from_user if message else None
+        if message is None or user is None or user.is_bot or not message.text:
+            return
+        chat = message.chat
+        private = chat.type == ChatType.PRIVATE
+        parsed = parse_command(message.text, message.entities, self.username)
+        try:
+            if parsed is not None:
+                if not private and not parsed.addressed and self.app.registry.get(parsed.name) is None:
+                    return  # a plain /command in a group may be meant for another bot
+                actor = await self._actor(user, chat, message)
+                reply = await self._run(parsed.name, parsed.args, actor, _place(chat))
+            elif private:
+                reply = await self.app.dispatcher.ask(message.text, await self._actor(user, chat, message),
+                                                      _place(chat))
+            elif not message.text.startswith("/") and (
+                mentions_bot(message, self.username, self.bot_id) or replies_to_bot(message, self.bot_id)
+            ):
+                question = without_mention(message.text, self.username)
+                reply = await self.app.dispatcher.ask(question, await self._actor(user, chat, message),
+                                                      _place(chat))
+            else:
+                return
+        except Exception as exc:  # never leave a member without an answer
+            reply = classify(exc, parsed.name if parsed else "message")
+        await self._deliver(chat.id, reply, reply_to=None if private else message.message_id,
+                            thread_id=_thread(message))
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A pressed inline button: answer the callback query (always), then run the button's command."""
+        query = update.callback_query
+        target = None
+        try:
+            target = await pressed(self.app, query.data)
+        finally:
+            await _answer(query, None if target else EXPIRED_BUTTON)
+        message = query.message
+        if target is None or message is None:
+            return
+        chat = message.chat
+        command, args = target
+        try:
+            actor = await self._actor(query.from_user, chat, None)
+            reply = await self._run(command, args, actor, _place(chat), from_button=True)
+        except Exception as exc:
+            reply = classify(exc, command)
+        private = chat.type == ChatType.PRIVATE
+        thread = _thread(message) if isinstance(message, Message) else None
+        await self._deliver(chat.id, reply, reply_to=None if private else message.message_id, thread_id=thread)
+
+    async def _run(self, name: str, args, actor: Actor, place: Place, from_button: bool = False) -> Reply:
+        """Run a command from text (`args` a string) or a button (`args` a dict of raw values)."""
+        command = self.app.registry.get(name)
+        if command is not None and command.is_moderator_only and place.is_private:
+            return Reply(
+                title="Use this in your group",
+                blocks=[
+                    f"/{name} is for group admins, so it works only inside the group you moderate: "
+                    "Telegram tells me who the admins are there, not in a private chat.",
+                    f"Send /{name} in the group instead.",
+                ],
+                ephemeral=True,
+                is_error=True,
+            )
+        if from_button:
+            return await self.app.dispatcher.dispatch(name, args, actor, place)
+        return await self.app.dispatcher.dispatch_line(f"/{name} {args}".rstrip(), actor, place)
+
+    async def _actor(self, user: User, chat: Chat, message: Message | None) -> Actor:
+        """The person, with moderator = admin or creator of this group (never in a private chat)."""
+        moderator = False
+        if chat.type != ChatType.PRIVATE:
+            anonymous_admin = message is not None and message.sender_chat is not None \
+                and message.sender_chat.id == chat.id
+            moderator = anonymous_admin or await self._moderators.is_moderator(chat.id, user.id)
+        return Actor(Platform.TELEGRAM, str(user.id), user.full_name, is_moderator=moderator)
+
+    async def _deliver(self, chat_id: int, reply: Reply, reply_to: int | None = None,
+                       thread_id: int | None = None) -> None:
+        """Send a reply: an optional photo with its caption, then text messages; buttons on the last one.
+
+        Telegram has no ephemeral messages: in a group, every reply (ephemeral or not) is sent as a reply
+        to the member's message, so it is clear whom it answers.
+        """
+        rendered = render(reply)
+        markup = await keyboard(self.app, reply.buttons)
+        reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        bot = self.application.bot
+        if rendered.image is not None:
+            await bot.send_photo(
+                chat_id,
+                InputFile(rendered.image.data, filename=rendered.image.filename),
+                caption=rendered.caption or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None if rendered.messages else markup,
+                reply_parameters=reply_parameters,
+                message_thread_id=thread_id,
+            )
+            reply_parameters = None
+        for index, text in enumerate(rendered.messages):
+            await bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if index == len(rendered.messages) - 1 else None,
+                reply_parameters=reply_parameters if index == 0 else None,
+                message_thread_id=thread_id,
+            )
+
+    def _on_polling_error(self, exc: TelegramError) -> None:
+        """PTB retries polling with backoff (up to 30 s) forever; say so in one line instead of a traceback."""
+        log.warning("telegram: polling failed (%s: %s); retrying with backoff", type(exc).__name__, exc)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An error PTB caught while handling an update (usually a reply that could not be sent)."""
+        error = context.error
+        if isinstance(error, Forbidden | BadRequest):
+            log.warning("telegram: could not reply: %s", error)
+        else:
+            log.error("telegram: error while handling an update", exc_info=error)
+
+
+def _place(chat: Chat) -> Place:
+    private = chat.type == ChatType.PRIVATE
+    return Place(Platform.TELEGRAM, None if private else str(chat.id), str(chat.id), is_private=private)
+
+
+def _thread(message: Message) -> int | None:
+    """The forum topic to answer in, if the message was in one."""
+    return message.message_thread_id if message.is_topic_message else None
+
+
+async def _answer(query: CallbackQuery, text: str | None) -> None:
+    try:
+        await query.answer(text, show_alert=bool(text))
+    except TelegramError as exc:  # e.g. the query is too old; the command still runs
+        log.warning("telegram: could not answer a callback query: %s", exc)
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    delay = getattr(exc, "_retry_after", None)  # a timedelta; the public property warns about its type
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(exc.retry_after)
+
+
+def _file_url(base_url: str) -> str:
+    """The file download URL beside a Bot API base URL (…/bot -> …/file/bot)."""
+    root, _, _ = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/bot" if base_url.rstrip("/").endswith("/bot") else base_url
