@@ -105,6 +105,8 @@ class DiscordAdapter:
             raise RetryableDeliveryError(f"network error: {type(exc).__name__}") from None
 
     def _new_client(self) -> discord.Client:
+        # The bot never joins voice, so discord.py's "voice will NOT be supported" warnings are noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         client = discord.Client(
             intents=needed_intents(),
             allowed_mentions=discord.AllowedMentions.none(),
