@@ -54,6 +54,25 @@ class Call:
         return None
 
 
+def messages(calls: list[Call]) -> list[dict[str, Any]]:
+    """The message payloads among these calls, in order."""
+    return [c.message for c in calls if c.message is not None]
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """Everything a person would read in a message: content, embed titles, descriptions, fields, footers."""
+    parts = [message.get("content") or ""]
+    for embed in message.get("embeds") or []:
+        parts += [embed.get("title", ""), embed.get("description", ""), (embed.get("footer") or {}).get("text", "")]
+        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields", [])]
+    return "\n".join(p for p in parts if p)
+
+
+def custom_ids(message: dict[str, Any]) -> dict[str, str]:
+    """The buttons of a message: label -> custom_id."""
+    return {b["label"]: b["custom_id"] for row in message.get("components") or [] for b in row["components"]}
+
+
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """A JSON response with Content-Type exactly `application/json` (discord.py checks for equality)."""
     return web.Response(body=json.dumps(data).encode(), status=status,
@@ -125,6 +144,10 @@ class FakeDiscord:
         self._failures.append(
             (method, re.compile(path_pattern), lambda: json_response(payload, status=status, headers=headers))
         )
+
+    def clear_failures(self) -> None:
+        """Stop failing requests."""
+        self._failures.clear()
 
     def calls_to(self, method: str, pattern: str) -> list[Call]:
         """The recorded calls with this method whose path matches the regex."""
@@ -269,9 +292,8 @@ class FakeDiscord:
                 return web.Response(status=204)
             flags = (call.json or {}).get("flags", 0) or 0
             return json_response(self._message(CHANNEL_ID, call.json or {}, call.files, flags=flags, webhook=True))
-        if match := re.fullmatch(r"/channels/(\d+)/messages", p):
-            if m == "POST":
-                return json_response(self._message(int(match.group(1)), call.json or {}, call.files))
+        if (match := re.fullmatch(r"/channels/(\d+)/messages", p)) and m == "POST":
+            return json_response(self._message(int(match.group(1)), call.json or {}, call.files))
         if match := re.fullmatch(r"/channels/(\d+)", p):
             return json_response({**self._text_channel(), "id": match.group(1)})
         if (m, p) == ("POST", "/users/@me/channels"):
@@ -373,3 +395,26 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(seq), "d": ready}))
         for guild_id in self.guild_ids:
             await ws.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(seq), "d": self._guild(guild_id)}))
+
+
+@contextlib.asynccontextmanager
+async def connected(app: Any) -> Any:
+    """A started DiscordAdapter on `app` (whose settings carry the fake's token), stopped afterwards."""
+    from bot.adapters.discord import DiscordAdapter
+
+    adapter = DiscordAdapter(app, ready_timeout=5.0, guild_ready_timeout=0.01)
+    await adapter.start()
+    try:
+        yield adapter
+    finally:
+        await adapter.stop()
+
+
+def discord_settings(**overrides: Any) -> Any:
+    """Settings for a test: an in-memory database, the fake's token, its server as the sync target."""
+    from bot.settings import load_settings
+
+    values: dict[str, Any] = {"database_url": "sqlite:///:memory:", "queuewatch_secret": "test-secret-0123456789",
+                              "discord_token": TOKEN, "discord_guild_ids": [GUILD_ID],
+                              "discord_mod_role_ids": [MOD_ROLE_ID]}
+    return load_settings(**{**values, **overrides})
