@@ -22,8 +22,14 @@ CREATE TABLE reports (
     hidden       INTEGER NOT NULL DEFAULT 0,   -- hidden by a moderator: counts nowhere
     UNIQUE (reporter, platform, kind, project, window_start)
 );
-CREATE INDEX reports_by_platform_time ON reports (platform, updated_at, kind, reporter, hidden);
-CREATE INDEX reports_by_reporter ON reports (reporter);
+-- Covering indexes for the queries that run (checked with EXPLAIN QUERY PLAN in tests/test_reports_indexes.py).
+-- The UNIQUE key starts with reporter, so it also serves /myreports and /forget.
+-- One platform's recent availability reports (/status <platform>):
+CREATE INDEX reports_by_platform_time ON reports (platform, updated_at, kind, reporter, hidden, project, created_at);
+-- Every platform's recent availability reports (/status) and the hour-of-week drought baseline:
+CREATE INDEX reports_by_kind_time ON reports (kind, updated_at, platform, reporter, hidden, project, created_at);
+-- One platform's reports of one kind: pay figures, payment reliability, projects paused or ended:
+CREATE INDEX reports_by_platform_kind ON reports (platform, kind, updated_at, hidden, reporter, project, role, hourly_usd);
 
 -- Availability state changes: what alerts and digests are made of.
 CREATE TABLE status_events (
@@ -38,3 +44,14 @@ CREATE TABLE status_events (
 );
 CREATE INDEX status_events_by_time ON status_events (at);
 CREATE INDEX status_events_by_platform ON status_events (platform, at);
+
+-- The current availability state per platform (project '') and per project: what status_events change.
+CREATE TABLE availability_state (
+    platform    TEXT    NOT NULL,
+    project     TEXT    NOT NULL DEFAULT '',
+    state       TEXT    NOT NULL,   -- flowing, mixed, drought, none
+    since       INTEGER NOT NULL,   -- when this state was entered
+    reporters   INTEGER NOT NULL,
+    confidence  REAL    NOT NULL,
+    PRIMARY KEY (platform, project)
+);

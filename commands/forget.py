@@ -1,0 +1,42 @@
+"""/forget: delete everything the bot keeps about the member, after a confirm button."""
+
+from __future__ import annotations
+
+from bot.core import privacy
+from bot.core.declarations import Choice, Command, Param
+from bot.core.model import Button, Invocation, Reply
+from bot.core.reports import Reports
+from storage import reports as store
+
+
+async def forget(inv: Invocation, confirm: str | None = None) -> Reply:
+    """Ask for confirmation, then delete the member's data and say what was deleted."""
+    reports = inv.app.service(Reports)
+    person = privacy.Person(reports.reporter_key(inv.actor), str(inv.actor.platform), inv.actor.user_id)
+    if confirm != "yes":
+        count = await store.count_of(inv.app.db, person.key)
+        kept = "\n".join(f"- {feature}: {what}" for feature, what in privacy.DATA_KEPT)
+        return Reply(
+            title="Delete everything about you?",
+            blocks=[f"This deletes all your data here, including your {count} report{'s' if count != 1 else ''}. "
+                    "It cannot be undone. What the bot keeps about members:", kept,
+                    "Press the button to confirm."],
+            buttons=[Button("Yes, delete everything", "forget", {"confirm": "yes"}, style="danger")],
+            ephemeral=True,
+        )
+    deleted = await privacy.forget_person(inv.app, person)
+    if not deleted:
+        return Reply(title="Nothing to delete", blocks=["The bot keeps nothing about you."], ephemeral=True)
+    lines = "\n".join(f"- {label}: {count}" for label, count in deleted)
+    return Reply(title="Deleted", blocks=[f"I deleted everything about you:\n{lines}"], ephemeral=True)
+
+
+COMMANDS = (
+    Command(
+        name="forget",
+        description="Delete everything the bot keeps about you (asks to confirm first)",
+        handler=forget,
+        params=(Param("confirm", "Type yes to skip the question", required=False, choices=(Choice("yes"),)),),
+        examples=("/forget",),
+    ),
+)

@@ -1,0 +1,48 @@
+"""/myreports: the member's own reports, with their ids for /retract."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Command
+from bot.core.model import Button, Invocation, Reply
+from bot.core.platforms import get_platform
+from bot.core.reports import KINDS, Reports, describe_age, unix
+from storage import reports as store
+
+SHOWN = 15
+
+
+def _detail(row) -> str:
+    if row["kind"] == "payrate":
+        return f" {row['amount']:g} {row['currency']}/h" + (f" ({row['role']})" if row["role"] else "")
+    if row["kind"] == "onboarding":
+        return f" {row['hours']:g} h, {'paid' if row['paid'] else 'unpaid'}"
+    return ""
+
+
+async def myreports(inv: Invocation) -> Reply:
+    """List the member's reports."""
+    reporter = inv.app.service(Reports).reporter_key(inv.actor)
+    rows = await store.reports_of(inv.app.db, reporter, SHOWN)
+    if not rows:
+        return Reply(title="Your reports", blocks=["You have no reports. /report, /payrate and /onboarding add one."],
+                     ephemeral=True)
+    now = unix(inv.now)
+    lines = []
+    for row in rows:
+        ref = get_platform(inv.app, row["platform"])
+        project = f" “{row['project']}”" if row["project"] else ""
+        hidden = " (hidden by a moderator)" if row["hidden"] else ""
+        lines.append(f"#{row['id']} {ref.name if ref else row['platform']}: {KINDS[row['kind']].label}{project}"
+                     f"{_detail(row)}, {describe_age(now - row['updated_at'])}{hidden}")
+    total = await store.count_of(inv.app.db, reporter)
+    footer = f"Showing the latest {len(rows)} of {total}." if total > len(rows) else None
+    return Reply(
+        title="Your reports",
+        blocks=["\n".join(lines), "/retract <id> removes one; /forget removes everything about you."],
+        buttons=[Button(f"Retract #{row['id']}", "retract", {"id": str(row["id"])}) for row in rows[:3]],
+        footer=footer,
+        ephemeral=True,
+    )
+
+
+COMMANDS = (Command(name="myreports", description="List your own reports (only you see them)", handler=myreports),)

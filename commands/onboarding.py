@@ -1,0 +1,38 @@
+"""/onboarding: a member reports the hours spent on assessments and training, paid or not."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Command, Param, ParamKind
+from bot.core.model import Invocation, Reply
+from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.reports import Reports
+from commands.report import acknowledgement
+
+
+async def onboarding(inv: Invocation, platform: str, hours: float, paid: bool = False) -> Reply:
+    """Record onboarding hours."""
+    ref = find_platform(inv.app, platform)
+    recorded = await inv.app.service(Reports).record_onboarding(
+        inv.actor, inv.place.community_key, ref.id, hours, paid, inv.now
+    )
+    how = "paid" if paid else "unpaid (add “paid” if you were paid for them)"
+    return acknowledgement(
+        ref.name, recorded,
+        extra=f" {hours:g} hours, {how}. /pay shows the median unpaid hours and what they do to the effective "
+        "hourly rate.",
+    )
+
+
+COMMANDS = (
+    Command(
+        name="onboarding",
+        description="Report hours spent on assessments and training before paid work",
+        handler=onboarding,
+        params=(
+            Param("platform", "The platform, e.g. outlier", autocomplete=platform_autocomplete, example="outlier"),
+            Param("hours", "Hours spent on assessments, tests and training", kind=ParamKind.NUMBER, example="6"),
+            Param("paid", "Were those hours paid? (yes/no; default no)", kind=ParamKind.BOOLEAN, required=False),
+        ),
+        examples=("/onboarding outlier 6", "/onboarding telus 3 paid"),
+    ),
+)

@@ -1,0 +1,48 @@
+"""/payrate: a member reports the hourly pay they actually earned on a platform."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Choice, Command, Param, ParamKind
+from bot.core.model import Invocation, Reply
+from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.reports import ROLE_TIERS, Reports
+from commands.report import acknowledgement
+
+
+async def payrate(
+    inv: Invocation, platform: str, amount: float, currency: str, role: str | None = None, project: str | None = None
+) -> Reply:
+    """Record an hourly pay figure."""
+    ref = find_platform(inv.app, platform)
+    recorded, usd = await inv.app.service(Reports).record_payrate(
+        inv.actor, inv.place.community_key, ref.id, amount, currency, inv.now, role=role, project=project
+    )
+    tier = f" as {role}" if role else ""
+    converted = "" if currency.strip().upper() == "USD" else f" (about ${usd:,.2f})"
+    return acknowledgement(
+        ref.name, recorded,
+        extra=f" {amount:g} {currency.strip().upper()} an hour{converted}{tier}. It joins the crowd median /pay shows "
+        "once at least 5 members have reported.",
+    )
+
+
+COMMANDS = (
+    Command(
+        name="payrate",
+        description="Report the hourly pay you actually earned on a platform",
+        handler=payrate,
+        params=(
+            Param("platform", "The platform, e.g. dataannotation", autocomplete=platform_autocomplete,
+                  example="dataannotation"),
+            Param("amount", "What you earned per hour of work", kind=ParamKind.NUMBER, min_value=0.01,
+                  example="20"),
+            Param("currency", "Three-letter currency code, e.g. USD, EUR, GBP, INR", max_length=3, example="USD"),
+            Param("role", "Your role tier", required=False,
+                  choices=tuple(Choice(k, label) for k, label in ROLE_TIERS.items())),
+            Param("project", "The project, if you want to name it", required=False, max_length=60),
+        ),
+        examples=("/payrate dataannotation 20 USD", "/payrate outlier 25 USD specialist"),
+        help="Report pay per hour of work, after the platform's fees. One figure per person per month counts; "
+        "a newer one replaces it.",
+    ),
+)

@@ -1,0 +1,71 @@
+"""/report: a member reports what they see on a platform (empty queue, tasks back, project or payment news)."""
+
+from __future__ import annotations
+
+from bot.core.availability import MIN_DURATION, MIN_REPORTERS
+from bot.core.declarations import Choice, Command, Param
+from bot.core.model import Button, Invocation, Reply
+from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.reports import KINDS, NOTE_MAX, REPORT_WHATS, Recorded, Reports, describe_span
+
+PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
+PAYMENT_NEWS = "It counts in the payment record /legit shows (x of n, last 90 days and all time)."
+HOW_IT_COUNTS = {
+    "drought": f"I call a drought likely once at least {MIN_REPORTERS} members report one and it has held for "
+    f"{MIN_DURATION // 60} minutes.",
+    "tasks_back": "Enough “tasks are back” reports turn the status back to tasks flowing, and subscribers hear of it.",
+    "project_paused": PROJECT_NEWS,
+    "project_ended": PROJECT_NEWS,
+    "paid_on_time": PAYMENT_NEWS,
+    "paid_late": PAYMENT_NEWS,
+    "payment_missing": PAYMENT_NEWS,
+    "account_restricted": "It counts in the platform's restriction reports for the last 90 days.",
+}
+
+
+def acknowledgement(name: str, recorded: Recorded, extra: str = "", note: bool = False) -> Reply:
+    """The private reply to a report: what was recorded and how it counts."""
+    what = KINDS[recorded.kind].label
+    project = f", project “{recorded.project}”" if recorded.project else ""
+    blocks = [
+        f"Recorded: {name} — {what}{project}.{extra}",
+        f"It counts once per person: the same report again within {describe_span(recorded.window)} refreshes "
+        "this one instead of adding another. " + HOW_IT_COUNTS.get(recorded.kind, ""),
+    ]
+    if note:
+        blocks.append("Your note is shown only to moderators.")
+    buttons = [Button("My reports", "myreports")]
+    if recorded.kind in ("drought", "tasks_back"):
+        buttons.insert(0, Button("Status", "status", {"platform": recorded.platform}))
+    return Reply(title="Thanks, report recorded", blocks=[b.strip() for b in blocks], buttons=buttons, ephemeral=True)
+
+
+async def report(
+    inv: Invocation, platform: str, what: str, project: str | None = None, note: str | None = None
+) -> Reply:
+    """Record a crowd report."""
+    ref = find_platform(inv.app, platform)
+    recorded = await inv.app.service(Reports).record(
+        inv.actor, inv.place.community_key, ref.id, what, inv.now, project=project, note=note
+    )
+    return acknowledgement(ref.name, recorded, note=bool(note and note.strip()))
+
+
+COMMANDS = (
+    Command(
+        name="report",
+        description="Report what you see: empty queue, tasks back, project paused/ended, payment news",
+        handler=report,
+        params=(
+            Param("platform", "The platform, e.g. outlier", autocomplete=platform_autocomplete, example="outlier"),
+            Param("what", "What happened", choices=tuple(Choice(k, KINDS[k].label) for k in REPORT_WHATS)),
+            Param("project", "The project, if it is about one project (quote names with spaces)", required=False,
+                  max_length=60),
+            Param("note", "A short note for moderators (up to 200 characters)", required=False, max_length=NOTE_MAX),
+        ),
+        examples=("/report outlier drought", '/report dataannotation project_ended "Project Falcon"',
+                  "/report appen paid_late"),
+        help="One report per person counts per platform, kind and project in a window; repeating it refreshes "
+        "it. Reports are stored under a keyed hash of your account, never your name. /myreports lists yours.",
+    ),
+)

@@ -1,0 +1,37 @@
+"""/retract: a member removes one of their own reports."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Command, Param, ParamKind
+from bot.core.errors import NotFound
+from bot.core.model import Button, Invocation, Reply
+from bot.core.platforms import get_platform
+from bot.core.reports import KINDS, Reports
+from storage import reports as store
+
+
+async def retract(inv: Invocation, id: int) -> Reply:
+    """Delete one of the member's reports."""
+    reporter = inv.app.service(Reports).reporter_key(inv.actor)
+    row = await store.delete_report(inv.app.db, id, reporter)
+    if row is None:
+        raise NotFound(f"You have no report #{id}.", hint="/myreports lists your reports with their ids.",
+                       buttons=[Button("My reports", "myreports")])
+    ref = get_platform(inv.app, row["platform"])
+    project = f", project “{row['project']}”" if row["project"] else ""
+    return Reply(
+        title="Report retracted",
+        blocks=[f"Deleted #{id}: {ref.name if ref else row['platform']} — {KINDS[row['kind']].label}{project}. "
+                "It no longer counts anywhere."],
+        ephemeral=True,
+    )
+
+
+COMMANDS = (
+    Command(
+        name="retract",
+        description="Remove one of your reports (see /myreports for ids)",
+        handler=retract,
+        params=(Param("id", "The report number from /myreports", kind=ParamKind.INTEGER, min_value=1, example="12"),),
+    ),
+)

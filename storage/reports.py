@@ -1,0 +1,200 @@
+"""SQL for crowd reports and availability state. Times are unix seconds; reporters are keyed hashes.
+
+Every query here is served by an index of storage/migrations/0003_reports.sql (see the EXPLAIN QUERY PLAN
+test). The per-reporter latest opinion uses SQLite's documented bare-column rule: with max(), the other
+columns come from the row holding the maximum (PostgreSQL would use DISTINCT ON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from storage.database import Database, Executor, Row
+
+AVAILABILITY_KINDS = ("drought", "tasks_back")
+
+UPSERT_REPORT = """
+INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
+                     amount, currency, hourly_usd, role, hours, paid, note)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
+    updated_at = excluded.updated_at,
+    community  = coalesce(excluded.community, reports.community),
+    amount     = excluded.amount,
+    currency   = excluded.currency,
+    hourly_usd = excluded.hourly_usd,
+    role       = excluded.role,
+    hours      = excluded.hours,
+    paid       = excluded.paid,
+    note       = coalesce(excluded.note, reports.note)
+"""
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """One report as it is written: the dedupe key, the times and the kind-specific values."""
+
+    reporter: str
+    platform: str
+    kind: str
+    project: str
+    window_start: int
+    at: int
+    community: str | None = None
+    amount: float | None = None
+    currency: str | None = None
+    hourly_usd: float | None = None
+    role: str | None = None
+    hours: float | None = None
+    paid: bool | None = None
+    note: str | None = None
+
+    def values(self) -> tuple:
+        """The parameters of UPSERT_REPORT, in order."""
+        paid = None if self.paid is None else int(self.paid)
+        return (self.reporter, self.platform, self.kind, self.project, self.window_start, self.at, self.at,
+                self.community, self.amount, self.currency, self.hourly_usd, self.role, self.hours, paid, self.note)
+
+
+async def upsert_report(db: Executor, report: NewReport) -> None:
+    """Record a report, or refresh the reporter's earlier one in the same window: one statement."""
+    await db.execute(UPSERT_REPORT, report.values())
+
+
+async def upsert_many(db: Database, reports: Iterable[NewReport]) -> None:
+    """Record many reports in one transaction (imports, benchmarks)."""
+    await db.executemany(UPSERT_REPORT, (r.values() for r in reports))
+
+
+async def reports_of(db: Database, reporter: str, limit: int) -> list[Row]:
+    """A reporter's most recent reports, newest first."""
+    return await db.fetchall(
+        "SELECT id, platform, kind, project, created_at, updated_at, amount, currency, role, hours, paid, hidden "
+        "FROM reports WHERE reporter = ? ORDER BY updated_at DESC, id DESC LIMIT ?",
+        (reporter, limit),
+    )
+
+
+async def count_of(db: Database, reporter: str) -> int:
+    """How many reports a reporter has."""
+    row = await db.fetchone("SELECT count(*) FROM reports WHERE reporter = ?", (reporter,))
+    return int(row[0]) if row else 0
+
+
+async def delete_report(db: Database, report_id: int, reporter: str) -> Row | None:
+    """Delete one of the reporter's own reports; returns what it was, or None if it is not theirs."""
+    async with db.transaction() as tx:
+        row = await tx.fetchone(
+            "SELECT id, platform, kind, project FROM reports WHERE id = ? AND reporter = ?", (report_id, reporter)
+        )
+        if row is not None:
+            await tx.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+    return row
+
+
+async def delete_reporter(db: Database, reporter: str) -> int:
+    """Delete every report of a reporter; returns how many."""
+    return await db.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
+
+
+def _platform_filter(platform: str | None) -> tuple[str, tuple]:
+    return ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
+
+
+async def latest_opinions(db: Database, platform: str | None, since: int) -> list[Row]:
+    """Per platform, project and reporter: their latest availability report since `since`.
+
+    One row per reporter (platform-wide and per project): kind is the kind of their latest report,
+    last_at its time, first_at when that reporter's run of reports began (creation of the oldest).
+    """
+    where, params = _platform_filter(platform)
+    return await db.fetchall(
+        "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, min(created_at) AS first_at "
+        f"FROM reports WHERE {where}kind IN ('drought', 'tasks_back') AND updated_at >= ? AND hidden = 0 "
+        "GROUP BY platform, project, reporter",
+        (*params, since),
+    )
+
+
+async def drought_reporters_in_slots(
+    db: Database, platform: str | None, slots: Sequence[tuple[int, int]]
+) -> list[Row]:
+    """Per platform: the sum over time slots of distinct platform-wide drought reporters in each slot."""
+    where, params = _platform_filter(platform)
+    values = ", ".join("(?, ?)" for _ in slots)
+    flat = [bound for slot in slots for bound in slot]
+    return await db.fetchall(
+        f"WITH slots(start, stop) AS (VALUES {values}) "
+        "SELECT r.platform AS platform, count(DISTINCT s.start || ':' || r.reporter) AS reporters "
+        f"FROM slots s JOIN reports r ON {where.replace('platform', 'r.platform')}r.kind = 'drought' "
+        "AND r.updated_at >= s.start AND r.updated_at < s.stop AND r.hidden = 0 AND r.project = '' "
+        "GROUP BY r.platform",
+        (*flat, *params),
+    )
+
+
+async def project_changes(db: Database, platform: str, since: int) -> list[Row]:
+    """Projects reported paused or ended since `since`: kind, distinct reporters and the latest report."""
+    return await db.fetchall(
+        "SELECT project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at FROM reports "
+        "WHERE platform = ? AND kind IN ('project_paused', 'project_ended') AND updated_at >= ? AND hidden = 0 "
+        "GROUP BY project, kind ORDER BY last_at DESC",
+        (platform, since),
+    )
+
+
+async def last_report_at(db: Database, platform: str) -> int | None:
+    """When anyone last reported anything about a platform."""
+    row = await db.fetchone("SELECT max(updated_at) FROM reports WHERE platform = ? AND hidden = 0", (platform,))
+    return None if row is None or row[0] is None else int(row[0])
+
+
+async def latest_pay(db: Database, platform: str, since: int) -> list[Row]:
+    """Per reporter and role: the latest hourly pay (USD) reported since `since`."""
+    return await db.fetchall(
+        "SELECT role, hourly_usd, max(updated_at) AS at FROM reports "
+        "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND hidden = 0 AND hourly_usd IS NOT NULL "
+        "GROUP BY reporter, role",
+        (platform, since),
+    )
+
+
+async def onboarding_hours(db: Database, platform: str) -> list[Row]:
+    """Per reporter: the latest onboarding report (hours, paid)."""
+    return await db.fetchall(
+        "SELECT hours, paid, max(updated_at) AS at FROM reports "
+        "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 GROUP BY reporter",
+        (platform,),
+    )
+
+
+async def kind_counts(db: Database, platform: str, kinds: Sequence[str], recent_since: int) -> list[Row]:
+    """Per kind: reports in total and since `recent_since`."""
+    marks = ", ".join("?" for _ in kinds)
+    return await db.fetchall(
+        "SELECT kind, count(*) AS total, sum(updated_at >= ?) AS recent FROM reports "
+        f"WHERE platform = ? AND kind IN ({marks}) AND hidden = 0 GROUP BY kind",
+        (recent_since, platform, *kinds),
+    )
+
+
+async def load_states(db: Database) -> list[Row]:
+    """Every stored current availability state."""
+    return await db.fetchall("SELECT platform, project, state, since, reporters, confidence FROM availability_state")
+
+
+async def save_changes(db: Database, changes: Sequence[tuple[str, str, str, str, int, int, float]]) -> None:
+    """Store state changes (platform, project, old, new, at, reporters, confidence): events and current state."""
+    async with db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO status_events (platform, project, old_state, new_state, at, reporters, confidence) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            changes,
+        )
+        await tx.executemany(
+            "INSERT INTO availability_state (platform, project, state, since, reporters, confidence) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, project) DO UPDATE SET state = excluded.state, "
+            "since = excluded.since, reporters = excluded.reporters, confidence = excluded.confidence",
+            [(p, proj, new, at, n, conf) for p, proj, _old, new, at, n, conf in changes],
+        )
