@@ -56,5 +56,8 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
 
 
 def core_services() -> list[AdapterFactory]:
-    """Services that run beside the adapters (the digest scheduler and the outbox, once they exist)."""
-    return []
+    """Services that run beside the adapters: the digest scheduler (and alert scan) and the outbox."""
+    from bot.core.outbox import OutboxService
+    from bot.core.scheduler import SchedulerService
+
+    return [lambda app, stop: SchedulerService(app), lambda app, stop: OutboxService(app)]

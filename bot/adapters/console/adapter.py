@@ -8,6 +8,7 @@ import threading
 from typing import TextIO
 
 from bot.core.app import App
+from bot.core.delivery import Destination
 from bot.core.model import Actor, Button, Place, Platform, Reply
 
 CONSOLE_COMMUNITY = "local"
@@ -56,12 +57,17 @@ class ConsoleAdapter:
                 f"{'a private chat' if self.place.is_private else 'community ' + str(self.place.community_id)}."
                 "\nType /help to see every command, or ask a question. Ctrl-D to quit.\n"
             )
+        self.app.senders[Platform.CONSOLE] = self  # digests and alerts are printed here
         self._task = asyncio.create_task(self._loop())
 
     async def stop(self) -> None:
         """Stop reading."""
         if self._task and not self._task.done():
             self._task.cancel()
+
+    async def send(self, destination: Destination, reply: Reply) -> None:
+        """Deliver a digest or alert from the outbox by printing it."""
+        self._print(f"[to {destination.kind} {destination.id}] {render(reply)}\n")
 
     async def handle(self, line: str) -> str | None:
         """Run one line (a command, a button number or a question) and return the rendered reply."""

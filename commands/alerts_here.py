@@ -1,0 +1,34 @@
+"""/alerts_here on|off: post status-change alerts (droughts, ended projects, payment problems) here (moderators)."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Access, Choice, Command, Param
+from bot.core.model import Invocation, Reply
+from storage import digests as store
+
+
+async def alerts_here(inv: Invocation, state: str) -> Reply:
+    """Turn status-change alerts in this channel on or off."""
+    place = inv.place
+    on = state == "on"
+    await store.set_alert_channel(inv.app.db, place.community_key or "", str(place.platform),
+                                  place.channel_id or place.community_id or "", on, int(inv.now.timestamp()))
+    if on:
+        text = ("Status-change alerts will be posted here: droughts starting and ending, projects reported ended "
+                "by two or more people, and rising payment problems. /alerts_here off stops them.")
+        return Reply(title="Alerts on", blocks=[text], ephemeral=True)
+    return Reply(title="Alerts off", blocks=["No more status-change alerts here. /alerts_here on restarts them."],
+                 ephemeral=True)
+
+
+COMMANDS = (
+    Command(
+        name="alerts_here",
+        description="Post status-change alerts in this channel, or stop them",
+        handler=alerts_here,
+        params=(Param("state", "on or off", choices=(Choice("on", "On"), Choice("off", "Off"))),),
+        access=Access.MODERATOR,
+        community_only=True,
+        examples=("/alerts_here on", "/alerts_here off"),
+    ),
+)

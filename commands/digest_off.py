@@ -1,0 +1,31 @@
+"""/digest_off: stop this community's weekly digest (moderators)."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Access, Command
+from bot.core.model import Invocation, Reply
+from storage import digests as store
+
+
+async def digest_off(inv: Invocation) -> Reply:
+    """Turn the weekly digest off."""
+    community = inv.place.community_key or ""
+    settings = await store.get_settings(inv.app.db, community)
+    if settings is None or not settings.enabled:
+        return Reply(title="Weekly digest is already off",
+                     blocks=["/digest_setup <weekday> <time> <timezone> turns it on."], ephemeral=True)
+    await store.disable_digest(inv.app.db, community, f"turned off by {inv.actor.display_name}",
+                               int(inv.now.timestamp()))
+    return Reply(title="Weekly digest off", blocks=["No more scheduled digests here. /digest_setup turns it back on; "
+                                                    "/digest_post still posts one when you ask."], ephemeral=True)
+
+
+COMMANDS = (
+    Command(
+        name="digest_off",
+        description="Stop this community's weekly digest",
+        handler=digest_off,
+        access=Access.MODERATOR,
+        community_only=True,
+    ),
+)

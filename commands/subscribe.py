@@ -1,0 +1,61 @@
+"""/subscribe: a direct message when a followed platform's drought ends, a project ends or pay goes wrong."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Choice, Command, Param
+from bot.core.model import Invocation, Platform, Reply
+from bot.core.platforms import find_platform, platform_autocomplete
+from storage import digests as store
+
+EVENT_CHOICES = (
+    Choice("all", "Everything"),
+    Choice("drought_ended", "Drought over"),
+    Choice("project_ended", "Project ended"),
+    Choice("payment_problems", "Payment problems"),
+)
+EVENT_NAMES = {"drought_ended": "a drought ends", "project_ended": "two or more people report a project ended",
+               "payment_problems": "payment problems rise"}
+
+
+def deep_link(username: str, platform_id: str) -> str:
+    """A t.me link that opens a private chat and sends /start subscribe_<platform>."""
+    return f"https://t.me/{username}?start=subscribe_{platform_id}"
+
+
+async def subscribe(inv: Invocation, platform: str, events: str = "all") -> Reply:
+    """Follow a platform's alerts by direct message."""
+    found = find_platform(inv.app, platform)
+    actor = inv.actor
+    if actor.platform is Platform.TELEGRAM and not inv.place.is_private:
+        username = getattr(inv.app, "bot_usernames", {}).get("telegram")
+        if username:
+            how = f"Open a private chat with me here, then press Start: {deep_link(username, found.id)}"
+        else:
+            how = f"Open a private chat with the bot and send /subscribe {found.id} there."
+        return Reply(title="Alerts come by private message",
+                     blocks=["Telegram lets me message you only after you start a private chat with me.", how],
+                     ephemeral=True)
+    kinds = store.ALERT_KINDS if events == "all" else (events,)
+    sub = await store.subscribe(inv.app.db, str(actor.platform), actor.user_id, found.id, kinds,
+                                int(inv.now.timestamp()))
+    lines = [f"I'll send you a direct message about {found.name} when " + "; when ".join(
+        EVENT_NAMES[kind] for kind in sub.events) + "."]
+    lines.append("At most one alert per platform every six hours. /unsubscribe " + found.id + " stops them.")
+    if actor.platform is Platform.DISCORD:
+        lines.append("Keep direct messages from server members allowed, or the alerts cannot reach you.")
+    return Reply(title=f"Following {found.name}", blocks=lines, ephemeral=True)
+
+
+COMMANDS = (
+    Command(
+        name="subscribe",
+        description="Get a direct message when a platform's drought ends, a project ends or pay goes wrong",
+        handler=subscribe,
+        params=(
+            Param("platform", "The platform to follow, e.g. Outlier", autocomplete=platform_autocomplete,
+                  example="outlier"),
+            Param("events", "Which alerts (default: everything)", required=False, choices=EVENT_CHOICES),
+        ),
+        examples=("/subscribe outlier", "/subscribe dataannotation drought_ended"),
+    ),
+)

@@ -1,0 +1,30 @@
+"""/subscriptions: the platforms you follow, and any alerts that could not reach you."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Command
+from bot.core.digest.build import platform_name
+from bot.core.model import Button, Invocation, Reply
+from storage import digests as store
+
+
+async def subscriptions(inv: Invocation) -> Reply:
+    """List the member's alert subscriptions."""
+    subs = await store.subscriptions_of(inv.app.db, str(inv.actor.platform), inv.actor.user_id)
+    if not subs:
+        return Reply(title="No alerts yet", blocks=["/subscribe <platform> sends you a direct message when its "
+                                                    "drought ends, a project ends or payment problems rise."],
+                     ephemeral=True)
+    lines = []
+    for sub in subs:
+        what = ", ".join(kind.replace("_", " ") for kind in sub.events)
+        state = "" if sub.enabled else f" — paused: {sub.disabled_reason}. /subscribe {sub.gig_platform} resumes"
+        lines.append(f"• {platform_name(inv.app, sub.gig_platform)}: {what}{state}")
+    buttons = [Button(f"Stop {platform_name(inv.app, s.gig_platform)}", "unsubscribe", {"platform": s.gig_platform})
+               for s in subs[:5]]
+    return Reply(title="Your alerts", blocks=["\n".join(lines)], buttons=buttons, ephemeral=True)
+
+
+COMMANDS = (
+    Command(name="subscriptions", description="The platforms whose alerts you get", handler=subscriptions),
+)

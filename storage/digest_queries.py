@@ -1,0 +1,109 @@
+"""Read-only queries over reports and status_events that a weekly digest is made of."""
+
+from __future__ import annotations
+
+from storage.database import Executor, Row
+
+PROBLEM_KINDS = ("paid_late", "payment_missing")
+PAYMENT_KINDS = ("paid_on_time", *PROBLEM_KINDS)
+PROJECT_KINDS = ("project_paused", "project_ended")
+
+
+async def status_events_between(db: Executor, start: int, end: int) -> list[Row]:
+    """State changes in [start, end), oldest first."""
+    return await db.fetchall(
+        "SELECT id, platform, project, old_state, new_state, at, reporters FROM status_events "
+        "WHERE at >= ? AND at < ? ORDER BY at, id",
+        (start, end),
+    )
+
+
+async def latest_states(db: Executor, before: int) -> dict[str, Row]:
+    """Each platform's latest whole-platform state at `before`, by platform id."""
+    rows = await db.fetchall(
+        "SELECT s.platform, s.new_state, s.at, s.reporters, s.confidence FROM status_events s "
+        "JOIN (SELECT platform, max(at) AS at FROM status_events WHERE project = '' AND at < ? GROUP BY platform) m "
+        "ON s.platform = m.platform AND s.at = m.at WHERE s.project = '' ORDER BY s.id",
+        (before,),
+    )
+    return {row["platform"]: row for row in rows}
+
+
+async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
+    """Per platform: visible reports and distinct contributors in [start, end)."""
+    return await db.fetchall(
+        "SELECT platform, count(*) AS reports, count(DISTINCT reporter) AS contributors FROM reports "
+        "WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 GROUP BY platform",
+        (start, end),
+    )
+
+
+async def daily_counts(db: Executor, start: int, end: int) -> list[Row]:
+    """Per platform and day (0 = the first 24 hours from `start`): visible reports."""
+    return await db.fetchall(
+        "SELECT platform, (updated_at - ?) / 86400 AS day, count(*) AS reports FROM reports "
+        "WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 GROUP BY platform, day",
+        (start, start, end),
+    )
+
+
+async def totals(db: Executor, start: int, end: int, community: str | None = None) -> tuple[int, int]:
+    """(visible reports, distinct contributors) in [start, end), in one community or everywhere."""
+    where = "updated_at >= ? AND updated_at < ? AND hidden = 0"
+    params: tuple = (start, end)
+    if community is not None:
+        where += " AND community = ?"
+        params += (community,)
+    row = await db.fetchone(f"SELECT count(*), count(DISTINCT reporter) FROM reports WHERE {where}", params)
+    return (row[0], row[1]) if row else (0, 0)
+
+
+async def project_reports(db: Executor, start: int, end: int) -> list[Row]:
+    """Projects reported paused or ended in [start, end): platform, project, kind, reporters, last."""
+    marks = ",".join("?" * len(PROJECT_KINDS))
+    return await db.fetchall(
+        "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last "
+        f"FROM reports WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 AND kind IN ({marks}) "
+        "AND project != '' GROUP BY platform, project, kind ORDER BY reporters DESC, last DESC",
+        (start, end, *PROJECT_KINDS),
+    )
+
+
+async def payment_reports(db: Executor, start: int, end: int) -> list[Row]:
+    """Payment reports in [start, end): platform, kind, distinct reporters."""
+    marks = ",".join("?" * len(PAYMENT_KINDS))
+    return await db.fetchall(
+        "SELECT platform, kind, count(DISTINCT reporter) AS reporters FROM reports "
+        f"WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 AND kind IN ({marks}) GROUP BY platform, kind",
+        (start, end, *PAYMENT_KINDS),
+    )
+
+
+async def pay_values(db: Executor, start: int, end: int) -> list[Row]:
+    """Hourly pay (USD) reported in [start, end): platform, updated_at, hourly_usd."""
+    return await db.fetchall(
+        "SELECT platform, updated_at, hourly_usd FROM reports WHERE updated_at >= ? AND updated_at < ? "
+        "AND hidden = 0 AND kind = 'payrate' AND hourly_usd IS NOT NULL",
+        (start, end),
+    )
+
+
+async def project_enders(db: Executor, since: int, min_reporters: int) -> list[Row]:
+    """Projects reported ended by at least `min_reporters` people since `since`."""
+    return await db.fetchall(
+        "SELECT platform, project, count(DISTINCT reporter) AS reporters, max(updated_at) AS last FROM reports "
+        "WHERE updated_at >= ? AND hidden = 0 AND kind = 'project_ended' AND project != '' "
+        "GROUP BY platform, project HAVING reporters >= ?",
+        (since, min_reporters),
+    )
+
+
+async def payment_problem_reporters(db: Executor, start: int, end: int) -> dict[str, int]:
+    """Distinct people reporting late or missing pay in [start, end), by platform."""
+    marks = ",".join("?" * len(PROBLEM_KINDS))
+    rows = await db.fetchall(
+        "SELECT platform, count(DISTINCT reporter) FROM reports WHERE updated_at >= ? AND updated_at < ? "
+        f"AND hidden = 0 AND kind IN ({marks}) GROUP BY platform",
+        (start, end, *PROBLEM_KINDS),
+    )
+    return {row[0]: row[1] for row in rows}
