@@ -33,6 +33,8 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    status: int = 200
+    result: Any = None
 
     @property
     def chat_id(self) -> int | None:
@@ -176,8 +178,8 @@ class FakeBotApi:
     # ---- reading the record -----------------------------------------------------------------------
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
-        """sendMessage and sendPhoto calls, optionally to one chat."""
-        return [c for c in self.calls if c.method in ("sendMessage", "sendPhoto")
+        """Successful sendMessage and sendPhoto calls, optionally to one chat."""
+        return [c for c in self.calls if c.method in ("sendMessage", "sendPhoto") and c.status == 200
                 and (chat_id is None or c.chat_id == chat_id)]
 
     def of(self, method: str) -> list[Call]:
@@ -211,19 +213,22 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         params, files = await _read_params(request)
-        self.calls.append(Call(method, {**params, **files}))
-        self._notify()
+        call = Call(method, {**params, **files})
+        self.calls.append(call)
         scripted = self._errors.get(method)
+        handler = getattr(self, f"_api_{method}", None)
         if scripted:
             error = scripted.pop(0)
-            return _error(error.status, error.description, error.parameters)
-        handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
-            return _error(404, "Not Found: method not found")
-        result = handler(params) if not asyncio.iscoroutinefunction(handler) else await handler(params)
-        if isinstance(result, web.Response):
-            return result
-        return web.json_response({"ok": True, "result": result})
+            call.status = error.status
+            response = _error(error.status, error.description, error.parameters)
+        elif handler is None:
+            call.status = 404
+            response = _error(404, "Not Found: method not found")
+        else:
+            call.result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
+            response = web.json_response({"ok": True, "result": call.result})
+        self._notify()
+        return response
 
     def _api_getMe(self, params: dict) -> dict:
         return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,

@@ -64,6 +64,19 @@ async def boom(inv: Invocation) -> Reply:
     raise RuntimeError("kaboom")
 
 
+async def long_reply(inv: Invocation, picture: bool = False) -> Reply:
+    """A reply longer than any platform's message limit (about 9,000 characters), with fields and a button."""
+    paragraphs = [f"Paragraph {n}: " + "lorem ipsum & <dolor> sit amet " * 7 for n in range(1, 41)]
+    return Reply(
+        title="A long reply",
+        blocks=paragraphs,
+        fields=[Field("Source", "a made-up source, 2026-11-16"), Field("n", "40")],
+        footer="the end",
+        buttons=[Button("Again", "sample_long")],
+        image=Image(TINY_PNG, "a one-pixel chart") if picture else None,
+    )
+
+
 SAMPLE_COMMANDS = (
     Command(
         name="sample_echo",
@@ -97,6 +110,12 @@ SAMPLE_COMMANDS = (
         params=(Param("platform", "A platform", autocomplete=platform_autocomplete, example="outlier"),),
     ),
     Command(name="sample_boom", description="Fails unexpectedly", handler=boom),
+    Command(
+        name="sample_long",
+        description="A reply longer than any message limit",
+        handler=long_reply,
+        params=(Param("picture", "Attach an image too", kind=ParamKind.BOOLEAN, required=False),),
+    ),
 )
 
 
