@@ -397,6 +397,15 @@ class FakeDiscord:
             await ws.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(seq), "d": self._guild(guild_id)}))
 
 
+async def eventually(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll until predicate() holds (for effects that make no request, such as a log line), or fail."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
 @contextlib.asynccontextmanager
 async def connected(app: Any) -> Any:
     """A started DiscordAdapter on `app` (whose settings carry the fake's token), stopped afterwards."""
