@@ -41,6 +41,7 @@ class Call:
     query: dict[str, str]
     json: Any = None
     files: list[tuple[str, str, bytes]] = field(default_factory=list)
+    status: int = 0  # the status the fake answered with
 
     @property
     def message(self) -> dict[str, Any] | None:
@@ -56,7 +57,7 @@ class Call:
 
 def messages(calls: list[Call]) -> list[dict[str, Any]]:
     """The message payloads among these calls, in order."""
-    return [c.message for c in calls if c.message is not None]
+    return [c.message for c in calls if c.message is not None and c.status < 300]
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -71,6 +72,37 @@ def text_of(message: dict[str, Any]) -> str:
 def custom_ids(message: dict[str, Any]) -> dict[str, str]:
     """The buttons of a message: label -> custom_id."""
     return {b["label"]: b["custom_id"] for row in message.get("components") or [] for b in row["components"]}
+
+
+def message_problems(message: dict[str, Any]) -> list[str]:
+    """What Discord would reject in a message payload (its documented length and count limits)."""
+    problems = []
+    if len(message.get("content") or "") > 2000:
+        problems.append("content over 2000")
+    embeds = message.get("embeds") or []
+    if len(embeds) > 10:
+        problems.append("more than 10 embeds")
+    total = 0
+    for embed in embeds:
+        title, description = embed.get("title") or "", embed.get("description") or ""
+        footer = (embed.get("footer") or {}).get("text") or ""
+        fields = embed.get("fields") or []
+        limits = [(title, 256, "title"), (description, 4096, "description"), (footer, 2048, "footer")]
+        limits += [(f["name"], 256, "field name") for f in fields] + [(f["value"], 1024, "field value") for f in fields]
+        problems += [f"{what} over {limit}" for text, limit, what in limits if len(text) > limit]
+        problems += [f"empty {what}" for text, _, what in limits[3:] if not text]
+        if len(fields) > 25:
+            problems.append("more than 25 fields")
+        total += len(title) + len(description) + len(footer) + sum(len(f["name"]) + len(f["value"]) for f in fields)
+    if total > 6000:
+        problems.append("embeds over 6000 in total")
+    rows = message.get("components") or []
+    if len(rows) > 5 or any(len(row["components"]) > 5 for row in rows):
+        problems.append("more than 5 rows of 5 components")
+    for button in (b for row in rows for b in row["components"]):
+        if len(button.get("custom_id", "")) > 100 or len(button.get("label", "")) > 80:
+            problems.append("button custom_id over 100 or label over 80")
+    return problems
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -260,7 +292,9 @@ class FakeDiscord:
             call.json = await request.json()
         self.calls.append(call)
         try:
-            return self._respond(request, call)
+            response = self._respond(request, call)
+            call.status = response.status
+            return response
         finally:
             async with self._changed:
                 self._changed.notify_all()
@@ -272,6 +306,8 @@ class FakeDiscord:
         public = call.path.startswith(("/interactions/", "/webhooks/"))
         if not public and request.headers.get("Authorization") != f"Bot {self.token}":
             return error(401, 0, "401: Unauthorized")
+        if call.message is not None and (problems := message_problems(call.message)):
+            return error(400, 50035, "Invalid Form Body: " + "; ".join(problems))
         m, p = call.method, call.path
         if (m, p) == ("GET", "/users/@me"):
             return json_response(BOT_USER)

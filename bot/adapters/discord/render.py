@@ -20,6 +20,7 @@ FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
+MIN_DESCRIPTION = 1000  # when the total is too long, the description keeps at least this much before fields go
 COLOUR = discord.Colour(0x3B82F6)
 ERROR_COLOUR = discord.Colour(0xDC2626)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -74,19 +75,28 @@ def build_embed(reply: Reply) -> discord.Embed:
     ]
     if not (title or description or fields):
         description = "Done."
-    fixed = len(title or "") + len(footer or "")
-    # Over the 6000 total: drop fields from the end first, then shorten the description.
-    while fields and fixed + len(description or "") + sum(len(n) + len(v) for n, v, _ in fields) > EMBED_TOTAL_LIMIT:
-        fields.pop()
-    room = EMBED_TOTAL_LIMIT - fixed - sum(len(n) + len(v) for n, v, _ in fields)
-    if description and len(description) > room:
-        description = cut(description, room)
+    description, fields = _fit_total(len(title or "") + len(footer or ""), description, fields)
     embed = discord.Embed(title=title, description=description, colour=ERROR_COLOUR if reply.is_error else COLOUR)
     for name, value, inline in fields:
         embed.add_field(name=name, value=value, inline=inline)
     if footer:
         embed.set_footer(text=footer)
     return embed
+
+
+def _fit_total(fixed: int, description: str | None, fields: list) -> tuple[str | None, list]:
+    """Keep the embed within 6000 characters: shorten the description first, then drop fields from the end."""
+    def total() -> int:
+        return fixed + len(description or "") + sum(len(name) + len(value) for name, value, _ in fields)
+
+    excess = total() - EMBED_TOTAL_LIMIT
+    if excess > 0 and description:
+        description = cut(description, max(len(description) - excess, MIN_DESCRIPTION))
+    while fields and total() > EMBED_TOTAL_LIMIT:
+        fields.pop()
+    if description and total() > EMBED_TOTAL_LIMIT:
+        description = cut(description, EMBED_TOTAL_LIMIT - fixed)
+    return description, fields
 
 
 def cut(text: str, limit: int) -> str:
