@@ -115,6 +115,7 @@ class FakeBotApi:
         self._changed = asyncio.Condition()
         self._chats: dict[int, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.port = 0
 
     @property
@@ -134,7 +135,10 @@ class FakeBotApi:
         return self
 
     async def close(self) -> None:
-        """Stop listening."""
+        """Stop listening (releasing any held long poll first, so closing is quick)."""
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
         if self._runner:
             await self._runner.cleanup()
 
@@ -254,7 +258,7 @@ class FakeBotApi:
             hold = min(float(params.get("timeout") or 0), MAX_HOLD)
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates)), hold)
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates) or self._closing), hold)
         return self._updates[: int(params.get("limit") or 100)]
 
     def _api_sendMessage(self, params: dict) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -188,7 +189,7 @@ async def test_long_reply_split_under_limits_with_buttons_last(bot):
     paragraphs = "\n\n".join(m.text for m in messages).split("\n\n")
     assert [p.split(":")[0] for p in paragraphs if p.startswith("Paragraph")] == [f"Paragraph {n}" for n in
                                                                                    range(1, 41)]
-    for current, following in zip(messages, messages[1:], strict=False):  # split only where needed
+    for current, following in itertools.pairwise(messages):  # split only where needed
         assert following.text.startswith("Paragraph")
         assert len(current.text) + 2 + len(following.text.split("\n\n")[0]) > 4096
     assert [bool(buttons_of(m)) for m in messages] == [False] * (len(messages) - 1) + [True]
@@ -212,7 +213,7 @@ async def test_private_chat_messages_are_spaced(settings, clock):
     async with running_bot(settings, clock, private_chat_interval=0.3) as bot:
         bot.fake.message(private_chat(BOB), user(BOB), "/sample_long")
         messages = await bot.fake.wait_sent(BOB, 3)
-        gaps = [b.at - a.at for a, b in zip(messages, messages[1:], strict=False)]
+        gaps = [b.at - a.at for a, b in itertools.pairwise(messages)]
         assert all(gap >= 0.28 for gap in gaps), gaps
 
 
@@ -227,7 +228,7 @@ async def test_send_delivers_and_maps_errors(bot):
     with pytest.raises(PermanentDeliveryError, match="blocked"):
         await bot.adapter.send(destination, Reply(blocks=["hi"]))
     bot.fake.fail("sendMessage", 400, "Bad Request: chat not found")
-    with pytest.raises(PermanentDeliveryError, match="(?i)chat not found"):
+    with pytest.raises(PermanentDeliveryError, match=r"(?i)chat not found"):
         await bot.adapter.send(Destination("telegram", "channel", "-100999"), Reply(blocks=["hi"]))
     bot.fake.fail("sendMessage", 500, "Internal Server Error")
     with pytest.raises(RetryableDeliveryError):
