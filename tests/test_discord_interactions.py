@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 import pytest
 
+from bot.adapters.discord import interactions
 from bot.core import arguments
 from bot.core.app import build_app
 from bot.core.buttons import encode
@@ -42,6 +44,12 @@ async def thing_reply(inv, thing: str) -> Reply:
     return Reply(blocks=[f"thing {thing}"])
 
 
+async def sleepy(inv) -> Reply:
+    """Not declared slow, but takes a while."""
+    await asyncio.sleep(0.3)
+    return Reply(blocks=["woke up"])
+
+
 async def forty(app, typed: str) -> list[Choice]:
     """More suggestions than Discord accepts."""
     return [Choice(f"item{n}", f"Item {n} {typed}") for n in range(40)]
@@ -51,6 +59,7 @@ EXTRA = (
     Command(name="test_private_slow", description="Slow with a private reply", handler=private_later, slow=True),
     Command(name="test_many", description="Too many suggestions", handler=thing_reply,
             params=(Param("thing", "A thing", autocomplete=forty),)),
+    Command(name="test_sleepy", description="Slower than expected", handler=sleepy),
 )
 
 
@@ -182,6 +191,14 @@ async def test_a_slow_handler_defers_then_follows_up(fake, adapter):
     edit = calls[-1]
     assert (edit.method, edit.path.rsplit("/", 1)[-1]) == ("PATCH", "@original")
     assert "done slowly" in text_of(edit.json)
+
+
+async def test_a_handler_not_done_in_time_is_deferred_too(fake, adapter, monkeypatch):
+    monkeypatch.setattr(interactions, "DEFER_AFTER", 0.05)
+    calls = await fake.interact(fake.command("test_sleepy", {}))
+    assert calls[0].json["type"] == 5 and "woke up" in text_of(calls[-1].json)
+    quick = await fake.interact(fake.command("about", {}))
+    assert quick[0].json["type"] == 4
 
 
 async def test_a_slow_private_reply_replaces_the_public_defer(fake, adapter):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pytest
 
 from bot.adapters.base import StartupError
@@ -114,4 +117,42 @@ async def test_a_rejected_token_is_one_clear_line_without_the_token(fake, clock)
     message = str(raised.value)
     assert "DISCORD_TOKEN" in message and token not in message and "\n" not in message
     assert fake.calls_to("PUT", "/commands$") == []
+    await app.db.close()
+
+
+def test_queuewatch_run_with_a_rejected_token_exits_2_with_one_line(settings, monkeypatch, capsys):
+    """The real CLI against the fake (served from a thread, since the CLI runs its own event loop)."""
+    from bot.cli import main
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    server = FakeDiscord()
+    asyncio.run_coroutine_threadsafe(server.__aenter__(), loop).result(5)
+    token = "rejected-token-abcdefghijklmnopqrstuvwxyz"
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///bot.db")
+    try:
+        status = main(["run"])
+    finally:
+        asyncio.run_coroutine_threadsafe(server.__aexit__(None, None, None), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+    err = capsys.readouterr().err
+    assert status == 2
+    lines = [line for line in err.splitlines() if line.startswith("queuewatch:")]
+    assert lines == ["queuewatch: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer "
+                     "Portal (Bot tab)."]
+    assert token not in err
+    assert server.calls_to("GET", "/users/@me$")
+
+
+async def test_a_refused_command_list_stops_start_up_with_discords_reason(fake, clock):
+    fake.fail("PUT", "/commands$", 400, 50035, "Invalid Form Body: options[0].name")
+    app = await make_app(clock)
+    with pytest.raises(StartupError, match="Invalid Form Body"):
+        async with connected(app):
+            pass
+    assert await app.db.get_meta("discord_commands_hash") is None  # so the next start tries again
     await app.db.close()

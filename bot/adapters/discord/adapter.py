@@ -48,17 +48,25 @@ class DiscordAdapter:
         client = self.client = self._new_client()
         try:
             await client.login(token.get_secret_value())
-            await sync_commands(self.app, client.http, client.application_id or client.user.id)
-            self._task = asyncio.create_task(client.connect(), name="discord-gateway")
-            await self._wait_until_ready(client)
         except discord.LoginFailure:
-            await client.close()
+            await self.stop()
             raise StartupError(
                 "Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal (Bot tab)."
             ) from None
-        except (discord.HTTPException, aiohttp.ClientError, OSError, discord.GatewayNotFound) as exc:
+        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
             await self.stop()
-            raise StartupError(f"Could not connect to Discord: {type(exc).__name__}; check the network.") from None
+            raise StartupError(f"Could not reach Discord ({type(exc).__name__}); check the network.") from None
+        try:
+            await sync_commands(self.app, client.http, client.application_id or client.user.id)
+        except discord.HTTPException as exc:
+            await self.stop()
+            raise StartupError(f"Discord refused the slash commands ({exc.status}): {exc.text}") from None
+        self._task = asyncio.create_task(client.connect(), name="discord-gateway")
+        try:
+            await self._wait_until_ready(client)
+        except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
+            await self.stop()
+            raise StartupError(f"Could not connect to the Discord gateway ({type(exc).__name__}).") from None
         self.app.senders[self.name] = self
         self.app.bot_usernames[self.name] = client.user.name
         log.info("connected to Discord as %s", client.user.name)
