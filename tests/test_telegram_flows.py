@@ -254,3 +254,16 @@ async def test_rejected_token_is_one_clear_startup_error(settings, clock):
         assert "TELEGRAM_TOKEN" in message and "\n" not in message
         assert bot.app.settings.telegram_token.get_secret_value() not in message
         assert "telegram" not in bot.app.senders
+
+
+async def test_not_found_suggestions_become_buttons_in_a_group(bot):
+    """A NotFound with suggestions (here /help abot) offers them as buttons; pressing one runs it in the group."""
+    bot.fake.message(group_chat(GROUP), user(BOB), f"/help@{BOT_USERNAME} abot")
+    [suggestion] = await bot.fake.wait_sent(GROUP)
+    assert "There is no command called /abot" in suggestion.text
+    [about] = [b for b in buttons_of(suggestion) if b["text"] == "/about"]
+    bot.fake.press(user(ALICE), suggestion.result, about["callback_data"])
+    replies = await bot.fake.wait_sent(GROUP, 2)
+    assert replies[1].text.startswith("<b>/about</b>")
+    assert replies[1].params["reply_parameters"]["message_id"] == suggestion.result["message_id"]
+    assert len(bot.fake.of("answerCallbackQuery")) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
 
 from telegram import (
@@ -48,6 +49,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_MENU_COMMANDS = 100  # the Bot API's limit per scope
 EXPIRED_BUTTON = "This button has expired. Run the command again."
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll is held open by Telegram
+BOOTSTRAP_RETRIES = 3  # deleteWebhook attempts at start before giving up
 
 
 class TelegramAdapter:
@@ -80,28 +82,35 @@ class TelegramAdapter:
 
     async def start(self) -> None:
         """Check the token (getMe), publish the command menus, start long polling and register for the outbox."""
+        api = self.app.settings.telegram_api_base_url  # the token is appended by PTB, never part of this
         try:
             await self.application.initialize()
         except InvalidToken:
             await self.application.bot.shutdown()
             raise StartupError(
-                "Telegram rejected TELEGRAM_TOKEN (unauthorized). Copy the bot token from @BotFather again."
+                f"Telegram rejected TELEGRAM_TOKEN (getMe refused at {api}). Copy the bot token from @BotFather "
+                "again, or check TELEGRAM_API_BASE_URL."
             ) from None
         except NetworkError as exc:
             await self.application.bot.shutdown()
             raise StartupError(
-                f"could not reach the Telegram Bot API at {self.app.settings.telegram_api_base_url} "
-                f"({type(exc).__name__}); check the network or TELEGRAM_API_BASE_URL."
+                f"could not reach the Telegram Bot API at {api} ({type(exc).__name__}); "
+                "check the network or TELEGRAM_API_BASE_URL."
             ) from None
         bot = self.application.bot
         self.username, self.bot_id = bot.username, bot.id
         await self._publish_commands()
-        await self.application.start()
-        await self.application.updater.start_polling(
-            timeout=self._poll_timeout,
-            allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-            error_callback=self._on_polling_error,
-        )
+        try:
+            await self.application.start()
+            await self.application.updater.start_polling(
+                timeout=self._poll_timeout,
+                bootstrap_retries=BOOTSTRAP_RETRIES,
+                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+                error_callback=self._on_polling_error,
+            )
+        except TelegramError as exc:
+            await self.stop()
+            raise StartupError(f"could not start polling Telegram at {api} ({type(exc).__name__})") from None
         self.app.bot_usernames[self.name] = self.username
         self.app.senders[self.name] = self
         log.info("telegram: polling as @%s", self.username)
@@ -195,14 +204,14 @@ class TelegramAdapter:
         command, args = target
         try:
             actor = await self._actor(query.from_user, chat, None)
-            reply = await self._run(command, args, actor, _place(chat), from_button=True)
+            reply = await self._run(command, args, actor, _place(chat))
         except Exception as exc:
             reply = classify(exc, command)
         private = chat.type == ChatType.PRIVATE
         thread = _thread(message) if isinstance(message, Message) else None
         await self._deliver(chat.id, reply, reply_to=None if private else message.message_id, thread_id=thread)
 
-    async def _run(self, name: str, args, actor: Actor, place: Place, from_button: bool = False) -> Reply:
+    async def _run(self, name: str, args: str | Mapping[str, str], actor: Actor, place: Place) -> Reply:
         """Run a command from text (`args` a string) or a button (`args` a dict of raw values)."""
         command = self.app.registry.get(name)
         if command is not None and command.is_moderator_only and place.is_private:
@@ -216,7 +225,7 @@ class TelegramAdapter:
                 ephemeral=True,
                 is_error=True,
             )
-        if from_button:
+        if isinstance(args, Mapping):
             return await self.app.dispatcher.dispatch(name, args, actor, place)
         return await self.app.dispatcher.dispatch_line(f"/{name} {args}".rstrip(), actor, place)
 
