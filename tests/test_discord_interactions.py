@@ -14,6 +14,7 @@ from bot.core.app import build_app
 from bot.core.buttons import encode
 from bot.core.declarations import Choice, Command, Param, ParamKind
 from bot.core.model import Button, Reply
+from bot.core.platforms import platform_autocomplete
 from bot.core.registry import Registry
 from tests.discord_fake import (
     CHANNEL_ID,
@@ -137,11 +138,13 @@ async def test_options_arrive_with_their_types(fake, adapter):
         assert expected in text
 
 
-async def test_autocomplete_offers_matching_platforms(fake, adapter):
+async def test_autocomplete_offers_the_platforms_the_core_suggests(fake, app, adapter):
     calls = await fake.interact(fake.autocomplete("sample_platform", "platform", "out"))
     callback = calls[0].json
     assert callback["type"] == 8
-    assert callback["data"]["choices"] == [{"name": "Outlier", "value": "outlier"}]
+    expected = await platform_autocomplete(app, "out")
+    assert callback["data"]["choices"] == [{"name": c.display, "value": c.value} for c in expected][:25]
+    assert callback["data"]["choices"][0] == {"name": "Outlier", "value": "outlier"}
 
 
 async def test_autocomplete_never_returns_more_than_25(fake, adapter):
