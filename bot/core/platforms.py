@@ -1,8 +1,4 @@
-"""Finding a platform by what a member typed. A stand-in until the knowledge base backs it.
-
-The knowledge-base work replaces the bodies with fuzzy matching over the knowledge base's names
-and aliases; the signatures stay, so commands written against them keep working.
-"""
+"""Finding a platform by what a member typed, backed by the knowledge base's names, aliases and domains."""
 
 from __future__ import annotations
 
@@ -11,9 +7,14 @@ from typing import TYPE_CHECKING
 
 from bot.core.declarations import Choice
 from bot.core.errors import NotFound
+from bot.core.knowledge.loader import knowledge_base
+from bot.core.knowledge.matching import matcher
+from bot.core.model import Button
 
 if TYPE_CHECKING:
     from bot.core.app import App
+
+MAX_CHOICES = 25
 
 
 @dataclass(frozen=True)
@@ -24,38 +25,49 @@ class PlatformRef:
     name: str
 
 
-_KNOWN = (
-    PlatformRef("dataannotation", "DataAnnotation"),
-    PlatformRef("outlier", "Outlier"),
-    PlatformRef("appen", "Appen / CrowdGen"),
-    PlatformRef("telus", "TELUS Digital"),
-    PlatformRef("toloka", "Toloka"),
-    PlatformRef("uhrs", "UHRS"),
-    PlatformRef("prolific", "Prolific"),
-    PlatformRef("mercor", "Mercor"),
-)
-
-
 def all_platforms(app: App) -> list[PlatformRef]:
     """Every known platform, in display order."""
-    return list(_KNOWN)
+    return [PlatformRef(pid, p.name) for pid, p in knowledge_base().platforms.items()]
 
 
 def get_platform(app: App, platform_id: str) -> PlatformRef | None:
     """The platform with this exact id, or None."""
-    return next((p for p in _KNOWN if p.id == platform_id), None)
+    info = knowledge_base().platforms.get(platform_id)
+    return None if info is None else PlatformRef(platform_id, info.name)
 
 
-def find_platform(app: App, text: str) -> PlatformRef:
-    """The platform a member meant; raises NotFound (with suggestions as buttons) when unsure."""
-    wanted = text.strip().lower()
-    for platform in _KNOWN:
-        if wanted in (platform.id, platform.name.lower()):
-            return platform
-    raise NotFound(f"I don't know a platform called “{text}”.", hint="Type /platforms to see the ones I know.")
+def find_platform(
+    app: App,
+    text: str,
+    command: str | None = None,
+    args: dict[str, str] | None = None,
+    param: str = "platform",
+) -> PlatformRef:
+    """The platform a member meant; raises NotFound with "did you mean" buttons when unsure.
+
+    The buttons re-run `command` (default /platform) with `args` and the suggested platform as `param`.
+    """
+    found = matcher().match(text)
+    if found.platform_id is not None:
+        return PlatformRef(found.platform_id, knowledge_base().platforms[found.platform_id].name)
+    shown = text.strip()[:60]
+    target = command or "platform"
+    buttons = [Button(knowledge_base().platforms[pid].name, target, {**(args or {}), param: pid})
+               for pid in found.suggestions]
+    if found.suggestions:
+        names = " or ".join(knowledge_base().platforms[pid].name for pid in found.suggestions)
+        message = f"{found.note + ' ' if found.note else ''}Did you mean {names}?"
+        raise NotFound(message, hint=f"I don't know a platform called “{shown}”. Type /platforms to see them all.",
+                       buttons=buttons)
+    raise NotFound(
+        f"I don't know a platform called “{shown}”. That does not make it a scam, or safe: I have no sourced "
+        "facts about it.",
+        hint="Check any offer against the scam warning signs (/scamcheck), or type /platforms to see the ones I know.",
+        buttons=[Button("Scam warning signs", "scamcheck"), Button("Known platforms", "platforms")],
+    )
 
 
 async def platform_autocomplete(app: App, prefix: str) -> list[Choice]:
     """The best 25 platforms for what has been typed so far (Discord autocomplete)."""
-    wanted = prefix.strip().lower()
-    return [Choice(p.id, p.name) for p in _KNOWN if wanted in p.name.lower() or wanted in p.id][:25]
+    platforms = knowledge_base().platforms
+    return [Choice(pid, platforms[pid].name) for pid in matcher().autocomplete(prefix, MAX_CHOICES)]

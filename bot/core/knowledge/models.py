@@ -1,0 +1,276 @@
+"""Pydantic models of the knowledge base: sources, platforms and their facts, wages, rates, scam signs."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+UNDATED = "n.d."
+DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+SourceKind = Literal[
+    "official", "government", "news", "law", "research", "union", "blog", "forum", "review", "job_ad",
+    "secondary", "seo",
+]
+Topic = Literal["owner", "roles", "pay", "payout", "assessment", "id_check", "countries", "problems", "history"]
+Category = Literal["established", "legit_with_risks", "caution", "unknown"]
+Role = Literal["any", "generalist", "specialist", "expert", "reviewer"]
+Unit = Literal["hour", "task", "month"]
+
+KIND_LABELS: dict[str, str] = {
+    "official": "official",
+    "government": "government",
+    "news": "news",
+    "law": "legal filing",
+    "research": "research",
+    "union": "worker organisation",
+    "blog": "worker blog",
+    "forum": "forum post",
+    "review": "review site",
+    "job_ad": "job ad",
+    "secondary": "secondary",
+    "seo": "SEO site",
+}
+CATEGORY_LABELS: dict[str, str] = {
+    "established": "Established",
+    "legit_with_risks": "Legit, with risks",
+    "caution": "Caution",
+    "unknown": "Unknown",
+}
+CATEGORY_MEANINGS: dict[str, str] = {
+    "established": "a long-running, real operation with documented pay rules",
+    "legit_with_risks": "real, but harsh: unpaid tests, empty queues or deactivations are reported",
+    "caution": "real, but with unresolved complaints about payment",
+    "unknown": "too few sourced facts to judge; this is not a judgement that it is unsafe",
+}
+TOPIC_LABELS: dict[str, str] = {
+    "owner": "Who runs it",
+    "roles": "Work",
+    "pay": "Pay",
+    "payout": "How and when it pays",
+    "assessment": "Assessments and onboarding",
+    "id_check": "ID checks",
+    "countries": "Countries",
+    "problems": "Known problems",
+    "history": "History",
+}
+
+
+def date_bounds(text: str) -> tuple[date, date] | None:
+    """The first and last day a partial date ("2024", "2024-01", "2024-01-05") can mean; None if undated."""
+    if text == UNDATED:
+        return None
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        day = date(*parts)
+        return day, day
+    if len(parts) == 2:
+        year, month = parts
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    return date(parts[0], 1, 1), date(parts[0], 12, 31)
+
+
+def format_date(text: str) -> str:
+    """A partial date for people: "5 Mar 2025", "Jan 2024", "2023" or "n.d." (no date)."""
+    if text == UNDATED:
+        return "n.d."
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    return str(parts[0])
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, so a typo in a data file is caught by the check."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """Where a fact comes from: the page, the date it shows ("n.d." when none) and its kind."""
+
+    url: str
+    date: str
+    kind: SourceKind
+    note: str = ""
+    id: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        if value != UNDATED:
+            if not DATE_PATTERN.match(value):
+                raise ValueError('must be "YYYY-MM-DD", "YYYY-MM", "YYYY" or "n.d."')
+            try:
+                date_bounds(value)
+            except ValueError as exc:
+                raise ValueError(f"is not a real date: {exc}") from None
+        return value
+
+    @property
+    def kind_label(self) -> str:
+        """The kind of source in words, e.g. "SEO site"."""
+        return KIND_LABELS[self.kind]
+
+
+class Sourced(Strict):
+    """Anything that needs at least one source."""
+
+    sources: list[str] = Field(min_length=1)
+
+
+class Fact(Sourced):
+    """One sourced statement about a platform, under a topic."""
+
+    topic: Topic
+    text: str = Field(min_length=3, max_length=400)
+
+
+class PayRange(Sourced):
+    """A reported pay figure or range at a point in time (the date is its source's date)."""
+
+    low: float | None = Field(default=None, ge=0)
+    high: float | None = Field(default=None, ge=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    unit: Unit
+    role: Role = "any"
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PayRange:
+        if self.low is None and self.high is None:
+            raise ValueError("needs low, high or both")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError("low is above high")
+        return self
+
+
+class Gap(Strict):
+    """A topic the research searched without finding anything citable: shown as unknown, never guessed."""
+
+    topic: Topic
+    note: str = Field(min_length=3)
+
+
+class PlatformInfo(Strict):
+    """Everything the knowledge base holds about one platform."""
+
+    id: str = Field(pattern=r"^[a-z0-9]{2,20}$")
+    name: str
+    aliases: list[str] = []
+    domains: list[str] = []
+    category: Category
+    category_basis: str = Field(min_length=10)
+    related: list[str] = []
+    facts: list[Fact] = []
+    pay: list[PayRange] = []
+    unknown: list[Gap] = []
+
+    def facts_about(self, topic: str) -> list[Fact]:
+        """The facts under one topic, in file order."""
+        return [fact for fact in self.facts if fact.topic == topic]
+
+    def gaps_about(self, topic: str) -> list[Gap]:
+        """The known gaps under one topic."""
+        return [gap for gap in self.unknown if gap.topic == topic]
+
+
+class Wage(Sourced):
+    """A statutory minimum wage for one country and age group from an effective date."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    group: str
+    main: bool = False
+    amount: float | None = Field(default=None, gt=0)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    unit: Unit = "hour"
+    effective: date
+    none: bool = False
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _amount(self) -> Wage:
+        if self.none and self.amount is not None:
+            raise ValueError("a country with no minimum wage has no amount")
+        if not self.none and (self.amount is None or self.currency is None):
+            raise ValueError("needs amount and currency (or none = true)")
+        return self
+
+
+class Country(Strict):
+    """A country people may name: its display name, the words for it and its currency."""
+
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    name: str
+    aliases: list[str] = []
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class ExchangeRates(Sourced):
+    """How many units of each currency one unit of `base` bought on `date`."""
+
+    date: date
+    base: str = Field(pattern=r"^[A-Z]{3}$")
+    rates: dict[str, float]
+
+    @field_validator("rates")
+    @classmethod
+    def _positive(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [code for code, rate in value.items() if rate <= 0 or not re.match(r"^[A-Z]{3}$", code)]
+        if bad:
+            raise ValueError(f"bad currency code or non-positive rate: {', '.join(bad)}")
+        return value
+
+
+class SourcedText(Sourced):
+    """A sourced sentence (checklist item, background fact)."""
+
+    text: str = Field(min_length=3)
+
+
+class Signal(Sourced):
+    """A scam warning sign /scamcheck looks for in a pasted message."""
+
+    id: str
+    label: str
+    explain: str
+    words: list[str] = []
+    severity: Literal["high", "medium"]
+
+
+class ScamSigns(Strict):
+    """The legitimacy checklist, background facts and the signals."""
+
+    checklist: list[SourcedText] = Field(min_length=1)
+    facts: list[SourcedText] = []
+    signals: list[Signal] = Field(min_length=1)
+
+
+class KnowledgeBase(Strict):
+    """The whole knowledge base, as loaded and cross-checked."""
+
+    sources: dict[str, Source]
+    platforms: dict[str, PlatformInfo]
+    wages: list[Wage]
+    countries: dict[str, Country]
+    rates: ExchangeRates
+    scams: ScamSigns
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id."""
+        return self.sources[source_id]

@@ -1,0 +1,64 @@
+"""/pay <platform> [role] [country]: reported pay, converted, beside the country's minimum wage."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Command, Param
+from bot.core.errors import BadArgument
+from bot.core.knowledge.answers import ROLE_LABELS, pay_reply
+from bot.core.knowledge.intents import ROLES
+from bot.core.knowledge.preferences import country_and_currency
+from bot.core.knowledge.wages import find_country
+from bot.core.model import Invocation, Reply
+from bot.core.platforms import find_platform, platform_autocomplete
+
+ROLE_WORDS = {**ROLES, **{role: role for role in ROLE_LABELS}, "all": "any"}
+
+
+def split_role_and_country(role: str | None, country: str | None) -> tuple[str | None, str | None]:
+    """Sort the two optional words into (role, country), whichever order they were typed in."""
+    found_role: str | None = None
+    found_country: str | None = None
+    for word in (role, country):
+        if not word:
+            continue
+        key = word.strip().lower()
+        if key in ROLE_WORDS and found_role is None:
+            found_role = ROLE_WORDS[key]
+        elif found_country is None:
+            found_country = word
+        else:
+            raise BadArgument(
+                f"I can't tell what “{word}” is: a role is one of {', '.join(ROLE_LABELS)}.",
+                hint="Usage: /pay <platform> [role] [country], e.g. /pay telus uk or /pay outlier expert us",
+            )
+    if found_country is not None:
+        find_country(found_country)  # a friendly error now, before any work
+    return found_role, found_country
+
+
+async def pay_command(inv: Invocation, platform: str, role: str | None = None, country: str | None = None) -> Reply:
+    """Show reported pay; crowd pay figures join through PAY_EXTRA_SECTIONS."""
+    found = find_platform(inv.app, platform, command=inv.command,
+                          args={k: v for k, v in (("role", role), ("country", country)) if v})
+    role, country_text = split_role_and_country(role, country)
+    country_code, currency = await country_and_currency(inv, country_text)
+    return await pay_reply(inv, found.id, role, country_code, currency)
+
+
+COMMANDS = (
+    Command(
+        name="pay",
+        description="What a platform is reported to pay, converted, next to your minimum wage",
+        handler=pay_command,
+        params=(
+            Param("platform", "The platform, e.g. telus or outlier", autocomplete=platform_autocomplete,
+                  max_length=100, example="telus"),
+            Param("role", "generalist, specialist, expert or reviewer (or a country)", required=False,
+                  max_length=40, example="generalist"),
+            Param("country", "Your country for the minimum wage, e.g. uk, us, germany", required=False,
+                  max_length=40, example="uk"),
+        ),
+        examples=("/pay telus uk", "/pay outlier expert us", "/pay dataannotation"),
+        help="Without a country, your saved one (/settings) is used. Pay figures are dated reports, not offers.",
+    ),
+)

@@ -1,0 +1,21 @@
+"""/platforms: the platforms the knowledge base knows, grouped by category."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Command
+from bot.core.knowledge.answers import platforms_reply
+from bot.core.model import Invocation, Reply
+
+
+async def platforms_command(inv: Invocation) -> Reply:
+    """List the known platforms by category."""
+    return platforms_reply()
+
+
+COMMANDS = (
+    Command(
+        name="platforms",
+        description="The platforms I know, grouped by category (established, legit with risks, ...)",
+        handler=platforms_command,
+    ),
+)

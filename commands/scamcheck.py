@@ -1,0 +1,24 @@
+"""/scamcheck [message]: the task-scam warning signs, or the signs a pasted recruiter message shows."""
+
+from __future__ import annotations
+
+from bot.core.declarations import Command, Param
+from bot.core.knowledge.answers import scam_signs_reply, scamcheck_reply
+from bot.core.model import Invocation, Reply
+
+
+async def scamcheck_command(inv: Invocation, message: str | None = None) -> Reply:
+    """List the warning signs, or check a message for them."""
+    return scamcheck_reply(message) if message else scam_signs_reply()
+
+
+COMMANDS = (
+    Command(
+        name="scamcheck",
+        description="Task-scam warning signs, or check a recruiter message you paste for them",
+        handler=scamcheck_command,
+        params=(Param("message", "The recruiter message to check (optional)", required=False, max_length=2000,
+                      example="Hi, I'm a recruiter on WhatsApp..."),),
+        examples=("/scamcheck", "/scamcheck Hi! I'm a recruiter from DataAnnotation on WhatsApp, deposit 50 USDT"),
+    ),
+)

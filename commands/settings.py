@@ -1,0 +1,85 @@
+"""/settings [country] [currency]: a member's saved country (for minimum wages) and display currency."""
+
+from __future__ import annotations
+
+from bot.core.app import App
+from bot.core.declarations import Command, Param
+from bot.core.errors import BadArgument
+from bot.core.knowledge.loader import knowledge_base
+from bot.core.knowledge.money import parse_currency
+from bot.core.knowledge.preferences import person, saved
+from bot.core.knowledge.wages import find_country
+from bot.core.model import Field, Invocation, Reply
+from bot.core.privacy import Person, describe_data, forget_hook
+from storage import member_settings
+
+CLEAR_WORDS = {"clear", "none", "reset", "-"}
+
+describe_data("settings", "your saved country and display currency (/settings), under a keyed hash")
+
+
+@forget_hook
+async def forget_settings(app: App, who: Person) -> list[tuple[str, int]]:
+    """Delete a member's saved settings (/forget)."""
+    return [("saved settings", await member_settings.forget(app.db, who.key))]
+
+
+def _is_currency(text: str) -> bool:
+    try:
+        parse_currency(text)
+    except BadArgument:
+        return False
+    return True
+
+
+def _is_country(text: str) -> bool:
+    try:
+        find_country(text)
+    except BadArgument:
+        return False
+    return True
+
+
+def _show(settings: member_settings.MemberSettings, changed: bool) -> Reply:
+    countries = knowledge_base().countries
+    country = countries[settings.country].name if settings.country else "not set"
+    currency = settings.currency or "not set (your country's currency, else USD)"
+    return Reply(
+        title="Your settings saved" if changed else "Your settings",
+        blocks=["/pay uses these when you don't name a country. Change them with /settings <country> [currency]; "
+                "clear one with 'clear'."],
+        fields=[Field("Country", country), Field("Display currency", currency)],
+        ephemeral=True,
+    )
+
+
+async def settings_command(inv: Invocation, country: str | None = None, currency: str | None = None) -> Reply:
+    """Show or change the member's saved country and currency."""
+    if country is None and currency is None:
+        return _show(await saved(inv), changed=False)
+    if currency is None and country is not None and _is_currency(country) and not _is_country(country):
+        country, currency = None, country
+    changes: dict[str, str | None] = {}
+    if country is not None:
+        changes["country"] = None if country.strip().lower() in CLEAR_WORDS else find_country(country).code
+    if currency is not None:
+        changes["currency"] = None if currency.strip().lower() in CLEAR_WORDS else parse_currency(currency)
+    now = int(inv.now.timestamp())
+    result = await member_settings.save(inv.app.db, person(inv), now, **changes)
+    return _show(result, changed=True)
+
+
+COMMANDS = (
+    Command(
+        name="settings",
+        description="Your saved country (for minimum wages in /pay) and display currency",
+        handler=settings_command,
+        params=(
+            Param("country", "Your country, e.g. uk, us, germany (or 'clear')", required=False, max_length=40,
+                  example="uk"),
+            Param("currency", "Currency to show amounts in, e.g. GBP, EUR, USD (or 'clear')", required=False,
+                  max_length=20, example="GBP"),
+        ),
+        examples=("/settings", "/settings uk", "/settings germany EUR", "/settings clear clear"),
+    ),
+)
