@@ -39,7 +39,7 @@ UNIT_SUFFIX = {"hour": "/h", "task": " per task", "month": " a month"}
 LEGIT_TOPICS = ("owner", "payout", "assessment", "id_check", "problems")
 PROFILE_TOPICS = ("owner", "roles", "payout", "assessment", "id_check", "countries", "problems", "history")
 EXAMPLE_UNPAID_HOURS, EXAMPLE_PAID_HOURS = 10, 40
-LEGIT_CHECKLIST = (5, 0, 1, 2)  # harsh-is-not-scam first, then the three scam tells; /scamcheck shows all
+LEGIT_CHECKLIST = (5, 0, 1)  # harsh-is-not-scam first, then the three scam tells; /scamcheck shows all
 LEADS = {
     "established": "{name} is an established, real platform.",
     "legit_with_risks": "{name} is a real platform: legit, with risks.",
@@ -135,7 +135,8 @@ async def legit_reply(inv: Invocation, platform_id: str) -> Reply:
         Line(f"Category: {CATEGORY_LABELS[info.category]} ({CATEGORY_MEANINGS[info.category]})."),
         *_related(info),
     ]
-    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t)) for t in LEGIT_TOPICS]
+    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t), rank=-1 if t == "problems" else 0)
+                for t in LEGIT_TOPICS]
     sections += await _extra(LEGIT_EXTRA_SECTIONS, inv, platform_id)
     sections.append(Section("Legit but harsh, or a scam? Check", checklist_lines(LEGIT_CHECKLIST), keep=True))
     return render(Answer(f"Is {info.name} legit? {CATEGORY_LABELS[info.category]}", lead, sections,
@@ -243,7 +244,7 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
             Line("These are reported figures at a point in time, not current rates; most platforms pay per project.")]
     pay_lines = [Line(_pay_text(p, currency) + _below(p, main_wage), tuple(p.sources)) for p in figures]
     pay_lines += topic_lines(info, "pay")
-    sections = [Section("Reported pay", pay_lines)]
+    sections = [Section("Reported pay", pay_lines, rank=-1)]
     if country:
         sections.append(Section(f"Minimum wage, {kb.countries[country].name}", wage_lines(country, day, currency)))
     sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly)))

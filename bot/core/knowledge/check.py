@@ -64,7 +64,8 @@ def all_facts(kb: KnowledgeBase) -> Iterator[FactRef]:
         for fact in platform.facts:
             yield FactRef(f"{pid} ({fact.topic})", fact.text, tuple(fact.sources), fact_date(kb, fact.sources))
         for pay in platform.pay:
-            text = f"pay {pay.low or ''}-{pay.high or ''} {pay.currency}/{pay.unit} {pay.note}".strip()
+            amount = "-".join(f"{v:g}" for v in (pay.low, pay.high) if v is not None)
+            text = f"pay {amount} {pay.currency}/{pay.unit}: {pay.note}"
             yield FactRef(f"{pid} (pay)", text, tuple(pay.sources), fact_date(kb, pay.sources))
     for wage in kb.wages:
         text = f"{wage.country} {wage.group} from {wage.effective}"

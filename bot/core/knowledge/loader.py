@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.adapters.base import StartupError
 from bot.core.knowledge.models import (
     Country,
     ExchangeRates,
@@ -23,8 +24,8 @@ DATA_DIR = Path(__file__).parent / "data"
 FILES = ("sources.toml", "platforms.toml", "wages.toml", "countries.toml", "exchange_rates.toml", "scam_signs.toml")
 
 
-class KnowledgeError(Exception):
-    """The knowledge base files have problems; `problems` lists each one in words."""
+class KnowledgeError(StartupError):
+    """The knowledge base files have problems; `problems` lists each one in words (stops start-up cleanly)."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(problems))
@@ -61,11 +62,12 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
              if (w := _one(Wage, item, f"wages.toml: wage #{i + 1}", problems)) is not None]
     rates = _one(ExchangeRates, raw["exchange_rates.toml"], "exchange_rates.toml", problems)
     scams = _one(ScamSigns, raw["scam_signs.toml"], "scam_signs.toml", problems)
-    if problems or rates is None or scams is None:
+    if rates is None or scams is None:
         raise KnowledgeError(problems)
     kb = KnowledgeBase(sources=sources, platforms=platforms, wages=wages, countries=countries, rates=rates,
                        scams=scams)
-    problems.extend(cross_check(kb))
+    # Cross-check what did load; a source that failed validation is already reported, so it counts as known.
+    problems.extend(cross_check(kb, known_sources=set(raw["sources.toml"].get("sources", {}))))
     if problems:
         raise KnowledgeError(problems)
     return kb
@@ -95,12 +97,13 @@ def _keyed(table: dict[str, Any], model: type[BaseModel], file: str, section: st
     return found
 
 
-def cross_check(kb: KnowledgeBase) -> list[str]:
+def cross_check(kb: KnowledgeBase, known_sources: set[str] | None = None) -> list[str]:
     """Problems between files: unknown source ids, currencies, countries, platform links, clashing names."""
     problems: list[str] = []
+    known = known_sources if known_sources is not None else set(kb.sources)
 
     def refs(where: str, ids: list[str]) -> None:
-        problems.extend(f"{where}: unknown source {sid!r}" for sid in ids if sid not in kb.sources)
+        problems.extend(f"{where}: unknown source {sid!r}" for sid in ids if sid not in known)
 
     names: dict[str, str] = {}
     for pid, platform in kb.platforms.items():

@@ -13,7 +13,7 @@ from bot.core.knowledge.loader import knowledge_base
 from bot.core.knowledge.models import KIND_LABELS, format_date
 from bot.core.model import Button, Field, Reply
 
-TOTAL_LIMIT = 3400  # the whole reply as plain text (Discord embed 6000, Telegram message 4096)
+TOTAL_LIMIT = 3500  # the whole reply as plain text (Discord embed 6000, Telegram message 4096)
 BLOCK_LIMIT = 1400  # one text block
 FIELD_LIMIT = 1000  # one field value (Discord allows 1024)
 FOOTER_LIMIT = 2000  # the footer with the sources (Discord allows 2048)
@@ -31,11 +31,13 @@ class Line:
 
 @dataclass
 class Section:
-    """A named group of lines, shown as one field. `keep` sections are never trimmed."""
+    """A named group of lines, shown as one field. `keep` sections are never trimmed; a lower `rank`
+    is trimmed later (rank -1 for the lines that carry the answer)."""
 
     name: str
     lines: list[Line]
     keep: bool = False
+    rank: int = 0
 
 
 @dataclass
@@ -105,7 +107,7 @@ def render(answer: Answer, limit: int = TOTAL_LIMIT) -> Reply:
         trimmable = [s for s in answer.sections if not s.keep and s.lines]
         if not trimmable:
             return reply
-        longest = max(reversed(trimmable), key=lambda s: len(s.lines))
+        longest = max(reversed(trimmable), key=lambda s: (s.rank, len(s.lines)))
         if len(longest.lines) > 1:
             longest.lines.pop()
         else:
