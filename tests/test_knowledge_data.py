@@ -17,8 +17,11 @@ from bot.core.knowledge.loader import DATA_DIR, FILES
 from bot.core.knowledge.models import date_bounds, format_date
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM_IDS = ("dataannotation outlier remotasks scaleai surgeai mercor alignerr mindrift toloka appen telus uhrs "
-                "clickworker prolific oneforma mturk rws welocalize invisible turing handshake").split()
+PLATFORM_IDS = [
+    "dataannotation", "outlier", "remotasks", "scaleai", "surgeai", "mercor", "alignerr", "mindrift", "toloka",
+    "appen", "telus", "uhrs", "clickworker", "prolific", "oneforma", "mturk", "rws", "welocalize", "invisible",
+    "turing", "handshake",
+]
 
 
 @pytest.fixture
