@@ -1,0 +1,1 @@
+"""The knowledge base data files (TOML), shipped as package data."""
