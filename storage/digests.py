@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.database import Executor, Row
+from storage.outbox import insert_new
 
 ALERT_KINDS = ("drought_ended", "project_ended", "payment_problems")
 
@@ -90,12 +91,11 @@ async def disable_digest(db: Executor, community: str, reason: str, at: int) -> 
 
 async def record_week(db: Executor, community: str, iso_week: str, slot_at: int, outcome: str, now: int) -> bool:
     """Claim a community's ISO week in the ledger; False if it was already claimed."""
-    changed = await db.execute(
-        "INSERT INTO digest_ledger (community, iso_week, slot_at, outcome, recorded_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (community, iso_week) DO NOTHING",
-        (community, iso_week, slot_at, outcome, now),
+    return await insert_new(
+        db, "SELECT 1 FROM digest_ledger WHERE community = ? AND iso_week = ?",
+        "INSERT INTO digest_ledger (community, iso_week, slot_at, outcome, recorded_at) VALUES (?, ?, ?, ?, ?)",
+        (community, iso_week), (community, iso_week, slot_at, outcome, now),
     )
-    return bool(changed)
 
 
 async def week_recorded(db: Executor, community: str, iso_week: str) -> bool:
@@ -211,12 +211,11 @@ async def disable_alert_channel(db: Executor, community: str, reason: str) -> No
 
 async def claim_alert_event(db: Executor, key: str, platform: str, kind: str, at: int) -> bool:
     """Record that an alert event is being announced; False if it was announced before."""
-    changed = await db.execute(
-        "INSERT INTO alert_events (key, platform, kind, at, recipients) VALUES (?, ?, ?, ?, 0) "
-        "ON CONFLICT (key) DO NOTHING",
-        (key, platform, kind, at),
+    return await insert_new(
+        db, "SELECT 1 FROM alert_events WHERE key = ?",
+        "INSERT INTO alert_events (key, platform, kind, at, recipients) VALUES (?, ?, ?, ?, 0)",
+        (key,), (key, platform, kind, at),
     )
-    return bool(changed)
 
 
 async def set_alert_recipients(db: Executor, key: str, recipients: int) -> None:

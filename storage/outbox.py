@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storage.database import Executor, Row
 
@@ -28,15 +30,28 @@ class OutboxItem:
                    row["topic"], row["payload"], row["attempts"])
 
 
+async def insert_new(db: Executor, exists_sql: str, insert_sql: str, key_params: Sequence[Any],
+                     insert_params: Sequence[Any]) -> bool:
+    """Insert a row unless `exists_sql` finds it; True when inserted. Atomic: runs in a transaction
+    (the caller's, when given one)."""
+    if hasattr(db, "transaction"):
+        async with db.transaction() as tx:
+            return await insert_new(tx, exists_sql, insert_sql, key_params, insert_params)
+    if await db.fetchone(exists_sql, key_params) is not None:
+        return False
+    await db.execute(insert_sql, insert_params)
+    return True
+
+
 async def add(db: Executor, key: str, platform: str, dest_kind: str, dest_id: str, origin: str, payload: str,
               now: float, topic: str = "") -> bool:
     """Queue a message; False (and nothing queued) when the key was used before."""
-    changed = await db.execute(
+    return await insert_new(
+        db, "SELECT 1 FROM outbox WHERE key = ?",
         "INSERT INTO outbox (key, platform, dest_kind, dest_id, origin, topic, payload, next_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        (key, platform, dest_kind, dest_id, origin, topic, payload, now, int(now)),
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (key,), (key, platform, dest_kind, dest_id, origin, topic, payload, now, int(now)),
     )
-    return bool(changed)
 
 
 async def due(db: Executor, platforms: list[str], now: float, limit: int) -> list[OutboxItem]:

@@ -31,6 +31,8 @@ BATCH = 500
 POLL_SECONDS = 2.0
 MAX_IN_FLIGHT = 8
 SEND_TIMEOUT = 60.0
+EPSILON = 1e-6  # clocks tick in microseconds; a smaller shortfall is no shortfall
+MIN_SLEEP = 0.001
 
 
 def encode_reply(reply: Reply) -> str:
@@ -77,7 +79,7 @@ class TokenBucket:
         """Seconds until one event is allowed (0 when it is allowed now)."""
         self._refill(now)
         blocked = max(0.0, self.blocked_until - now)
-        return max(blocked, 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate)
+        return max(blocked, 0.0 if self.tokens >= 1 - EPSILON else (1 - self.tokens) / self.rate)
 
     def take(self, now: float) -> None:
         """Spend one event."""
@@ -99,20 +101,20 @@ class Pace:
 
 @dataclass(frozen=True)
 class PlatformPolicy:
-    """A platform's limits: overall, per private chat, per group or channel."""
+    """A platform's limits: overall, and per private chat and per group or channel (each may have several)."""
 
     overall: Pace | None
-    per_user: Pace | None
-    per_channel: Pace | None
+    per_user: tuple[Pace, ...] = ()
+    per_channel: tuple[Pace, ...] = ()
 
 
 POLICIES: dict[str, PlatformPolicy] = {
-    # Telegram: ~30 messages/s overall, 1/s per chat, 20/min per group.
-    "telegram": PlatformPolicy(Pace(30, 5), Pace(1, 1), Pace(20 / 60, 3)),
+    # Telegram: ~30 messages/s overall; 1/s per chat; and 20/min per group.
+    "telegram": PlatformPolicy(Pace(30, 5), (Pace(1, 1),), (Pace(1, 1), Pace(20 / 60, 3))),
     # Discord: discord.py honours the per-route buckets; pace under the 50/s global limit and 5/5 s per channel.
-    "discord": PlatformPolicy(Pace(40, 10), Pace(1, 2), Pace(1, 2)),
+    "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
-UNLIMITED = PlatformPolicy(None, None, None)
+UNLIMITED = PlatformPolicy(None)
 
 
 class RateLimits:
@@ -121,44 +123,45 @@ class RateLimits:
     def __init__(self, policies: dict[str, PlatformPolicy] | None = None) -> None:
         self.policies = POLICIES if policies is None else policies
         self._overall: dict[str, TokenBucket] = {}
-        self._per_dest: dict[Destination, TokenBucket] = {}
+        self._per_dest: dict[Destination, list[TokenBucket]] = {}
 
-    def _buckets(self, dest: Destination, now: float) -> tuple[TokenBucket | None, TokenBucket | None]:
+    def _buckets(self, dest: Destination, now: float) -> tuple[TokenBucket | None, list[TokenBucket]]:
         policy = self.policies.get(dest.platform, UNLIMITED)
-        overall = per_dest = None
+        overall = None
         if policy.overall is not None:
             overall = self._overall.get(dest.platform)
             if overall is None:
                 overall = self._overall[dest.platform] = TokenBucket(policy.overall.rate, policy.overall.burst, now)
-        pace = policy.per_user if dest.kind == "user" else policy.per_channel
-        if pace is not None:
-            per_dest = self._per_dest.get(dest)
-            if per_dest is None:
-                if len(self._per_dest) > 50_000:
-                    self._prune(now)
-                per_dest = self._per_dest[dest] = TokenBucket(pace.rate, pace.burst, now)
+        per_dest = self._per_dest.get(dest)
+        if per_dest is None:
+            paces = policy.per_user if dest.kind == "user" else policy.per_channel
+            if len(self._per_dest) > 50_000:
+                self._prune(now)
+            per_dest = self._per_dest[dest] = [TokenBucket(p.rate, p.burst, now) for p in paces]
         return overall, per_dest
 
     def waits(self, dest: Destination, now: float) -> tuple[float, float]:
         """(seconds until the platform allows a send, seconds until this destination does)."""
         overall, per_dest = self._buckets(dest, now)
-        return (overall.wait(now) if overall else 0.0), (per_dest.wait(now) if per_dest else 0.0)
+        return (overall.wait(now) if overall else 0.0), max((b.wait(now) for b in per_dest), default=0.0)
 
     def take(self, dest: Destination, now: float) -> None:
         """Spend one send to this destination."""
-        for bucket in self._buckets(dest, now):
-            if bucket is not None:
-                bucket.take(now)
+        overall, per_dest = self._buckets(dest, now)
+        for bucket in [overall, *per_dest] if overall else per_dest:
+            bucket.take(now)
 
     def block(self, dest: Destination, now: float, seconds: float) -> None:
         """A 429: pause this destination, and the platform as a whole, for `seconds`."""
-        for bucket in self._buckets(dest, now):
-            if bucket is not None:
-                bucket.block(now, seconds)
+        overall, per_dest = self._buckets(dest, now)
+        for bucket in [overall, *per_dest] if overall else per_dest:
+            bucket.block(now, seconds)
 
     def _prune(self, now: float) -> None:
         """Forget full, unblocked buckets (they behave exactly like new ones)."""
-        for dest in [d for d, b in self._per_dest.items() if b.wait(now) == 0 and b.tokens >= b.burst]:
+        idle = [d for d, buckets in self._per_dest.items()
+                if all(b.wait(now) == 0 and b.tokens >= b.burst for b in buckets)]
+        for dest in idle:
             del self._per_dest[dest]
 
 
@@ -219,7 +222,7 @@ class Outbox:
                 dest_wait = own if dest_wait is None else min(dest_wait, own)
                 continue  # this chat is busy; others may go now
             while overall > 0:
-                await self.sleep(overall)
+                await self.sleep(max(overall, MIN_SLEEP))
                 overall, own = self.limits.waits(dest, self.monotonic())
             self.limits.take(dest, self.monotonic())
             await self._slots.acquire()
