@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from bot.core.app import build_app
 from bot.core.delivery import Destination, RetryableDeliveryError
@@ -167,7 +168,7 @@ async def test_telegram_pacing_per_chat_and_overall(app, clock) -> None:
     # Never more than 30 in any second (plus the initial burst of 5).
     assert all(sum(1 for t in times if s <= t < s + 1) <= 35 for s in times)
     group_times = [(at - start).total_seconds() for dest, _r, at in sender.delivered if dest == GROUP]
-    assert all(b - a >= 0.99 for a, b in zip(group_times, group_times[1:], strict=False))
+    assert all(b - a >= 0.99 for a, b in pairwise(group_times))
 
 
 async def test_the_service_delivers_in_the_background(app, clock) -> None:
