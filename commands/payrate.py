@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core import pay_stats
 from bot.core.declarations import Choice, Command, Param, ParamKind
+from bot.core.knowledge import parse_currency
 from bot.core.model import Invocation, Reply
 from bot.core.platforms import find_platform, platform_autocomplete
 from bot.core.reports import ROLE_TIERS, Reports
@@ -17,12 +19,13 @@ async def payrate(
     recorded, usd = await inv.app.service(Reports).record_payrate(
         inv.actor, inv.place.community_key, ref.id, amount, currency, inv.now, role=role, project=project
     )
+    code = parse_currency(currency)
     tier = f" as {role}" if role else ""
-    converted = "" if currency.strip().upper() == "USD" else f" (about ${usd:,.2f})"
+    converted = "" if code == "USD" else f" (about ${usd:,.2f})"
     return acknowledgement(
         ref.name, recorded,
-        extra=f" {amount:g} {currency.strip().upper()} an hour{converted}{tier}. It joins the crowd median /pay shows "
-        "once at least 5 members have reported.",
+        extra=f" {amount:g} {code} an hour{converted}{tier}. It joins the crowd median /pay shows "
+        f"once at least {pay_stats.MIN_SHOWN} members have reported.",
     )
 
 
@@ -36,7 +39,7 @@ COMMANDS = (
                   example="dataannotation"),
             Param("amount", "What you earned per hour of work", kind=ParamKind.NUMBER, min_value=0.01,
                   example="20"),
-            Param("currency", "Three-letter currency code, e.g. USD, EUR, GBP, INR", max_length=3, example="USD"),
+            Param("currency", "Currency code, e.g. USD, EUR, GBP, INR", max_length=12, example="USD"),
             Param("role", "Your role tier", required=False,
                   choices=tuple(Choice(k, label) for k, label in ROLE_TIERS.items())),
             Param("project", "The project, if you want to name it", required=False, max_length=60),

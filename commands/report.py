@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core import reliability
 from bot.core.availability import MIN_DURATION, MIN_REPORTERS
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Button, Invocation, Reply
@@ -9,7 +10,8 @@ from bot.core.platforms import find_platform, platform_autocomplete
 from bot.core.reports import KINDS, NOTE_MAX, REPORT_WHATS, Recorded, Reports, describe_span
 
 PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
-PAYMENT_NEWS = "It counts in the payment record /legit shows (x of n, last 90 days and all time)."
+PAYMENT_NEWS = (f"It counts in the payment record /legit shows (x of n, last {reliability.RECENT_SPAN // 86400} days "
+                "and all time).")
 HOW_IT_COUNTS = {
     "drought": f"I call a drought likely once at least {MIN_REPORTERS} members report one and it has held for "
     f"{MIN_DURATION // 60} minutes.",

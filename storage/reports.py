@@ -105,12 +105,13 @@ def _platform_filter(platform: str | None) -> tuple[str, tuple]:
 async def latest_opinions(db: Database, platform: str | None, since: int) -> list[Row]:
     """Per platform, project and reporter: their latest availability report since `since`.
 
-    One row per reporter (platform-wide and per project): kind is the kind of their latest report,
-    last_at its time, first_at when that reporter's run of reports began (creation of the oldest).
+    One row per reporter (platform-wide and per project): kind is the kind of their latest report, last_at
+    its time, first_at when that report was first made (a repeat refreshes last_at, not first_at). The
+    query must hold exactly one max() for SQLite to take the bare columns from the latest row.
     """
     where, params = _platform_filter(platform)
     return await db.fetchall(
-        "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, min(created_at) AS first_at "
+        "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
         f"FROM reports WHERE {where}kind IN ('drought', 'tasks_back') AND updated_at >= ? AND hidden = 0 "
         "GROUP BY platform, project, reporter",
         (*params, since),
@@ -146,8 +147,10 @@ async def project_changes(db: Database, platform: str, since: int) -> list[Row]:
 
 async def last_report_at(db: Database, platform: str) -> int | None:
     """When anyone last reported anything about a platform."""
-    row = await db.fetchone("SELECT max(updated_at) FROM reports WHERE platform = ? AND hidden = 0", (platform,))
-    return None if row is None or row[0] is None else int(row[0])
+    row = await db.fetchone(
+        "SELECT updated_at FROM reports WHERE platform = ? AND hidden = 0 ORDER BY updated_at DESC LIMIT 1", (platform,)
+    )
+    return None if row is None else int(row[0])
 
 
 async def latest_pay(db: Database, platform: str, since: int) -> list[Row]:

@@ -1,4 +1,8 @@
-"""Crowd pay figures: hourly median and 25th-75th percentile per role tier, and onboarding's effect on them."""
+"""Crowd pay figures: hourly median and 25th-75th percentile per role tier, and onboarding's effect on them.
+
+Importing this module adds its section to /pay through the knowledge base's PAY_EXTRA_SECTIONS seam
+(commands/payrate.py imports it, so it is registered whenever the commands are loaded).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core.model import Field
+from bot.core.knowledge.answers import PAY_EXTRA_SECTIONS
+from bot.core.model import Field, Invocation
 from bot.core.reports import DAY, ROLE_TIERS, unix
 from storage import reports as store
 
@@ -109,3 +114,12 @@ def pay_fields(pay: CrowdPay) -> list[Field]:
     fields.append(Field("Add yours", "/payrate <platform> <amount> <currency> [role] and "
                         "/onboarding <platform> <hours> [paid]"))
     return fields
+
+
+async def pay_section(inv: Invocation, platform_id: str, **context: object) -> list[Field | str]:
+    """The crowd pay figures /pay shows after the knowledge-base facts."""
+    return pay_fields(await crowd_pay(inv.app, platform_id, inv.now))
+
+
+if pay_section not in PAY_EXTRA_SECTIONS:
+    PAY_EXTRA_SECTIONS.append(pay_section)

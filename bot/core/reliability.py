@@ -1,4 +1,8 @@
-"""Payment reliability from crowd reports: paid on time / late / missing, "x of n", 90 days and all time."""
+"""Payment reliability from crowd reports: paid on time / late / missing, "x of n", 90 days and all time.
+
+Importing this module adds its section to /legit through the knowledge base's LEGIT_EXTRA_SECTIONS seam
+(commands/report.py imports it, so it is registered whenever the commands are loaded).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core.model import Field
+from bot.core.knowledge.answers import LEGIT_EXTRA_SECTIONS
+from bot.core.model import Field, Invocation
 from bot.core.reports import DAY, unix
 from storage import reports as store
 
@@ -66,3 +71,12 @@ def reliability_fields(result: Reliability) -> list[Field]:
     if result.restricted_recent:
         fields.append(Field("Account restrictions reported (90 days)", str(result.restricted_recent)))
     return fields
+
+
+async def reliability_section(inv: Invocation, platform_id: str, **context: object) -> list[Field | str]:
+    """The payment record /legit shows after the knowledge-base facts."""
+    return reliability_fields(await reliability(inv.app, platform_id, inv.now))
+
+
+if reliability_section not in LEGIT_EXTRA_SECTIONS:
+    LEGIT_EXTRA_SECTIONS.append(reliability_section)

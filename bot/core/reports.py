@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.core import privacy
 from bot.core.errors import BadArgument, RateLimited
+from bot.core.knowledge import parse_currency, to_usd
 from bot.core.model import Actor
 from bot.core.ratelimit import RateLimiter
 from storage import reports as store
@@ -65,40 +66,14 @@ PROJECT_MAX = 60
 HOURLY_USD_RANGE = (0.5, 300.0)
 ONBOARDING_HOURS_RANGE = (0.25, 200.0)
 
-# Fallback exchange table (USD per unit) used until bot.core.knowledge exports to_usd(amount, currency).
-# Rates of November 2026 rounded; dated so it is clear when it goes stale.
-FALLBACK_RATES_DATE = "2026-11"
-_FALLBACK_USD_PER_UNIT = {
-    "USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CAD": 0.73, "AUD": 0.66, "NZD": 0.60, "INR": 0.012, "PHP": 0.017,
-    "KES": 0.0077, "NGN": 0.00065, "BRL": 0.18, "MXN": 0.055, "ZAR": 0.055, "PKR": 0.0036, "EGP": 0.021,
-    "PLN": 0.25, "CHF": 1.13, "SEK": 0.095, "JPY": 0.0067, "IDR": 0.000063,
-}
-_CONTROL = re.compile(r"\s+")
-
-
-def to_usd(amount: float, currency: str) -> float | None:
-    """An amount in US dollars, or None for an unknown currency (the one switch to the knowledge base's table)."""
-    try:
-        from bot.core.knowledge import to_usd as knowledge_to_usd  # type: ignore[attr-defined]
-    except ImportError:
-        rate = _FALLBACK_USD_PER_UNIT.get(currency.upper())
-        return None if rate is None else amount * rate
-    try:
-        return knowledge_to_usd(amount, currency)
-    except (KeyError, ValueError):
-        return None
-
-
-def known_currencies() -> list[str]:
-    """Currency codes the fallback table knows (for error hints)."""
-    return sorted(_FALLBACK_USD_PER_UNIT)
+_WHITESPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
     """Strip control and format characters (including bidi overrides) and collapse whitespace."""
     kept = "".join(" " if ch in "\t\r\n" else ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")
                    or ch in "\t\r\n")
-    return _CONTROL.sub(" ", kept).strip()
+    return _WHITESPACE.sub(" ", kept).strip()
 
 
 def clean_note(note: str | None) -> str | None:
@@ -202,14 +177,8 @@ class Reports:
         role: str | None = None, project: str | None = None,
     ) -> tuple[Recorded, float]:
         """Validate and store an hourly pay figure; returns it normalised to USD."""
-        code = clean_text(currency).upper()
-        usd = to_usd(amount, code) if re.fullmatch(r"[A-Z]{3}", code) else None
-        if usd is None:
-            raise BadArgument(
-                f"I don't know the currency “{currency}”.",
-                hint="Use a three-letter code such as USD, EUR, GBP, INR or PHP. Known: "
-                + ", ".join(known_currencies()),
-            )
+        code = parse_currency(clean_text(currency))  # the knowledge base's dated exchange table
+        usd = to_usd(amount, code)
         low, high = HOURLY_USD_RANGE
         if not low <= usd <= high:
             scale = usd / amount if amount else 1.0

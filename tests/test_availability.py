@@ -1,0 +1,159 @@
+"""Availability scenarios with an injected clock: duration rule, one person counts once, tasks back, baseline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core import availability
+from bot.core.availability import (
+    BASELINE_WEEKS,
+    HALF_LIFE,
+    LOOKBACK,
+    MIN_DURATION,
+    MIN_REPORTERS,
+    WEEK,
+    Availability,
+)
+from bot.core.reports import unix, window_start
+from storage import reports as store
+from tests.reports_helpers import events, members, report
+
+
+async def platform_state(app, platform="outlier"):
+    statuses = await app.service(Availability).statuses(app.clock.now(), platform)
+    return next(s for s in statuses if s.project == "")
+
+
+async def test_five_members_flip_to_drought_only_after_the_duration_rule(app, clock, group):
+    crowd = members(5)
+    for actor in crowd:
+        reply = await report(app, actor, group, "outlier", "drought")
+        assert not reply.is_error, reply.plain_text()
+        clock.advance(minutes=1)
+    # The MIN_REPORTERS-th member reported at minute MIN_REPORTERS - 1; the evidence must stand MIN_DURATION.
+    threshold = clock.now() - timedelta(minutes=len(crowd)) + timedelta(minutes=MIN_REPORTERS - 1)
+    status = await platform_state(app)
+    assert status.state != "drought" and status.n == 5 and status.pending_until is not None
+    text = (await app.dispatcher.dispatch("status", {"platform": "outlier"}, crowd[0], group)).plain_text()
+    assert "building" in text and "drought likely" not in text
+
+    clock.set(threshold + timedelta(seconds=MIN_DURATION - 60))
+    assert (await platform_state(app)).state != "drought"
+    clock.set(threshold + timedelta(seconds=MIN_DURATION))
+    status = await platform_state(app)
+    assert status.state == "drought" and status.n == 5 and 0 < status.confidence <= 1
+    reply = await app.dispatcher.dispatch("status", {"platform": "outlier"}, crowd[0], group)
+    assert reply.title == "Outlier: drought likely" and not reply.ephemeral
+    assert "n = 5" in reply.plain_text()
+    assert [b.args["what"] for b in reply.buttons] == ["drought", "tasks_back"]
+    assert await events(app, "outlier") == [("none", "drought")]
+
+
+async def test_one_member_reporting_twenty_times_counts_once(app, clock, group):
+    (actor,) = members(1)
+    for _ in range(20):
+        reply = await report(app, actor, group, "outlier", "drought")
+        assert not reply.is_error
+        clock.advance(minutes=2)
+    rows = await app.db.fetchall("SELECT reporter, created_at, updated_at FROM reports")
+    assert len(rows) == 1 and rows[0]["updated_at"] > rows[0]["created_at"]
+    assert rows[0]["reporter"] == app.person_key("console", "member0")
+    status = await platform_state(app)
+    assert status.n == 1 and status.state == "none"
+    assert (await report(app, actor, group, "outlier", "drought")).title == "Slow down"
+
+
+async def test_tasks_back_reports_flip_it_back_and_record_events(app, clock, group):
+    droughters = members(5)
+    for actor in droughters:
+        await report(app, actor, group, "outlier", "drought")
+    clock.advance(seconds=MIN_DURATION)
+    assert (await platform_state(app)).state == "drought"
+    clock.advance(seconds=2 * HALF_LIFE)  # the drought reports fade to a quarter of their weight
+    # Two new members and one who had reported the drought now say tasks are back: that one counts once.
+    for actor in [*members(2, start=100), droughters[0]]:
+        await report(app, actor, group, "outlier", "tasks_back")
+    status = await platform_state(app)
+    assert status.state == "flowing" and status.n == 7 and status.flowing_n == 3 and status.drought_n == 4
+    assert await events(app, "outlier") == [("none", "drought"), ("drought", "flowing")]
+    reply = await app.dispatcher.dispatch("status", {"platform": "outlier"}, droughters[1], group)
+    assert "tasks flowing" in reply.title and "since just now" in reply.plain_text()
+
+    clock.advance(seconds=LOOKBACK + 1)  # everything is older than the lookback: nothing to say any more
+    assert (await platform_state(app)).state == "none"
+    assert (await events(app, "outlier"))[-1] == ("flowing", "none")
+
+
+async def test_split_opinions_are_mixed(app, clock, group):
+    for actor in members(3):
+        await report(app, actor, group, "outlier", "drought")
+    for actor in members(3, start=10):
+        await report(app, actor, group, "outlier", "tasks_back")
+    clock.advance(seconds=MIN_DURATION)
+    status = await platform_state(app)
+    assert status.state == "mixed" and status.n == 6 and status.confidence > 0
+
+
+async def test_a_drought_must_beat_the_usual_level_for_that_hour_of_the_week(app, clock, group):
+    now = unix(clock.now())
+    history = [
+        store.NewReport(f"old{week}-{i}", "outlier", "drought", "", window_start("drought", t), t)
+        for week in range(1, BASELINE_WEEKS + 1)
+        for i in range(3)
+        for t in [now - week * WEEK - 3600]
+    ]
+    await store.upsert_many(app.db, history)
+    for actor in members(5):
+        await report(app, actor, group, "outlier", "drought")
+    clock.advance(seconds=MIN_DURATION + 60)
+    status = await platform_state(app)
+    assert status.baseline == 3 and status.needed > 5 and status.state == "none"
+    text = (await app.dispatcher.dispatch("status", {"platform": "outlier"}, members(1)[0], group)).plain_text()
+    assert "usual at this time of week: 3.0" in text
+    # The same five reports on a platform with a quiet history make a drought.
+    for actor in members(5):
+        await report(app, actor, group, "toloka", "drought")
+    clock.advance(seconds=MIN_DURATION + 60)
+    assert (await platform_state(app, "toloka")).state == "drought"
+
+
+async def test_project_reports_do_not_make_the_platform_dry(app, clock, group):
+    for actor in members(4):
+        await report(app, actor, group, "outlier", "drought", project="Falcon")
+    await report(app, members(1)[0], group, "outlier", "project_paused", project="Heron")
+    clock.advance(seconds=MIN_DURATION)
+    statuses = await app.service(Availability).statuses(clock.now(), "outlier")
+    by_project = {s.project: s for s in statuses}
+    assert by_project[""].n == 0 and by_project[""].state == "none"
+    assert by_project["falcon"].state == "drought"
+    assert await events(app, "outlier", "falcon") == [("none", "drought")]
+    text = (await app.dispatcher.dispatch("status", {"platform": "outlier"}, members(1)[0], group)).plain_text()
+    assert "falcon: drought likely" in text and "heron: paused" in text
+
+
+async def test_all_platforms_worst_first(app, clock, group):
+    for actor in members(4):
+        await report(app, actor, group, "toloka", "tasks_back")
+        await report(app, actor, group, "outlier", "drought")
+    await report(app, members(1, start=50)[0], group, "appen", "drought")
+    clock.advance(seconds=MIN_DURATION)
+    reply = await app.dispatcher.dispatch("status", {}, members(1)[0], group)
+    lines = reply.blocks[0].splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Outlier", "Appen / CrowdGen", "Toloka"]
+    assert "3 platforms" in reply.title
+    clock.advance(seconds=LOOKBACK + 1)
+    reply = await app.dispatcher.dispatch("status", {}, members(1)[0], group)
+    assert "No one has reported" in reply.plain_text()
+
+
+async def test_trust_weight_is_the_seam_moderation_fills(app, clock, group, monkeypatch):
+    crowd = members(5)
+    for actor in crowd:
+        await report(app, actor, group, "outlier", "drought")
+    for actor in members(2, start=10):
+        await report(app, actor, group, "outlier", "tasks_back")
+    clock.advance(seconds=MIN_DURATION)
+    assert (await platform_state(app)).state == "drought"
+    barred = {app.person_key("console", a.user_id) for a in crowd[:4]}
+    monkeypatch.setattr(availability, "trust_weight", lambda reporter: 0.0 if reporter in barred else 1.0)
+    assert (await platform_state(app)).state != "drought"

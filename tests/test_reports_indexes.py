@@ -1,0 +1,50 @@
+"""The hot report queries use an index (EXPLAIN QUERY PLAN), never a scan of the reports table."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.availability import baseline_slots
+from storage import reports as store
+
+
+class RecordingDb:
+    """Passes queries to the real database and remembers them, so their plans can be explained."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self.queries: list[tuple[str, tuple]] = []
+
+    async def fetchall(self, sql, params=()):
+        self.queries.append((sql, tuple(params)))
+        return await self.db.fetchall(sql, params)
+
+    async def fetchone(self, sql, params=()):
+        self.queries.append((sql, tuple(params)))
+        return await self.db.fetchone(sql, params)
+
+
+HOT_QUERIES = {
+    "status one platform": lambda db: store.latest_opinions(db, "outlier", 0),
+    "status all platforms": lambda db: store.latest_opinions(db, None, 0),
+    "baseline one platform": lambda db: store.drought_reporters_in_slots(db, "outlier", baseline_slots(10**9)),
+    "baseline all platforms": lambda db: store.drought_reporters_in_slots(db, None, baseline_slots(10**9)),
+    "last report": lambda db: store.last_report_at(db, "outlier"),
+    "projects paused or ended": lambda db: store.project_changes(db, "outlier", 0),
+    "pay": lambda db: store.latest_pay(db, "outlier", 0),
+    "onboarding": lambda db: store.onboarding_hours(db, "outlier"),
+    "payment reliability": lambda db: store.kind_counts(db, "outlier", ("paid_on_time", "paid_late"), 0),
+    "my reports": lambda db: store.reports_of(db, "someone", 15),
+}
+
+
+@pytest.mark.parametrize("name", HOT_QUERIES)
+async def test_hot_query_uses_an_index(app, name):
+    recording = RecordingDb(app.db)
+    await HOT_QUERIES[name](recording)
+    (sql, params), = recording.queries
+    plan = " | ".join(row["detail"] for row in await app.db.fetchall("EXPLAIN QUERY PLAN " + sql, params))
+    assert "USING" in plan and "INDEX" in plan, plan
+    assert "SCAN reports" not in plan.replace("SCAN reports USING", ""), plan
+    if name.startswith(("status", "baseline", "pay", "payment", "last")):
+        assert "COVERING INDEX" in plan, plan
