@@ -110,7 +110,7 @@ class PlatformPolicy:
 
 POLICIES: dict[str, PlatformPolicy] = {
     # Telegram: ~30 messages/s overall; 1/s per chat; and 20/min per group.
-    "telegram": PlatformPolicy(Pace(30, 5), (Pace(1, 1),), (Pace(1, 1), Pace(20 / 60, 3))),
+    "telegram": PlatformPolicy(Pace(30, 1), (Pace(1, 1),), (Pace(1, 1), Pace(20 / 60, 3))),
     # Discord: discord.py honours the per-route buckets; pace under the 50/s global limit and 5/5 s per channel.
     "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
@@ -245,7 +245,8 @@ class Outbox:
         if sender is None:
             return  # the adapter stopped meanwhile; the item stays pending
         try:
-            await asyncio.wait_for(sender.send(dest, decode_reply(item.payload)), SEND_TIMEOUT)
+            async with asyncio.timeout(SEND_TIMEOUT):  # no extra task: the send starts at once
+                await sender.send(dest, decode_reply(item.payload))
         except PermanentDeliveryError as exc:
             dead.add(dest)
             await self._give_up(item, dest, exc.reason)
@@ -260,7 +261,7 @@ class Outbox:
                 log.warning("giving up on outbox item %s after %d attempts: %s", item.key, attempts, exc)
                 await store.mark_failed(db, item.id, f"gave up after {attempts} attempts: {exc}")
                 return
-            delay = max(retry_after or 0.0, backoff(attempts))
+            delay = retry_after if retry_after else backoff(attempts)  # honour the platform's Retry-After
             await store.retry_later(db, item.id, self.wall() + delay, str(exc) or type(exc).__name__)
         else:
             await store.mark_sent(db, item.id, self.wall())

@@ -52,8 +52,8 @@ def manual_outbox(app: App, clock: ManualClock) -> Outbox:
     outbox = app.service(Outbox)
 
     async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)  # like a real sleep, let the sends already started run first
         clock.advance(seconds=seconds)
-        await asyncio.sleep(0)  # like a real sleep, let the sends already started run
 
     outbox.sleep = sleep
     return outbox
