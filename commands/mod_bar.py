@@ -1,0 +1,44 @@
+"""/mod_bar: bar the reporter of a report from reporting for some days, without revealing who it is."""
+
+from __future__ import annotations
+
+from bot.core import moderation
+from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.model import Invocation, Reply
+
+
+async def mod_bar(inv: Invocation, report_id: int, days: int, reason: str) -> Reply:
+    """Bar a report's reporter from reporting."""
+    ctx = moderation.ModContext.of(inv)
+    until = await moderation.bar_reporter(ctx, report_id, days, reason)
+    return Reply(
+        title="Reporter barred",
+        blocks=[
+            f"The person who sent report #{report_id} can't send reports until {moderation.format_time(until)}, "
+            "and their reports now count for nothing. Nobody, including you, is told who they are.",
+            "If they try to report, they are told why and until when, and to ask this community's moderators "
+            f"to review it. Logged in /mod_log. Lift it with /mod_unbar {report_id}.",
+        ],
+        ephemeral=True,
+    )
+
+
+COMMANDS = (
+    Command(
+        name="mod_bar",
+        description="Bar the sender of a report from reporting for some days (moderators)",
+        handler=mod_bar,
+        params=(
+            Param("report_id", "The report's id from /mod_reports", kind=ParamKind.INTEGER, min_value=1, example="12"),
+            Param("days", "How many days the bar lasts (1-365)", kind=ParamKind.INTEGER, min_value=1,
+                  max_value=moderation.MAX_BAR_DAYS, example="14"),
+            Param("reason", "Which rule they broke: spam, abuse, false reports, brigading...",
+                  max_length=moderation.MAX_REASON, example="brigading: 20 identical reports"),
+        ),
+        access=Access.MODERATOR,
+        community_only=True,
+        examples=("/mod_bar 12 14 brigading: coordinated false drought reports",),
+        help="Bars whoever sent that report from sending reports anywhere the bot runs, without revealing "
+        "who it is. Bar for a broken rule (" + moderation.RULES + "), never for being negative.",
+    ),
+)

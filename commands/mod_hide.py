@@ -1,0 +1,41 @@
+"""/mod_hide: hide a report that breaks a rule, with a reason; it stops counting everywhere."""
+
+from __future__ import annotations
+
+from bot.core import moderation
+from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.model import Invocation, Reply
+
+
+async def mod_hide(inv: Invocation, report_id: int, reason: str) -> Reply:
+    """Hide a report for a stated rule."""
+    ctx = moderation.ModContext.of(inv)
+    await moderation.hide_report(ctx, report_id, reason)
+    return Reply(
+        title=f"Report #{report_id} hidden",
+        blocks=[
+            "It no longer counts anywhere: status, pay figures, payment reliability and digests.",
+            f"Reason: {' '.join(reason.split())}",
+            f"Logged in /mod_log. Undo with /mod_unhide {report_id}.",
+        ],
+        ephemeral=True,
+    )
+
+
+COMMANDS = (
+    Command(
+        name="mod_hide",
+        description="Hide a report that breaks a rule (a reason is required) (moderators)",
+        handler=mod_hide,
+        params=(
+            Param("report_id", "The report's id from /mod_reports", kind=ParamKind.INTEGER, min_value=1, example="12"),
+            Param("reason", "Which rule it breaks: spam, abuse, personal info, off-topic, duplicate, false",
+                  max_length=moderation.MAX_REASON, example="spam: referral link"),
+        ),
+        access=Access.MODERATOR,
+        community_only=True,
+        examples=("/mod_hide 12 spam: referral link", "/mod_hide 40 personal info: names a team lead"),
+        help="Hide a report only when it breaks a rule: " + moderation.RULES + ". Never hide a report for "
+        "being negative; negative reports are how members warn each other.",
+    ),
+)

@@ -1,0 +1,57 @@
+"""/mod_log: the community's audit log of moderator actions: who did what, when, why."""
+
+from __future__ import annotations
+
+from bot.core import moderation
+from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.model import Invocation, Reply
+from storage import moderation as store
+
+DEFAULT = 20
+VERBS = {
+    "hide": "hid report #{report_id}",
+    "unhide": "showed report #{report_id} again",
+    "bar": "barred the sender of report #{report_id}",
+    "unbar": "lifted the bar on the sender of report #{report_id}",
+    "note": "set the note on {platform}",
+    "note_cleared": "cleared the note on {platform}",
+}
+
+
+def describe(row) -> str:
+    """One audit-log entry as a line."""
+    verb = VERBS.get(row["action"], row["action"]).format(report_id=row["report_id"], platform=row["platform"])
+    if row["report_id"] is not None and row["platform"] and row["action"] in ("hide", "unhide", "bar", "unbar"):
+        verb += f" ({row['platform']})"
+    line = f"{moderation.format_time(row['at'])} — {row['actor_name']} {verb}"
+    return line + (f": {row['reason']}" if row["reason"] else "")
+
+
+async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
+    """Show the newest moderator actions in this community."""
+    ctx = moderation.ModContext.of(inv)
+    rows = await store.recent_log(inv.app.db, ctx.community, count)
+    if not rows:
+        return Reply(title="Moderation log", blocks=["No moderator actions in this community yet."], ephemeral=True)
+    return Reply(
+        title=f"Moderation log (newest {len(rows)})",
+        blocks=["\n".join(describe(row) for row in rows)],
+        footer="Every hide, unhide, bar, unbar and note is logged here.",
+        ephemeral=True,
+    )
+
+
+COMMANDS = (
+    Command(
+        name="mod_log",
+        description="The moderation log: who did what, when and why (moderators)",
+        handler=mod_log,
+        params=(
+            Param("count", "How many entries (1-50)", kind=ParamKind.INTEGER, required=False, min_value=1,
+                  max_value=50, example="20"),
+        ),
+        access=Access.MODERATOR,
+        community_only=True,
+        examples=("/mod_log", "/mod_log 50"),
+    ),
+)

@@ -1,0 +1,157 @@
+"""SQL for moderation: hiding reports, bars, the audit log, community notes and reporter trust rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storage.database import Database, Executor, Row
+
+
+async def report_in_community(db: Database, report_id: int, community: str) -> Row | None:
+    """A report made in this community, or None (reports from elsewhere are invisible to its moderators)."""
+    return await db.fetchone("SELECT * FROM reports WHERE id = ? AND community = ?", (report_id, community))
+
+
+async def set_hidden(db: Executor, report_id: int, hidden: bool, reason: str | None) -> int:
+    """Hide or unhide a report; returns the rows changed."""
+    return await db.execute(
+        "UPDATE reports SET hidden = ?, hidden_reason = ? WHERE id = ?", (int(hidden), reason, report_id)
+    )
+
+
+async def add_log(
+    db: Executor, community: str, actor: str, actor_name: str, action: str, at: int,
+    report_id: int | None = None, platform: str | None = None, reason: str = "",
+) -> None:
+    """Append one moderator action to the audit log."""
+    await db.execute(
+        "INSERT INTO moderation_log (community, actor, actor_name, action, report_id, platform, reason, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (community, actor, actor_name, action, report_id, platform, reason, at),
+    )
+
+
+async def recent_log(db: Database, community: str, limit: int) -> list[Row]:
+    """The newest audit-log entries of a community, newest first."""
+    return await db.fetchall(
+        "SELECT * FROM moderation_log WHERE community = ? ORDER BY at DESC, id DESC LIMIT ?", (community, limit)
+    )
+
+
+async def put_bar(
+    db: Executor, reporter: str, community: str, report_id: int, until: int, reason: str, at: int
+) -> None:
+    """Bar a reporter on behalf of a community (a new bar from the same community replaces the old one)."""
+    await db.execute(
+        "INSERT INTO reporter_bars (reporter, community, report_id, until, reason, at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (reporter, community) DO UPDATE SET report_id = excluded.report_id, until = excluded.until, "
+        "reason = excluded.reason, at = excluded.at",
+        (reporter, community, report_id, until, reason, at),
+    )
+
+
+async def remove_bar(db: Executor, reporter: str, community: str) -> int:
+    """Lift this community's bar on a reporter; returns the rows removed."""
+    return await db.execute("DELETE FROM reporter_bars WHERE reporter = ? AND community = ?", (reporter, community))
+
+
+async def active_bars(db: Database, reporters: Sequence[str], now: int) -> dict[str, Row]:
+    """The longest-running active bar of each barred reporter among these."""
+    found: dict[str, Row] = {}
+    for chunk in _chunks(reporters):
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT * FROM reporter_bars WHERE until > ? AND reporter IN ({marks}) ORDER BY until", (now, *chunk)
+        )
+        found.update((row["reporter"], row) for row in rows)
+    return found
+
+
+async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
+    """The trust rows of these reporters (absent: no settled reports yet)."""
+    found: dict[str, Row] = {}
+    for chunk in _chunks(reporters):
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(f"SELECT * FROM reporter_trust WHERE reporter IN ({marks})", tuple(chunk))
+        found.update((row["reporter"], row) for row in rows)
+    return found
+
+
+async def first_seen(db: Database, reporters: Sequence[str]) -> list[Row]:
+    """(reporter, community, first report time) for these reporters, one row per community they reported in."""
+    rows: list[Row] = []
+    for chunk in _chunks(reporters):
+        marks = ",".join("?" * len(chunk))
+        rows.extend(await db.fetchall(
+            f"SELECT reporter, community, MIN(created_at) AS first FROM reports WHERE reporter IN ({marks}) "
+            "GROUP BY reporter, community",
+            tuple(chunk),
+        ))
+    return rows
+
+
+async def recent_availability(db: Database, since: int, platform: str | None = None) -> list[Row]:
+    """Visible drought / tasks-back reports updated since `since`, with the community each was made in."""
+    where, params = ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
+    return await db.fetchall(
+        "SELECT platform, project, reporter, community, updated_at FROM reports "
+        f"WHERE {where}updated_at >= ? AND kind IN ('drought', 'tasks_back') AND hidden = 0",
+        (*params, since),
+    )
+
+
+async def add_trust(
+    db: Executor, reporter: str, first_seen: int, agreements: int, contradictions: int, at: int
+) -> None:
+    """Add settled agreements and contradictions to a reporter's record."""
+    await db.execute(
+        "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
+        "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
+        "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at",
+        (reporter, first_seen, agreements, contradictions, at),
+    )
+
+
+async def set_note(db: Executor, community: str, platform: str, text: str, author: str, at: int) -> None:
+    """Set (or replace) a community's note about a platform."""
+    await db.execute(
+        "INSERT INTO community_notes (community, platform, text, author, at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (community, platform) DO UPDATE SET text = excluded.text, author = excluded.author, "
+        "at = excluded.at",
+        (community, platform, text, author, at),
+    )
+
+
+async def clear_note(db: Executor, community: str, platform: str) -> int:
+    """Remove a community's note about a platform; returns the rows removed."""
+    return await db.execute("DELETE FROM community_notes WHERE community = ? AND platform = ?", (community, platform))
+
+
+async def get_note(db: Database, community: str, platform: str) -> Row | None:
+    """A community's note about a platform, or None."""
+    return await db.fetchone(
+        "SELECT * FROM community_notes WHERE community = ? AND platform = ?", (community, platform)
+    )
+
+
+async def forget_moderation(db: Database, person_key: str, now: int) -> list[tuple[str, int]]:
+    """Remove a person's expired bars; unlink them from the audit log entries and notes they wrote."""
+    async with db.transaction() as tx:
+        bars = await tx.execute("DELETE FROM reporter_bars WHERE reporter = ? AND until <= ?", (person_key, now))
+        log = await tx.execute(
+            "UPDATE moderation_log SET actor = '', actor_name = 'a moderator who used /forget' WHERE actor = ?",
+            (person_key,),
+        )
+        notes = await tx.execute("UPDATE community_notes SET author = '' WHERE author = ?", (person_key,))
+    return [
+        ("expired reporting bars", bars),
+        ("moderation log entries (your name removed, the actions kept)", log),
+        ("community notes (no longer linked to you)", notes),
+    ]
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    """Split a long IN (...) list below SQLite's variable limit."""
+    unique = list(dict.fromkeys(items))
+    return [unique[i:i + size] for i in range(0, len(unique), size)]
