@@ -14,7 +14,7 @@ from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.adapters.discord.tree import focused_option, raw_options
 from bot.core.app import App
 from bot.core.declarations import Choice
-from bot.core.model import Reply
+from bot.core.model import Actor, Reply
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class InteractionHandler:
         wanted = typed.lower()
         return [c for c in param.choices if wanted in c.display.lower()][:MAX_AUTOCOMPLETE]
 
-    def _actor(self, interaction: discord.Interaction):
+    def _actor(self, interaction: discord.Interaction) -> Actor:
         return actor_of(interaction, self.app.settings.discord_mod_role_ids)
 
     async def _apologise(self, interaction: discord.Interaction) -> None:
