@@ -1,0 +1,113 @@
+"""`queuewatch export` (an anonymised CSV of reports) and `queuewatch backup` (a consistent database copy)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.cli.common import fail, with_settings
+from bot.settings import Settings
+from storage.database import Database, open_database, sqlite_path
+
+# Only what research needs: no id, no reporter hash, no community, no note, and the time to the hour.
+EXPORT_COLUMNS = ("hour_utc", "platform", "kind", "project", "hourly_usd", "amount", "currency", "role",
+                  "onboarding_hours", "onboarding_paid")
+EXPORT_SQL = (
+    "SELECT updated_at - updated_at % 3600 AS hour, platform, kind, project, hourly_usd, amount, currency, role, "
+    "hours, paid FROM reports WHERE hidden = 0 ORDER BY hour, platform, kind, project"
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add export and backup."""
+    export = subparsers.add_parser(
+        "export", help="write an anonymised CSV of reports (no hashes, no notes, times rounded to the hour)"
+    )
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.csv", help="the CSV file to write")
+    export.add_argument("--force", action="store_true", help="overwrite FILE.csv if it exists")
+    export.set_defaults(func=_export)
+
+    backup = subparsers.add_parser("backup", help="copy the database consistently, even while the bot runs")
+    backup.add_argument("file", type=Path, metavar="FILE", help="the copy to write, e.g. backups/queuewatch.db")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    backup.set_defaults(func=_backup)
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+async def export_reports(db: Database, out: Path) -> int:
+    """Write every visible report, anonymised, to a CSV file (atomically); returns the rows written."""
+    rows = await db.fetchall(EXPORT_SQL)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in rows:
+            hour = datetime.fromtimestamp(row["hour"], UTC).strftime("%Y-%m-%dT%H:00Z")
+            paid = None if row["paid"] is None else ("yes" if row["paid"] else "no")
+            writer.writerow([hour, row["platform"], row["kind"], row["project"], _cell(row["hourly_usd"]),
+                             _cell(row["amount"]), _cell(row["currency"]), _cell(row["role"]), _cell(row["hours"]),
+                             _cell(paid)])
+    os.replace(partial, out)
+    return len(rows)
+
+
+def _refuse_overwrite(path: Path, force: bool) -> int | None:
+    if path.exists() and not force:
+        return fail(f"{path} already exists; choose another file name or add --force to overwrite it.", 1)
+    if path.is_dir():
+        return fail(f"{path} is a folder; give a file name such as {path / 'queuewatch.db'}.", 1)
+    return None
+
+
+def _export(args: argparse.Namespace) -> int:
+    refused = _refuse_overwrite(args.out, args.force)
+    if refused is not None:
+        return refused
+
+    async def body(settings: Settings) -> int:
+        db = await open_database(settings.database_url)
+        try:
+            await db.migrate()
+            count = await export_reports(db, args.out)
+        finally:
+            await db.close()
+        print(f"Wrote {count} report{'s' if count != 1 else ''} to {args.out} (anonymised: no reporter hashes, "
+              "ids, communities or notes; times rounded down to the hour; hidden reports left out).")
+        return 0
+
+    return with_settings(body)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    refused = _refuse_overwrite(args.file, args.force)
+    if refused is not None:
+        return refused
+
+    async def body(settings: Settings) -> int:
+        source = sqlite_path(settings.database_url)
+        if source == ":memory:":
+            return fail("DATABASE_URL points at an in-memory database; there is nothing on disk to back up.", 1)
+        if not Path(source).exists():
+            return fail(f"There is no database at {source} yet; start the bot or run `queuewatch migrate` first.", 1)
+        if Path(source).resolve() == args.file.resolve():
+            return fail("The backup must go to a different file than the database itself.", 1)
+        db = await open_database(settings.database_url)
+        try:
+            if args.file.exists():
+                args.file.unlink()
+            await db.backup(args.file)
+        finally:
+            await db.close()
+        size = args.file.stat().st_size
+        print(f"Backed up {source} to {args.file} ({size / 1024:,.0f} KiB), a consistent copy taken with SQLite's "
+              "online backup API. It holds keyed hashes, notes and settings: keep it as private as the database.")
+        return 0
+
+    return with_settings(body)
