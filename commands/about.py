@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import __version__
+from bot.core import privacy
 from bot.core.declarations import Command
 from bot.core.model import Invocation, Reply
 
@@ -15,13 +16,25 @@ ABOUT_BLOCKS = (
     "into one data set. Pay figures are reported ranges at a point in time, never promises.",
     "Privacy: reports are stored under a keyed hash of your account, never your name or id. Your "
     "platform id is kept only where delivery needs it (alert subscriptions). /forget deletes everything "
-    "about you.",
+    "about you (a moderator's bar on reporting stays until it ends).",
 )
+NEVER_KEPT = (
+    "Never kept: your name or username (except a moderator's display name on the moderation actions they "
+    "take), your IP address, or anything linking your reports to your account other than the keyed hash. "
+    "Moderators never see who sent a report. Exports for research carry no hash, id, community or note, "
+    "and their times are rounded to the hour."
+)
+
+
+def data_kept() -> str:
+    """What the bot keeps about a member, one line per feature (from the features' own declarations)."""
+    return "What the bot keeps about you:\n" + "\n".join(f"- {feature}: {what}" for feature, what in privacy.DATA_KEPT)
 
 
 async def about(inv: Invocation) -> Reply:
     """Explain the bot."""
-    return Reply(title="About queuewatch", blocks=list(ABOUT_BLOCKS), footer=f"queuewatch {__version__}")
+    blocks = [*ABOUT_BLOCKS, data_kept(), NEVER_KEPT] if privacy.DATA_KEPT else [*ABOUT_BLOCKS, NEVER_KEPT]
+    return Reply(title="About queuewatch", blocks=blocks, footer=f"queuewatch {__version__}")
 
 
 COMMANDS = (

@@ -43,7 +43,7 @@ def _line(view: moderation.ReportView, now: int, app) -> str:
 async def mod_reports(inv: Invocation, platform: str | None = None) -> Reply:
     """List this community's recent reports for moderators."""
     ctx = moderation.ModContext.of(inv)
-    platform_id = find_platform(inv.app, platform).id if platform else None
+    platform_id = find_platform(inv.app, platform, command=inv.command).id if platform else None
     views = await moderation.recent_reports(inv.app, ctx.community, platform_id, LIMIT)
     if not views:
         where = f" about {platform}" if platform else ""

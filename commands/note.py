@@ -11,7 +11,7 @@ from bot.core.platforms import find_platform, platform_autocomplete
 async def note(inv: Invocation, platform: str, text: str) -> Reply:
     """Set or clear this community's note about a platform."""
     ctx = moderation.ModContext.of(inv)
-    found = find_platform(inv.app, platform)
+    found = find_platform(inv.app, platform, command=inv.command, args={"text": text})
     if await moderation.set_note(ctx, found.id, text):
         return Reply(
             title=f"Note on {found.name} saved",

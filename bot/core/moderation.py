@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from bot.core import brigading, trust
 from bot.core.errors import BadArgument, NotAllowed, NotFound
+from bot.core.knowledge.answers import LEGIT_EXTRA_SECTIONS
+from bot.core.model import Field
 from bot.core.privacy import Person, describe_data, forget_hook
 from storage import moderation as store
 from storage.database import Row
@@ -189,6 +191,16 @@ async def community_note(app: App, community: str | None, platform: str) -> str 
         return None
     row = await store.get_note(app.db, community, platform)
     return None if row is None else row["text"]
+
+
+async def note_section(inv: Invocation, platform_id: str, **context: object) -> list[Field | str]:
+    """This community's note under /legit (the knowledge base's LEGIT_EXTRA_SECTIONS seam); none in private."""
+    text = await community_note(inv.app, inv.place.community_key, platform_id)
+    return [Field("Note from this community's moderators", text)] if text else []
+
+
+if note_section not in LEGIT_EXTRA_SECTIONS:
+    LEGIT_EXTRA_SECTIONS.append(note_section)
 
 
 async def active_bar(app: App, reporter: str, now: int) -> Row | None:
