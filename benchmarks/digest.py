@@ -1,6 +1,6 @@
 """Benchmark: the weekly digest on a 1,000,000-report database, and an outbox fan-out of 10,000 alerts.
 
-    .venv/bin/python benchmarks/digest.py [--reports 1000000] [--alerts 10000] [--realtime 600] [--keep DIR]
+    .venv/bin/python benchmarks/digest.py [--reports 1000000] [--alerts 10000] [--realtime 600] [--keep DIR [--reuse]]
 
 1. Generates 1,000,000 reports (100 platforms, 90 days, 20 communities) and ~2,000 status events, then
    times the full digest for 100 platforms, chart included (cold: first chart imports matplotlib; warm).
@@ -92,15 +92,18 @@ def generate(path: Path, reports: int) -> float:
     return time.perf_counter() - started
 
 
-async def bench_digest(path: Path, reports: int) -> None:
-    path.unlink(missing_ok=True)
-    app = await build_app(settings_for(path), clock=ManualClock(NOW))
-    await app.db.close()
-    seconds = generate(path, reports)
+async def bench_digest(path: Path, reports: int, reuse: bool) -> None:
+    seconds = 0.0
+    if not (reuse and path.exists()):
+        path.unlink(missing_ok=True)
+        app = await build_app(settings_for(path), clock=ManualClock(NOW))
+        await app.db.close()
+        seconds = generate(path, reports)
     app = await build_app(settings_for(path), clock=ManualClock(NOW))
     try:
         count = (await app.db.fetchone("SELECT count(*) FROM reports"))[0]
-        print(f"database: {count:,} reports, {len(PLATFORMS)} platforms, {DAYS} days; generated in {seconds:.1f} s")
+        print(f"database: {count:,} reports, {len(PLATFORMS)} platforms, {DAYS} days; "
+              + (f"generated in {seconds:.1f} s" if seconds else "reused"))
         times = []
         for run in range(6):
             started = time.perf_counter()
@@ -221,11 +224,12 @@ async def main() -> None:
     parser.add_argument("--alerts", type=int, default=10_000)
     parser.add_argument("--realtime", type=int, default=600, help="messages in the real-time run (0: skip)")
     parser.add_argument("--keep", type=Path, help="keep the database and chart in this folder")
+    parser.add_argument("--reuse", action="store_true", help="reuse the report database kept by an earlier --keep")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        await bench_digest(folder / "reports.db", args.reports)
+        await bench_digest(folder / "reports.db", args.reports, args.reuse)
         await bench_fanout(folder / "fanout.db", args.alerts, SimulatedTime(NOW), "simulated")
         if args.realtime:
             await bench_fanout(folder / "fanout-real.db", args.realtime, RealTime(), "real")

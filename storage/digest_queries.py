@@ -58,14 +58,15 @@ async def totals(db: Executor, start: int, end: int, community: str | None = Non
     return (row[0], row[1]) if row else (0, 0)
 
 
-async def project_reports(db: Executor, start: int, end: int) -> list[Row]:
-    """Projects reported paused or ended in [start, end): platform, project, kind, reporters, last."""
+async def project_reports(db: Executor, start: int, end: int, min_reporters: int = 1) -> list[Row]:
+    """Projects reported paused or ended in [start, end) by at least `min_reporters` people:
+    platform, project, kind, reporters, last."""
     marks = ",".join("?" * len(PROJECT_KINDS))
     return await db.fetchall(
         "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last "
         f"FROM reports WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 AND kind IN ({marks}) "
-        "AND project != '' GROUP BY platform, project, kind ORDER BY reporters DESC, last DESC",
-        (start, end, *PROJECT_KINDS),
+        "AND project != '' GROUP BY platform, project, kind HAVING reporters >= ? ORDER BY reporters DESC, last DESC",
+        (start, end, *PROJECT_KINDS, min_reporters),
     )
 
 

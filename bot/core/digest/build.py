@@ -40,24 +40,32 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     start = end - WEEK
     db = app.db
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
-    digest.changes = await _changes(app, start, end, zone)
-    activity = await q.activity_by_platform(db, start, end)
-    states = await q.latest_states(db, end)
-    digest.status = sorted(
-        (StatusRow(row["platform"], platform_name(app, row["platform"]),
-                   states[row["platform"]]["new_state"] if row["platform"] in states else "none",
-                   states[row["platform"]]["at"] if row["platform"] in states else None,
-                   row["reports"], row["contributors"]) for row in activity),
-        key=lambda r: (-r.reports, r.name),
-    )
-    digest.pay_moves = await _pay_moves(app, start, end)
-    digest.reports_all, digest.contributors_all = await q.totals(db, start, end)
-    if community is not None:
-        digest.reports_here, digest.contributors_here = await q.totals(db, start, end, community)
     digest.day_labels = [(digest.start + timedelta(days=d)).strftime("%a %d") for d in range(7)]
     digest.daily = await _daily(app, start, end)
-    if chart and digest.reports_all:
-        digest.chart = await asyncio.to_thread(chart_image, digest)
+    drawing = None
+    if chart and any(sum(counts) for _name, counts in digest.daily):
+        # The chart needs only the daily counts: draw it in a worker thread while the other queries run.
+        drawing = asyncio.ensure_future(asyncio.to_thread(chart_image, digest))
+    try:
+        digest.changes = await _changes(app, start, end, zone)
+        activity = await q.activity_by_platform(db, start, end)
+        states = await q.latest_states(db, end)
+        digest.status = sorted(
+            (StatusRow(row["platform"], platform_name(app, row["platform"]),
+                       states[row["platform"]]["new_state"] if row["platform"] in states else "none",
+                       states[row["platform"]]["at"] if row["platform"] in states else None,
+                       row["reports"], row["contributors"]) for row in activity),
+            key=lambda r: (-r.reports, r.name),
+        )
+        digest.pay_moves = await _pay_moves(app, start, end)
+        digest.reports_all, digest.contributors_all = await q.totals(db, start, end)
+        if community is not None:
+            digest.reports_here, digest.contributors_here = await q.totals(db, start, end, community)
+        if drawing is not None:
+            digest.chart = await drawing
+    finally:
+        if drawing is not None and not drawing.done():
+            drawing.cancel()
     return digest
 
 
@@ -73,12 +81,11 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo) -> list[Chang
         elif event["old_state"] == "drought" and event["new_state"] in ("flowing", "mixed"):
             text = f"{where}: drought ended {day}, now {STATE_LABELS[event['new_state']]}"
             changes.append(Change("drought_ended", name, text, event["at"]))
-    for row in await q.project_reports(app.db, start, end):
-        if row["reporters"] >= MIN_REPORTERS:
-            name = platform_name(app, row["platform"])
-            verb = "ended" if row["kind"] == "project_ended" else "paused"
-            text = f"{name}: project “{row['project']}” reported {verb} by {row['reporters']} people"
-            changes.append(Change(row["kind"], name, text, row["last"]))
+    for row in await q.project_reports(app.db, start, end, MIN_REPORTERS):
+        name = platform_name(app, row["platform"])
+        verb = "ended" if row["kind"] == "project_ended" else "paused"
+        text = f"{name}: project “{row['project']}” reported {verb} by {row['reporters']} people"
+        changes.append(Change(row["kind"], name, text, row["last"]))
     payments: dict[str, dict[str, int]] = defaultdict(dict)
     for row in await q.payment_reports(app.db, start, end):
         payments[row["platform"]][row["kind"]] = row["reporters"]
