@@ -9,10 +9,12 @@ import base64
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.core.clock import SystemClock
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Button, Field, Image, Reply
 from storage import digests as digest_store
@@ -178,7 +180,9 @@ class Outbox:
         self.limits = RateLimits()
         # Injected time: wall time (persisted next_at) from the app clock; the monotonic clock and the
         # sleep drive pacing. Tests and benchmarks replace them with simulated ones.
-        self.monotonic: Callable[[], float] = lambda: app.clock.now().timestamp()
+        self.monotonic: Callable[[], float] = (
+            time.monotonic if isinstance(app.clock, SystemClock) else lambda: app.clock.now().timestamp()
+        )
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
