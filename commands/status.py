@@ -26,13 +26,24 @@ def _summary(status: Status, now: int) -> str:
     text = f"{status.label} · n = {status.n} · {confidence_label(status.confidence)} confidence"
     if status.since is not None and status.state != "none":
         text += f" · since {describe_age(now - status.since)}"
+    if status.unconfirmed:
+        text += f" · {status.unconfirmed} unconfirmed report{'s' if status.unconfirmed != 1 else ''}"
     return text
+
+
+def _unconfirmed_note(status: Status) -> str:
+    if not status.unconfirmed:
+        return ""
+    return (f" {status.unconfirmed} unconfirmed report{'s' if status.unconfirmed != 1 else ''} came in a burst from "
+            "new reporters, so they cannot change the status on their own.")
 
 
 def _state_explanation(status: Status, now: int) -> str:
     if status.n == 0:
-        return f"No one has reported an empty queue or tasks coming back in the last {describe_span(LOOKBACK)}."
+        return (f"No one has reported an empty queue or tasks coming back in the last {describe_span(LOOKBACK)}."
+                + _unconfirmed_note(status))
     parts = f"{status.drought_n} say no tasks, {status.flowing_n} say tasks are back."
+    parts += _unconfirmed_note(status)
     if status.pending_until is not None:
         minutes = max(1, (status.pending_until - now + 59) // 60)
         return f"{parts} Drought reports are building: I'll call it a drought if they hold for {minutes} more min."

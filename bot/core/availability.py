@@ -3,7 +3,9 @@
 How a state is decided, per platform (project '') and per project:
 1. Each reporter counts once: their latest drought or tasks_back report within LOOKBACK is their opinion.
 2. An opinion weighs decay(age) * trust_weight(reporter): it halves every HALF_LIFE, and trust comes from
-   moderation (the single seam `trust_weight`, 1.0 until moderation supplies real trust).
+   moderation (bot.core.trust.trust_weights, times the `trust_weight` seam: 1.0 unless a test replaces it).
+   Before weighing, the brigading guard (bot.core.brigading) sets aside a burst of newcomers' reports:
+   they are counted in Status.unconfirmed and cannot change the state on their own.
 3. share = weighted drought / (weighted drought + weighted tasks_back).
 4. drought   if share >= DROUGHT_SHARE, at least `needed` distinct members report a drought, where `needed`
              is MIN_REPORTERS or more than BASELINE_FACTOR times the platform's usual number of drought
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.core import brigading
 from bot.core.reports import HOUR, unix
 from storage import reports as store
 
@@ -87,11 +90,12 @@ class Status:
     baseline: float = 0.0  # usual drought reporters at this time of the week
     pending_until: int | None = None  # when drought evidence will have stood MIN_DURATION
     since: int | None = None  # when the current state was entered (from availability_state)
+    unconfirmed: int = 0  # reporters set aside by the brigading guard (shown, never counted)
 
     @property
     def label(self) -> str:
         """The state in words ("too few reports to say" when there are reports but no clear state)."""
-        if self.state == "none" and self.n:
+        if self.state == "none" and (self.n or self.unconfirmed):
             return "too few reports to say"
         return STATE_LABELS[self.state]
 
@@ -189,14 +193,17 @@ class Availability:
         """Current statuses (platform-wide and per project) of one platform, or of all with recent reports."""
         at = unix(now)
         rows = await store.latest_opinions(self.app.db, platform, at - LOOKBACK)
+        rows, unconfirmed = await brigading.split_opinions(self.app, rows, at - LOOKBACK, platform)
         baselines = await self.baselines(platform, at)
         tallies = tally_opinions(rows, at)
-        if platform is not None and (platform, "") not in tallies:
-            tallies[(platform, "")] = _Tally()
+        for key in [*unconfirmed, *([(platform, "")] if platform is not None else [])]:
+            tallies.setdefault(key, _Tally())
         found = [
             decide(tally, p, project, at, baselines.get(p, 0.0) if project == "" else 0.0)
             for (p, project), tally in tallies.items()
         ]
+        for status in found:
+            status.unconfirmed = unconfirmed.get((status.platform, status.project), 0)
         await self._record_changes(found, platform, at)
         return found
 
@@ -237,7 +244,7 @@ class Availability:
 
 def worst_first(statuses: list[Status]) -> list[Status]:
     """Platform-wide statuses with recent reports, worst state first, then by more reporters."""
-    shown = [s for s in statuses if s.project == "" and s.n > 0]
+    shown = [s for s in statuses if s.project == "" and (s.n > 0 or s.unconfirmed)]
     return sorted(shown, key=lambda s: (s.rank, -s.n, s.platform))
 
 

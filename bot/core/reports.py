@@ -12,6 +12,7 @@ from bot.core import privacy
 from bot.core.errors import BadArgument, RateLimited
 from bot.core.knowledge import parse_currency, to_usd
 from bot.core.model import Actor
+from bot.core.moderation import ensure_not_barred
 from bot.core.ratelimit import RateLimiter
 from storage import reports as store
 
@@ -163,8 +164,9 @@ class Reports:
             )
         clean = clean_note(note)
         reporter = self.reporter_key(actor)
-        self._check_rate(reporter)
         at = unix(now)
+        await ensure_not_barred(self.app, reporter, at, community)
+        self._check_rate(reporter)
         report = store.NewReport(
             reporter=reporter, platform=platform, kind=kind, project=project_key,
             window_start=window_start(kind, at), at=at, community=community, note=clean, **values,  # type: ignore[arg-type]

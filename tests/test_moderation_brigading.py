@@ -1,0 +1,52 @@
+"""The brigading guard's pure rule: bursts of newcomers on one platform are unconfirmed."""
+
+from __future__ import annotations
+
+from bot.core.brigading import BURST_SIZE, BURST_WINDOW, NEW_FOR, Arrival, is_new, split_confirmed
+
+DAY = 86400
+
+
+def arrivals(prefix: str, count: int, start: int, step: int, new: bool) -> list[Arrival]:
+    return [Arrival(f"{prefix}{i}", f"{prefix}{i}", start + i * step, new) for i in range(count)]
+
+
+def test_a_burst_of_newcomers_is_unconfirmed_and_established_reporters_are_not() -> None:
+    newcomers = arrivals("n", BURST_SIZE, 1000, 60, new=True)
+    established = arrivals("e", 6, 1000, 60, new=False)
+    confirmed, unconfirmed = split_confirmed(newcomers + established)
+    assert {a.reporter for a in unconfirmed} == {a.reporter for a in newcomers}
+    assert {a.reporter for a in confirmed} == {a.reporter for a in established}
+
+
+def test_fewer_newcomers_than_a_burst_count_as_usual() -> None:
+    confirmed, unconfirmed = split_confirmed(arrivals("n", BURST_SIZE - 1, 0, 60, new=True))
+    assert unconfirmed == [] and len(confirmed) == BURST_SIZE - 1
+
+
+def test_newcomers_spread_out_over_time_are_not_a_burst() -> None:
+    spread = arrivals("n", 3 * BURST_SIZE, 0, BURST_WINDOW // (BURST_SIZE - 2), new=True)
+    confirmed, unconfirmed = split_confirmed(spread)
+    assert unconfirmed == [] and len(confirmed) == len(spread)
+
+
+def test_only_the_burst_part_of_a_stream_is_unconfirmed() -> None:
+    early = arrivals("a", 2, 0, 60, new=True)
+    burst = arrivals("b", BURST_SIZE, 10 * BURST_WINDOW, 60, new=True)
+    late = arrivals("c", 2, 30 * BURST_WINDOW, 60, new=True)
+    confirmed, unconfirmed = split_confirmed(late + burst + early)
+    assert unconfirmed == burst and confirmed == early + late
+
+
+def test_one_newcomer_repeating_is_not_a_burst() -> None:
+    same = [Arrival(i, "n0", i * 60, True) for i in range(2 * BURST_SIZE)]
+    assert split_confirmed(same)[1] == []
+
+
+def test_new_means_new_to_the_bot_or_to_this_community() -> None:
+    now = 100 * DAY
+    assert is_new(None, None, now)
+    assert is_new(now - DAY, now - DAY, now)
+    assert not is_new(now - NEW_FOR, now - NEW_FOR, now)
+    assert is_new(now - 60 * DAY, now - DAY, now)  # an old hand who just joined this community
+    assert not is_new(now - 60 * DAY, None, now)  # a private report: only the bot-wide age matters
