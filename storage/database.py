@@ -24,7 +24,7 @@ class Executor(Protocol):
     """What can run SQL: the database itself, or an open transaction."""
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; returns the last row id for an INSERT, else the rows changed."""
+        """Run one statement; returns the new row id for an INSERT (0 if none was inserted), else the rows changed."""
         ...
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -80,7 +80,10 @@ class _Transaction:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         cursor = await self._conn.execute(sql, params)
-        return cursor.lastrowid if sql.lstrip()[:6].upper() == "INSERT" and cursor.lastrowid else cursor.rowcount
+        if sql.lstrip()[:6].upper() == "INSERT":
+            # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
+            return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
+        return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._conn.executemany(sql, rows)

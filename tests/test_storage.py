@@ -56,3 +56,14 @@ async def test_backup_makes_a_readable_copy(tmp_path) -> None:
     assert await copy.get_meta("k") == "v"
     await copy.close()
     await db.close()
+
+
+async def test_an_insert_that_inserts_nothing_returns_zero_not_a_stale_id(tmp_path) -> None:
+    db = await SqliteDatabase.open(str(tmp_path / "q.db"))
+    await db.migrate()
+    sql = "INSERT INTO meta (key, value) VALUES (?, 'v') ON CONFLICT (key) DO NOTHING"
+    first = await db.execute(sql, ("a",))
+    assert first > 0
+    assert await db.execute(sql, ("a",)) == 0
+    assert await db.execute("UPDATE meta SET value = 'w'") == 1
+    await db.close()
