@@ -267,3 +267,13 @@ async def test_not_found_suggestions_become_buttons_in_a_group(bot):
     assert replies[1].text.startswith("<b>/about</b>")
     assert replies[1].params["reply_parameters"]["message_id"] == suggestion.result["message_id"]
     assert len(bot.fake.of("answerCallbackQuery")) == 1
+
+
+async def test_start_deep_link_runs_subscribe_and_plain_start_shows_help(bot):
+    """`/start subscribe_outlier` (from /subscribe's t.me link) runs /subscribe outlier; `/start` alone shows help."""
+    bot.fake.message(private_chat(BOB), user(BOB), "/start subscribe_outlier")
+    [subscribed] = await bot.fake.wait_sent(BOB)
+    assert "Outlier" in subscribed.text and "Unknown command" not in subscribed.text
+    bot.fake.message(private_chat(BOB), user(BOB), "/start")
+    replies = await bot.fake.wait_sent(BOB, 2)
+    assert "queuewatch commands" in replies[1].text

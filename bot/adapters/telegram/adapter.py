@@ -34,7 +34,13 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.adapters.base import StartupError
 from bot.adapters.telegram.keyboards import keyboard, pressed
 from bot.adapters.telegram.moderators import ModeratorCache
-from bot.adapters.telegram.parsing import mentions_bot, parse_command, replies_to_bot, without_mention
+from bot.adapters.telegram.parsing import (
+    mentions_bot,
+    parse_command,
+    replies_to_bot,
+    start_target,
+    without_mention,
+)
 from bot.adapters.telegram.ratelimit import ChatRateLimiter
 from bot.adapters.telegram.render import render
 from bot.core.app import App
@@ -169,10 +175,13 @@ class TelegramAdapter:
         parsed = parse_command(message.text, message.entities, self.username)
         try:
             if parsed is not None:
-                if not private and not parsed.addressed and self.app.registry.get(parsed.name) is None:
+                name, args = parsed.name, parsed.args
+                if name == "start" and self.app.registry.get("start") is None:
+                    name, args = start_target(args)
+                if not private and not parsed.addressed and self.app.registry.get(name) is None:
                     return  # a plain /command in a group may be meant for another bot
                 actor = await self._actor(user, chat, message)
-                reply = await self._run(parsed.name, parsed.args, actor, _place(chat))
+                reply = await self._run(name, args, actor, _place(chat))
             elif private:
                 reply = await self.app.dispatcher.ask(message.text, await self._actor(user, chat, message),
                                                       _place(chat))

@@ -76,3 +76,13 @@ def without_mention(text: str, bot_username: str) -> str:
     """The question without the @bot mention, so the question handler sees only the question."""
     cleaned = _mention_pattern(bot_username).sub(" ", text)
     return " ".join(cleaned.split())
+
+
+def start_target(args: str) -> tuple[str, str]:
+    """What `/start PAYLOAD` (a t.me deep link, or a first contact) should run: `subscribe_<id>` runs
+    /subscribe <id>; anything else shows /help."""
+    payload = args.strip()
+    command, _, value = payload.partition("_")
+    if command == "subscribe" and value:
+        return "subscribe", value
+    return "help", ""
