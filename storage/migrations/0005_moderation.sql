@@ -4,6 +4,8 @@
 
 -- Why a report was hidden (reports.hidden = 1); the audit log keeps the history.
 ALTER TABLE reports ADD COLUMN hidden_reason TEXT;
+-- /mod_reports: one community's newest reports.
+CREATE INDEX reports_by_community ON reports (community, updated_at);
 
 -- Every moderator action: who did what, when, why. Never names the reporter behind a report.
 CREATE TABLE moderation_log (
