@@ -55,6 +55,13 @@ async def remove_bar(db: Executor, reporter: str, community: str) -> int:
     return await db.execute("DELETE FROM reporter_bars WHERE reporter = ? AND community = ?", (reporter, community))
 
 
+async def bar_by_report(db: Database, report_id: int, community: str) -> Row | None:
+    """This community's bar placed through a report (which may have been deleted since), or None."""
+    return await db.fetchone(
+        "SELECT * FROM reporter_bars WHERE report_id = ? AND community = ?", (report_id, community)
+    )
+
+
 async def active_bars(db: Database, reporters: Sequence[str], now: int) -> dict[str, Row]:
     """The longest-running active bar of each barred reporter among these."""
     found: dict[str, Row] = {}

@@ -73,3 +73,14 @@ async def test_reports_store_only_the_keyed_hash(app, member, group):
     values = " ".join(str(v) for v in tuple(row))
     assert member.user_id not in values.split() and member.display_name not in values
     assert row["reporter"] == app.person_key("console", member.user_id) != member.user_id
+
+
+async def test_moderators_can_lift_a_bar_after_the_reporter_used_forget(app, member, moderator, group):
+    await file(app, member, group, "drought")
+    target = await report_id(app, member)
+    await run(app, f"/mod_bar {target} 30 spam", moderator, group)
+    await run(app, "/forget yes", member, group)
+    assert await app.db.fetchone("SELECT 1 FROM reports WHERE id = ?", (target,)) is None
+    lifted = await run(app, f"/mod_unbar {target} appeal accepted", moderator, group)
+    assert not lifted.is_error, lifted.plain_text()
+    await file(app, member, group, "drought")

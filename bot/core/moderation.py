@@ -149,19 +149,24 @@ async def bar_reporter(ctx: ModContext, report_id: int, days: int, reason: str) 
 
 
 async def unbar_reporter(ctx: ModContext, report_id: int, reason: str | None) -> None:
-    """Lift this community's bar on the reporter of a report, and log it."""
-    row = await report_here(ctx, report_id)
+    """Lift this community's bar on the reporter of a report (even if the report is gone since), and log it."""
+    report = await store.report_in_community(ctx.app.db, report_id, ctx.community)
+    bar = await store.bar_by_report(ctx.app.db, report_id, ctx.community)
+    if report is None and bar is None:
+        await report_here(ctx, report_id)  # raises NotFound
+    reporter = report["reporter"] if report is not None else bar["reporter"]
     async with ctx.app.db.transaction() as tx:
-        removed = await store.remove_bar(tx, row["reporter"], ctx.community)
+        removed = await store.remove_bar(tx, reporter, ctx.community)
         if removed:
             await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "unbar", ctx.now, report_id,
-                                row["platform"], " ".join((reason or "").split())[:MAX_REASON])
+                                report["platform"] if report is not None else None,
+                                " ".join((reason or "").split())[:MAX_REASON])
     if not removed:
         raise BadArgument(
             f"The reporter of report #{report_id} is not barred by this community.",
             hint="Bars placed by other communities can only be lifted by their moderators.",
         )
-    trust.forget_cached(ctx.app, [row["reporter"]])
+    trust.forget_cached(ctx.app, [reporter])
 
 
 async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
@@ -247,7 +252,7 @@ async def recent_reports(app: App, community: str, platform: str | None, limit: 
     for name in {r["platform"] for r in rows}:
         times = [r["updated_at"] for r in rows if r["platform"] == name]
         around = await app.db.fetchall(  # every community's reports on the platform: a burst spans communities
-            "SELECT id, reporter, community, updated_at FROM reports WHERE platform = ? AND hidden = 0 "
+            "SELECT id, platform, reporter, community, updated_at FROM reports WHERE platform = ? AND hidden = 0 "
             "AND updated_at BETWEEN ? AND ?",
             (name, min(times) - brigading.BURST_WINDOW, max(times) + brigading.BURST_WINDOW),
         )
