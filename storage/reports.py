@@ -31,7 +31,7 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
 """
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NewReport:
     """One report as it is written: the dedupe key, the times and the kind-specific values."""
 

@@ -102,6 +102,13 @@ async def test_a_drought_must_beat_the_usual_level_for_that_hour_of_the_week(app
         for i in range(3)
         for t in [now - week * WEEK - 3600]
     ]
+    # The five reporters below are long-standing members (so the brigading guard does not set them aside).
+    month_ago = now - 30 * 24 * 3600
+    history += [
+        store.NewReport(app.person_key("console", a.user_id), "toloka", "paid_on_time", "",
+                        window_start("paid_on_time", month_ago), month_ago, community=group.community_key)
+        for a in members(5)
+    ]
     await store.upsert_many(app.db, history)
     for actor in members(5):
         await report(app, actor, group, "outlier", "drought")

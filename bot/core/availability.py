@@ -141,21 +141,27 @@ def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float
 
 
 def tally_opinions(rows, now: int) -> dict[tuple[str, str], _Tally]:
-    """Weigh each reporter's latest opinion, per (platform, project)."""
+    """Weigh each reporter's latest opinion, per (platform, project). Hot loop: kept free of calls."""
     tallies: dict[tuple[str, str], _Tally] = {}
     earliest = now - LOOKBACK
+    weigh = trust_weight  # read at call time, so a replaced seam takes effect at once
+    everyone_equal = weigh is default_trust_weight
     for platform, project, reporter, kind, last_at, first_at in rows:
         tally = tallies.get((platform, project))
         if tally is None:
             tally = tallies[(platform, project)] = _Tally()
-        weight = decay(now - last_at) * trust_weight(reporter)
+        age = now - last_at
+        weight = 0.5 ** (age / HALF_LIFE) if age > 0 else 1.0
+        if not everyone_equal:
+            weight *= weigh(reporter)
         if kind == "drought":
             tally.drought += weight
-            tally.drought_firsts.append(max(first_at, earliest))
+            tally.drought_firsts.append(first_at if first_at > earliest else earliest)
         else:
             tally.flowing += weight
             tally.flowing_n += 1
-        tally.last_at = max(tally.last_at, last_at)
+        if last_at > tally.last_at:
+            tally.last_at = last_at
     return tallies
 
 
