@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core import brigading
+from bot.core import brigading, trust
 from bot.core.reports import HOUR, unix
 from storage import reports as store
 
@@ -140,12 +140,16 @@ def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float
     return status
 
 
-def tally_opinions(rows, now: int) -> dict[tuple[str, str], _Tally]:
-    """Weigh each reporter's latest opinion, per (platform, project). Hot loop: kept free of calls."""
+def tally_opinions(rows, now: int, weights: dict[str, float] | None = None) -> dict[tuple[str, str], _Tally]:
+    """Weigh each reporter's latest opinion, per (platform, project). Hot loop: kept free of calls.
+
+    `weights` holds moderation's reporter trust (bot.core.trust.trust_weights); absent reporters weigh 1.0.
+    """
     tallies: dict[tuple[str, str], _Tally] = {}
     earliest = now - LOOKBACK
     weigh = trust_weight  # read at call time, so a replaced seam takes effect at once
     everyone_equal = weigh is default_trust_weight
+    trusted = weights or {}
     for platform, project, reporter, kind, last_at, first_at in rows:
         tally = tallies.get((platform, project))
         if tally is None:
@@ -154,6 +158,8 @@ def tally_opinions(rows, now: int) -> dict[tuple[str, str], _Tally]:
         weight = 0.5 ** (age / HALF_LIFE) if age > 0 else 1.0
         if not everyone_equal:
             weight *= weigh(reporter)
+        if trusted:
+            weight *= trusted.get(reporter, 1.0)
         if kind == "drought":
             tally.drought += weight
             tally.drought_firsts.append(first_at if first_at > earliest else earliest)
@@ -201,7 +207,7 @@ class Availability:
         rows = await store.latest_opinions(self.app.db, platform, at - LOOKBACK)
         rows, unconfirmed = await brigading.split_opinions(self.app, rows, at - LOOKBACK, platform)
         baselines = await self.baselines(platform, at)
-        tallies = tally_opinions(rows, at)
+        tallies = tally_opinions(rows, at, await trust.trust_weights(self.app, [row["reporter"] for row in rows]))
         for key in [*unconfirmed, *([(platform, "")] if platform is not None else [])]:
             tallies.setdefault(key, _Tally())
         found = [
