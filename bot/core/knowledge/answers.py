@@ -135,10 +135,11 @@ async def legit_reply(inv: Invocation, platform_id: str) -> Reply:
         Line(f"Category: {CATEGORY_LABELS[info.category]} ({CATEGORY_MEANINGS[info.category]})."),
         *_related(info),
     ]
-    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t), rank=-1 if t == "problems" else 0)
-                for t in LEGIT_TOPICS]
+    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t), rank=-1 if t == "problems" else 0,
+                        min_lines=2 if t == "problems" else 1) for t in LEGIT_TOPICS]
     sections += await _extra(LEGIT_EXTRA_SECTIONS, inv, platform_id)
-    sections.append(Section("Legit but harsh, or a scam? Check", checklist_lines(LEGIT_CHECKLIST), keep=True))
+    sections.append(Section("Legit but harsh, or a scam? Check", checklist_lines(LEGIT_CHECKLIST), rank=1,
+                            min_lines=1))
     return render(Answer(f"Is {info.name} legit? {CATEGORY_LABELS[info.category]}", lead, sections,
                          buttons=_buttons(platform_id, "legit")))
 
@@ -244,10 +245,11 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
             Line("These are reported figures at a point in time, not current rates; most platforms pay per project.")]
     pay_lines = [Line(_pay_text(p, currency) + _below(p, main_wage), tuple(p.sources)) for p in figures]
     pay_lines += topic_lines(info, "pay")
-    sections = [Section("Reported pay", pay_lines, rank=-1)]
+    sections = [Section("Reported pay", pay_lines, rank=-1, min_lines=2)]
     if country:
-        sections.append(Section(f"Minimum wage, {kb.countries[country].name}", wage_lines(country, day, currency)))
-    sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly)))
+        sections.append(Section(f"Minimum wage, {kb.countries[country].name}", wage_lines(country, day, currency),
+                                min_lines=1))
+    sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly), rank=1, min_lines=1))
     sections += await _extra(PAY_EXTRA_SECTIONS, inv, platform_id, role=role, country=country, currency=currency)
     rates_note = f"Converted at ECB reference rates of {format_date(kb.rates.date.isoformat())}."
     if not country:

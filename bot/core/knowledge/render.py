@@ -31,13 +31,14 @@ class Line:
 
 @dataclass
 class Section:
-    """A named group of lines, shown as one field. `keep` sections are never trimmed; a lower `rank`
-    is trimmed later (rank -1 for the lines that carry the answer)."""
+    """A named group of lines, shown as one field. `keep` sections are never trimmed; a higher `rank`
+    is trimmed first, and never below `min_lines` lines."""
 
     name: str
     lines: list[Line]
     keep: bool = False
     rank: int = 0
+    min_lines: int = 0
 
 
 @dataclass
@@ -99,16 +100,12 @@ def _render(answer: Answer) -> Reply:
 
 
 def render(answer: Answer, limit: int = TOTAL_LIMIT) -> Reply:
-    """Render, trimming the least important detail (last lines of the longest sections) until it fits."""
+    """Render, trimming the least important detail (last lines of high-rank, long sections) until it fits."""
     while True:
         reply = _render(answer)
         if len(reply.plain_text()) <= limit and len(reply.footer or "") <= FOOTER_LIMIT:
             return reply
-        trimmable = [s for s in answer.sections if not s.keep and s.lines]
+        trimmable = [s for s in answer.sections if not s.keep and len(s.lines) > s.min_lines]
         if not trimmable:
             return reply
-        longest = max(reversed(trimmable), key=lambda s: (s.rank, len(s.lines)))
-        if len(longest.lines) > 1:
-            longest.lines.pop()
-        else:
-            answer.sections.remove(trimmable[-1])
+        max(reversed(trimmable), key=lambda s: (s.rank, len(s.lines))).lines.pop()
