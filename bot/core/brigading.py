@@ -134,21 +134,35 @@ async def split_opinions(
     """Availability's per-reporter opinions (platform, project, reporter, last_at) split by the guard.
 
     Returns the confirmed opinions and, per (platform, project), how many reporters were unconfirmed.
+    Fast path (every /status): without BURST_SIZE possible newcomers on a platform nothing is looked up.
     """
+    everyone = list(opinions), Counter()
     if not opinions:
-        return [], Counter()
-    where = {(o["platform"], o["project"], o["reporter"], o["last_at"]) for o in opinions}
-    community = {
-        (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
-        for r in await store.recent_availability(app.db, since, platform)
-        if (r["platform"], r["project"], r["reporter"], r["updated_at"]) in where
-    }
+        return everyone
+    seen = app.service(FirstSeen)
+    launched = await seen.launched()
+    if launched is None or max(o["last_at"] for o in opinions) - launched < LAUNCH_GRACE:
+        return everyone
+    firsts = await seen.of([o["reporter"] for o in opinions])
+    joined = {r: (min(t.values()), max(t.values())) for r, t in firsts.items() if t}  # first ever, latest first
+    # A reporter may be new if they are new to the bot or joined some community recently.
+    suspects = [o for o in opinions if o["last_at"] - joined.get(o["reporter"], (0, 0))[1] < NEW_FOR]
+    per_platform = Counter(p for p, _r in {(o["platform"], o["reporter"]) for o in suspects})
+    if not per_platform or max(per_platform.values()) < BURST_SIZE:
+        return everyone
+    community: dict[tuple, str | None] = {}
+    if any(o["last_at"] - joined.get(o["reporter"], (o["last_at"], 0))[0] >= NEW_FOR for o in suspects):
+        # Some suspects are old hands who recently joined a community: which community is each opinion from?
+        community = {
+            (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
+            for r in await store.recent_availability(app.db, since, platform)
+        }
     confirmed: list[Any] = []
     unconfirmed: Counter = Counter()
-    for platform in dict.fromkeys(o["platform"] for o in opinions):
+    for name in dict.fromkeys(o["platform"] for o in opinions):
         items = [
             (o, o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])), o["last_at"])
-            for o in opinions if o["platform"] == platform
+            for o in opinions if o["platform"] == name
         ]
         ok, flagged = split_confirmed(await arrivals_for(app, items))
         confirmed.extend(a.ref for a in ok)

@@ -27,6 +27,7 @@ MAX_REASON = 300
 MIN_REASON = 3
 MAX_NOTE = 500
 MAX_BAR_DAYS = 365
+BARS_CACHE_SECONDS = 60  # another process changing bars is seen within a minute; this one's changes at once
 CLEAR_WORDS = {"clear", "remove", "delete", "none", "-"}
 
 # What a hide or bar may be for; shown whenever a reason is refused.
@@ -145,6 +146,7 @@ async def bar_reporter(ctx: ModContext, report_id: int, days: int, reason: str) 
         await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "bar", ctx.now, report_id,
                             row["platform"], f"{days} days: {text}")
     trust.forget_cached(ctx.app, [row["reporter"]])
+    ctx.app.service(ActiveBars).invalidate()
     return until
 
 
@@ -167,6 +169,7 @@ async def unbar_reporter(ctx: ModContext, report_id: int, reason: str | None) ->
             hint="Bars placed by other communities can only be lifted by their moderators.",
         )
     trust.forget_cached(ctx.app, [reporter])
+    ctx.app.service(ActiveBars).invalidate()
 
 
 async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
@@ -208,9 +211,30 @@ if note_section not in LEGIT_EXTRA_SECTIONS:
     LEGIT_EXTRA_SECTIONS.append(note_section)
 
 
+class ActiveBars:
+    """Every active bar, held in memory (bars are few; every report checks them), reloaded each BARS_CACHE_SECONDS."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._bars: dict[str, Row] = {}
+        self._loaded: int | None = None
+
+    def invalidate(self) -> None:
+        """Reload on next use (after a bar or unbar)."""
+        self._loaded = None
+
+    async def get(self, reporter: str, now: int) -> Row | None:
+        """The reporter's longest active bar, or None."""
+        if self._loaded is None or now - self._loaded >= BARS_CACHE_SECONDS:
+            rows = await self.app.db.fetchall("SELECT * FROM reporter_bars WHERE until > ? ORDER BY until", (now,))
+            self._bars, self._loaded = {row["reporter"]: row for row in rows}, now
+        bar = self._bars.get(reporter)
+        return bar if bar is not None and bar["until"] > now else None
+
+
 async def active_bar(app: App, reporter: str, now: int) -> Row | None:
     """The reporter's longest active bar, or None."""
-    return (await store.active_bars(app.db, [reporter], now)).get(reporter)
+    return await app.service(ActiveBars).get(reporter, now)
 
 
 async def ensure_not_barred(app: App, reporter: str, now: int, community: str | None = None) -> None:
