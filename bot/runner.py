@@ -56,8 +56,10 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
 
 
 def core_services() -> list[AdapterFactory]:
-    """Services that run beside the adapters: the digest scheduler (and alert scan) and the outbox."""
+    """Services beside the adapters: availability refresh, digest scheduler (and alert scan), outbox."""
+    from bot.core.availability import AvailabilityService
     from bot.core.outbox import OutboxService
     from bot.core.scheduler import SchedulerService
 
-    return [lambda app, stop: SchedulerService(app), lambda app, stop: OutboxService(app)]
+    return [lambda app, stop: AvailabilityService(app), lambda app, stop: SchedulerService(app),
+            lambda app, stop: OutboxService(app)]

@@ -153,18 +153,17 @@ async def last_report_at(db: Database, platform: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-async def latest_pay(db: Database, platform: str, since: int) -> list[Row]:
-    """Per reporter and role: the latest hourly pay (USD) reported since `since`."""
+async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:
+    """Role and hourly pay (USD) of every payrate report since `since` (one per person per 30-day window)."""
     return await db.fetchall(
-        "SELECT role, hourly_usd, max(updated_at) AS at FROM reports "
-        "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND hidden = 0 AND hourly_usd IS NOT NULL "
-        "GROUP BY reporter, role",
+        "SELECT role, hourly_usd FROM reports "
+        "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND hidden = 0 AND hourly_usd IS NOT NULL",
         (platform, since),
     )
 
 
 async def onboarding_hours(db: Database, platform: str) -> list[Row]:
-    """Per reporter: the latest onboarding report (hours, paid)."""
+    """Per reporter: the latest onboarding report (hours, paid), from the partial covering index."""
     return await db.fetchall(
         "SELECT hours, paid, max(updated_at) AS at FROM reports "
         "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 GROUP BY reporter",

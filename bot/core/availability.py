@@ -21,6 +21,9 @@ A state change is stored as a status_events row (alerts and digests read them) a
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +36,8 @@ from storage import reports as store
 
 if TYPE_CHECKING:
     from bot.core.app import App
+
+log = logging.getLogger(__name__)
 
 MINUTE = 60
 WEEK = 7 * 24 * HOUR
@@ -267,3 +272,39 @@ def confidence_label(confidence: float) -> str:
     if confidence >= 0.4:
         return "medium"
     return "low"
+
+
+REFRESH_SECONDS = 60.0  # state changes are noticed (and stored as events for alerts) within a minute
+
+
+class AvailabilityService:
+    """The runner service: re-evaluates every platform with recent reports about once a minute.
+
+    So a drought that becomes "likely" (or fades) is stored as an event even when no one asks /status,
+    and the baselines and caches are warm when someone does.
+    """
+
+    name = "availability"
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        """Begin refreshing in the background."""
+        self._task = asyncio.create_task(self._loop(), name="availability")
+
+    async def stop(self) -> None:
+        """Stop refreshing."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.app.service(Availability).refresh_all()
+            except Exception:
+                log.exception("availability refresh failed; trying again in a minute")
+            await asyncio.sleep(REFRESH_SECONDS)

@@ -66,11 +66,11 @@ def _figure(role: str, values: list[float]) -> PayFigure:
 
 
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
-    """The crowd pay figures of one platform (one reporter counts once per role, latest report)."""
-    rows = await store.latest_pay(app.db, platform, unix(now) - PAY_SPAN)
+    """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
+    rows = await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN)
     by_role: dict[str, list[float]] = {}
     everyone: list[float] = []
-    for role, hourly_usd, _at in rows:
+    for role, hourly_usd in rows:
         everyone.append(hourly_usd)
         if role:
             by_role.setdefault(role, []).append(hourly_usd)
