@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.core.app import App
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Invocation, Platform, Reply
 from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.privacy import Person, describe_data, forget_hook
 from storage import digests as store
 
 EVENT_CHOICES = (
@@ -17,6 +19,20 @@ EVENT_NAMES = {"drought_ended": "a drought ends", "project_ended": "two or more 
                "payment_problems": "payment problems rise"}
 
 
+describe_data(
+    "alerts",
+    "the platforms you follow (/subscribe) with your platform user id, the one place a raw id is kept, "
+    "because alerts are delivered to you directly",
+)
+
+
+@forget_hook
+async def forget_subscriptions(app: App, person: Person) -> list[tuple[str, int]]:
+    """Delete the member's alert subscriptions and any alert still waiting to be sent to them."""
+    return [("alert subscriptions and pending alerts", await store.forget_member(app.db, person.platform,
+                                                                                  person.user_id))]
+
+
 def deep_link(username: str, platform_id: str) -> str:
     """A t.me link that opens a private chat and sends /start subscribe_<platform>."""
     return f"https://t.me/{username}?start=subscribe_{platform_id}"
@@ -24,10 +40,10 @@ def deep_link(username: str, platform_id: str) -> str:
 
 async def subscribe(inv: Invocation, platform: str, events: str = "all") -> Reply:
     """Follow a platform's alerts by direct message."""
-    found = find_platform(inv.app, platform)
+    found = find_platform(inv.app, platform, command=inv.command)
     actor = inv.actor
     if actor.platform is Platform.TELEGRAM and not inv.place.is_private:
-        username = getattr(inv.app, "bot_usernames", {}).get("telegram")
+        username = inv.app.bot_usernames.get("telegram")
         if username:
             how = f"Open a private chat with me here, then press Start: {deep_link(username, found.id)}"
         else:

@@ -84,3 +84,14 @@ async def test_moderators_can_lift_a_bar_after_the_reporter_used_forget(app, mem
     lifted = await run(app, f"/mod_unbar {target} appeal accepted", moderator, group)
     assert not lifted.is_error, lifted.plain_text()
     await file(app, member, group, "drought")
+
+
+async def test_forget_removes_alert_subscriptions_and_their_raw_ids(app, member, private):
+    await run(app, "/subscribe outlier", member, private)
+    await run(app, "/subscribe toloka", member, private)
+    assert "Outlier" in (await run(app, "/subscriptions", member, private)).plain_text()
+    done = (await run(app, "/forget yes", member, private)).plain_text()
+    assert "alert subscriptions and pending alerts: 2" in done
+    row = await app.db.fetchone("SELECT count(*) FROM subscriptions WHERE user_id = ?", (member.user_id,))
+    assert row[0] == 0
+    assert "Outlier" not in (await run(app, "/subscriptions", member, private)).plain_text()
