@@ -163,11 +163,9 @@ async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:
 
 
 async def onboarding_hours(db: Database, platform: str) -> list[Row]:
-    """Per reporter: the latest onboarding report (hours, paid), from the partial covering index."""
+    """Hours and paid of every onboarding report (one per person per year), from the partial covering index."""
     return await db.fetchall(
-        "SELECT hours, paid, max(updated_at) AS at FROM reports "
-        "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 GROUP BY reporter",
-        (platform,),
+        "SELECT hours, paid FROM reports WHERE platform = ? AND kind = 'onboarding' AND hidden = 0", (platform,)
     )
 
 

@@ -68,16 +68,15 @@ def _figure(role: str, values: list[float]) -> PayFigure:
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
     rows = await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN)
+    everyone = [hourly_usd for _role, hourly_usd in rows]
     by_role: dict[str, list[float]] = {}
-    everyone: list[float] = []
     for role, hourly_usd in rows:
-        everyone.append(hourly_usd)
         if role:
             by_role.setdefault(role, []).append(hourly_usd)
     figures = [_figure(ALL_ROLES, everyone)]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
     onboarding = await store.onboarding_hours(app.db, platform)
-    unpaid = sorted(hours for hours, paid, _at in onboarding if not paid)
+    unpaid = sorted(hours for hours, paid in onboarding if not paid)
     unpaid_median = percentile(unpaid, 0.5) if len(unpaid) >= MIN_SHOWN else None
     effective = []
     if unpaid_median is not None and figures[0].median is not None:

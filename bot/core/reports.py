@@ -62,6 +62,7 @@ ROLE_TIERS = {
 # A person may file this many reports an hour (across platforms); generous for honest use, a wall for floods.
 REPORTS_PER_HOUR = 20
 NOTE_MAX = 200
+KEY_CACHE_SIZE = 50_000  # keyed hashes of recent reporters kept in memory (cleared when full)
 PROJECT_MAX = 60
 # Plausible ranges: anything outside is refused with the range, so one typo cannot skew a median.
 HOURLY_USD_RANGE = (0.5, 300.0)
@@ -127,10 +128,17 @@ class Reports:
     def __init__(self, app: App) -> None:
         self.app = app
         self._limiter = RateLimiter(app.clock, REPORTS_PER_HOUR, timedelta(hours=1))
+        self._keys: dict[tuple[str, str], str] = {}
 
     def reporter_key(self, actor: Actor) -> str:
-        """The keyed hash a member's reports are stored under."""
-        return self.app.person_key(actor.platform, actor.user_id)
+        """The keyed hash a member's reports are stored under (remembered, so a busy reporter costs no HMAC)."""
+        identity = (str(actor.platform), actor.user_id)
+        key = self._keys.get(identity)
+        if key is None:
+            if len(self._keys) >= KEY_CACHE_SIZE:
+                self._keys.clear()
+            key = self._keys[identity] = self.app.person_key(*identity)
+        return key
 
     def _check_rate(self, reporter: str) -> None:
         wait = self._limiter.hit(reporter)

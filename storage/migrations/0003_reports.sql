@@ -30,8 +30,8 @@ CREATE INDEX reports_by_platform_time ON reports (platform, updated_at, kind, re
 CREATE INDEX reports_by_kind_time ON reports (kind, updated_at, platform, reporter, hidden, project, created_at);
 -- One platform's reports of one kind: pay figures, payment reliability, projects paused or ended:
 CREATE INDEX reports_by_platform_kind ON reports (platform, kind, updated_at, hidden, reporter, project, role, hourly_usd);
--- Onboarding hours per reporter (a partial index: only onboarding rows pay for it):
-CREATE INDEX reports_onboarding ON reports (platform, reporter, updated_at, hours, paid, kind, hidden)
+-- Onboarding hours (a partial index: only onboarding rows pay for it):
+CREATE INDEX reports_onboarding ON reports (platform, hours, paid, kind, hidden)
     WHERE kind = 'onboarding' AND hidden = 0;
 
 -- Availability state changes: what alerts and digests are made of.
