@@ -154,18 +154,25 @@ async def last_report_at(db: Database, platform: str) -> int | None:
 
 
 async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:
-    """Role and hourly pay (USD) of every payrate report since `since` (one per person per 30-day window)."""
+    """Per role ('' when not given): every hourly pay (USD) reported since `since`, comma-separated.
+
+    One row per role keeps Python's work (and garbage) small: the values arrive as one string.
+    Each person counts once per 30-day window (the dedupe key).
+    """
     return await db.fetchall(
-        "SELECT role, hourly_usd FROM reports "
-        "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND hidden = 0 AND hourly_usd IS NOT NULL",
+        "SELECT coalesce(role, '') AS role, group_concat(hourly_usd) AS amounts FROM reports "
+        "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND hidden = 0 AND hourly_usd IS NOT NULL "
+        "GROUP BY role",
         (platform, since),
     )
 
 
 async def onboarding_hours(db: Database, platform: str) -> list[Row]:
-    """Hours and paid of every onboarding report (one per person per year), from the partial covering index."""
+    """Per paid (0/1): how many onboarding reports and their hours, comma-separated (one per person per year)."""
     return await db.fetchall(
-        "SELECT hours, paid FROM reports WHERE platform = ? AND kind = 'onboarding' AND hidden = 0", (platform,)
+        "SELECT paid, count(*) AS n, group_concat(hours) AS hours FROM reports "
+        "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 GROUP BY paid",
+        (platform,),
     )
 
 

@@ -67,21 +67,19 @@ def _figure(role: str, values: list[float]) -> PayFigure:
 
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
-    rows = await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN)
-    everyone = [hourly_usd for _role, hourly_usd in rows]
-    by_role: dict[str, list[float]] = {}
-    for role, hourly_usd in rows:
-        if role:
-            by_role.setdefault(role, []).append(hourly_usd)
+    by_role = {role: [float(v) for v in amounts.split(",")]
+               for role, amounts in await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN)}
+    everyone = [value for values in by_role.values() for value in values]
     figures = [_figure(ALL_ROLES, everyone)]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
-    onboarding = await store.onboarding_hours(app.db, platform)
-    unpaid = sorted(hours for hours, paid in onboarding if not paid)
+    onboarding = {paid: (n, hours) for paid, n, hours in await store.onboarding_hours(app.db, platform)}
+    onboarding_n = sum(n for n, _hours in onboarding.values())
+    unpaid = sorted(float(h) for h in onboarding[0][1].split(",")) if 0 in onboarding else []
     unpaid_median = percentile(unpaid, 0.5) if len(unpaid) >= MIN_SHOWN else None
     effective = []
     if unpaid_median is not None and figures[0].median is not None:
         effective = [(paid, figures[0].median * paid / (paid + unpaid_median)) for paid in EFFECTIVE_PAID_HOURS]
-    return CrowdPay(figures, len(onboarding), unpaid_median, effective)
+    return CrowdPay(figures, onboarding_n, unpaid_median, effective)
 
 
 def _money(value: float) -> str:
