@@ -134,11 +134,12 @@ async def ingestion(app, path: str, clock: ManualClock, known: list[str], count:
 
     async def dispatch(i: int) -> None:
         nonlocal errors
-        kind = whats[i % len(whats)]
-        args = {"platform": known[i % len(known)], "what": kind}
+        person = i % (count // 2)  # the second half repeat the first: same person, platform and kind
+        kind = whats[person % len(whats)]
+        args = {"platform": known[person % len(known)], "what": kind}
         if kind == "project_ended":
-            args["project"] = f"project{i % 7}"
-        actor = Actor(Platform.CONSOLE, f"bench{i % (count // 2)}", "bench")  # the second half are repeats
+            args["project"] = f"project{person % 7}"
+        actor = Actor(Platform.CONSOLE, f"bench{person}", "bench")
         reply = await app.dispatcher.dispatch("report", args, actor, place)
         errors += reply.is_error
 
