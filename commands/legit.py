@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot.core.declarations import Command, Param
+from bot.core.declarations import Command
 from bot.core.knowledge.answers import legit_reply
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 
 
 async def legit_command(inv: Invocation, platform: str) -> Reply:
     """Say whether a platform is legit, and why; crowd sections join through LEGIT_EXTRA_SECTIONS."""
-    found = find_platform(inv.app, platform, command=inv.command)
+    found = platform_for(inv, platform)
     return await legit_reply(inv, found.id)
 
 
@@ -19,8 +19,7 @@ COMMANDS = (
         name="legit",
         description="Is a platform legit? Its category, the sourced facts behind it, and scam signs",
         handler=legit_command,
-        params=(Param("platform", "The platform, e.g. outlier or toloka", autocomplete=platform_autocomplete,
-                      max_length=100, example="toloka"),),
+        params=(platform_param("The platform, e.g. outlier or toloka", example="toloka"),),
         examples=("/legit toloka", "/legit dataannotation"),
         help="Categories: established, legit with risks (real but harsh), caution (unresolved payment "
         "complaints), unknown. No named platform is called a scam; /scamcheck describes scam patterns.",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.core import moderation, trust
-from bot.core.declarations import Access, Command, Param
+from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, get_platform, platform_autocomplete
+from bot.core.platforms import get_platform, platform_for, platform_param
 
 LIMIT = 20
 
@@ -43,7 +43,7 @@ def _line(view: moderation.ReportView, now: int, app) -> str:
 async def mod_reports(inv: Invocation, platform: str | None = None) -> Reply:
     """List this community's recent reports for moderators."""
     ctx = moderation.ModContext.of(inv)
-    platform_id = find_platform(inv.app, platform, command=inv.command).id if platform else None
+    platform_id = platform_for(inv, platform).id if platform else None
     views = await moderation.recent_reports(inv.app, ctx.community, platform_id, LIMIT)
     if not views:
         where = f" about {platform}" if platform else ""
@@ -68,8 +68,7 @@ COMMANDS = (
         description="Recent reports from this community, with ids and reporter trust (moderators)",
         handler=mod_reports,
         params=(
-            Param("platform", "Only this platform, e.g. outlier", required=False, autocomplete=platform_autocomplete,
-                  example="outlier"),
+            platform_param("Only this platform, e.g. outlier", required=False),
         ),
         access=Access.MODERATOR,
         community_only=True,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from bot.core import moderation
 from bot.core.declarations import Access, Command, Param
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 
 
 async def note(inv: Invocation, platform: str, text: str) -> Reply:
     """Set or clear this community's note about a platform."""
     ctx = moderation.ModContext.of(inv)
-    found = find_platform(inv.app, platform, command=inv.command, args={"text": text})
+    found = platform_for(inv, platform)
     if await moderation.set_note(ctx, found.id, text):
         return Reply(
             title=f"Note on {found.name} saved",
@@ -28,7 +28,7 @@ COMMANDS = (
         description="Add this community's note to /legit for a platform (moderators)",
         handler=note,
         params=(
-            Param("platform", "The platform, e.g. outlier", autocomplete=platform_autocomplete, example="outlier"),
+            platform_param(),
             Param("text", "The note (up to 500 characters), or clear to remove it", max_length=moderation.MAX_NOTE,
                   example="Our pinned thread has the onboarding tips"),
         ),

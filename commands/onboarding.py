@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from bot.core.declarations import Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 from bot.core.reports import Reports
 from commands.report import acknowledgement
 
 
 async def onboarding(inv: Invocation, platform: str, hours: float, paid: bool = False) -> Reply:
     """Record onboarding hours."""
-    ref = find_platform(inv.app, platform)
+    ref = platform_for(inv, platform)
     recorded = await inv.app.service(Reports).record_onboarding(
         inv.actor, inv.place.community_key, ref.id, hours, paid, inv.now
     )
@@ -29,7 +29,7 @@ COMMANDS = (
         description="Report hours spent on assessments and training before paid work",
         handler=onboarding,
         params=(
-            Param("platform", "The platform, e.g. outlier", autocomplete=platform_autocomplete, example="outlier"),
+            platform_param(),
             Param("hours", "Hours spent on assessments, tests and training", kind=ParamKind.NUMBER, example="6"),
             Param("paid", "Were those hours paid? (yes/no; default no)", kind=ParamKind.BOOLEAN, required=False),
         ),

@@ -9,7 +9,7 @@ from bot.core.knowledge.intents import ROLES
 from bot.core.knowledge.preferences import country_and_currency
 from bot.core.knowledge.wages import find_country
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 
 ROLE_WORDS = {**ROLES, **{role: role for role in ROLE_LABELS}, "all": "any"}
 
@@ -38,8 +38,7 @@ def split_role_and_country(role: str | None, country: str | None) -> tuple[str |
 
 async def pay_command(inv: Invocation, platform: str, role: str | None = None, country: str | None = None) -> Reply:
     """Show reported pay; crowd pay figures join through PAY_EXTRA_SECTIONS."""
-    found = find_platform(inv.app, platform, command=inv.command,
-                          args={k: v for k, v in (("role", role), ("country", country)) if v})
+    found = platform_for(inv, platform)
     role, country_text = split_role_and_country(role, country)
     country_code, currency = await country_and_currency(inv, country_text)
     return await pay_reply(inv, found.id, role, country_code, currency)
@@ -51,8 +50,7 @@ COMMANDS = (
         description="What a platform is reported to pay, converted, next to your minimum wage",
         handler=pay_command,
         params=(
-            Param("platform", "The platform, e.g. telus or outlier", autocomplete=platform_autocomplete,
-                  max_length=100, example="telus"),
+            platform_param("The platform, e.g. telus or outlier", example="telus"),
             Param("role", "generalist, specialist, expert or reviewer (or a country)", required=False,
                   max_length=40, example="generalist"),
             Param("country", "Your country for the minimum wage, e.g. uk, us, germany", required=False,

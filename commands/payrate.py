@@ -6,7 +6,7 @@ from bot.core import pay_stats
 from bot.core.declarations import Choice, Command, Param, ParamKind
 from bot.core.knowledge import parse_currency
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 from bot.core.reports import ROLE_TIERS, Reports
 from commands.report import acknowledgement
 
@@ -15,7 +15,7 @@ async def payrate(
     inv: Invocation, platform: str, amount: float, currency: str, role: str | None = None, project: str | None = None
 ) -> Reply:
     """Record an hourly pay figure."""
-    ref = find_platform(inv.app, platform)
+    ref = platform_for(inv, platform)
     recorded, usd = await inv.app.service(Reports).record_payrate(
         inv.actor, inv.place.community_key, ref.id, amount, currency, inv.now, role=role, project=project
     )
@@ -35,8 +35,7 @@ COMMANDS = (
         description="Report the hourly pay you actually earned on a platform",
         handler=payrate,
         params=(
-            Param("platform", "The platform, e.g. dataannotation", autocomplete=platform_autocomplete,
-                  example="dataannotation"),
+            platform_param("The platform, e.g. dataannotation", example="dataannotation"),
             Param("amount", "What you earned per hour of work", kind=ParamKind.NUMBER, min_value=0.01,
                   example="20"),
             Param("currency", "Currency code, e.g. USD, EUR, GBP, INR", max_length=12, example="USD"),

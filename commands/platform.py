@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot.core.declarations import Command, Param
+from bot.core.declarations import Command
 from bot.core.knowledge.answers import profile_reply
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 
 
 async def platform_command(inv: Invocation, platform: str) -> Reply:
     """Show a platform's profile."""
-    found = find_platform(inv.app, platform, command=inv.command)
+    found = platform_for(inv, platform)
     return profile_reply(found.id)
 
 
@@ -19,8 +19,7 @@ COMMANDS = (
         name="platform",
         description="A platform's full profile: owner, work, pay, payouts, checks, problems, sources",
         handler=platform_command,
-        params=(Param("platform", "The platform, e.g. outlier or dataannotation", autocomplete=platform_autocomplete,
-                      max_length=100, example="toloka"),),
+        params=(platform_param("The platform, e.g. outlier or dataannotation", example="toloka"),),
         examples=("/platform toloka", "/platform data annotation"),
     ),
 )

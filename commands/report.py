@@ -6,7 +6,7 @@ from bot.core import reliability
 from bot.core.availability import MIN_DURATION, MIN_REPORTERS
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Button, Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 from bot.core.reports import KINDS, NOTE_MAX, REPORT_WHATS, Recorded, Reports, describe_span
 
 PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
@@ -46,7 +46,7 @@ async def report(
     inv: Invocation, platform: str, what: str, project: str | None = None, note: str | None = None
 ) -> Reply:
     """Record a crowd report."""
-    ref = find_platform(inv.app, platform)
+    ref = platform_for(inv, platform)
     recorded = await inv.app.service(Reports).record(
         inv.actor, inv.place.community_key, ref.id, what, inv.now, project=project, note=note
     )
@@ -59,7 +59,7 @@ COMMANDS = (
         description="Report what you see: empty queue, tasks back, project paused/ended, payment news",
         handler=report,
         params=(
-            Param("platform", "The platform, e.g. outlier", autocomplete=platform_autocomplete, example="outlier"),
+            platform_param(),
             Param("what", "What happened", choices=tuple(Choice(k, KINDS[k].label) for k in REPORT_WHATS)),
             Param("project", "The project, if it is about one project (quote names with spaces)", required=False,
                   max_length=60),

@@ -13,9 +13,9 @@ from bot.core.availability import (
     confidence_label,
     worst_first,
 )
-from bot.core.declarations import Command, Param
+from bot.core.declarations import Command
 from bot.core.model import Button, Field, Invocation, Reply
-from bot.core.platforms import find_platform, get_platform, platform_autocomplete
+from bot.core.platforms import get_platform, platform_for, platform_param
 from bot.core.reports import describe_age, describe_span, unix
 from storage import reports as store
 
@@ -112,7 +112,7 @@ async def status(inv: Invocation, platform: str | None = None) -> Reply:
     """Show availability status."""
     if platform is None:
         return await all_status(inv.app, inv.now)
-    ref = find_platform(inv.app, platform)
+    ref = platform_for(inv, platform)
     return await platform_status(inv.app, ref.id, ref.name, inv.now)
 
 
@@ -121,8 +121,7 @@ COMMANDS = (
         name="status",
         description="Is the queue empty? Crowd-reported task availability, per platform",
         handler=status,
-        params=(Param("platform", "A platform for details, e.g. outlier", required=False,
-                      autocomplete=platform_autocomplete, example="outlier"),),
+        params=(platform_param("A platform for details, e.g. outlier", required=False),),
         examples=("/status", "/status outlier"),
         help="States: tasks flowing, mixed reports, drought likely, no recent reports. Each member counts once; "
         "recent reports weigh more; a drought needs several members over at least 30 minutes.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.app import App
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Invocation, Platform, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 from bot.core.privacy import Person, describe_data, forget_hook
 from storage import digests as store
 
@@ -40,7 +40,7 @@ def deep_link(username: str, platform_id: str) -> str:
 
 async def subscribe(inv: Invocation, platform: str, events: str = "all") -> Reply:
     """Follow a platform's alerts by direct message."""
-    found = find_platform(inv.app, platform, command=inv.command)
+    found = platform_for(inv, platform)
     actor = inv.actor
     if actor.platform is Platform.TELEGRAM and not inv.place.is_private:
         username = inv.app.bot_usernames.get("telegram")
@@ -68,8 +68,7 @@ COMMANDS = (
         description="Get a direct message when a platform's drought ends, a project ends or pay goes wrong",
         handler=subscribe,
         params=(
-            Param("platform", "The platform to follow, e.g. Outlier", autocomplete=platform_autocomplete,
-                  example="outlier"),
+            platform_param("The platform to follow, e.g. Outlier"),
             Param("events", "Which alerts (default: everything)", required=False, choices=EVENT_CHOICES),
         ),
         examples=("/subscribe outlier", "/subscribe dataannotation drought_ended"),

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.declarations import Command, Param
+from bot.core.declarations import Command
 from bot.core.errors import NotFound
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.core.platforms import platform_for, platform_param
 from storage import digests as store
 
 
 async def unsubscribe(inv: Invocation, platform: str) -> Reply:
     """Stop following a platform."""
-    found = find_platform(inv.app, platform)
+    found = platform_for(inv, platform)
     if not await store.unsubscribe(inv.app.db, str(inv.actor.platform), inv.actor.user_id, found.id):
         raise NotFound(f"You don't follow {found.name}.", hint="/subscriptions lists the platforms you follow.")
     return Reply(title=f"Stopped {found.name} alerts", blocks=[f"No more alerts about {found.name}. "
@@ -24,8 +24,7 @@ COMMANDS = (
         name="unsubscribe",
         description="Stop alerts about a platform",
         handler=unsubscribe,
-        params=(Param("platform", "The platform to stop following", autocomplete=platform_autocomplete,
-                      example="outlier"),),
+        params=(platform_param("The platform to stop following"),),
         examples=("/unsubscribe outlier",),
     ),
 )

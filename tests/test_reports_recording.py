@@ -124,3 +124,13 @@ async def test_forget_asks_then_deletes_everything_and_says_what(app, member, gr
     assert await count_reports(app, "reporter = ?", (app.person_key("console", "member0"),)) == 1
     again = await app.dispatcher.dispatch("forget", {"confirm": "yes"}, member, group)
     assert "Nothing to delete" in again.plain_text()
+
+
+async def test_a_near_miss_platform_offers_buttons_that_keep_the_other_arguments(app, member, group):
+    reply = await app.dispatcher.dispatch_line('/report crowd project_ended "Big Bird"', member, group)
+    assert reply.is_error and "Did you mean Appen" in reply.plain_text()
+    [button] = [b for b in reply.buttons if b.args.get("platform") == "appen"]
+    assert button.command == "report"
+    assert button.args == {"platform": "appen", "what": "project_ended", "project": "Big Bird"}
+    again = await app.dispatcher.dispatch(button.command, button.args, member, group)
+    assert not again.is_error and "project “big bird”" in again.plain_text()

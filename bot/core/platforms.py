@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core.declarations import Choice
+from bot.core.declarations import Choice, Param
 from bot.core.errors import NotFound
 from bot.core.knowledge.loader import knowledge_base
 from bot.core.knowledge.matching import matcher
@@ -13,6 +13,7 @@ from bot.core.model import Button
 
 if TYPE_CHECKING:
     from bot.core.app import App
+    from bot.core.model import Invocation
 
 MAX_CHOICES = 25
 
@@ -71,3 +72,18 @@ async def platform_autocomplete(app: App, prefix: str) -> list[Choice]:
     """The best 25 platforms for what has been typed so far (Discord autocomplete)."""
     platforms = knowledge_base().platforms
     return [Choice(pid, platforms[pid].name) for pid in matcher().autocomplete(prefix, MAX_CHOICES)]
+
+
+def platform_param(
+    description: str = "The platform, e.g. outlier", required: bool = True, example: str = "outlier"
+) -> Param:
+    """The platform parameter commands share: autocompleted from the knowledge base, length-capped."""
+    return Param("platform", description, required=required, autocomplete=platform_autocomplete, max_length=100,
+                 example=example)
+
+
+def platform_for(inv: Invocation, text: str, param: str = "platform") -> PlatformRef:
+    """The platform a command's argument names; "did you mean" buttons re-run that command with its other
+    arguments unchanged."""
+    args = {name: str(value) for name, value in inv.params.items() if name != param and value is not None}
+    return find_platform(inv.app, text, command=inv.command, args=args, param=param)

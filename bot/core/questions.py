@@ -30,8 +30,8 @@ async def answer(invocation: Invocation, text: str) -> Reply:
     if intent.kind == "platforms":
         return answers.platforms_reply()
     if intent.kind == "unknown_name":
-        find_platform(invocation.app, intent.message, command="legit")  # raises NotFound when unknown
-        return await answers.legit_reply(invocation, find_platform(invocation.app, intent.message).id)
+        found = find_platform(invocation.app, intent.message, command="legit")  # raises NotFound when unknown
+        return await answers.legit_reply(invocation, found.id)
     if intent.kind == "wage":
         country, currency = await country_and_currency(invocation, intent.country)
         return answers.wage_reply(country or "", invocation.now.date(), currency)
