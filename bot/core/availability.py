@@ -21,8 +21,6 @@ A state change is stored as a status_events row (alerts and digests read them) a
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import math
 from collections.abc import Callable
@@ -31,6 +29,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core import brigading, trust
+from bot.core.background import PeriodicService
 from bot.core.reports import HOUR, unix
 from storage import reports as store
 
@@ -277,7 +276,7 @@ def confidence_label(confidence: float) -> str:
 REFRESH_SECONDS = 60.0  # state changes are noticed (and stored as events for alerts) within a minute
 
 
-class AvailabilityService:
+class AvailabilityService(PeriodicService):
     """The runner service: re-evaluates every platform with recent reports about once a minute.
 
     So a drought that becomes "likely" (or fades) is stored as an event even when no one asks /status,
@@ -285,26 +284,13 @@ class AvailabilityService:
     """
 
     name = "availability"
+    retry_seconds = REFRESH_SECONDS
 
     def __init__(self, app: App) -> None:
+        super().__init__()
         self.app = app
-        self._task: asyncio.Task | None = None
 
-    async def start(self) -> None:
-        """Begin refreshing in the background."""
-        self._task = asyncio.create_task(self._loop(), name="availability")
-
-    async def stop(self) -> None:
-        """Stop refreshing."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.app.service(Availability).refresh_all()
-            except Exception:
-                log.exception("availability refresh failed; trying again in a minute")
-            await asyncio.sleep(REFRESH_SECONDS)
+    async def run_once(self) -> float:
+        """Refresh every platform with recent reports."""
+        await self.app.service(Availability).refresh_all()
+        return REFRESH_SECONDS

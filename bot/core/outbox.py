@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.core.background import PeriodicService
 from bot.core.clock import SystemClock
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Button, Field, Image, Reply
@@ -288,31 +289,21 @@ class Outbox:
             await digest_store.disable_subscriptions(db, platform, user_id, reason)
 
 
-class OutboxService:
-    """The runner service that keeps delivering the outbox until stopped."""
+class OutboxService(PeriodicService):
+    """The runner service that keeps delivering the outbox until stopped; what is not yet sent stays
+    queued for the next start."""
 
     name = "outbox"
+    retry_seconds = 5.0
 
     def __init__(self, app: App) -> None:
+        super().__init__()
         self.outbox = app.service(Outbox)
-        self._task: asyncio.Task | None = None
 
-    async def start(self) -> None:
-        """Begin delivering in the background."""
-        self._task = asyncio.create_task(self._loop(), name="outbox")
+    async def run_once(self) -> float:
+        """Deliver what is due."""
+        return await self.outbox.run_once()
 
-    async def stop(self) -> None:
-        """Stop delivering; anything not yet sent stays queued for the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                pause = await self.outbox.run_once()
-            except Exception:
-                log.exception("outbox delivery round failed; retrying shortly")
-                pause = 5.0
-            await self.outbox.wait(pause)
+    async def pause(self, seconds: float) -> None:
+        """Pause, waking early when something is queued."""
+        await self.outbox.wait(seconds)

@@ -3,13 +3,12 @@ a missed slot caught up within 24 hours and skipped (and logged) after."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.core.background import PeriodicService
 from bot.core.delivery import Destination
 from bot.core.digest import build_digest, digest_reply
 from bot.core.outbox import Outbox
@@ -117,25 +116,15 @@ class Scheduler:
         return queued
 
 
-class SchedulerService:
+class SchedulerService(PeriodicService):
     """The runner service: ticks the scheduler (and the alert scan) about every 30 seconds."""
 
     name = "scheduler"
+    retry_seconds = TICK_SECONDS
 
     def __init__(self, app: App) -> None:
+        super().__init__()
         self.app = app
-        self._task: asyncio.Task | None = None
-
-    async def start(self) -> None:
-        """Begin ticking in the background."""
-        self._task = asyncio.create_task(self._loop(), name="scheduler")
-
-    async def stop(self) -> None:
-        """Stop ticking."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def tick(self) -> None:
         """One round: due digests, then new alerts."""
@@ -144,13 +133,10 @@ class SchedulerService:
         await self.app.service(Scheduler).tick()
         await self.app.service(Alerts).scan()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("scheduler tick failed; trying again on the next one")
-            await asyncio.sleep(TICK_SECONDS)
+    async def run_once(self) -> float:
+        """Tick once."""
+        await self.tick()
+        return TICK_SECONDS
 
 
 def describe_schedule(settings: store.DigestSettings, now: datetime) -> str:
