@@ -95,3 +95,13 @@ def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
             "commands.load_registry(); print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+async def test_each_day_of_the_chart_is_named_after_the_date_most_of_it_covers(app, clock) -> None:
+    clock.set(clock.now().replace(hour=23, minute=59))  # Monday 16 Nov, one minute before midnight
+    now = clock.now()
+    await add_reports(app, [r("late", "outlier", "drought", now - timedelta(minutes=5))])
+    digest = await build_digest(app, None, now, "UTC")
+    assert digest.day_labels[0] == "Tue 10" and digest.day_labels[-1] == "Mon 16"
+    [(_name, counts)] = digest.daily
+    assert counts[-1] == 1  # the report filed on Monday shows under "Mon 16"

@@ -40,7 +40,8 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     start = end - WEEK
     db = app.db
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
-    digest.day_labels = [(digest.start + timedelta(days=d)).strftime("%a %d") for d in range(7)]
+    # Each bar is a 24-hour span from `start`; name it after the date at its middle, where most of it lies.
+    digest.day_labels = [(digest.start + timedelta(days=d, hours=12)).strftime("%a %d") for d in range(7)]
     digest.daily = await _daily(app, start, end)
     drawing = None
     if chart and any(sum(counts) for _name, counts in digest.daily):
