@@ -193,7 +193,8 @@ async def main() -> None:
     every = await timed(200, lambda i: all_status(app, now()))
 
     async def pay(i: int) -> None:
-        pay_fields(await crowd_pay(app, rng.choice(platforms), now()))
+        platform = rng.choice(platforms)
+        pay_fields(await crowd_pay(app, platform, now()), platform)
 
     pays = await timed(1000, pay)
     print("\nreads (after the refresh; the clock stands still):")

@@ -29,7 +29,7 @@ async def test_pay_is_hidden_below_five_and_says_how_many_more(app, clock, group
         await payrate(app, actor, group, 15 + i, role="generalist")
     pay = await crowd_pay(app, "outlier", clock.now())
     assert pay.figures[0].median is None and pay.figures[0].missing == 1
-    assert "1 more needed" in pay_fields(pay)[0].value
+    assert "1 more needed" in pay_fields(pay, "outlier")[0].value
 
 
 async def test_pay_median_and_middle_half_per_role_tier(app, clock, group):
@@ -78,7 +78,7 @@ async def test_payment_reliability_x_of_n_recent_and_all_time(app, clock, group)
     result = await reliability(app, "outlier", clock.now() + timedelta(hours=1))
     assert result.recent == {"paid_on_time": 3, "paid_late": 1, "payment_missing": 0}
     assert result.total == {"paid_on_time": 3, "paid_late": 1, "payment_missing": 2}
-    text = "\n".join(f.value for f in reliability_fields(result))
+    text = "\n".join(f.value for f in reliability_fields(result, "outlier"))
     assert "paid on time 3 of 4" in text and "payment missing 2 of 6" in text and "1" in text
 
 

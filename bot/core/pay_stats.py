@@ -86,7 +86,7 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def pay_fields(pay: CrowdPay) -> list[Field]:
+def pay_fields(pay: CrowdPay, platform_id: str) -> list[Field]:
     """The crowd pay figures as reply fields (plain text)."""
     lines = []
     for figure in pay.figures:
@@ -108,14 +108,14 @@ def pay_fields(pay: CrowdPay) -> list[Field]:
     elif pay.onboarding_n:
         fields.append(Field("Unpaid onboarding", f"{pay.onboarding_n} onboarding report(s); "
                             f"{MIN_SHOWN} unpaid ones are needed to show a median."))
-    fields.append(Field("Add yours", "/payrate <platform> <amount> <currency> [role] and "
-                        "/onboarding <platform> <hours> [paid]"))
+    fields.append(Field("Add yours", f"/payrate {platform_id} <amount> <currency> [role] and "
+                        f"/onboarding {platform_id} <hours> [paid]"))
     return fields
 
 
 async def pay_section(inv: Invocation, platform_id: str, **context: object) -> list[Field | str]:
     """The crowd pay figures /pay shows after the knowledge-base facts."""
-    return pay_fields(await crowd_pay(inv.app, platform_id, inv.now))
+    return pay_fields(await crowd_pay(inv.app, platform_id, inv.now), platform_id)
 
 
 if pay_section not in PAY_EXTRA_SECTIONS:

@@ -60,10 +60,10 @@ def _x_of_n(counts: dict[str, int], n: int) -> str:
     return "; ".join(f"{LABELS[kind]} {counts[kind]} of {n}" for kind in PAYMENT_KINDS)
 
 
-def reliability_fields(result: Reliability) -> list[Field]:
+def reliability_fields(result: Reliability, platform_id: str) -> list[Field]:
     """Payment reliability as reply fields (plain text)."""
     if result.total_n == 0:
-        text = "No payment reports yet. Got paid? /report <platform> paid_on_time (or paid_late, payment_missing)."
+        text = f"No payment reports yet. Got paid? /report {platform_id} paid_on_time (or paid_late, payment_missing)."
     else:
         recent = _x_of_n(result.recent, result.recent_n) if result.recent_n else "no reports"
         text = f"Last 90 days: {recent}.\nAll time: {_x_of_n(result.total, result.total_n)}."
@@ -75,7 +75,7 @@ def reliability_fields(result: Reliability) -> list[Field]:
 
 async def reliability_section(inv: Invocation, platform_id: str, **context: object) -> list[Field | str]:
     """The payment record /legit shows after the knowledge-base facts."""
-    return reliability_fields(await reliability(inv.app, platform_id, inv.now))
+    return reliability_fields(await reliability(inv.app, platform_id, inv.now), platform_id)
 
 
 if reliability_section not in LEGIT_EXTRA_SECTIONS:
