@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core import availability
+from bot.core import trust
 from bot.core.availability import (
     BASELINE_WEEKS,
     HALF_LIFE,
@@ -153,7 +153,7 @@ async def test_all_platforms_worst_first(app, clock, group):
     assert "No one has reported" in reply.plain_text()
 
 
-async def test_trust_weight_is_the_seam_moderation_fills(app, clock, group, monkeypatch):
+async def test_reporter_trust_weighs_each_opinion(app, clock, group, monkeypatch):
     crowd = members(5)
     for actor in crowd:
         await report(app, actor, group, "outlier", "drought")
@@ -162,5 +162,8 @@ async def test_trust_weight_is_the_seam_moderation_fills(app, clock, group, monk
     clock.advance(seconds=MIN_DURATION)
     assert (await platform_state(app)).state == "drought"
     barred = {app.person_key("console", a.user_id) for a in crowd[:4]}
-    monkeypatch.setattr(availability, "trust_weight", lambda reporter: 0.0 if reporter in barred else 1.0)
+    async def weights(app, reporters):
+        return {r: 0.0 if r in barred else 1.0 for r in reporters}
+
+    monkeypatch.setattr(trust, "trust_weights", weights)
     assert (await platform_state(app)).state != "drought"

@@ -2,8 +2,8 @@
 
 How a state is decided, per platform (project '') and per project:
 1. Each reporter counts once: their latest drought or tasks_back report within LOOKBACK is their opinion.
-2. An opinion weighs decay(age) * trust_weight(reporter): it halves every HALF_LIFE, and trust comes from
-   moderation (bot.core.trust.trust_weights, times the `trust_weight` seam: 1.0 unless a test replaces it).
+2. An opinion weighs decay(age) * trust(reporter): it halves every HALF_LIFE, and trust comes from
+   moderation (bot.core.trust.trust_weights: less for new or often-wrong reporters, 0 for barred ones).
    Before weighing, the brigading guard (bot.core.brigading) sets aside a burst of newcomers' reports:
    they are counted in Status.unconfirmed and cannot change the state on their own.
 3. share = weighted drought / (weighted drought + weighted tasks_back).
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -61,16 +60,6 @@ STATE_LABELS = {
     "none": "no recent reports",
     "flowing": "tasks flowing",
 }
-
-
-def default_trust_weight(reporter: str) -> float:
-    """Every reporter weighs 1.0 until moderation (issue 8) supplies real trust."""
-    return 1.0
-
-
-# THE trust seam: moderation replaces this with a function of the reporter's keyed hash returning a weight
-# (1.0 normal, less for new or unreliable reporters, 0 for barred). It must be fast (an in-memory lookup).
-trust_weight: Callable[[str], float] = default_trust_weight
 
 
 def decay(age_seconds: float) -> float:
@@ -151,8 +140,6 @@ def tally_opinions(rows, now: int, weights: dict[str, float] | None = None) -> d
     """
     tallies: dict[tuple[str, str], _Tally] = {}
     earliest = now - LOOKBACK
-    weigh = trust_weight  # read at call time, so a replaced seam takes effect at once
-    everyone_equal = weigh is default_trust_weight
     trusted = weights or {}
     for platform, project, reporter, kind, last_at, first_at in rows:
         tally = tallies.get((platform, project))
@@ -160,8 +147,6 @@ def tally_opinions(rows, now: int, weights: dict[str, float] | None = None) -> d
             tally = tallies[(platform, project)] = _Tally()
         age = now - last_at
         weight = 0.5 ** (age / HALF_LIFE) if age > 0 else 1.0
-        if not everyone_equal:
-            weight *= weigh(reporter)
         if trusted:
             weight *= trusted.get(reporter, 1.0)
         if kind == "drought":

@@ -5,14 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.core import availability
 from bot.core.model import Image
 
-STATE_LABELS = {
-    "flowing": "tasks flowing",
-    "mixed": "mixed reports",
-    "drought": "drought likely",
-    "none": "no clear signal",
-}
+# A platform in the digest had reports this week, so "none" means no clear signal rather than no reports.
+STATE_LABELS = {**availability.STATE_LABELS, "none": "no clear signal"}
 
 
 @dataclass(frozen=True)
