@@ -38,7 +38,7 @@ async def digest_preview(inv: Invocation) -> Reply:
         intro.append(f"Last failed digest delivery{_when(row['created_at'])}: {row['last_error']}.")
     digest = await build_digest(inv.app, community, inv.now, settings.timezone if settings else "UTC")
     reply = digest_reply(digest, intro)
-    reply.ephemeral = True
+    reply.ephemeral = reply.private = True
     return reply
 
 

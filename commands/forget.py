@@ -22,13 +22,13 @@ async def forget(inv: Invocation, confirm: str | None = None) -> Reply:
                     "It cannot be undone. What the bot keeps about members:", kept,
                     "Press the button to confirm."],
             buttons=[Button("Yes, delete everything", "forget", {"confirm": "yes"}, style="danger")],
-            ephemeral=True,
+            private=True,
         )
     deleted = await privacy.forget_person(inv.app, person)
     if not deleted:
-        return Reply(title="Nothing to delete", blocks=["The bot keeps nothing about you."], ephemeral=True)
+        return Reply(title="Nothing to delete", blocks=["The bot keeps nothing about you."], private=True)
     lines = "\n".join(f"- {label}: {count}" for label, count in deleted)
-    return Reply(title="Deleted", blocks=[f"I deleted everything about you:\n{lines}"], ephemeral=True)
+    return Reply(title="Deleted", blocks=[f"I deleted everything about you:\n{lines}"], private=True)
 
 
 COMMANDS = (

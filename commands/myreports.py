@@ -25,7 +25,7 @@ async def myreports(inv: Invocation) -> Reply:
     rows = await store.reports_of(inv.app.db, reporter, SHOWN)
     if not rows:
         return Reply(title="Your reports", blocks=["You have no reports. /report, /payrate and /onboarding add one."],
-                     ephemeral=True)
+                     private=True)
     now = unix(inv.now)
     lines = []
     for row in rows:
@@ -41,7 +41,7 @@ async def myreports(inv: Invocation) -> Reply:
         blocks=["\n".join(lines), "/retract <id> removes one; /forget removes everything about you."],
         buttons=[Button(f"Retract #{row['id']}", "retract", {"id": str(row["id"])}) for row in rows[:3]],
         footer=footer,
-        ephemeral=True,
+        private=True,
     )
 
 

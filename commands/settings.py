@@ -49,7 +49,7 @@ def _show(settings: member_settings.MemberSettings, changed: bool) -> Reply:
         blocks=["/pay uses these when you don't name a country. Change them with /settings <country> [currency]; "
                 "clear one with 'clear'."],
         fields=[Field("Country", country), Field("Display currency", currency)],
-        ephemeral=True,
+        private=True,
     )
 
 

@@ -14,7 +14,7 @@ async def subscriptions(inv: Invocation) -> Reply:
     if not subs:
         return Reply(title="No alerts yet", blocks=["/subscribe <platform> sends you a direct message when its "
                                                     "drought ends, a project ends or payment problems rise."],
-                     ephemeral=True)
+                     private=True)
     lines = []
     for sub in subs:
         what = ", ".join(kind.replace("_", " ") for kind in sub.events)
@@ -22,7 +22,7 @@ async def subscriptions(inv: Invocation) -> Reply:
         lines.append(f"• {platform_name(inv.app, sub.gig_platform)}: {what}{state}")
     buttons = [Button(f"Stop {platform_name(inv.app, s.gig_platform)}", "unsubscribe", {"platform": s.gig_platform})
                for s in subs[:5]]
-    return Reply(title="Your alerts", blocks=["\n".join(lines)], buttons=buttons, ephemeral=True)
+    return Reply(title="Your alerts", blocks=["\n".join(lines)], buttons=buttons, private=True)
 
 
 COMMANDS = (

@@ -277,3 +277,28 @@ async def test_start_deep_link_runs_subscribe_and_plain_start_shows_help(bot):
     bot.fake.message(private_chat(BOB), user(BOB), "/start")
     replies = await bot.fake.wait_sent(BOB, 2)
     assert "queuewatch commands" in replies[1].text
+
+
+async def test_personal_replies_asked_in_a_group_go_to_the_private_chat(bot):
+    """/myreports and /digest_preview in a group: the answer goes privately, the group gets a pointer only."""
+    bot.fake.message(group_chat(GROUP), user(BOB), f"/report@{BOT_USERNAME} outlier drought")
+    await bot.fake.wait_sent(GROUP, 1)
+    bot.fake.message(group_chat(GROUP), user(BOB), f"/myreports@{BOT_USERNAME}")
+    [mine] = await bot.fake.wait_sent(BOB)
+    assert "Outlier" in mine.text and "no tasks" in mine.text
+    pointer = (await bot.fake.wait_sent(GROUP, 2))[-1]
+    assert "private message" in pointer.text and "Outlier" not in pointer.text
+
+    bot.fake.message(group_chat(GROUP), user(ALICE), f"/digest_preview@{BOT_USERNAME}")
+    [preview] = await bot.fake.wait_sent(ALICE)
+    assert "digest" in preview.text.lower()
+    assert "private message" in (await bot.fake.wait_sent(GROUP, 3))[-1].text
+
+
+async def test_a_personal_reply_to_someone_who_never_started_the_bot_says_how(bot):
+    """Telegram refuses a first private message: the group gets a start link, never the personal answer."""
+    bot.fake.fail("sendMessage", 403, "Forbidden: bot can't initiate conversation with a user")
+    bot.fake.message(group_chat(GROUP), user(BOB), f"/myreports@{BOT_USERNAME}")
+    [told] = await bot.fake.wait_sent(GROUP)
+    assert f"https://t.me/{BOT_USERNAME}" in told.text and "press Start" in told.text
+    assert bot.fake.sent(BOB) == []

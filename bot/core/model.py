@@ -95,7 +95,13 @@ class Reply:
     image: Image | None = None
     footer: str | None = None
     ephemeral: bool = False
+    # Personal: where a platform has no ephemeral replies (Telegram), send it to the person's private chat
+    # rather than into the group. Implies ephemeral.
+    private: bool = False
     is_error: bool = False
+
+    def __post_init__(self) -> None:
+        self.ephemeral = self.ephemeral or self.private
 
     def plain_text(self) -> str:
         """The whole reply as plain text (console, logs, tests)."""

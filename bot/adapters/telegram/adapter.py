@@ -195,7 +195,7 @@ class TelegramAdapter:
                 return
         except Exception as exc:  # never leave a member without an answer
             reply = classify(exc, parsed.name if parsed else "message")
-        await self._deliver(chat.id, reply, reply_to=None if private else message.message_id,
+        await self._respond(chat, user, reply, reply_to=None if private else message.message_id,
                             thread_id=_thread(message))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -218,7 +218,8 @@ class TelegramAdapter:
             reply = classify(exc, command)
         private = chat.type == ChatType.PRIVATE
         thread = _thread(message) if isinstance(message, Message) else None
-        await self._deliver(chat.id, reply, reply_to=None if private else message.message_id, thread_id=thread)
+        await self._respond(chat, query.from_user, reply, reply_to=None if private else message.message_id,
+                            thread_id=thread)
 
     async def _run(self, name: str, args: str | Mapping[str, str], actor: Actor, place: Place) -> Reply:
         """Run a command from text (`args` a string) or a button (`args` a dict of raw values)."""
@@ -247,12 +248,30 @@ class TelegramAdapter:
             moderator = anonymous_admin or await self._moderators.is_moderator(chat.id, user.id)
         return Actor(Platform.TELEGRAM, str(user.id), user.full_name, is_moderator=moderator)
 
+    async def _respond(self, chat: Chat, user: User, reply: Reply, reply_to: int | None,
+                       thread_id: int | None) -> None:
+        """Answer in the chat asked from; a private reply asked for in a group goes to the member's private
+        chat (Telegram has no ephemeral messages), with a pointer, or a link to start one, left in the group."""
+        if reply.private and chat.type != ChatType.PRIVATE:
+            try:
+                await self._deliver(user.id, reply)
+                reply = Reply(blocks=["I've sent you the answer in a private message."])
+            except Forbidden:  # Telegram lets a bot write to someone only after they start a chat with it
+                reply = Reply(
+                    title="Let's talk privately",
+                    blocks=["This answer is just for you, so I send it by private message. Telegram lets me "
+                            f"message you only after you start a chat with me: https://t.me/{self.username} "
+                            "(press Start), then send the command again."],
+                    is_error=True,
+                )
+        await self._deliver(chat.id, reply, reply_to=reply_to, thread_id=thread_id)
+
     async def _deliver(self, chat_id: int, reply: Reply, reply_to: int | None = None,
                        thread_id: int | None = None) -> None:
         """Send a reply: an optional photo with its caption, then text messages; buttons on the last one.
 
-        Telegram has no ephemeral messages: in a group, every reply (ephemeral or not) is sent as a reply
-        to the member's message, so it is clear whom it answers.
+        Telegram has no ephemeral messages: in a group, an ephemeral reply is sent as a reply to the member's
+        message, so it is clear whom it answers (personal ones go privately: see _respond).
         """
         rendered = render(reply)
         markup = await keyboard(self.app, reply.buttons)
