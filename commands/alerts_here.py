@@ -28,7 +28,6 @@ COMMANDS = (
         handler=alerts_here,
         params=(Param("state", "on or off", choices=(Choice("on", "On"), Choice("off", "Off"))),),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/alerts_here on", "/alerts_here off"),
     ),
 )

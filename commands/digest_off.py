@@ -26,6 +26,5 @@ COMMANDS = (
         description="Stop this community's weekly digest",
         handler=digest_off,
         access=Access.MODERATOR,
-        community_only=True,
     ),
 )

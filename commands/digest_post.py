@@ -40,7 +40,6 @@ COMMANDS = (
         description="Post this week's digest now",
         handler=digest_post,
         access=Access.MODERATOR,
-        community_only=True,
         slow=True,
     ),
 )

@@ -48,7 +48,6 @@ COMMANDS = (
         description="See this week's digest privately, and whether delivery works",
         handler=digest_preview,
         access=Access.MODERATOR,
-        community_only=True,
         slow=True,
     ),
 )

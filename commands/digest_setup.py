@@ -98,7 +98,6 @@ COMMANDS = (
             Param("channel", "Channel to post in (default: this one)", kind=ParamKind.CHANNEL, required=False),
         ),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/digest_setup monday 09:00 Europe/London", "/digest_setup friday 18:30 America/New_York"),
         help="The digest covers the seven days before it is posted: what changed, the status of each platform "
              "with reports, pay medians that moved, and a chart. It is posted at most once per ISO week.",

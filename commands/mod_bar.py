@@ -36,7 +36,6 @@ COMMANDS = (
                   max_length=moderation.MAX_REASON, example="brigading: 20 identical reports"),
         ),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/mod_bar 12 14 brigading: coordinated false drought reports",),
         help="Bars whoever sent that report from sending reports anywhere the bot runs, without revealing "
         "who it is. Bar for a broken rule (" + moderation.RULES + "), never for being negative.",

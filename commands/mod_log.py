@@ -51,7 +51,6 @@ COMMANDS = (
                   max_value=50, example="20"),
         ),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/mod_log", "/mod_log 50"),
     ),
 )

@@ -71,7 +71,6 @@ COMMANDS = (
             platform_param("Only this platform, e.g. outlier", required=False),
         ),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/mod_reports", "/mod_reports outlier"),
         help="Shows the newest reports made in this community, hidden ones included, never who sent them. "
         "Trust is how much a reporter's reports weigh (new reporters weigh less). Unconfirmed reports "

@@ -30,7 +30,6 @@ COMMANDS = (
                   example="appeal accepted"),
         ),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/mod_unbar 12", "/mod_unbar 12 appeal accepted"),
     ),
 )

@@ -29,7 +29,6 @@ COMMANDS = (
                   example="hidden by mistake"),
         ),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/mod_unhide 12", "/mod_unhide 12 hidden by mistake"),
     ),
 )

@@ -33,7 +33,6 @@ COMMANDS = (
                   example="Our pinned thread has the onboarding tips"),
         ),
         access=Access.MODERATOR,
-        community_only=True,
         examples=("/note outlier Our pinned thread has onboarding tips", "/note outlier clear"),
         help="One note per platform per community; a new note replaces the old one. Only this community sees it.",
     ),

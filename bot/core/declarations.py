@@ -87,6 +87,11 @@ class Command:
         """True when only moderators may run it."""
         return self.access is Access.MODERATOR
 
+    @property
+    def needs_community(self) -> bool:
+        """True when it only works in a community: declared so, or for moderators (who moderate a community)."""
+        return self.community_only or self.is_moderator_only
+
     def param(self, name: str) -> Param:
         """The parameter with this name."""
         for param in self.params:

@@ -91,7 +91,7 @@ class Dispatcher:
         )
 
     def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
-        if command.community_only and place.is_private:
+        if command.needs_community and place.is_private:
             raise NotAllowed(
                 f"/{command.name} works in a community (a server channel or group), not in a private chat.",
                 hint="Run it in the group or server you moderate.",

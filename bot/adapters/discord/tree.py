@@ -38,7 +38,7 @@ def slash_commands(registry: Registry) -> list[dict[str, Any]]:
 
 def command_json(command: Command) -> dict[str, Any]:
     """One command as the JSON Discord expects; moderator and community-only commands stay in servers."""
-    guild_only = command.community_only or command.is_moderator_only
+    guild_only = command.needs_community
     return {
         "type": discord.AppCommandType.chat_input.value,
         "name": command.name,

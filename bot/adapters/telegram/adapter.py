@@ -223,18 +223,6 @@ class TelegramAdapter:
 
     async def _run(self, name: str, args: str | Mapping[str, str], actor: Actor, place: Place) -> Reply:
         """Run a command from text (`args` a string) or a button (`args` a dict of raw values)."""
-        command = self.app.registry.get(name)
-        if command is not None and command.is_moderator_only and place.is_private:
-            return Reply(
-                title="Use this in your group",
-                blocks=[
-                    f"/{name} is for group admins, so it works only inside the group you moderate: "
-                    "Telegram tells me who the admins are there, not in a private chat.",
-                    f"Send /{name} in the group instead.",
-                ],
-                ephemeral=True,
-                is_error=True,
-            )
         if isinstance(args, Mapping):
             return await self.app.dispatcher.dispatch(name, args, actor, place)
         return await self.app.dispatcher.dispatch_line(f"/{name} {args}".rstrip(), actor, place)
