@@ -24,6 +24,16 @@ async def day_of_reports(app, clock, group, who, what: str) -> None:
     await run(app, "/status outlier", who[0], group)
 
 
+async def disagree(app, clock, group, claim_drought, see_tasks) -> None:
+    """One side reports an empty queue a minute apart, the other that tasks are there; then the duration passes."""
+    for actor in claim_drought:
+        await file(app, actor, group, "drought")
+        clock.advance(minutes=1)
+    for actor in see_tasks:
+        await file(app, actor, group, "tasks_back")
+    clock.advance(seconds=MIN_DURATION + 60)
+
+
 async def test_a_fresh_crowd_cannot_flip_the_status_until_it_has_a_track_record(app, clock, group, moderator):
     veterans = crowd("veteran", ESTABLISHED)
     newcomers = crowd("fresh", NEWCOMERS)
@@ -35,12 +45,7 @@ async def test_a_fresh_crowd_cannot_flip_the_status_until_it_has_a_track_record(
     assert set((await trust_weights(app, keys)).values()) == {MAX_WEIGHT}
 
     # Day 14: twenty accounts created today claim a drought while the veterans say tasks are there.
-    for actor in newcomers:
-        await file(app, actor, group, "drought")
-        clock.advance(minutes=1)
-    for actor in veterans:
-        await file(app, actor, group, "tasks_back")
-    clock.advance(seconds=MIN_DURATION + 60)
+    await disagree(app, clock, group, claim_drought=newcomers, see_tasks=veterans)
     status = await outlier(app)
     assert status.state == "flowing" and status.unconfirmed == NEWCOMERS
     reply = await run(app, "/status outlier", veterans[0], group)
@@ -61,12 +66,7 @@ async def test_a_fresh_crowd_cannot_flip_the_status_until_it_has_a_track_record(
     assert set((await trust_weights(app, fresh_keys)).values()) == {MAX_WEIGHT}
 
     # Now the same twenty say the queue is empty: they are established, and they move the status.
-    for actor in newcomers:
-        await file(app, actor, group, "drought")
-        clock.advance(minutes=1)
-    for actor in veterans:
-        await file(app, actor, group, "tasks_back")
-    clock.advance(seconds=MIN_DURATION + 60)
+    await disagree(app, clock, group, claim_drought=newcomers, see_tasks=veterans)
     status = await outlier(app)
     assert status.state == "drought" and status.unconfirmed == 0
     assert (await run(app, "/status outlier", veterans[0], group)).title == "Outlier: drought likely"
