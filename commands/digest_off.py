@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.clock import unix
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Reply
 from storage import digests as store
@@ -15,7 +16,7 @@ async def digest_off(inv: Invocation) -> Reply:
         return Reply(title="Weekly digest is already off",
                      blocks=["/digest_setup <weekday> <time> <timezone> turns it on."], ephemeral=True)
     await store.disable_digest(inv.app.db, community, f"turned off by {inv.actor.display_name}",
-                               int(inv.now.timestamp()))
+                               unix(inv.now))
     return Reply(title="Weekly digest off", blocks=["No more scheduled digests here. /digest_setup turns it back on; "
                                                     "/digest_post still posts one when you ask."], ephemeral=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.clock import unix
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Platform, Reply
 from bot.core.scheduler import queue_digest
@@ -17,7 +18,7 @@ async def digest_post(inv: Invocation) -> Reply:
             community=community, platform=str(inv.place.platform),
             channel_id=inv.place.channel_id or inv.place.community_id or "", weekday=0, local_time="00:00",
             timezone=settings.timezone if settings else "UTC", enabled=True, disabled_reason=None,
-            disabled_at=None, updated_at=int(inv.now.timestamp()),
+            disabled_at=None, updated_at=unix(inv.now),
         )
         where = "this chat"
     elif settings.platform == Platform.DISCORD:

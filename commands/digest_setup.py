@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import process
 
+from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
 from bot.core.errors import BadArgument
 from bot.core.model import Invocation, Platform, Reply
@@ -73,7 +74,7 @@ async def digest_setup(inv: Invocation, weekday: str, time: str, timezone: str, 
     settings = store.DigestSettings(
         community=place.community_key or "", platform=str(place.platform), channel_id=channel_id,
         weekday=WEEKDAYS.index(weekday), local_time=local_time, timezone=zone, enabled=True,
-        disabled_reason=None, disabled_at=None, updated_at=int(inv.now.timestamp()),
+        disabled_reason=None, disabled_at=None, updated_at=unix(inv.now),
     )
     await store.save_settings(inv.app.db, settings)
     return Reply(

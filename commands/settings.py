@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.app import App
+from bot.core.clock import unix
 from bot.core.declarations import Command, Param
 from bot.core.errors import BadArgument
 from bot.core.knowledge.loader import knowledge_base
@@ -64,7 +65,7 @@ async def settings_command(inv: Invocation, country: str | None = None, currency
         changes["country"] = None if country.strip().lower() in CLEAR_WORDS else find_country(country).code
     if currency is not None:
         changes["currency"] = None if currency.strip().lower() in CLEAR_WORDS else parse_currency(currency)
-    now = int(inv.now.timestamp())
+    now = unix(inv.now)
     result = await member_settings.save(inv.app.db, person(inv), now, **changes)
     return _show(result, changed=True)
 

@@ -13,10 +13,11 @@ from bot.core.availability import (
     confidence_label,
     worst_first,
 )
+from bot.core.clock import unix
 from bot.core.declarations import Command
 from bot.core.model import Button, Field, Invocation, Reply
 from bot.core.platforms import get_platform, platform_for, platform_param
-from bot.core.reports import describe_age, describe_span, unix
+from bot.core.reports import describe_age, describe_span
 from storage import reports as store
 
 MAX_LISTED = 25  # the all-platforms list stays within every platform's message limits

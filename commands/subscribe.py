@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.app import App
+from bot.core.clock import unix
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Invocation, Platform, Reply
 from bot.core.platforms import platform_for, platform_param
@@ -53,7 +54,7 @@ async def subscribe(inv: Invocation, platform: str, events: str = "all") -> Repl
                      ephemeral=True)
     kinds = store.ALERT_KINDS if events == "all" else (events,)
     sub = await store.subscribe(inv.app.db, str(actor.platform), actor.user_id, found.id, kinds,
-                                int(inv.now.timestamp()))
+                                unix(inv.now))
     lines = [f"I'll send you a direct message about {found.name} when " + "; when ".join(
         EVENT_NAMES[kind] for kind in sub.events) + "."]
     lines.append("At most one alert per platform every six hours. /unsubscribe " + found.id + " stops them.")

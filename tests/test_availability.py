@@ -14,7 +14,8 @@ from bot.core.availability import (
     WEEK,
     Availability,
 )
-from bot.core.reports import unix, window_start
+from bot.core.clock import unix
+from bot.core.reports import window_start
 from storage import reports as store
 from tests.reports_helpers import events, members, report
 

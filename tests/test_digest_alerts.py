@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.alerts import Alerts
+from bot.core.clock import unix
 from storage import digests as store
 from tests.support.digest_fakes import FakeSender, add_event, add_reports, manual_outbox, outbox_rows
 
@@ -55,7 +56,7 @@ async def test_at_most_one_alert_per_platform_per_member_per_six_hours(app, cloc
 async def test_a_project_ending_needs_two_people(app, clock) -> None:
     alerts = await started(app)
     await follow(app, "1", platform="appen")
-    at = int(clock.now().timestamp())
+    at = unix(clock.now())
     await add_reports(app, [{"reporter": "a", "platform": "appen", "kind": "project_ended", "project": "Raven",
                              "at": at}])
     assert await alerts.scan() == 0
@@ -73,7 +74,7 @@ async def test_a_project_ending_needs_two_people(app, clock) -> None:
 async def test_payment_problems_rising(app, clock) -> None:
     alerts = await started(app)
     await follow(app, "1", platform="toloka")
-    at = int(clock.now().timestamp()) - 3600
+    at = unix(clock.now()) - 3600
     rows = [{"reporter": f"r{n}", "platform": "toloka", "kind": "payment_missing", "at": at} for n in range(2)]
     await add_reports(app, rows)
     assert await alerts.scan() == 0  # two people are not a rise yet

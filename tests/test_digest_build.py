@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import timedelta
 
+from bot.core.clock import unix
 from bot.core.digest import build_digest, digest_reply
 from bot.core.digest.render import MAX_TEXT
 from tests.support.digest_fakes import add_event, add_reports
@@ -14,7 +15,7 @@ HERE = "console:local"
 
 
 def r(reporter: str, platform: str, kind: str, at, **extra) -> dict:
-    return {"reporter": reporter, "platform": platform, "kind": kind, "at": int(at.timestamp()), **extra}
+    return {"reporter": reporter, "platform": platform, "kind": kind, "at": unix(at), **extra}
 
 
 async def test_a_week_of_changes_status_pay_and_counts(app, clock) -> None:

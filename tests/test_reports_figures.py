@@ -5,9 +5,10 @@ from __future__ import annotations
 import statistics
 from datetime import timedelta
 
+from bot.core.clock import unix
 from bot.core.pay_stats import MIN_SHOWN, crowd_pay, pay_fields, pay_section, percentile
 from bot.core.reliability import reliability, reliability_fields
-from bot.core.reports import DAY, unix, window_start
+from bot.core.reports import DAY, window_start
 from storage import reports as store
 from tests.reports_helpers import members, report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import trust
+from bot.core.clock import unix
 from bot.core.trust import (
     AGREEMENT_GAIN,
     CONTRADICTION_LOSS,
@@ -61,7 +62,7 @@ async def insert_event(app, new_state: str, at: int, platform: str = "outlier") 
 
 
 async def test_settling_counts_one_verdict_per_reporter_and_day(app, clock):
-    start = int(clock.now().timestamp())
+    start = unix(clock.now())
     await insert_event(app, "flowing", start - DAY)
     for day in range(3):
         at = start + day * DAY
@@ -84,7 +85,7 @@ async def test_settling_counts_one_verdict_per_reporter_and_day(app, clock):
 
 
 async def test_reports_too_recent_to_judge_wait_and_hidden_reports_are_not_judged(app, clock):
-    start = int(clock.now().timestamp())
+    start = unix(clock.now())
     await insert_event(app, "drought", start - HOUR)
     await insert_report(app, "fresh", "drought", start)
     await insert_report(app, "hidden", "drought", start)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core.clock import unix
 from bot.core.delivery import Destination
 from bot.core.digest.build import platform_name
 from bot.core.model import Button, Reply
@@ -88,7 +89,7 @@ class Alerts:
         return events
 
     async def _project_events(self, now: datetime) -> list[AlertEvent]:
-        since = int((now - PROJECT_WINDOW).timestamp())
+        since = unix(now - PROJECT_WINDOW)
         events = []
         for row in await q.project_enders(self.app.db, since, MIN_PROJECT_REPORTERS):
             name = platform_name(self.app, row["platform"])
@@ -100,7 +101,7 @@ class Alerts:
         return events
 
     async def _payment_events(self, now: datetime) -> list[AlertEvent]:
-        end = int(now.timestamp())
+        end = unix(now)
         recent = await q.payment_problem_reporters(self.app.db, end - 86400, end)
         before = await q.payment_problem_reporters(self.app.db, end - 8 * 86400, end - 86400)
         events = []

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING
 
 from bot.core import brigading, trust
 from bot.core.background import PeriodicService
-from bot.core.reports import HOUR, unix
+from bot.core.clock import unix
+from bot.core.reports import HOUR
 from storage import reports as store
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.core.clock import unix
 from bot.core.privacy import Person, forget_hook
 from storage import moderation as store
 
@@ -79,7 +80,7 @@ class FirstSeen:
 
     async def launched(self) -> int | None:
         """When the bot's first stored report was made (None: no reports yet)."""
-        now = int(self.app.clock.now().timestamp())
+        now = unix(self.app.clock.now())
         if self._launched is None or now - self._launched < LAUNCH_GRACE:
             row = await self.app.db.fetchone("SELECT created_at FROM reports ORDER BY id LIMIT 1")
             self._launched = None if row is None else int(row[0])
@@ -87,7 +88,7 @@ class FirstSeen:
 
     async def of(self, reporters: Sequence[str]) -> dict[str, dict[str | None, int]]:
         """Per reporter: community key (None: private) -> time of their first report there."""
-        now = int(self.app.clock.now().timestamp())
+        now = unix(self.app.clock.now())
         missing = [r for r in dict.fromkeys(reporters)
                    if r not in self._firsts or now - self._firsts[r][1] >= CACHE_SECONDS]
         if missing:

@@ -42,3 +42,8 @@ class ManualClock:
     def set(self, when: datetime) -> None:
         """Jump to a given time."""
         self._now = when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def unix(when: datetime) -> int:
+    """Unix seconds (UTC) of an aware datetime: how times are stored."""
+    return int(when.timestamp())

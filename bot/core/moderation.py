@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.core import brigading, trust
+from bot.core.clock import unix
 from bot.core.errors import BadArgument, NotAllowed, NotFound
 from bot.core.knowledge.answers import LEGIT_EXTRA_SECTIONS
 from bot.core.model import Field
@@ -72,7 +73,7 @@ class ModContext:
         if community is None:
             raise NotAllowed("Moderator commands work in a community, not in a private chat.")
         key = inv.app.person_key(inv.actor.platform, inv.actor.user_id)
-        return cls(inv.app, community, key, inv.actor.display_name, int(inv.now.timestamp()))
+        return cls(inv.app, community, key, inv.actor.display_name, unix(inv.now))
 
 
 def check_reason(reason: str | None, action: str, example: str) -> str:
@@ -304,4 +305,4 @@ def format_time(at: int) -> str:
 @forget_hook
 async def _forget_moderation(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete a person's expired bars and remove their name and hash from the log and notes they wrote."""
-    return await store.forget_moderation(app.db, person.key, int(app.clock.now().timestamp()))
+    return await store.forget_moderation(app.db, person.key, unix(app.clock.now()))

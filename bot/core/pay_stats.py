@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.core.clock import unix
 from bot.core.knowledge.answers import PAY_EXTRA_SECTIONS
 from bot.core.model import Field, Invocation
-from bot.core.reports import DAY, ROLE_TIERS, unix
+from bot.core.reports import DAY, ROLE_TIERS
 from storage import reports as store
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core import privacy
+from bot.core.clock import unix
 from bot.core.errors import BadArgument, RateLimited
 from bot.core.knowledge import parse_currency, to_usd
 from bot.core.model import Actor
@@ -105,11 +106,6 @@ def window_start(kind: str, at: int) -> int:
     """The start of the dedupe window of this kind that contains `at`."""
     length = KINDS[kind].window
     return at - at % length
-
-
-def unix(when: datetime) -> int:
-    """Unix seconds of an aware datetime."""
-    return int(when.timestamp())
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.background import PeriodicService
+from bot.core.clock import unix
 from bot.core.delivery import Destination
 from bot.core.digest import build_digest, digest_reply
 from bot.core.outbox import Outbox
@@ -71,7 +72,7 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
     outbox = app.service(Outbox)
     async with app.db.transaction() as tx:
         if ledger_slot is not None and not await store.record_week(
-            tx, settings.community, label, int(ledger_slot.timestamp()), "queued", int(now.timestamp())
+            tx, settings.community, label, unix(ledger_slot), "queued", unix(now)
         ):
             return False
         return await outbox.enqueue(digest_key(settings.community, label), destination, reply,
@@ -107,8 +108,8 @@ class Scheduler:
             if await store.week_recorded(self.app.db, settings.community, label):
                 continue
             if now - slot > CATCH_UP:
-                await store.record_week(self.app.db, settings.community, label, int(slot.timestamp()), "skipped",
-                                        int(now.timestamp()))
+                await store.record_week(self.app.db, settings.community, label, unix(slot), "skipped",
+                                        unix(now))
                 log.warning("skipped the %s digest of %s: the slot (%s) passed more than 24 hours ago",
                             label, settings.community, slot.isoformat())
                 continue

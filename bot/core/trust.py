@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.core.clock import unix
 from bot.core.privacy import Person, describe_data, forget_hook
 from storage import moderation as store
 
@@ -83,7 +84,7 @@ def forget_cached(app: App, reporters: Sequence[str] | None = None) -> None:
 
 async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
     """The weight of each reporter's reports (batched and cached; settles judgeable reports hourly)."""
-    now = int(app.clock.now().timestamp())
+    now = unix(app.clock.now())
     cache = app.service(TrustCache)
     if cache.last_settle is None or now - cache.last_settle >= SETTLE_EVERY:
         try:
@@ -113,7 +114,7 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
 
 async def settle_trust(app: App) -> int:
     """Judge every report that became judgeable since the last settle; returns the judged days recorded."""
-    now = int(app.clock.now().timestamp())
+    now = unix(app.clock.now())
     cache = app.service(TrustCache)
     cache.last_settle = now
     until = now - SETTLE_AFTER

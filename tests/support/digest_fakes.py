@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.app import App
-from bot.core.clock import ManualClock
+from bot.core.clock import ManualClock, unix
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Reply
 from bot.core.outbox import Outbox
@@ -78,7 +78,7 @@ async def add_reports(app: App, rows: Iterable[dict]) -> None:
 async def add_event(app: App, platform: str, old: str, new: str, at: datetime | int, reporters: int = 4,
                     project: str = "") -> int:
     """Insert a status change; returns its id."""
-    when = int(at.timestamp()) if isinstance(at, datetime) else at
+    when = unix(at) if isinstance(at, datetime) else at
     return await app.db.execute(
         "INSERT INTO status_events (platform, project, old_state, new_state, at, reporters, confidence) "
         "VALUES (?, ?, ?, ?, ?, ?, 0.8)",

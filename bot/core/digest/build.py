@@ -9,6 +9,7 @@ from statistics import median
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.core.clock import unix
 from bot.core.digest.chart import chart_image
 from bot.core.digest.model import STATE_LABELS, Change, Digest, PayMove, StatusRow
 from bot.core.platforms import get_platform
@@ -36,7 +37,7 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
                        chart: bool = True) -> Digest:
     """The digest of the seven days before `now` for a community (None: everyone), chart drawn off the loop."""
     zone = ZoneInfo(timezone)
-    end = int(now.timestamp())
+    end = unix(now)
     start = end - WEEK
     db = app.db
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
