@@ -25,12 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     migrate.set_defaults(func=_migrate)
 
 
-def _console_factory(args: argparse.Namespace | None):
+def _console_factory(user: str = "you", moderator: bool = False, community: str | None = "local"):
     from bot.adapters.console import ConsoleAdapter
 
-    user = getattr(args, "user", "you")
-    moderator = getattr(args, "moderator", False)
-    community = None if getattr(args, "private", False) else getattr(args, "community", "local")
     return lambda app, stop: ConsoleAdapter(app, stop, user=user, moderator=moderator, community=community)
 
 
@@ -45,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
                 "Add tokens to .env (see .env.example) to join Discord or Telegram.",
                 file=sys.stderr,
             )
-            factories = [_console_factory(None)]
+            factories = [_console_factory()]
             quiet_logs(settings)
         await runner.run(settings, factories)
 
@@ -57,7 +54,8 @@ def _console(args: argparse.Namespace) -> int:
 
     async def body(settings: Settings) -> None:
         quiet_logs(settings)
-        await runner.run(settings, [_console_factory(args)])
+        community = None if args.private else args.community
+        await runner.run(settings, [_console_factory(args.user, args.moderator, community)])
 
     return with_settings(body)
 
