@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from storage.database import Database, Executor, Row
 
-AVAILABILITY_KINDS = ("drought", "tasks_back")
-
 UPSERT_REPORT = """
 INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
                      amount, currency, hourly_usd, role, hours, paid, note)

@@ -239,10 +239,6 @@ class Availability:
         """Re-evaluate every platform with recent reports (run periodically); returns how many statuses."""
         return len(await self.statuses(self.app.clock.now()))
 
-    def forget_cached_states(self) -> None:
-        """Reload the stored states on next use (after another process changed them)."""
-        self._current = None
-
 
 def worst_first(statuses: list[Status]) -> list[Status]:
     """Platform-wide statuses with recent reports, worst state first, then by more reporters."""
