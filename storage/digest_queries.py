@@ -89,16 +89,6 @@ async def pay_values(db: Executor, start: int, end: int) -> list[Row]:
     )
 
 
-async def project_enders(db: Executor, since: int, min_reporters: int) -> list[Row]:
-    """Projects reported ended by at least `min_reporters` people since `since`."""
-    return await db.fetchall(
-        "SELECT platform, project, count(DISTINCT reporter) AS reporters, max(updated_at) AS last FROM reports "
-        "WHERE updated_at >= ? AND hidden = 0 AND kind = 'project_ended' AND project != '' "
-        "GROUP BY platform, project HAVING reporters >= ?",
-        (since, min_reporters),
-    )
-
-
 async def payment_problem_reporters(db: Executor, start: int, end: int) -> dict[str, int]:
     """Distinct people reporting late or missing pay in [start, end), by platform."""
     marks = ",".join("?" * len(PROBLEM_KINDS))

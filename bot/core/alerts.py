@@ -89,9 +89,9 @@ class Alerts:
         return events
 
     async def _project_events(self, now: datetime) -> list[AlertEvent]:
-        since = unix(now - PROJECT_WINDOW)
+        rows = await q.project_reports(self.app.db, unix(now - PROJECT_WINDOW), unix(now) + 1, MIN_PROJECT_REPORTERS)
         events = []
-        for row in await q.project_enders(self.app.db, since, MIN_PROJECT_REPORTERS):
+        for row in (row for row in rows if row["kind"] == "project_ended"):
             name = platform_name(self.app, row["platform"])
             events.append(AlertEvent(
                 f"project_ended:{row['platform']}:{row['project']}", "project_ended", row["platform"],

@@ -17,6 +17,8 @@ TOTAL_LIMIT = 3500  # the whole reply as plain text (Discord embed 6000, Telegra
 BLOCK_LIMIT = 1400  # one text block
 FIELD_LIMIT = 1000  # one field value (Discord allows 1024)
 FOOTER_LIMIT = 2000  # the footer with the sources (Discord allows 2048)
+
+
 @dataclass
 class Line:
     """A sentence, with the sources behind it (none for the bot's own words or crowd data)."""
