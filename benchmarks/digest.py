@@ -25,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.alerts import Alerts
-from bot.core.app import build_app
+from bot.features.alerts.alerts import Alerts
+from bot.wiring import build_app
 from bot.core.clock import ManualClock
 from bot.core.delivery import Destination, RetryableDeliveryError
-from bot.core.digest import build_digest, digest_reply
+from bot.features.digest import build_digest, digest_reply
 from bot.core.model import Reply
-from bot.core.outbox import Outbox
+from bot.outbox.outbox import Outbox
 from bot.settings import load_settings
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -28,13 +28,13 @@ import aiosqlite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.app import build_app
-from bot.core.availability import Availability
+from bot.wiring import build_app
+from bot.features.availability.status import Availability
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
-from bot.core.pay_stats import crowd_pay, pay_fields
-from bot.core.platforms import all_platforms
-from bot.core.reports import KINDS, ROLE_TIERS, window_start
+from bot.features.reports.pay import crowd_pay, pay_fields
+from bot.features.knowledge.platforms import all_platforms
+from bot.features.reports.recording import KINDS, ROLE_TIERS, window_start
 from bot.settings import load_settings
 from commands.status import all_status, platform_status
 from storage.database import SqliteDatabase

@@ -8,7 +8,7 @@ import signal
 from collections.abc import Callable
 
 from bot.adapters.base import Adapter
-from bot.core.app import App, build_app
+from bot.wiring import App, build_app
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,9 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
 
 def core_services() -> list[AdapterFactory]:
     """Services beside the adapters: availability refresh, digest scheduler (and alert scan), outbox."""
-    from bot.core.availability import AvailabilityService
-    from bot.core.outbox import OutboxService
-    from bot.core.scheduler import SchedulerService
+    from bot.features.availability.status import AvailabilityService
+    from bot.outbox.outbox import OutboxService
+    from bot.features.digest.schedule import SchedulerService
 
     return [lambda app, stop: AvailabilityService(app), lambda app, stop: SchedulerService(app),
             lambda app, stop: OutboxService(app)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import __version__
-from bot.core import privacy
+from bot.features import privacy
 from bot.core.declarations import Command
 from bot.core.model import Invocation, Reply
 

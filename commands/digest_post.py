@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Platform, Reply
-from bot.core.scheduler import queue_digest
+from bot.features.digest.schedule import queue_digest
 from storage import digests as store
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.declarations import Access, Command
-from bot.core.digest import build_digest, digest_reply
+from bot.features.digest import build_digest, digest_reply
 from bot.core.model import Invocation, Reply
-from bot.core.scheduler import describe_schedule
+from bot.features.digest.schedule import describe_schedule
 from storage import digests as store
 from storage import outbox as outbox_store
 

@@ -11,7 +11,7 @@ from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
 from bot.core.errors import BadArgument
 from bot.core.model import Invocation, Platform, Reply
-from bot.core.scheduler import WEEKDAYS, describe_schedule
+from bot.features.digest.schedule import WEEKDAYS, describe_schedule
 from storage import digests as store
 
 TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core import privacy
+from bot.features import privacy
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Button, Invocation, Reply
-from bot.core.reports import Reports
+from bot.features.reports.recording import Reports
 from storage import reports as store
 
 

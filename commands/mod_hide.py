@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import moderation
+from bot.features.moderation import actions as moderation
 from bot.core.declarations import Access, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.core import moderation, trust
+from bot.features.moderation import actions as moderation
+from bot.features.availability import trust
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import get_platform, platform_for, platform_param
+from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
 
 LIMIT = 20
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.core.clock import unix
 from bot.core.declarations import Command
 from bot.core.model import Button, Invocation, Reply
-from bot.core.platforms import get_platform
-from bot.core.reports import KINDS, Reports, describe_age
+from bot.features.knowledge.platforms import get_platform
+from bot.features.reports.recording import KINDS, Reports, describe_age
 from storage import reports as store
 
 SHOWN = 15

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.core.declarations import Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.reports import Reports
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.reports.recording import Reports
 from commands.report import acknowledgement
 
 

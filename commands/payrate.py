@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core import pay_stats
+from bot.features.reports import pay as pay_stats
 from bot.core.declarations import Choice, Command, Param, ParamKind
-from bot.core.knowledge import parse_currency
+from bot.features.knowledge import parse_currency
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.reports import ROLE_TIERS, Reports
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.reports.recording import ROLE_TIERS, Reports
 from commands.report import acknowledgement
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core import reliability
-from bot.core.availability import MIN_DURATION, MIN_REPORTERS
+from bot.features.reports import reliability
+from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Button, Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.reports import KINDS, NOTE_MAX, REPORT_WHATS, Recorded, Reports, describe_span
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.reports.recording import KINDS, NOTE_MAX, REPORT_WHATS, Recorded, Reports, describe_span
 
 PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
 PAYMENT_NEWS = (f"It counts in the payment record /legit shows (x of n, last {reliability.RECENT_SPAN // 86400} days "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.core.declarations import Command, Param, ParamKind
 from bot.core.errors import NotFound
 from bot.core.model import Button, Invocation, Reply
-from bot.core.platforms import get_platform
-from bot.core.reports import KINDS, Reports
+from bot.features.knowledge.platforms import get_platform
+from bot.features.reports.recording import KINDS, Reports
 from storage import reports as store
 
 

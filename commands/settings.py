@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.clock import unix
 from bot.core.declarations import Command, Param
 from bot.core.errors import BadArgument
-from bot.core.knowledge.loader import knowledge_base
-from bot.core.knowledge.money import parse_currency
-from bot.core.knowledge.preferences import person, saved
-from bot.core.knowledge.wages import find_country
+from bot.features.knowledge.loader import knowledge_base
+from bot.features.knowledge.money import parse_currency
+from bot.features.knowledge.preferences import person, saved
+from bot.features.knowledge.wages import find_country
 from bot.core.model import Field, Invocation, Reply
-from bot.core.privacy import Person, describe_data, forget_hook
+from bot.features.privacy import Person, describe_data, forget_hook
 from storage import member_settings
 
 CLEAR_WORDS = {"clear", "none", "reset", "-"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.app import App
-from bot.core.availability import (
+from bot.wiring import App
+from bot.features.availability.status import (
     LOOKBACK,
     PROJECT_CHANGES_SPAN,
     Availability,
@@ -16,8 +16,8 @@ from bot.core.availability import (
 from bot.core.clock import unix
 from bot.core.declarations import Command
 from bot.core.model import Button, Field, Invocation, Reply
-from bot.core.platforms import get_platform, platform_for, platform_param
-from bot.core.reports import describe_age, describe_span
+from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
+from bot.features.reports.recording import describe_age, describe_span
 from storage import reports as store
 
 MAX_LISTED = 25  # the all-platforms list stays within every platform's message limits

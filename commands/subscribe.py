@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.clock import unix
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Invocation, Platform, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.privacy import Person, describe_data, forget_hook
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.privacy import Person, describe_data, forget_hook
 from storage import digests as store
 
 EVENT_CHOICES = (

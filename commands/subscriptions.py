@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
-from bot.core.digest.build import platform_name
+from bot.features.digest.build import platform_name
 from bot.core.model import Button, Invocation, Reply
 from storage import digests as store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.declarations import Command
 from bot.core.errors import NotFound
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
+from bot.features.knowledge.platforms import platform_for, platform_param
 from storage import digests as store
 
 

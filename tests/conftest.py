@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.app import App, build_app
+from bot.wiring import App, build_app
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.settings import Settings, load_settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.model import Actor, Place, Platform, Reply
 
 

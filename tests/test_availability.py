@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core import trust
-from bot.core.availability import (
+from bot.features.availability import trust
+from bot.features.availability.status import (
     BASELINE_WEEKS,
     HALF_LIFE,
     LOOKBACK,
@@ -15,7 +15,7 @@ from bot.core.availability import (
     Availability,
 )
 from bot.core.clock import unix
-from bot.core.reports import window_start
+from bot.features.reports.recording import window_start
 from storage import reports as store
 from tests.reports_helpers import events, members, report
 

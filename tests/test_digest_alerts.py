@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.alerts import Alerts
+from bot.features.alerts.alerts import Alerts
 from bot.core.clock import unix
 from storage import digests as store
 from tests.support.digest_fakes import FakeSender, add_event, add_reports, manual_outbox, outbox_rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.adapters.discord import DiscordAdapter
-from bot.core.app import build_app
+from bot.wiring import build_app
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Button, Image, Reply
 from tests.discord_fake import FakeDiscord, connected, custom_ids, discord_settings, text_of

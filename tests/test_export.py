@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.cli.export import EXPORT_COLUMNS
-from bot.core.app import build_app
+from bot.wiring import build_app
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.settings import load_settings

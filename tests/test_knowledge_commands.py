@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.clock import ManualClock
-from bot.core.knowledge import answers
-from bot.core.knowledge.models import TOPIC_LABELS
-from bot.core.knowledge.render import TOTAL_LIMIT
+from bot.features.knowledge import answers
+from bot.features.knowledge.models import TOPIC_LABELS
+from bot.features.knowledge.render import TOTAL_LIMIT
 from bot.core.model import Field, Reply
-from bot.core.privacy import Person, forget_person
+from bot.features.privacy import Person, forget_person
 from commands import all_commands
 
 KNOWLEDGE_COMMANDS = ("platforms", "platform", "legit", "pay", "scamcheck", "settings")
@@ -89,7 +89,7 @@ async def test_pay_telus_uk_compares_with_the_uk_minimum_wage(app, member, group
 
 
 async def test_the_minimum_wage_follows_the_date(settings) -> None:
-    from bot.core.app import build_app
+    from bot.wiring import build_app
     from bot.core.model import Actor, Place, Platform
 
     actor, place = Actor(Platform.CONSOLE, "u", "U"), Place(Platform.CONSOLE, "c", "c", False)

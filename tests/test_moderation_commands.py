@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.availability import MIN_DURATION, MIN_REPORTERS, Availability
+from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS, Availability
 from bot.core.declarations import Access
 from bot.core.model import Place, Platform
 from tests.moderation_helpers import crowd, file, report_id, run

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import pairwise
 
-from bot.core.app import build_app
+from bot.wiring import build_app
 from bot.core.delivery import Destination, RetryableDeliveryError
 from bot.core.model import Actor, Button, Field, Image, Place, Platform, Reply
-from bot.core.outbox import MAX_ATTEMPTS, Outbox, OutboxService, decode_reply, encode_reply
+from bot.outbox.outbox import MAX_ATTEMPTS, Outbox, OutboxService, decode_reply, encode_reply
 from storage import digests as store
 from tests.support.digest_fakes import FakeSender, blocked, manual_outbox, outbox_rows, too_many
 from tests.support.sample_commands import TINY_PNG

@@ -3,10 +3,10 @@ exactly once, and a member who blocked the bot has their subscription switched o
 
 from __future__ import annotations
 
-from bot.core.app import build_app
+from bot.wiring import build_app
 from bot.core.delivery import Destination
 from bot.core.model import Actor, Place, Platform, Reply
-from bot.core.outbox import Outbox
+from bot.outbox.outbox import Outbox
 from commands import load_registry
 from storage import digests as digest_store
 from tests.discord_fake import FakeDiscord, connected, discord_settings, text_of

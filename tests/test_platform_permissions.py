@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import arguments
-from bot.core.app import build_app
+from bot.wiring import build_app
 from commands import load_registry
 from tests.discord_fake import FakeDiscord, connected, discord_settings, messages, text_of
 from tests.telegram_fake import BOT_USERNAME, group_chat, running_bot, user

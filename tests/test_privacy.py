@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core import privacy
-from bot.core.trust import settle_trust
+from bot.features import privacy
+from bot.features.availability.trust import settle_trust
 from tests.moderation_helpers import file, report_id, run
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.availability import baseline_slots
+from bot.features.availability.status import baseline_slots
 from storage import reports as store
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.availability import Availability
+from bot.features.availability.status import Availability
 from bot.core.model import Actor, Platform
-from bot.core.reports import KINDS, NOTE_MAX, REPORTS_PER_HOUR, window_start
+from bot.features.reports.recording import KINDS, NOTE_MAX, REPORTS_PER_HOUR, window_start
 from tests.reports_helpers import count_reports, members, report
 
 

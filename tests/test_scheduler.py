@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.app import build_app
+from bot.wiring import build_app
 from bot.core.clock import ManualClock
-from bot.core.scheduler import Scheduler, SchedulerService, next_slot
+from bot.features.digest.schedule import Scheduler, SchedulerService, next_slot
 from storage import digests as store
 from tests.support.digest_fakes import FakeSender, manual_outbox, outbox_rows
 
@@ -103,7 +103,7 @@ async def test_a_missed_slot_is_skipped_and_logged_after_24_hours(app, clock, mo
     clock.set(datetime(2026, 11, 22, 20, 0, tzinfo=UTC))
     await schedule(app, moderator, group)
     clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # 24.5 hours late
-    with caplog.at_level(logging.WARNING, logger="bot.core.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="bot.features.digest.schedule"):
         assert await app.service(Scheduler).tick() == []
     assert "skipped the 2026-W48 digest" in caplog.text
     ledger = await app.db.fetchall("SELECT iso_week, outcome FROM digest_ledger")

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from bot.core import questions
+from bot.features.knowledge import questions
 from bot.core.declarations import Access
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Reply

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core import trust
+from bot.features.availability import trust
 from bot.core.clock import unix
-from bot.core.trust import (
+from bot.features.availability.trust import (
     AGREEMENT_GAIN,
     CONTRADICTION_LOSS,
     MAX_WEIGHT,

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.core.app import App
+    from bot.wiring import App
     from bot.core.model import Reply
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")

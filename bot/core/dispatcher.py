@@ -14,7 +14,7 @@ from bot.core.model import Actor, Button, Invocation, Place, Reply
 from bot.core.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
-    from bot.core.app import App
+    from bot.wiring import App
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Dispatcher:
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the core's question handler."""
-        from bot.core import questions
+        from bot.features.knowledge import questions
 
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
         try:

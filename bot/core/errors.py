@@ -10,6 +10,10 @@ from bot.core.model import Button, Reply
 log = logging.getLogger(__name__)
 
 
+class StartupError(Exception):
+    """Something the operator must fix before the bot can start (a rejected token, a bad setting)."""
+
+
 class UserError(Exception):
     """A problem the user can fix; its message is shown to them as is."""
 

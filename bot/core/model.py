@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.core.app import App
+    from bot.wiring import App
 
 
 class Platform(StrEnum):

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.clock import ManualClock, unix
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Reply
-from bot.core.outbox import Outbox
+from bot.outbox.outbox import Outbox
 
 
 @dataclass

@@ -8,7 +8,7 @@ import base64
 
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
 from bot.core.model import Button, Field, Image, Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
+from bot.features.knowledge.platforms import find_platform, platform_autocomplete
 from bot.core.registry import Registry
 from commands import all_commands
 

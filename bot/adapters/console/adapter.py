@@ -7,7 +7,7 @@ import sys
 import threading
 from typing import TextIO
 
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.delivery import Destination
 from bot.core.model import Actor, Button, Place, Platform, Reply
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core import buttons as button_codec
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.model import Button
 
 CUSTOM_ID_LIMIT = 100

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.components import build_view
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.model import Reply
 
 TITLE_LIMIT = 256

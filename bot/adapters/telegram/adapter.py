@@ -43,7 +43,7 @@ from bot.adapters.telegram.parsing import (
 )
 from bot.adapters.telegram.ratelimit import ChatRateLimiter
 from bot.adapters.telegram.render import render
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.declarations import Access
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.errors import classify

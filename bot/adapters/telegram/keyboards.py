@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import buttons
-from bot.core.app import App
+from bot.wiring import App
 from bot.core.model import Button
 
 CALLBACK_DATA_LIMIT = 64  # bytes, per the Bot API

@@ -1,0 +1,33 @@
+"""A member's country and display currency for an answer: what they typed, else what they saved."""
+
+from __future__ import annotations
+
+from bot.features.knowledge.loader import knowledge_base
+from bot.features.knowledge.money import KNOWN_CURRENCIES
+from bot.features.knowledge.wages import find_country
+from bot.core.model import Invocation
+from storage import member_settings
+from storage.member_settings import MemberSettings
+
+DEFAULT_CURRENCY = "USD"
+
+
+def person(inv: Invocation) -> str:
+    """The keyed hash settings are stored under."""
+    return inv.app.person_key(str(inv.actor.platform), inv.actor.user_id)
+
+
+async def saved(inv: Invocation) -> MemberSettings:
+    """The member's saved settings."""
+    return await member_settings.load(inv.app.db, person(inv))
+
+
+async def country_and_currency(inv: Invocation, country_text: str | None = None) -> tuple[str | None, str]:
+    """(country code or None, display currency): typed values first, then saved ones, then USD."""
+    stored = await saved(inv)
+    country = find_country(country_text).code if country_text else stored.country
+    currency = stored.currency
+    if currency is None and country is not None:
+        local = knowledge_base().countries[country].currency
+        currency = local if local in KNOWN_CURRENCIES else None
+    return country, currency or DEFAULT_CURRENCY
