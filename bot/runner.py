@@ -8,8 +8,8 @@ import signal
 from collections.abc import Callable
 
 from bot.adapters.base import Adapter
-from bot.wiring import App, build_app
 from bot.settings import Settings
+from bot.wiring import App, build_app
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,7 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
     app = await build_app(settings)
     started: list[Adapter] = []
     try:
-        for factory in [*factories, *core_services()]:
-            adapter = factory(app, stop)
+        for adapter in [*(factory(app, stop) for factory in factories), *app.background_services()]:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.name)
@@ -54,12 +53,3 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
                 log.exception("error while stopping the %s adapter", adapter.name)
         await app.db.close()
 
-
-def core_services() -> list[AdapterFactory]:
-    """Services beside the adapters: availability refresh, digest scheduler (and alert scan), outbox."""
-    from bot.features.availability.status import AvailabilityService
-    from bot.outbox.outbox import OutboxService
-    from bot.features.digest.schedule import SchedulerService
-
-    return [lambda app, stop: AvailabilityService(app), lambda app, stop: SchedulerService(app),
-            lambda app, stop: OutboxService(app)]

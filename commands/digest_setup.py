@@ -11,8 +11,8 @@ from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
 from bot.core.errors import BadArgument
 from bot.core.model import Invocation, Platform, Reply
+from bot.features.digest import settings as digest_settings
 from bot.features.digest.schedule import WEEKDAYS, describe_schedule
-from storage import digests as store
 
 TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 REGIONS = {"africa", "america", "antarctica", "asia", "atlantic", "australia", "europe", "indian", "pacific"}
@@ -71,12 +71,12 @@ async def digest_setup(inv: Invocation, weekday: str, time: str, timezone: str, 
         where = "this channel" if place.platform is Platform.DISCORD else "this chat"
         if channel and place.platform is not Platform.DISCORD:
             notes.append("Here the digest always goes to the chat you set it up in, so I used this chat.")
-    settings = store.DigestSettings(
+    settings = digest_settings.DigestSettings(
         community=place.community_key or "", platform=str(place.platform), channel_id=channel_id,
         weekday=WEEKDAYS.index(weekday), local_time=local_time, timezone=zone, enabled=True,
         disabled_reason=None, disabled_at=None, updated_at=unix(inv.now),
     )
-    await store.save_settings(inv.app.db, settings)
+    await digest_settings.save(inv.app, settings)
     return Reply(
         title="Weekly digest scheduled",
         blocks=[f"I'll post the digest in {where} {describe_schedule(settings, inv.now)}.", *notes,

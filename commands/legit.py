@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
-from bot.features.knowledge.answers import legit_reply
 from bot.core.model import Invocation, Reply
+from bot.features.knowledge.answers import legit_reply
 from bot.features.knowledge.platforms import platform_for, platform_param
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.features.moderation import actions as moderation
 from bot.core.declarations import Access, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
-from storage import moderation as store
+from bot.features.moderation import actions as moderation
 
 DEFAULT = 20
 VERBS = {
@@ -30,7 +29,7 @@ def describe(row) -> str:
 async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
     """Show the newest moderator actions in this community."""
     ctx = moderation.ModContext.of(inv)
-    rows = await store.recent_log(inv.app.db, ctx.community, count)
+    rows = await moderation.audit_log(ctx, count)
     if not rows:
         return Reply(title="Moderation log", blocks=["No moderator actions in this community yet."], ephemeral=True)
     return Reply(

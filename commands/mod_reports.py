@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.features.moderation import actions as moderation
-from bot.features.availability import trust
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Reply
+from bot.features.availability import trust
 from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
+from bot.features.moderation import actions as moderation
 
 LIMIT = 20
 

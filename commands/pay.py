@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.core.declarations import Command, Param
 from bot.core.errors import BadArgument
+from bot.core.model import Invocation, Reply
 from bot.features.knowledge.answers import ROLE_LABELS, pay_reply
 from bot.features.knowledge.intents import ROLES
+from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.knowledge.preferences import country_and_currency
 from bot.features.knowledge.wages import find_country
-from bot.core.model import Invocation, Reply
-from bot.features.knowledge.platforms import platform_for, platform_param
 
 ROLE_WORDS = {**ROLES, **{role: role for role in ROLE_LABELS}, "all": "any"}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.features.availability import trust
 from bot.core.clock import unix
+from bot.features.availability import trust
 from bot.features.availability.trust import (
     AGREEMENT_GAIN,
     CONTRADICTION_LOSS,

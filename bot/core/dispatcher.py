@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.core import arguments
 from bot.core.declarations import Command
@@ -13,20 +13,21 @@ from bot.core.errors import BadArgument, NotAllowed, RateLimited, classify
 from bot.core.model import Actor, Button, Invocation, Place, Reply
 from bot.core.ratelimit import RateLimiter
 
-if TYPE_CHECKING:
-    from bot.wiring import App
-
 log = logging.getLogger(__name__)
 
 COMMANDS_PER_MINUTE = 30
+
+# Answers a plain-language message (one without a leading slash).
+QuestionHandler = Callable[[Invocation, str], Awaitable[Reply]]
 
 
 class Dispatcher:
     """Runs commands from any front end and always returns a Reply."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: Any, ask: QuestionHandler) -> None:
         self.app = app
         self.registry = app.registry
+        self._ask = ask
         self._limiter = RateLimiter(app.clock, COMMANDS_PER_MINUTE, timedelta(minutes=1))
 
     async def dispatch_line(self, line: str, actor: Actor, place: Place) -> Reply:
@@ -64,15 +65,13 @@ class Dispatcher:
             return classify(exc, name)
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
-        """Answer a plain-language message through the core's question handler."""
-        from bot.features.knowledge import questions
-
+        """Answer a plain-language message through the question handler the app was wired with."""
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
         try:
             wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
             if wait is not None:
                 raise RateLimited(f"You're sending messages very fast. Try again in {wait:.0f} seconds.")
-            return await questions.answer(invocation, text)
+            return await self._ask(invocation, text)
         except Exception as exc:
             return classify(exc, "question")
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.wiring import App
+from typing import Any
 
 
 class Platform(StrEnum):
@@ -53,7 +50,7 @@ class Invocation:
     actor: Actor
     place: Place
     now: datetime
-    app: App
+    app: Any  # the App built by bot/wiring.py: the one way a handler reaches settings, data and services
 
 
 @dataclass(frozen=True)

@@ -1,51 +1,26 @@
-"""Data-deletion hooks: each feature that keeps data about a person registers one, and /forget runs them all.
-
-A hook gets the app and the person (their keyed hash and their raw platform identity, since a few
-features such as alert subscriptions must keep the raw id to deliver) and returns what it deleted as
-(label, count) pairs, e.g. [("reports", 3)].
-"""
+"""/forget and /about over every feature: what each keeps about a member, and deleting it all."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from bot.core.feature import Person
 
 if TYPE_CHECKING:
     from bot.wiring import App
 
-
-@dataclass(frozen=True)
-class Person:
-    """Who is to be forgotten: the keyed hash used in reports and the raw platform identity."""
-
-    key: str
-    platform: str
-    user_id: str
+__all__ = ["Person", "data_kept", "forget_person"]
 
 
-ForgetHook = Callable[["App", Person], Awaitable[list[tuple[str, int]]]]
-# What each feature keeps about a member, as listed by /about: (feature, description).
-DATA_KEPT: list[tuple[str, str]] = []
-_HOOKS: list[ForgetHook] = []
-
-
-def forget_hook(hook: ForgetHook) -> ForgetHook:
-    """Register a feature's deletion hook (use as a decorator at module level)."""
-    if hook not in _HOOKS:
-        _HOOKS.append(hook)
-    return hook
-
-
-def describe_data(feature: str, description: str) -> None:
-    """Declare what a feature keeps about a member, for /about."""
-    if (feature, description) not in DATA_KEPT:
-        DATA_KEPT.append((feature, description))
+def data_kept(app: App) -> list[tuple[str, str]]:
+    """(label, description) of everything the features keep about a member, in feature order."""
+    return [item for feature in app.features for item in feature.data_kept]
 
 
 async def forget_person(app: App, person: Person) -> list[tuple[str, int]]:
-    """Run every registered hook and return everything deleted, (label, count) pairs with count > 0."""
+    """Run every feature's forget hook and return everything deleted, (label, count) pairs with count > 0."""
     deleted: list[tuple[str, int]] = []
-    for hook in _HOOKS:
-        deleted.extend((label, count) for label, count in await hook(app, person) if count)
+    for feature in app.features:
+        if feature.forget is not None:
+            deleted.extend((label, count) for label, count in await feature.forget(app, person) if count)
     return deleted

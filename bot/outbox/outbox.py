@@ -1,6 +1,7 @@
-"""The loss-free outbox: every digest and alert is queued under an idempotency key, then delivered
-through the platform's Sender with per-platform pacing, retry with backoff for passing failures, and
-the subscription or digest switched off (with the reason kept) on a permanent failure."""
+"""The loss-free outbox: every message is queued under an idempotency key, then delivered through the
+platform's Sender with per-platform pacing and retry with backoff for passing failures. On a permanent
+failure the give-up handler registered for the message's origin kind is told (e.g. the digest switches
+itself off); the outbox itself knows nothing of who sends through it."""
 
 from __future__ import annotations
 
@@ -9,16 +10,13 @@ import base64
 import contextlib
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.background import PeriodicService
-from bot.core.clock import SystemClock
-from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.delivery import Destination, Origin, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Button, Field, Image, Reply
-from storage import digests as digest_store
 from storage import outbox as store
 from storage.database import Executor
 
@@ -36,6 +34,9 @@ MAX_IN_FLIGHT = 8
 SEND_TIMEOUT = 60.0
 EPSILON = 1e-6  # clocks tick in microseconds; a smaller shortfall is no shortfall
 MIN_SLEEP = 0.001
+
+# Told when messages from one origin kind can never reach a destination: (app, destination, ref, reason).
+GiveUpHandler = Callable[["App", Destination, str, str], Awaitable[None]]
 
 
 def encode_reply(reply: Reply) -> str:
@@ -176,14 +177,13 @@ def backoff(attempts: int) -> float:
 class Outbox:
     """Queues messages under idempotency keys and delivers them through `app.senders`."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, give_up: dict[str, GiveUpHandler] | None = None) -> None:
         self.app = app
         self.limits = RateLimits()
-        # Injected time: wall time (persisted next_at) from the app clock; the monotonic clock and the
-        # sleep drive pacing. Tests and benchmarks replace them with simulated ones.
-        self.monotonic: Callable[[], float] = (
-            time.monotonic if isinstance(app.clock, SystemClock) else lambda: app.clock.now().timestamp()
-        )
+        self.give_up_handlers = dict(give_up or {})
+        # Injected time: wall time (persisted next_at) and the monotonic time that drives pacing both come
+        # from the app clock; the sleep is replaced by simulated ones in tests and benchmarks.
+        self.monotonic: Callable[[], float] = app.clock.monotonic
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -192,11 +192,11 @@ class Outbox:
         """The current wall time in unix seconds (from the app clock)."""
         return self.app.clock.now().timestamp()
 
-    async def enqueue(self, key: str, destination: Destination, reply: Reply, origin: str, topic: str = "",
+    async def enqueue(self, key: str, destination: Destination, reply: Reply, origin: Origin, topic: str = "",
                       db: Executor | None = None) -> bool:
         """Queue a reply for a destination; False (nothing queued) when the key was used before."""
         added = await store.add(db or self.app.db, key, destination.platform, destination.kind, destination.id,
-                                origin, encode_reply(reply), self.wall(), topic)
+                                origin.kind, origin.ref, encode_reply(reply), self.wall(), topic)
         if added:
             self._wake.set()
         return added
@@ -272,21 +272,15 @@ class Outbox:
             await store.mark_sent(db, item.id, self.wall())
 
     async def _give_up(self, item: store.OutboxItem, dest: Destination, reason: str) -> None:
-        """A permanent failure: fail the item, cancel others to the same place, switch off what sent it."""
-        now = int(self.wall())
-        log.warning("delivery to %s %s %s failed for good (%s): switching off %s",
+        """A permanent failure: fail the item, cancel others to the same place, tell the sender's handler."""
+        log.warning("delivery to %s %s %s failed for good (%s); telling the %s sender",
                     dest.platform, dest.kind, dest.id, reason, item.origin)
         db = self.app.db
         await store.mark_failed(db, item.id, reason)
         await store.cancel_destination(db, dest.platform, dest.kind, dest.id, reason)
-        kind, _, rest = item.origin.partition(":")
-        if kind == "digest":
-            await digest_store.disable_digest(db, rest, reason, now)
-        elif kind == "alerts":
-            await digest_store.disable_alert_channel(db, rest, reason)
-        elif kind == "sub":
-            platform, _, user_id = rest.partition(":")
-            await digest_store.disable_subscriptions(db, platform, user_id, reason)
+        handler = self.give_up_handlers.get(item.origin)
+        if handler is not None:
+            await handler(self.app, dest, item.origin_ref, reason)
 
 
 class OutboxService(PeriodicService):
@@ -298,7 +292,7 @@ class OutboxService(PeriodicService):
 
     def __init__(self, app: App) -> None:
         super().__init__()
-        self.outbox = app.service(Outbox)
+        self.outbox = app.outbox
 
     async def run_once(self) -> float:
         """Deliver what is due."""

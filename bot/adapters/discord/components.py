@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.core import buttons as button_codec
-from bot.wiring import App
 from bot.core.model import Button
+from bot.wiring import App
 
 CUSTOM_ID_LIMIT = 100
 MAX_BUTTONS = 25  # 5 rows of 5

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import buttons
-from bot.wiring import App
 from bot.core.model import Button
+from bot.wiring import App
 
 CALLBACK_DATA_LIMIT = 64  # bytes, per the Bot API
 BUTTON_TEXT_LIMIT = 64

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core.background import PeriodicService
 from bot.core.clock import unix
-from bot.core.delivery import Destination
-from bot.features.digest.build import platform_name
+from bot.core.delivery import Destination, Origin
 from bot.core.model import Button, Reply
-from bot.outbox.outbox import Outbox
+from bot.features.digest.build import platform_name
+from storage import alert_channels, alert_events, status_events, subscriptions
 from storage import digest_queries as q
-from storage import digests as store
 from storage import outbox as outbox_store
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SCAN_SECONDS = 30.0
 WATERMARK = "alerts.last_status_event"
 MEMBER_SPACING = timedelta(hours=6)
 FRESH = timedelta(hours=24)  # older events are history, not news
@@ -63,14 +64,9 @@ class Alerts:
         db = self.app.db
         stored = await db.get_meta(WATERMARK)
         if stored is None:  # first start: what happened before is not news
-            row = await db.fetchone("SELECT coalesce(max(id), 0) FROM status_events")
-            await db.set_meta(WATERMARK, str(row[0] if row else 0))
+            await db.set_meta(WATERMARK, str(await status_events.last_id(db)))
             return []
-        rows = await db.fetchall(
-            "SELECT id, platform, project, old_state, new_state, at, reporters FROM status_events "
-            "WHERE id > ? ORDER BY id LIMIT 1000",
-            (int(stored),),
-        )
+        rows = await status_events.after(db, int(stored), limit=1000)
         if rows:
             await db.set_meta(WATERMARK, str(rows[-1]["id"]))
         events = []
@@ -117,30 +113,30 @@ class Alerts:
     async def announce(self, event: AlertEvent, now: datetime) -> int:
         """Queue an event for its alert channels and subscribers, once; returns messages queued."""
         db = self.app.db
-        outbox = self.app.service(Outbox)
+        outbox = self.app.outbox
         channel_reply = _reply(event, unsubscribe=False)
         member_reply = _reply(event, unsubscribe=True)
         queued = 0
         async with db.transaction() as tx:
-            if not await store.claim_alert_event(tx, event.key, event.platform, event.kind, event.at):
+            if not await alert_events.claim_alert_event(tx, event.key, event.platform, event.kind, event.at):
                 return 0
-            for channel in await store.enabled_alert_channels(tx):
+            for channel in await alert_channels.enabled_alert_channels(tx):
                 queued += await outbox.enqueue(
                     f"alert:{channel.community}:{event.key}", Destination(channel.platform, "channel",
                                                                           channel.channel_id),
-                    channel_reply, f"alerts:{channel.community}", topic=event.platform, db=tx)
+                    channel_reply, Origin("alerts", channel.community), topic=event.platform, db=tx)
             if event.kind != "drought_started":
-                recent = await outbox_store.recent_origins(tx, event.platform,
-                                                           (now - MEMBER_SPACING).timestamp(), "sub:")
-                for sub in await store.subscribers(tx, event.platform, event.kind):
-                    origin = f"sub:{sub.platform}:{sub.user_id}"
-                    if origin in recent:
+                recent = await outbox_store.recent_refs(tx, event.platform,
+                                                        (now - MEMBER_SPACING).timestamp(), "sub")
+                for sub in await subscriptions.subscribers(tx, event.platform, event.kind):
+                    origin = Origin("sub", f"{sub.platform}:{sub.user_id}")
+                    if origin.ref in recent:
                         continue  # at most one alert per platform per member per six hours
                     queued += await outbox.enqueue(
                         f"alert:{sub.platform}:{sub.user_id}:{event.key}",
                         Destination(sub.platform, "user", sub.user_id), member_reply, origin,
                         topic=event.platform, db=tx)
-            await store.set_alert_recipients(tx, event.key, queued)
+            await alert_events.set_alert_recipients(tx, event.key, queued)
         log.info("alert %s queued for %d recipients", event.key, queued)
         return queued
 
@@ -155,3 +151,19 @@ def _reply(event: AlertEvent, unsubscribe: bool) -> Reply:
         footer = "Status-change alerts for this channel; moderators switch them off with /alerts_here off."
     return Reply(title=event.title, blocks=[event.text, "Crowd reports, not an official announcement."],
                  buttons=buttons, footer=footer)
+
+
+class AlertScanService(PeriodicService):
+    """The runner service: looks for new alert events about every 30 seconds."""
+
+    name = "alerts"
+    retry_seconds = SCAN_SECONDS
+
+    def __init__(self, app: App) -> None:
+        super().__init__()
+        self.app = app
+
+    async def run_once(self) -> float:
+        """Scan once."""
+        await self.app.alerts.scan()
+        return SCAN_SECONDS

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import unix
-from bot.features.privacy import Person, forget_hook
+from bot.core.feature import Person
 from storage import moderation as store
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ class FirstSeen:
 
 async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]]) -> list[Arrival]:
     """Arrivals for (ref, reporter, community, time) tuples, judging who is new from their first reports."""
-    seen = app.service(FirstSeen)
+    seen = app.first_seen
     launched = await seen.launched()
     firsts = await seen.of([reporter for _ref, reporter, _community, _at in items])
     arrivals = []
@@ -140,7 +140,7 @@ async def split_opinions(
     everyone = list(opinions), Counter()
     if not opinions:
         return everyone
-    seen = app.service(FirstSeen)
+    seen = app.first_seen
     launched = await seen.launched()
     if launched is None or max(o["last_at"] for o in opinions) - launched < LAUNCH_GRACE:
         return everyone
@@ -171,8 +171,7 @@ async def split_opinions(
     return confirmed, unconfirmed
 
 
-@forget_hook
-async def _forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:
+async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:
     """Drop the person's cached first-report times (the reports themselves go with the reports hook)."""
-    app.service(FirstSeen).forget(person.key)
+    app.first_seen.forget(person.key)
     return []

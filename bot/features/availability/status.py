@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.features.availability import brigading
-from bot.features.availability import trust
 from bot.core.background import PeriodicService
 from bot.core.clock import unix
+from bot.features.availability import brigading, trust
 from bot.features.reports.recording import HOUR
 from storage import reports as store
+from storage.database import Row
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -138,7 +138,7 @@ def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float
 def tally_opinions(rows, now: int, weights: dict[str, float] | None = None) -> dict[tuple[str, str], _Tally]:
     """Weigh each reporter's latest opinion, per (platform, project). Hot loop: kept free of calls.
 
-    `weights` holds moderation's reporter trust (bot.features.availability.trust.trust_weights); absent reporters weigh 1.0.
+    `weights` holds each reporter's trust (trust.trust_weights); absent reporters weigh 1.0.
     """
     tallies: dict[tuple[str, str], _Tally] = {}
     earliest = now - LOOKBACK
@@ -191,6 +191,14 @@ class Availability:
             else:
                 self._baselines[platform] = found.get(platform, 0.0)
         return self._baselines
+
+    async def last_report_at(self, platform: str) -> int | None:
+        """When anyone last reported on a platform (unix seconds), or None."""
+        return await store.last_report_at(self.app.db, platform)
+
+    async def project_changes(self, platform: str, since: int) -> list[Row]:
+        """Projects reported paused or ended since `since`, with reporter counts."""
+        return await store.project_changes(self.app.db, platform, since)
 
     async def statuses(self, now: datetime, platform: str | None = None) -> list[Status]:
         """Current statuses (platform-wide and per project) of one platform, or of all with recent reports."""
@@ -275,5 +283,5 @@ class AvailabilityService(PeriodicService):
 
     async def run_once(self) -> float:
         """Refresh every platform with recent reports."""
-        await self.app.service(Availability).refresh_all()
+        await self.app.availability.refresh_all()
         return REFRESH_SECONDS

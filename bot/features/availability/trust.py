@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
-from bot.features.privacy import Person, describe_data, forget_hook
+from bot.core.feature import Person
 from storage import moderation as store
 
 if TYPE_CHECKING:
@@ -49,11 +49,11 @@ CLAIMS = {"drought": "drought", "tasks_back": "flowing"}
 OPPOSITE = {"drought": "flowing", "flowing": "drought"}
 SETTLED_META_KEY = "trust_settled_until"
 
-describe_data(
+DATA_KEPT = ((
     "Reporter trust",
     "how many days your availability reports agreed or disagreed with the status that followed, "
     "under your keyed hash (it sets how much your reports weigh)",
-)
+),)
 
 
 def weight_for(agreements: int, contradictions: int, barred: bool = False) -> float:
@@ -67,14 +67,14 @@ def weight_for(agreements: int, contradictions: int, barred: bool = False) -> fl
 class TrustCache:
     """Per-reporter weights with the clock time they were computed, and when trust was last settled."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self) -> None:
         self.weights: dict[str, tuple[float, int]] = {}
         self.last_settle: int | None = None
 
 
 def forget_cached(app: App, reporters: Sequence[str] | None = None) -> None:
     """Drop cached weights (all, or these reporters'), e.g. after a bar or a settle."""
-    cache = app.service(TrustCache)
+    cache = app.trust
     if reporters is None:
         cache.weights.clear()
     else:
@@ -85,7 +85,7 @@ def forget_cached(app: App, reporters: Sequence[str] | None = None) -> None:
 async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
     """The weight of each reporter's reports (batched and cached; settles judgeable reports hourly)."""
     now = unix(app.clock.now())
-    cache = app.service(TrustCache)
+    cache = app.trust
     if cache.last_settle is None or now - cache.last_settle >= SETTLE_EVERY:
         try:
             await settle_trust(app)
@@ -115,7 +115,7 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
 async def settle_trust(app: App) -> int:
     """Judge every report that became judgeable since the last settle; returns the judged days recorded."""
     now = unix(app.clock.now())
-    cache = app.service(TrustCache)
+    cache = app.trust
     cache.last_settle = now
     until = now - SETTLE_AFTER
     stored = await app.db.get_meta(SETTLED_META_KEY)
@@ -190,8 +190,7 @@ def judge(claim: str, states: set[str]) -> str | None:
     return None
 
 
-@forget_hook
-async def _forget_trust(app: App, person: Person) -> list[tuple[str, int]]:
+async def forget_trust(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete a person's trust record."""
     deleted = await app.db.execute("DELETE FROM reporter_trust WHERE reporter = ?", (person.key,))
     forget_cached(app, [person.key])

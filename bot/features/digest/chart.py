@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bot.features.digest.model import Digest
 from bot.core.model import Image
+from bot.features.digest.model import Digest
 
 COLOURS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#b0b0b0")
 

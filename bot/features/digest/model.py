@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.features.availability import status as availability
 from bot.core.model import Image
+from bot.features.availability import status as availability
 
 # A platform in the digest had reports this week, so "none" means no clear signal rather than no reports.
 STATE_LABELS = {**availability.STATE_LABELS, "none": "no clear signal"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.features.digest.model import STATE_LABELS, Digest
 from bot.core.model import Field, Reply
+from bot.features.digest.model import STATE_LABELS, Digest
 
 MAX_TEXT = 3800  # under Telegram's 4096 per message and Discord's 4096 embed description / 6000 total
 MAX_BLOCK = 1024  # a block may become a Discord embed field value

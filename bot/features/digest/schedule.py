@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.background import PeriodicService
 from bot.core.clock import unix
-from bot.core.delivery import Destination
+from bot.core.delivery import Destination, Origin
 from bot.features.digest import build_digest, digest_reply
-from bot.outbox.outbox import Outbox
 from storage import digests as store
 
 if TYPE_CHECKING:
@@ -69,14 +68,14 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
     digest = await build_digest(app, settings.community, now, settings.timezone)
     reply = digest_reply(digest)
     destination = Destination(settings.platform, "channel", settings.channel_id)
-    outbox = app.service(Outbox)
+    outbox = app.outbox
     async with app.db.transaction() as tx:
         if ledger_slot is not None and not await store.record_week(
             tx, settings.community, label, unix(ledger_slot), "queued", unix(now)
         ):
             return False
         return await outbox.enqueue(digest_key(settings.community, label), destination, reply,
-                                    f"digest:{settings.community}", db=tx)
+                                    Origin("digest", settings.community), db=tx)
 
 
 class Scheduler:
@@ -118,7 +117,7 @@ class Scheduler:
 
 
 class SchedulerService(PeriodicService):
-    """The runner service: ticks the scheduler (and the alert scan) about every 30 seconds."""
+    """The runner service: ticks the digest scheduler about every 30 seconds."""
 
     name = "scheduler"
     retry_seconds = TICK_SECONDS
@@ -128,11 +127,8 @@ class SchedulerService(PeriodicService):
         self.app = app
 
     async def tick(self) -> None:
-        """One round: due digests, then new alerts."""
-        from bot.features.alerts.alerts import Alerts
-
-        await self.app.service(Scheduler).tick()
-        await self.app.service(Alerts).scan()
+        """One round: queue the digests that are due."""
+        await self.app.scheduler.tick()
 
     async def run_once(self) -> float:
         """Tick once."""

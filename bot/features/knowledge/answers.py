@@ -1,16 +1,17 @@
 """The answers: profile, legitimacy, pay, one topic, scam signs and scam check, built from the knowledge base.
 
-Crowd data joins /pay and /legit through PAY_EXTRA_SECTIONS and LEGIT_EXTRA_SECTIONS: async functions
-`section(invocation, platform_id, **context) -> list[Field | str]` whose Fields and text blocks are appended
-after the knowledge-base facts (the crowd-reports feature registers them; this module never imports it).
+Crowd data joins /pay and /legit through `app.pay_sections` and `app.legit_sections` (wired in
+bot/wiring.py): async functions `section(invocation, platform_id, **context) -> list[Field | str]` whose Fields
+and text blocks are appended after the knowledge-base facts (this module never imports the features behind them).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
+from bot.core.model import Button, Field, Invocation, Reply
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import (
     CATEGORY_LABELS,
@@ -25,13 +26,10 @@ from bot.features.knowledge.money import convert, format_money, format_range
 from bot.features.knowledge.render import Answer, Line, Section, render
 from bot.features.knowledge.scams import HOURS_PER_DAY, scan
 from bot.features.knowledge.wages import next_change, wages_in_force
-from bot.core.model import Button, Field, Invocation, Reply
 
 log = logging.getLogger(__name__)
 
 ExtraSection = Callable[..., Awaitable[list[Field | str]]]
-PAY_EXTRA_SECTIONS: list[ExtraSection] = []  # crowd pay figures (median, 25th-75th percentile, n)
-LEGIT_EXTRA_SECTIONS: list[ExtraSection] = []  # crowd payment reliability (paid on time / late / missing)
 
 ROLE_LABELS = {"any": "Any role", "generalist": "Generalist", "specialist": "Specialist", "expert": "Expert",
                "reviewer": "Reviewer"}
@@ -68,7 +66,8 @@ def _buttons(platform_id: str, *skip: str) -> list[Button]:
     return [b for b in options if b.command not in skip]
 
 
-async def _extra(builders: list[ExtraSection], inv: Invocation, platform_id: str, **context: object) -> list[Section]:
+async def _extra(builders: Sequence[ExtraSection], inv: Invocation, platform_id: str,
+                 **context: object) -> list[Section]:
     """Run the registered extra-section builders; one that fails is logged and left out."""
     sections: list[Section] = []
     for builder in builders:
@@ -137,7 +136,7 @@ async def legit_reply(inv: Invocation, platform_id: str) -> Reply:
     ]
     sections = [Section(TOPIC_LABELS[t], topic_lines(info, t), rank=-1 if t == "problems" else 0,
                         min_lines=2 if t == "problems" else 1) for t in LEGIT_TOPICS]
-    sections += await _extra(LEGIT_EXTRA_SECTIONS, inv, platform_id)
+    sections += await _extra(inv.app.legit_sections, inv, platform_id)
     sections.append(Section("Legit but harsh, or a scam? Check", checklist_lines(LEGIT_CHECKLIST), rank=1,
                             min_lines=1))
     return render(Answer(f"Is {info.name} legit? {CATEGORY_LABELS[info.category]}", lead, sections,
@@ -250,7 +249,7 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
         sections.append(Section(f"Minimum wage, {kb.countries[country].name}", wage_lines(country, day, currency),
                                 min_lines=1))
     sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly), rank=1, min_lines=1))
-    sections += await _extra(PAY_EXTRA_SECTIONS, inv, platform_id, role=role, country=country, currency=currency)
+    sections += await _extra(inv.app.pay_sections, inv, platform_id, role=role, country=country, currency=currency)
     rates_note = f"Converted at ECB reference rates of {format_date(kb.rates.date.isoformat())}."
     if not country:
         rates_note += " Add a country (or save one with /settings) to compare with its minimum wage."

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from bot.core.declarations import Choice, Param
 from bot.core.errors import NotFound
+from bot.core.model import Button
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.matching import matcher
-from bot.core.model import Button
 
 if TYPE_CHECKING:
-    from bot.wiring import App
     from bot.core.model import Invocation
+    from bot.wiring import App
 
 MAX_CHOICES = 25
 

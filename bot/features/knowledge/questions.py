@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.core.errors import NotFound
+from bot.core.model import Button, Invocation, Reply
 from bot.features.knowledge import answers
 from bot.features.knowledge.intents import Intent, classify
-from bot.features.knowledge.preferences import country_and_currency
-from bot.core.model import Button, Invocation, Reply
 from bot.features.knowledge.platforms import find_platform
+from bot.features.knowledge.preferences import country_and_currency
 
 EXAMPLES = (
     "is outlier legit?",

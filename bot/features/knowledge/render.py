@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.model import Button, Field, Reply
 from bot.features.knowledge.check import fact_date
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import KIND_LABELS, format_date
-from bot.core.model import Button, Field, Reply
 
 TOTAL_LIMIT = 3500  # the whole reply as plain text (Discord embed 6000, Telegram message 4096)
 BLOCK_LIMIT = 1400  # one text block

@@ -11,19 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from bot.features.availability import brigading
-from bot.features.availability import trust
 from bot.core.clock import unix
 from bot.core.errors import BadArgument, NotAllowed, NotFound
-from bot.features.knowledge.answers import LEGIT_EXTRA_SECTIONS
+from bot.core.feature import Person
 from bot.core.model import Field
-from bot.features.privacy import Person, describe_data, forget_hook
+from bot.features.availability import brigading, trust
 from storage import moderation as store
 from storage.database import Row
 
 if TYPE_CHECKING:
-    from bot.wiring import App
     from bot.core.model import Invocation
+    from bot.wiring import App
 
 MAX_REASON = 300
 MIN_REASON = 3
@@ -49,12 +47,12 @@ NEGATIVE_WORDS = (
     "not positive", "too negative", "unfair to", "hurts the", "bad for", "whining", "whine",
 )
 
-describe_data(
+DATA_KEPT = ((
     "Moderation",
     "if a moderator bars you from reporting: the bar's end date and reason under your keyed hash (kept "
     "until the bar ends, even after /forget, so /forget cannot lift a bar); if you are a moderator: your "
     "display name on the actions you took, in that community's moderation log",
-)
+),)
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ async def bar_reporter(ctx: ModContext, report_id: int, days: int, reason: str) 
         await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "bar", ctx.now, report_id,
                             row["platform"], f"{days} days: {text}")
     trust.forget_cached(ctx.app, [row["reporter"]])
-    ctx.app.service(ActiveBars).invalidate()
+    ctx.app.bars.invalidate()
     return until
 
 
@@ -171,7 +169,7 @@ async def unbar_reporter(ctx: ModContext, report_id: int, reason: str | None) ->
             hint="Bars placed by other communities can only be lifted by their moderators.",
         )
     trust.forget_cached(ctx.app, [reporter])
-    ctx.app.service(ActiveBars).invalidate()
+    ctx.app.bars.invalidate()
 
 
 async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
@@ -195,6 +193,11 @@ async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
     return True
 
 
+async def audit_log(ctx: ModContext, count: int) -> list[Row]:
+    """The community's newest moderator actions."""
+    return await store.recent_log(ctx.app.db, ctx.community, count)
+
+
 async def community_note(app: App, community: str | None, platform: str) -> str | None:
     """The note this community's moderators wrote about a platform, or None (always None in private)."""
     if community is None:
@@ -208,9 +211,6 @@ async def note_section(inv: Invocation, platform_id: str, **context: object) -> 
     text = await community_note(inv.app, inv.place.community_key, platform_id)
     return [Field("Note from this community's moderators", text)] if text else []
 
-
-if note_section not in LEGIT_EXTRA_SECTIONS:
-    LEGIT_EXTRA_SECTIONS.append(note_section)
 
 
 class ActiveBars:
@@ -236,7 +236,7 @@ class ActiveBars:
 
 async def active_bar(app: App, reporter: str, now: int) -> Row | None:
     """The reporter's longest active bar, or None."""
-    return await app.service(ActiveBars).get(reporter, now)
+    return await app.bars.get(reporter, now)
 
 
 async def ensure_not_barred(app: App, reporter: str, now: int, community: str | None = None) -> None:
@@ -303,7 +303,6 @@ def format_time(at: int) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%d %b %Y %H:%M UTC").lstrip("0")
 
 
-@forget_hook
-async def _forget_moderation(app: App, person: Person) -> list[tuple[str, int]]:
+async def forget_moderation(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete a person's expired bars and remove their name and hash from the log and notes they wrote."""
     return await store.forget_moderation(app.db, person.key, unix(app.clock.now()))

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
-from bot.features.knowledge.answers import PAY_EXTRA_SECTIONS
 from bot.core.model import Field, Invocation
 from bot.features.reports.recording import DAY, ROLE_TIERS
 from storage import reports as store
@@ -118,6 +117,3 @@ async def pay_section(inv: Invocation, platform_id: str, **context: object) -> l
     """The crowd pay figures /pay shows after the knowledge-base facts."""
     return pay_fields(await crowd_pay(inv.app, platform_id, inv.now), platform_id)
 
-
-if pay_section not in PAY_EXTRA_SECTIONS:
-    PAY_EXTRA_SECTIONS.append(pay_section)

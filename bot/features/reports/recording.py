@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.features import privacy
 from bot.core.clock import unix
 from bot.core.errors import BadArgument, RateLimited
-from bot.features.knowledge import parse_currency, to_usd
+from bot.core.feature import Person
 from bot.core.model import Actor
-from bot.features.moderation.actions import ensure_not_barred
 from bot.core.ratelimit import RateLimiter
+from bot.features.knowledge import parse_currency, to_usd
+from bot.features.moderation.actions import ensure_not_barred
 from storage import reports as store
+from storage.database import Row
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -136,6 +137,18 @@ class Reports:
             key = self._keys[identity] = self.app.person_key(*identity)
         return key
 
+    async def mine(self, actor: Actor, limit: int) -> list[Row]:
+        """A member's newest reports."""
+        return await store.reports_of(self.app.db, self.reporter_key(actor), limit)
+
+    async def count_of(self, reporter: str) -> int:
+        """How many reports a reporter (keyed hash) has stored."""
+        return await store.count_of(self.app.db, reporter)
+
+    async def retract(self, actor: Actor, report_id: int) -> Row | None:
+        """Delete one of the member's own reports; returns it, or None when it is not theirs."""
+        return await store.delete_report(self.app.db, report_id, self.reporter_key(actor))
+
     def _check_rate(self, reporter: str) -> None:
         wait = self._limiter.hit(reporter)
         if wait is not None:
@@ -212,17 +225,16 @@ class Reports:
         return await self.record(actor, community, platform, "onboarding", now, hours=hours, paid=paid)
 
 
-@privacy.forget_hook
-async def forget_reports(app: App, person: privacy.Person) -> list[tuple[str, int]]:
+async def forget_reports(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete every report a person filed."""
     return [("reports", await store.delete_reporter(app.db, person.key))]
 
 
-privacy.describe_data(
+DATA_KEPT = ((
     "Reports",
     "what you reported (platform, kind, project, time, pay or hours, your note) under a keyed hash of your "
     "account, never your name or id; /myreports lists them, /retract removes one, /forget removes all",
-)
+),)
 
 
 def describe_span(seconds: int) -> str:

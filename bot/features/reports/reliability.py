@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
-from bot.features.knowledge.answers import LEGIT_EXTRA_SECTIONS
 from bot.core.model import Field, Invocation
 from bot.features.reports.recording import DAY
 from storage import reports as store
@@ -78,6 +77,3 @@ async def reliability_section(inv: Invocation, platform_id: str, **context: obje
     """The payment record /legit shows after the knowledge-base facts."""
     return reliability_fields(await reliability(inv.app, platform_id, inv.now), platform_id)
 
-
-if reliability_section not in LEGIT_EXTRA_SECTIONS:
-    LEGIT_EXTRA_SECTIONS.append(reliability_section)
