@@ -58,6 +58,7 @@ from bot.features.reports import recording
 from bot.features.reports.pay import pay_section
 from bot.features.reports.reliability import reliability_section
 from bot.outbox.outbox import Outbox, OutboxService
+from storage.buttons import ButtonPayloads
 
 if TYPE_CHECKING:
     from bot.core.delivery import Sender
@@ -132,6 +133,7 @@ class App:
         # Crowd sections /legit and /pay show after the knowledge-base facts.
         self.legit_sections = (reliability_section, moderation.note_section)
         self.pay_sections = (pay_section,)
+        self.button_payloads = ButtonPayloads(db)
         # The services, one instance each.
         self.trust = trust.TrustCache()
         self.first_seen = brigading.FirstSeen(self)

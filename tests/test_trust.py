@@ -17,7 +17,7 @@ from bot.features.availability.trust import (
     trust_weights,
     weight_for,
 )
-from storage import moderation as store
+from storage import trust as store
 
 HOUR = 3600
 DAY = 86400

@@ -10,15 +10,12 @@ from pathlib import Path
 
 from bot.cli.common import fail, with_settings
 from bot.settings import Settings
+from storage import reports
 from storage.database import Database, open_database, sqlite_path
 
 # Only what research needs: no id, no reporter hash, no community, no note, and the time to the hour.
 EXPORT_COLUMNS = ("hour_utc", "platform", "kind", "project", "hourly_usd", "amount", "currency", "role",
                   "onboarding_hours", "onboarding_paid")
-EXPORT_SQL = (
-    "SELECT updated_at - updated_at % 3600 AS hour, platform, kind, project, hourly_usd, amount, currency, role, "
-    "hours, paid FROM reports WHERE hidden = 0 ORDER BY hour, platform, kind, project"
-)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +39,7 @@ def _cell(value: object) -> str:
 
 async def export_reports(db: Database, out: Path) -> int:
     """Write every visible report, anonymised, to a CSV file (atomically); returns the rows written."""
-    rows = await db.fetchall(EXPORT_SQL)
+    rows = await reports.export_rows(db)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     with partial.open("w", newline="", encoding="utf-8") as handle:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import unix
 from bot.core.feature import Person
-from storage import moderation as store
+from storage import reports as store
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -82,8 +82,7 @@ class FirstSeen:
         """When the bot's first stored report was made (None: no reports yet)."""
         now = unix(self.app.clock.now())
         if self._launched is None or now - self._launched < LAUNCH_GRACE:
-            row = await self.app.db.fetchone("SELECT created_at FROM reports ORDER BY id LIMIT 1")
-            self._launched = None if row is None else int(row[0])
+            self._launched = await store.first_report_at(self.app.db)
         return self._launched
 
     async def of(self, reporters: Sequence[str]) -> dict[str, dict[str | None, int]]:

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
 from bot.core.feature import Person
-from storage import moderation as store
+from storage import meta
+from storage import moderation as bars_store
+from storage import trust as store
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -101,7 +103,7 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
             missing.append(reporter)
     if missing:
         rows = await store.trust_rows(app.db, missing)
-        bars = await store.active_bars(app.db, missing, now)
+        bars = await bars_store.active_bars(app.db, missing, now)
         for reporter in missing:
             row = rows.get(reporter)
             weight = weight_for(
@@ -123,11 +125,7 @@ async def settle_trust(app: App) -> int:
     if until <= since:
         return 0
     kinds = tuple(CLAIMS)
-    rows = await app.db.fetchall(
-        "SELECT reporter, platform, kind, updated_at FROM reports WHERE hidden = 0 AND project = '' "
-        f"AND kind IN ({','.join('?' * len(kinds))}) AND updated_at >= ? AND updated_at < ?",
-        (*kinds, since, until),
-    )
+    rows = await store.judgeable_reports(app.db, kinds, since, until)
     timelines = {p: await _timeline(app, p, since, until + SETTLE_AFTER) for p in {r["platform"] for r in rows}}
     # (reporter, platform, day) -> verdicts; one verdict per day, a contradiction outweighs agreements.
     days: dict[tuple[str, str, int], set[str]] = defaultdict(set)
@@ -144,27 +142,14 @@ async def settle_trust(app: App) -> int:
     async with app.db.transaction() as tx:
         for reporter, (agreements, contradictions) in totals.items():
             await store.add_trust(tx, reporter, first[reporter], agreements, contradictions, now)
-        await tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (SETTLED_META_KEY, str(until)),
-        )
+        await meta.put(tx, SETTLED_META_KEY, str(until))
     forget_cached(app, list(totals))
     return sum(a + c for a, c in totals.values())
 
 
 async def _timeline(app: App, platform: str, start: int, end: int) -> list[tuple[int, str]]:
     """(time, new state) of a platform's status events: the one in force at `start`, then those up to `end`."""
-    before = await app.db.fetchone(
-        "SELECT at, new_state FROM status_events WHERE platform = ? AND project = '' AND at <= ? "
-        "ORDER BY at DESC, id DESC LIMIT 1",
-        (platform, start),
-    )
-    during = await app.db.fetchall(
-        "SELECT at, new_state FROM status_events WHERE platform = ? AND project = '' AND at > ? AND at <= ? "
-        "ORDER BY at, id",
-        (platform, start, end),
-    )
-    return ([(before["at"], before["new_state"])] if before else []) + [(r["at"], r["new_state"]) for r in during]
+    return [(r["at"], r["new_state"]) for r in await store.platform_states(app.db, platform, start, end)]
 
 
 def states_during(timeline: list[tuple[int, str]], start: int, end: int) -> set[str]:
@@ -192,6 +177,6 @@ def judge(claim: str, states: set[str]) -> str | None:
 
 async def forget_trust(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete a person's trust record."""
-    deleted = await app.db.execute("DELETE FROM reporter_trust WHERE reporter = ?", (person.key,))
+    deleted = await store.delete_trust(app.db, person.key)
     forget_cached(app, [person.key])
     return [("reporter trust record", deleted)]

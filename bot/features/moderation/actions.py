@@ -17,6 +17,7 @@ from bot.core.feature import Person
 from bot.core.model import Field
 from bot.features.availability import brigading, trust
 from storage import moderation as store
+from storage import reports as reports_store
 from storage.database import Row
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ class ActiveBars:
     async def get(self, reporter: str, now: int) -> Row | None:
         """The reporter's longest active bar, or None."""
         if self._loaded is None or now - self._loaded >= BARS_CACHE_SECONDS:
-            rows = await self.app.db.fetchall("SELECT * FROM reporter_bars WHERE until > ? ORDER BY until", (now,))
+            rows = await store.all_active_bars(self.app.db, now)
             self._bars, self._loaded = {row["reporter"]: row for row in rows}, now
         bar = self._bars.get(reporter)
         return bar if bar is not None and bar["until"] > now else None
@@ -265,23 +266,16 @@ class ReportView:
 
 async def recent_reports(app: App, community: str, platform: str | None, limit: int = 20) -> list[ReportView]:
     """The newest reports made in this community (hidden ones too), with trust and the brigading flag."""
-    where, params = "community = ?", [community]
-    if platform:
-        where, params = where + " AND platform = ?", [*params, platform]
-    rows = await app.db.fetchall(
-        f"SELECT * FROM reports WHERE {where} ORDER BY updated_at DESC, id DESC LIMIT ?", (*params, limit)
-    )
+    rows = await store.community_reports(app.db, community, platform, limit)
     if not rows:
         return []
     weights = await trust.trust_weights(app, [r["reporter"] for r in rows])
     unconfirmed: set[int] = set()
     for name in {r["platform"] for r in rows}:
         times = [r["updated_at"] for r in rows if r["platform"] == name]
-        around = await app.db.fetchall(  # every community's reports on the platform: a burst spans communities
-            "SELECT id, platform, reporter, community, updated_at FROM reports WHERE platform = ? AND hidden = 0 "
-            "AND updated_at BETWEEN ? AND ?",
-            (name, min(times) - brigading.BURST_WINDOW, max(times) + brigading.BURST_WINDOW),
-        )
+        # Every community's reports on the platform: a burst spans communities.
+        around = await reports_store.platform_reports_between(
+            app.db, name, min(times) - brigading.BURST_WINDOW, max(times) + brigading.BURST_WINDOW)
         _confirmed, flagged = await brigading.split_rows(app, around)
         unconfirmed.update(r["id"] for r in flagged)
     return [ReportView(r, weights.get(r["reporter"], trust.NEW_WEIGHT), r["id"] in unconfirmed) for r in rows]
