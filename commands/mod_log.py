@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
+from bot.core.timetext import format_time
 from bot.features.moderation import actions as moderation
 
 DEFAULT = 20
@@ -22,7 +23,7 @@ def describe(row) -> str:
     verb = VERBS.get(row["action"], row["action"]).format(report_id=row["report_id"], platform=row["platform"])
     if row["report_id"] is not None and row["platform"] and row["action"] in ("hide", "unhide", "bar", "unbar"):
         verb += f" ({row['platform']})"
-    line = f"{moderation.format_time(row['at'])} — {row['actor_name']} {verb}"
+    line = f"{format_time(row['at'])} — {row['actor_name']} {verb}"
     return line + (f": {row['reason']}" if row["reason"] else "")
 
 

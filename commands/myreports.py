@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.core.clock import unix
 from bot.core.declarations import Command
 from bot.core.model import Button, Invocation, Reply
+from bot.core.timetext import describe_age
 from bot.features.knowledge.platforms import get_platform
-from bot.features.reports.recording import KINDS, describe_age
+from bot.features.reports.kinds import KINDS
 
 SHOWN = 15
 

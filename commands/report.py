@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Button, Invocation, Reply
+from bot.core.timetext import describe_span
 from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
 from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.reports import reliability
-from bot.features.reports.recording import KINDS, NOTE_MAX, REPORT_WHATS, Recorded, describe_span
+from bot.features.reports.kinds import KINDS, REPORT_WHATS
+from bot.features.reports.recording import NOTE_MAX, Recorded
 
 PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
 PAYMENT_NEWS = (f"It counts in the payment record /legit shows (x of n, last {reliability.RECENT_SPAN // 86400} days "

@@ -6,7 +6,7 @@ from bot.core.declarations import Command, Param, ParamKind
 from bot.core.errors import NotFound
 from bot.core.model import Button, Invocation, Reply
 from bot.features.knowledge.platforms import get_platform
-from bot.features.reports.recording import KINDS
+from bot.features.reports.kinds import KINDS
 
 
 async def retract(inv: Invocation, id: int) -> Reply:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import unix
 from bot.core.declarations import Command
 from bot.core.model import Button, Field, Invocation, Reply
+from bot.core.timetext import describe_age, describe_span
 from bot.features.availability.status import (
     LOOKBACK,
     PROJECT_CHANGES_SPAN,
@@ -16,7 +17,6 @@ from bot.features.availability.status import (
     worst_first,
 )
 from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
-from bot.features.reports.recording import describe_age, describe_span
 
 if TYPE_CHECKING:
     from bot.wiring import App

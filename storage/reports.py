@@ -100,7 +100,11 @@ def _platform_filter(platform: str | None) -> tuple[str, tuple]:
     return ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
 
 
-async def latest_opinions(db: Database, platform: str | None, since: int) -> list[Row]:
+def _marks(values: Sequence[str]) -> str:
+    return ",".join("?" * len(values))
+
+
+async def latest_opinions(db: Database, kinds: Sequence[str], platform: str | None, since: int) -> list[Row]:
     """Per platform, project and reporter: their latest availability report since `since`.
 
     One row per reporter (platform-wide and per project): kind is the kind of their latest report, last_at
@@ -110,9 +114,9 @@ async def latest_opinions(db: Database, platform: str | None, since: int) -> lis
     where, params = _platform_filter(platform)
     return await db.fetchall(
         "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
-        f"FROM reports WHERE {where}kind IN ('drought', 'tasks_back') AND updated_at >= ? AND hidden = 0 "
+        f"FROM reports WHERE {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
         "GROUP BY platform, project, reporter",
-        (*params, since),
+        (*params, *kinds, since),
     )
 
 
@@ -133,13 +137,13 @@ async def drought_reporters_in_slots(
     )
 
 
-async def project_changes(db: Database, platform: str, since: int) -> list[Row]:
-    """Projects reported paused or ended since `since`: kind, distinct reporters and the latest report."""
+async def project_changes(db: Database, kinds: Sequence[str], platform: str, since: int) -> list[Row]:
+    """Project reports of these kinds (paused, ended) since `since`: kind, distinct reporters and the latest."""
     return await db.fetchall(
         "SELECT project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at FROM reports "
-        "WHERE platform = ? AND kind IN ('project_paused', 'project_ended') AND updated_at >= ? AND hidden = 0 "
+        f"WHERE platform = ? AND kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
         "GROUP BY project, kind ORDER BY last_at DESC",
-        (platform, since),
+        (platform, *kinds, since),
     )
 
 
@@ -218,13 +222,14 @@ async def first_seen(db: Database, reporters: Sequence[str]) -> list[Row]:
     return rows
 
 
-async def recent_availability(db: Database, since: int, platform: str | None = None) -> list[Row]:
-    """Visible drought / tasks-back reports updated since `since`, with the community each was made in."""
-    where, params = ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
+async def recent_availability(db: Database, kinds: Sequence[str], since: int,
+                              platform: str | None = None) -> list[Row]:
+    """Visible reports of these kinds updated since `since`, with the community each was made in."""
+    where, params = _platform_filter(platform)
     return await db.fetchall(
         "SELECT platform, project, reporter, community, updated_at FROM reports "
-        f"WHERE {where}updated_at >= ? AND kind IN ('drought', 'tasks_back') AND hidden = 0",
-        (*params, since),
+        f"WHERE {where}updated_at >= ? AND kind IN ({_marks(kinds)}) AND hidden = 0",
+        (*params, since, *kinds),
     )
 
 

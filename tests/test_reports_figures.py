@@ -6,8 +6,9 @@ import statistics
 from datetime import timedelta
 
 from bot.core.clock import unix
+from bot.features.reports.kinds import DAY
 from bot.features.reports.pay import MIN_SHOWN, crowd_pay, pay_fields, pay_section, percentile
-from bot.features.reports.recording import DAY, window_start
+from bot.features.reports.recording import window_start
 from bot.features.reports.reliability import reliability, reliability_fields
 from storage import reports as store
 from tests.reports_helpers import members, report

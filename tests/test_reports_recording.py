@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.core.model import Actor, Platform
-from bot.features.reports.recording import KINDS, NOTE_MAX, REPORTS_PER_HOUR, window_start
+from bot.features.reports.kinds import KINDS
+from bot.features.reports.recording import NOTE_MAX, REPORTS_PER_HOUR, window_start
 from tests.reports_helpers import count_reports, members, report
 
 

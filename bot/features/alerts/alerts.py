@@ -13,6 +13,7 @@ from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.core.model import Button, Reply
 from bot.features.digest.build import platform_name
+from bot.features.reports.kinds import PROBLEM_KINDS, PROJECT_KINDS
 from storage import alert_channels, alert_events, status_events, subscriptions
 from storage import digest_queries as q
 from storage import outbox as outbox_store
@@ -85,7 +86,8 @@ class Alerts:
         return events
 
     async def _project_events(self, now: datetime) -> list[AlertEvent]:
-        rows = await q.project_reports(self.app.db, unix(now - PROJECT_WINDOW), unix(now) + 1, MIN_PROJECT_REPORTERS)
+        rows = await q.project_reports(self.app.db, PROJECT_KINDS, unix(now - PROJECT_WINDOW), unix(now) + 1,
+                                       MIN_PROJECT_REPORTERS)
         events = []
         for row in (row for row in rows if row["kind"] == "project_ended"):
             name = platform_name(self.app, row["platform"])
@@ -98,8 +100,8 @@ class Alerts:
 
     async def _payment_events(self, now: datetime) -> list[AlertEvent]:
         end = unix(now)
-        recent = await q.payment_problem_reporters(self.app.db, end - 86400, end)
-        before = await q.payment_problem_reporters(self.app.db, end - 8 * 86400, end - 86400)
+        recent = await q.payment_problem_reporters(self.app.db, PROBLEM_KINDS, end - 86400, end)
+        before = await q.payment_problem_reporters(self.app.db, PROBLEM_KINDS, end - 8 * 86400, end - 86400)
         events = []
         for platform_id, people in recent.items():
             if people >= MIN_PAYMENT_REPORTERS and people >= PAYMENT_RISE * before.get(platform_id, 0) / 7:

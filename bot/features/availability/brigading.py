@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import unix
 from bot.core.feature import Person
+from bot.features.reports.kinds import AVAILABILITY_KINDS
 from storage import reports as store
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ async def split_opinions(
         # Some suspects are old hands who recently joined a community: which community is each opinion from?
         community = {
             (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
-            for r in await store.recent_availability(app.db, since, platform)
+            for r in await store.recent_availability(app.db, AVAILABILITY_KINDS, since, platform)
         }
     confirmed: list[Any] = []
     unconfirmed: Counter = Counter()

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from bot.core.background import PeriodicService
 from bot.core.clock import unix
 from bot.features.availability import brigading, trust
-from bot.features.reports.recording import HOUR
+from bot.features.reports.kinds import AVAILABILITY_KINDS, HOUR, PROJECT_KINDS
 from storage import reports as store
 from storage.database import Row
 
@@ -198,12 +198,12 @@ class Availability:
 
     async def project_changes(self, platform: str, since: int) -> list[Row]:
         """Projects reported paused or ended since `since`, with reporter counts."""
-        return await store.project_changes(self.app.db, platform, since)
+        return await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
 
     async def statuses(self, now: datetime, platform: str | None = None) -> list[Status]:
         """Current statuses (platform-wide and per project) of one platform, or of all with recent reports."""
         at = unix(now)
-        rows = await store.latest_opinions(self.app.db, platform, at - LOOKBACK)
+        rows = await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, platform, at - LOOKBACK)
         rows, unconfirmed = await brigading.split_opinions(self.app, rows, at - LOOKBACK, platform)
         baselines = await self.baselines(platform, at)
         tallies = tally_opinions(rows, at, await trust.trust_weights(self.app, [row["reporter"] for row in rows]))

@@ -13,6 +13,7 @@ from bot.core.clock import unix
 from bot.features.digest.chart import chart_image
 from bot.features.digest.model import STATE_LABELS, Change, Digest, PayMove, StatusRow
 from bot.features.knowledge.platforms import get_platform
+from bot.features.reports.kinds import PAYMENT_KINDS, PROJECT_KINDS
 from storage import digest_queries as q
 
 if TYPE_CHECKING:
@@ -83,13 +84,13 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo) -> list[Chang
         elif event["old_state"] == "drought" and event["new_state"] in ("flowing", "mixed"):
             text = f"{where}: drought ended {day}, now {STATE_LABELS[event['new_state']]}"
             changes.append(Change("drought_ended", name, text, event["at"]))
-    for row in await q.project_reports(app.db, start, end, MIN_REPORTERS):
+    for row in await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS):
         name = platform_name(app, row["platform"])
         verb = "ended" if row["kind"] == "project_ended" else "paused"
         text = f"{name}: project “{row['project']}” reported {verb} by {row['reporters']} people"
         changes.append(Change(row["kind"], name, text, row["last"]))
     payments: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in await q.payment_reports(app.db, start, end):
+    for row in await q.payment_reports(app.db, PAYMENT_KINDS, start, end):
         payments[row["platform"]][row["kind"]] = row["reporters"]
     for platform_id, kinds in sorted(payments.items()):
         late, missing = kinds.get("paid_late", 0), kinds.get("payment_missing", 0)

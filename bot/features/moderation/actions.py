@@ -8,13 +8,13 @@ Moderators act only on reports made in their own community.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
 from bot.core.errors import BadArgument, NotAllowed, NotFound
 from bot.core.feature import Person
 from bot.core.model import Field
+from bot.core.timetext import format_time
 from bot.features.availability import brigading, trust
 from storage import moderation as store
 from storage import reports as reports_store
@@ -279,22 +279,6 @@ async def recent_reports(app: App, community: str, platform: str | None, limit: 
         _confirmed, flagged = await brigading.split_rows(app, around)
         unconfirmed.update(r["id"] for r in flagged)
     return [ReportView(r, weights.get(r["reporter"], trust.NEW_WEIGHT), r["id"] in unconfirmed) for r in rows]
-
-
-def format_age(seconds: int) -> str:
-    """How long ago, roughly: just now, 5 min ago, 3 h ago, 2 d ago."""
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} d ago"
-
-
-def format_time(at: int) -> str:
-    """A unix time as a short UTC date and time, e.g. 23 Nov 2026 12:00 UTC."""
-    return datetime.fromtimestamp(at, UTC).strftime("%d %b %Y %H:%M UTC").lstrip("0")
 
 
 async def forget_moderation(app: App, person: Person) -> list[tuple[str, int]]:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
 from bot.core.model import Field, Invocation
-from bot.features.reports.recording import DAY, ROLE_TIERS
+from bot.features.reports.kinds import DAY
+from bot.features.reports.recording import ROLE_TIERS
 from storage import reports as store
 
 if TYPE_CHECKING:

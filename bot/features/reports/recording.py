@@ -15,46 +15,15 @@ from bot.core.model import Actor
 from bot.core.ratelimit import RateLimiter
 from bot.features.knowledge import parse_currency, to_usd
 from bot.features.moderation.actions import ensure_not_barred
+from bot.features.reports.kinds import KINDS, PROJECT_KINDS
 from storage import reports as store
 from storage.database import Row
 
 if TYPE_CHECKING:
     from bot.wiring import App
 
-HOUR = 3600
-DAY = 24 * HOUR
 
 
-@dataclass(frozen=True)
-class Kind:
-    """A kind of report: its stored name, how people say it, and its dedupe window in seconds."""
-
-    name: str
-    label: str
-    window: int
-
-
-# One counted report per person per platform per kind (and project) per window; a repeat refreshes it.
-KINDS = {
-    k.name: k
-    for k in (
-        # Availability changes within hours; a repeat within 6 h says "still true" and refreshes the time.
-        Kind("drought", "no tasks (empty queue)", 6 * HOUR),
-        Kind("tasks_back", "tasks are back", 6 * HOUR),
-        # Project and payment news is weekly: payouts are weekly or twice a week on most platforms.
-        Kind("project_paused", "project paused", 7 * DAY),
-        Kind("project_ended", "project ended", 7 * DAY),
-        Kind("paid_on_time", "paid on time", 7 * DAY),
-        Kind("paid_late", "paid late", 7 * DAY),
-        Kind("payment_missing", "payment missing", 7 * DAY),
-        Kind("account_restricted", "account restricted", 7 * DAY),
-        # Pay and onboarding are slow facts: one pay figure per person a month, one onboarding story a year.
-        Kind("payrate", "hourly pay", 30 * DAY),
-        Kind("onboarding", "onboarding hours", 365 * DAY),
-    )
-}
-REPORT_WHATS = tuple(k for k in KINDS if k not in ("payrate", "onboarding"))  # the choices of /report
-PROJECT_KINDS = ("project_paused", "project_ended")
 ROLE_TIERS = {
     "generalist": "generalist (writing, rating, general tasks)",
     "specialist": "specialist (coding, STEM, languages)",
@@ -235,25 +204,3 @@ DATA_KEPT = ((
     "what you reported (platform, kind, project, time, pay or hours, your note) under a keyed hash of your "
     "account, never your name or id; /myreports lists them, /retract removes one, /forget removes all",
 ),)
-
-
-def describe_span(seconds: int) -> str:
-    """A window length in words: '6 hours', '7 days', 'a year'."""
-    if seconds >= 365 * DAY:
-        return "a year"
-    if seconds >= DAY:
-        days = seconds // DAY
-        return f"{days} day{'s' if days != 1 else ''}"
-    hours = seconds // HOUR
-    return f"{hours} hour{'s' if hours != 1 else ''}"
-
-
-def describe_age(seconds: float) -> str:
-    """How long ago, in words: 'just now', '12 min ago', '3 h ago', '2 days ago'."""
-    if seconds < 60:
-        return "just now"
-    if seconds < HOUR:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 2 * DAY:
-        return f"{int(seconds // HOUR)} h ago"
-    return f"{int(seconds // DAY)} days ago"

@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
 from bot.core.model import Field, Invocation
-from bot.features.reports.recording import DAY
+from bot.features.reports.kinds import DAY, PAYMENT_KINDS, label
 from storage import reports as store
 
 if TYPE_CHECKING:
     from bot.wiring import App
 
 RECENT_SPAN = 90 * DAY
-PAYMENT_KINDS = ("paid_on_time", "paid_late", "payment_missing")
-LABELS = {"paid_on_time": "paid on time", "paid_late": "paid late", "payment_missing": "payment missing"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ async def reliability(app: App, platform: str, now: datetime) -> Reliability:
 
 
 def _x_of_n(counts: dict[str, int], n: int) -> str:
-    return "; ".join(f"{LABELS[kind]} {counts[kind]} of {n}" for kind in PAYMENT_KINDS)
+    return "; ".join(f"{label(kind)} {counts[kind]} of {n}" for kind in PAYMENT_KINDS)
 
 
 def reliability_fields(result: Reliability, platform_id: str) -> list[Field]:
