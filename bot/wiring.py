@@ -47,11 +47,11 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature, Person
 from bot.core.registry import Registry
 from bot.features.alerts import subscriptions
-from bot.features.alerts.alerts import Alerts, AlertScanService
+from bot.features.alerts.alerts import Alerts, alert_scan_service
 from bot.features.availability import brigading, trust
-from bot.features.availability.status import Availability, AvailabilityService
+from bot.features.availability.status import Availability, availability_service
 from bot.features.digest import settings as digest_settings
-from bot.features.digest.schedule import Scheduler, SchedulerService
+from bot.features.digest.schedule import Scheduler, scheduler_service
 from bot.features.knowledge import preferences, questions
 from bot.features.moderation import actions as moderation
 from bot.features.reports import recording
@@ -85,7 +85,7 @@ FEATURES: tuple[Feature, ...] = (
                                  *commands.onboarding.COMMANDS),
             data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
     Feature("availability", commands=commands.status.COMMANDS, data_kept=trust.DATA_KEPT,
-            forget=_forget_availability, personal_tables=("reporter_trust",), services=(AvailabilityService,)),
+            forget=_forget_availability, personal_tables=("reporter_trust",), services=(availability_service,)),
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
@@ -94,11 +94,11 @@ FEATURES: tuple[Feature, ...] = (
             personal_tables=("moderation_log", "reporter_bars", "community_notes")),
     Feature("digest", commands=(*commands.digest_setup.COMMANDS, *commands.digest_off.COMMANDS,
                                 *commands.digest_post.COMMANDS, *commands.digest_preview.COMMANDS),
-            give_up=(("digest", digest_settings.digest_undeliverable),), services=(SchedulerService,)),
+            give_up=(("digest", digest_settings.digest_undeliverable),), services=(scheduler_service,)),
     Feature("alerts", commands=(*commands.subscribe.COMMANDS, *commands.unsubscribe.COMMANDS,
                                 *commands.subscriptions.COMMANDS, *commands.alerts_here.COMMANDS),
             data_kept=subscriptions.DATA_KEPT, forget=subscriptions.forget_subscriptions,
-            personal_tables=("subscriptions", "outbox"), services=(AlertScanService,),
+            personal_tables=("subscriptions", "outbox"), services=(alert_scan_service,),
             give_up=(("alerts", subscriptions.channel_undeliverable), ("sub", subscriptions.member_undeliverable))),
     Feature("outbox", services=(OutboxService,)),
 )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.clock import ManualClock
-from bot.features.digest.schedule import SchedulerService, next_slot
+from bot.features.digest.schedule import next_slot, scheduler_service
 from bot.wiring import build_app
 from storage import digests as store
 from tests.support.digest_fakes import FakeSender, manual_outbox, outbox_rows
@@ -141,8 +141,8 @@ async def test_the_service_starts_ticks_and_stops(app, clock, moderator, group) 
     await store.save_settings(app.db, store.DigestSettings(
         COMMUNITY, "console", "general", 0, "09:00", "UTC", True, None, None, 0))
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    service = SchedulerService(app)
-    await service.tick()
+    service = scheduler_service(app)
+    await service.run_once()
     await service.start()
     await service.stop()
     assert len(await outbox_rows(app)) == 1

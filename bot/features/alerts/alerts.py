@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.background import PeriodicService
+from bot.core.background import Every
 from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.core.model import Button, Reply
@@ -155,17 +155,6 @@ def _reply(event: AlertEvent, unsubscribe: bool) -> Reply:
                  buttons=buttons, footer=footer)
 
 
-class AlertScanService(PeriodicService):
+def alert_scan_service(app: App) -> Every:
     """The runner service: looks for new alert events about every 30 seconds."""
-
-    name = "alerts"
-    retry_seconds = SCAN_SECONDS
-
-    def __init__(self, app: App) -> None:
-        super().__init__()
-        self.app = app
-
-    async def run_once(self) -> float:
-        """Scan once."""
-        await self.app.alerts.scan()
-        return SCAN_SECONDS
+    return Every("alerts", SCAN_SECONDS, app.alerts.scan)

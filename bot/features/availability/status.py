@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.core.background import PeriodicService
+from bot.core.background import Every
 from bot.core.clock import unix
 from bot.features.availability import brigading, trust
 from bot.features.reports.kinds import AVAILABILITY_KINDS, HOUR, PROJECT_KINDS
@@ -267,21 +267,10 @@ def confidence_label(confidence: float) -> str:
 REFRESH_SECONDS = 60.0  # state changes are noticed (and stored as events for alerts) within a minute
 
 
-class AvailabilityService(PeriodicService):
+def availability_service(app: App) -> Every:
     """The runner service: re-evaluates every platform with recent reports about once a minute.
 
     So a drought that becomes "likely" (or fades) is stored as an event even when no one asks /status,
     and the baselines and caches are warm when someone does.
     """
-
-    name = "availability"
-    retry_seconds = REFRESH_SECONDS
-
-    def __init__(self, app: App) -> None:
-        super().__init__()
-        self.app = app
-
-    async def run_once(self) -> float:
-        """Refresh every platform with recent reports."""
-        await self.app.availability.refresh_all()
-        return REFRESH_SECONDS
+    return Every("availability", REFRESH_SECONDS, app.availability.refresh_all)

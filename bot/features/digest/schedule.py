@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.core.background import PeriodicService
+from bot.core.background import Every
 from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.features.digest import build_digest, digest_reply
@@ -116,24 +116,9 @@ class Scheduler:
         return queued
 
 
-class SchedulerService(PeriodicService):
-    """The runner service: ticks the digest scheduler about every 30 seconds."""
-
-    name = "scheduler"
-    retry_seconds = TICK_SECONDS
-
-    def __init__(self, app: App) -> None:
-        super().__init__()
-        self.app = app
-
-    async def tick(self) -> None:
-        """One round: queue the digests that are due."""
-        await self.app.scheduler.tick()
-
-    async def run_once(self) -> float:
-        """Tick once."""
-        await self.tick()
-        return TICK_SECONDS
+def scheduler_service(app: App) -> Every:
+    """The runner service: queues the digests that are due, about every 30 seconds."""
+    return Every("scheduler", TICK_SECONDS, app.scheduler.tick)
 
 
 def describe_schedule(settings: store.DigestSettings, now: datetime) -> str:
