@@ -9,11 +9,24 @@ from bot.core.model import Invocation, Reply
 from bot.features.alerts.subscriptions import alert_channel
 from bot.features.digest import build_digest, digest_reply
 from bot.features.digest.schedule import describe_schedule
-from bot.features.digest.settings import last_failure, settings_of
+from bot.features.digest.settings import UNCERTAIN_DAYS, last_failure, settings_of, uncertain_sends
 
 
 def _when(at: int | None) -> str:
     return "" if at is None else f" on {datetime.fromtimestamp(at, UTC):%d %b %Y %H:%M} UTC"
+
+
+def _uncertain_note(count: int, unconfirmed: int, latest: int | None) -> str:
+    """Say what we know of digest posts whose send got no answer: they may show twice, or may be missing."""
+    posts = "1 digest post" if count == 1 else f"{count} digest posts"
+    note = (f"⚠ {posts} of the last {UNCERTAIN_DAYS} days got no answer from the platform in time (the newest "
+            f"queued{_when(latest)}).")
+    if count - unconfirmed:
+        note += f" {count - unconfirmed} of them were sent once more, so the channel may show them twice."
+    if unconfirmed:
+        note += (f" {unconfirmed} got no answer twice and were not sent again: check the channel, and use "
+                 "/digest_post if the digest is missing.")
+    return note
 
 
 async def digest_preview(inv: Invocation) -> Reply:
@@ -36,6 +49,9 @@ async def digest_preview(inv: Invocation) -> Reply:
     failure = await last_failure(inv.app, community)
     if failure is not None:
         intro.append(f"Last failed digest delivery{_when(failure['created_at'])}: {failure['last_error']}.")
+    unsure = await uncertain_sends(inv.app, community)
+    if unsure is not None:
+        intro.append(_uncertain_note(unsure["n"], unsure["unconfirmed"] or 0, unsure["latest"]))
     digest = await build_digest(inv.app, community, inv.now, settings.timezone if settings else "UTC")
     reply = digest_reply(digest, intro)
     reply.ephemeral = reply.private = True

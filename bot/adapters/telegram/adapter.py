@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from datetime import timedelta
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -44,7 +45,13 @@ from bot.adapters.telegram.parsing import (
 from bot.adapters.telegram.ratelimit import ChatRateLimiter
 from bot.adapters.telegram.render import render
 from bot.core.declarations import Access
-from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.delivery import (
+    Destination,
+    PartSent,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+    UncertainDeliveryError,
+)
 from bot.core.errors import classify
 from bot.core.model import Actor, Place, Platform, Reply
 from bot.wiring import App
@@ -56,12 +63,16 @@ MAX_MENU_COMMANDS = 100  # the Bot API's limit per scope
 EXPIRED_BUTTON = "This button has expired. Run the command again."
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll is held open by Telegram
 BOOTSTRAP_RETRIES = 3  # deleteWebhook attempts at start before giving up
+# httpx failures after the request was (perhaps partly) written: Telegram may have acted on it. A refused
+# connection or a full connection pool means it never went out.
+MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
 
 class TelegramAdapter:
     """Serves every registered command in Telegram private chats and groups."""
 
     name = "telegram"
+    send_read_timeout: float | None = None  # seconds an outbox send waits for Telegram's answer (None: PTB's)
 
     def __init__(self, app: App, private_chat_interval: float = 1.0, poll_timeout: float = POLL_TIMEOUT) -> None:
         token = app.settings.telegram_token
@@ -130,23 +141,39 @@ class TelegramAdapter:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
-        """Deliver a reply for the outbox; raise RetryableDeliveryError or PermanentDeliveryError on failure."""
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0,
+                   part_sent: PartSent | None = None) -> None:
+        """Deliver a reply for the outbox from part `first_part` on (the photo, then each text message), awaiting
+        `part_sent` after each; raise a Retryable-, Uncertain- or PermanentDeliveryError on failure."""
         try:
             chat_id = int(destination.id)
         except ValueError:
             raise PermanentDeliveryError(f"not a Telegram chat id: {destination.id!r}") from None
+        delivered = first_part
+
+        async def counted(parts: int) -> None:
+            nonlocal delivered
+            delivered = parts
+            if part_sent is not None:
+                await part_sent(parts)
+
+        timeouts = {} if self.send_read_timeout is None else {"read_timeout": self.send_read_timeout}
         try:
             try:
-                await self._deliver(chat_id, reply)
+                await self._deliver(chat_id, reply, first_part=first_part, part_sent=counted, timeouts=timeouts)
             except ChatMigrated as exc:  # the group became a supergroup with a new id
-                await self._deliver(int(exc.new_chat_id), reply)
+                await self._deliver(int(exc.new_chat_id), reply, first_part=delivered, part_sent=counted,
+                                    timeouts=timeouts)
         except RetryAfter as exc:
             seconds = _retry_seconds(exc)
             raise RetryableDeliveryError(f"Telegram rate limit: retry after {seconds:g} s", seconds) from None
         except (Forbidden, BadRequest) as exc:
             raise PermanentDeliveryError(f"Telegram refused the message: {exc.message}") from None
-        except (NetworkError, InvalidToken) as exc:  # includes TimedOut and 5xx
+        except NetworkError as exc:  # includes TimedOut and 5xx
+            if _may_have_arrived(exc):
+                raise UncertainDeliveryError(f"Telegram did not answer ({exc.message})") from None
+            raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
+        except InvalidToken as exc:
             raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
 
     async def _publish_commands(self) -> None:
@@ -255,37 +282,53 @@ class TelegramAdapter:
         await self._deliver(chat.id, reply, reply_to=reply_to, thread_id=thread_id)
 
     async def _deliver(self, chat_id: int, reply: Reply, reply_to: int | None = None,
-                       thread_id: int | None = None) -> None:
+                       thread_id: int | None = None, first_part: int = 0, part_sent: PartSent | None = None,
+                       timeouts: Mapping[str, float] | None = None) -> None:
         """Send a reply: an optional photo with its caption, then text messages; buttons on the last one.
 
-        Telegram has no ephemeral messages: in a group, an ephemeral reply is sent as a reply to the member's
-        message, so it is clear whom it answers (personal ones go privately: see _respond).
+        Each of these is a part: parts before `first_part` are skipped (an earlier attempt delivered them) and
+        `part_sent` is awaited with the count of parts delivered after each. Telegram has no ephemeral messages:
+        in a group, an ephemeral reply is sent as a reply to the member's message, so it is clear whom it answers
+        (personal ones go privately: see _respond).
         """
         rendered = render(reply)
         markup = await keyboard(self.app, reply.buttons)
         reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         bot = self.application.bot
+        extra = dict(timeouts or {})
+        part = 0
         if rendered.image is not None:
-            await bot.send_photo(
-                chat_id,
-                InputFile(rendered.image.data, filename=rendered.image.filename),
-                caption=rendered.caption or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None if rendered.messages else markup,
-                reply_parameters=reply_parameters,
-                message_thread_id=thread_id,
-            )
-            reply_parameters = None
+            if part >= first_part:
+                await bot.send_photo(
+                    chat_id,
+                    InputFile(rendered.image.data, filename=rendered.image.filename),
+                    caption=rendered.caption or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if rendered.messages else markup,
+                    reply_parameters=reply_parameters,
+                    message_thread_id=thread_id,
+                    **extra,
+                )
+                reply_parameters = None
+                if part_sent is not None:
+                    await part_sent(part + 1)
+            part += 1
         for index, text in enumerate(rendered.messages):
-            await bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup if index == len(rendered.messages) - 1 else None,
-                reply_parameters=reply_parameters if index == 0 else None,
-                message_thread_id=thread_id,
-            )
+            if part >= first_part:
+                await bot.send_message(
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    reply_markup=markup if index == len(rendered.messages) - 1 else None,
+                    reply_parameters=reply_parameters,
+                    message_thread_id=thread_id,
+                    **extra,
+                )
+                reply_parameters = None
+                if part_sent is not None:
+                    await part_sent(part + 1)
+            part += 1
 
     def _on_polling_error(self, exc: TelegramError) -> None:
         """PTB retries polling with backoff (up to 30 s) forever; say so in one line instead of a traceback."""
@@ -315,6 +358,11 @@ async def _answer(query: CallbackQuery, text: str | None) -> None:
         await query.answer(text, show_alert=bool(text))
     except TelegramError as exc:  # e.g. the query is too old; the command still runs
         log.warning("telegram: could not answer a callback query: %s", exc)
+
+
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """Whether a failed request may have reached Telegram: it went out, but no answer came back."""
+    return isinstance(exc.__cause__, MAYBE_SENT)
 
 
 def _retry_seconds(exc: RetryAfter) -> float:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DigestSettings"]
 
+UNCERTAIN_DAYS = 30
+
 
 async def settings_of(app: App, community: str) -> DigestSettings | None:
     """A community's digest settings, or None when it never set one up."""
@@ -35,6 +37,13 @@ async def last_failure(app: App, community: str) -> Row | None:
     """The newest digest delivery to this community that failed for good, or None."""
     rows = await outbox.failures(app.db, "digest", community, limit=1)
     return rows[0] if rows else None
+
+
+async def uncertain_sends(app: App, community: str, days: int = UNCERTAIN_DAYS) -> Row | None:
+    """This community's digest posts of the last `days` days that got no answer in time (so they may show twice,
+    or, when not tried again, may be missing): n, unconfirmed, latest; None when there are none."""
+    since = unix(app.clock.now()) - days * 86_400
+    return await outbox.uncertain_sends(app.db, "digest", community, since)
 
 
 async def digest_undeliverable(app: App, destination: Destination, community: str, reason: str) -> None:
