@@ -21,11 +21,14 @@ def _uncertain_note(count: int, unconfirmed: int, latest: int | None) -> str:
     posts = "1 digest post" if count == 1 else f"{count} digest posts"
     note = (f"⚠ {posts} of the last {UNCERTAIN_DAYS} days got no answer from the platform in time (the newest "
             f"queued{_when(latest)}).")
-    if count - unconfirmed:
-        note += f" {count - unconfirmed} of them were sent once more, so the channel may show them twice."
+    resent = count - unconfirmed
+    if resent:
+        note += (" It was sent once more, so the channel may show it twice." if resent == count == 1 else
+                 f" {resent} of them {'was' if resent == 1 else 'were'} sent once more, so the channel may show "
+                 f"{'it' if resent == 1 else 'them'} twice.")
     if unconfirmed:
-        note += (f" {unconfirmed} got no answer twice and were not sent again: check the channel, and use "
-                 "/digest_post if the digest is missing.")
+        note += (f" {unconfirmed} of them got no answer twice and {'was' if unconfirmed == 1 else 'were'} not sent "
+                 "again: check the channel, and use /digest_post if a digest is missing.")
     return note
 
 

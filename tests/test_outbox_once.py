@@ -216,14 +216,14 @@ async def test_fan_out_under_faults_has_no_duplicate_but_one_per_uncertain_send(
         if fault in ("lock", "all") and first and number % 7 == 0:
             lock.take(0.1)
         if fault in ("timeouts", "all") and first and number % 9 == 0:
-            return asyncio.sleep(0.2)  # arrives; the answer comes after the outbox's timeout
+            return asyncio.sleep(0.1)  # arrives; the answer comes after the outbox's timeout
         return None
 
     def before(title: str):
         number = int(title[1:])
         if fault in ("timeouts", "all") and title not in seen and number % 11 == 5:
             seen.add(title)
-            return asyncio.sleep(0.2)  # hangs before it arrives: times out, is tried again, arrives once
+            return asyncio.sleep(0.1)  # hangs before it arrives: times out, is tried again, arrives once
         return None
 
     sender.before, sender.after = before, after
@@ -246,3 +246,30 @@ async def test_fan_out_under_faults_has_no_duplicate_but_one_per_uncertain_send(
     else:
         assert uncertain > 0
     assert set(await states(file_app)) == {"sent"}
+
+
+async def test_digest_preview_tells_moderators_of_digest_posts_that_got_no_answer(app, clock, moderator, group):
+    await app.dispatcher.dispatch_line("/digest_setup friday 18:00 UTC", moderator, group)
+    sender = FakeSender(clock, script=[UncertainDeliveryError("no answer")])
+    app.senders["console"] = sender
+    outbox = manual_outbox(app, clock)
+    before = await app.dispatcher.dispatch_line("/digest_preview", moderator, group)
+    assert "no answer" not in before.plain_text()
+    assert (await app.dispatcher.dispatch_line("/digest_post", moderator, group)).title == "Digest posted"
+    for _ in range(2):
+        await outbox.run_once()
+        clock.advance(seconds=UNCERTAIN_DELAY)
+    preview = (await app.dispatcher.dispatch_line("/digest_preview", moderator, group)).plain_text()
+    assert "1 digest post of the last 30 days got no answer from the platform in time" in preview
+    assert "It was sent once more, so the channel may show it twice." in preview
+
+    sender.script = [UncertainDeliveryError("no answer"), UncertainDeliveryError("no answer again")]
+    clock.advance(hours=1)
+    assert (await app.dispatcher.dispatch_line("/digest_post", moderator, group)).title == "Digest posted"
+    for _ in range(3):
+        await outbox.run_once()
+        clock.advance(seconds=UNCERTAIN_DELAY)
+    preview = (await app.dispatcher.dispatch_line("/digest_preview", moderator, group)).plain_text()
+    assert "2 digest posts of the last 30 days got no answer" in preview
+    assert "1 of them was sent once more, so the channel may show it twice" in preview
+    assert "1 of them got no answer twice and was not sent again: check the channel" in preview
