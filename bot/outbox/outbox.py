@@ -271,7 +271,7 @@ class Outbox:
         platforms = sorted(self.app.senders)
         try:
             if platforms:
-                await store.reclaim_expired(db, self.wall())
+                await self._retrying(lambda: store.reclaim_expired(db, self.wall()))
         except Exception as exc:
             if not store.is_transient(exc):
                 raise
@@ -333,7 +333,7 @@ class Outbox:
         """Claim an item for one send under a fresh token; None when another process got it first."""
         token = uuid.uuid4().hex
         now = self.wall()
-        claimed = await store.claim(self.app.db, item.id, token, now, now + self.lease_seconds)
+        claimed = await self._retrying(lambda: store.claim(self.app.db, item.id, token, now, now + self.lease_seconds))
         return token if claimed else None
 
     async def _deliver(self, item: store.OutboxItem, token: str, dest: Destination, dead: set[Destination]) -> None:
@@ -432,6 +432,9 @@ class Outbox:
         """Write an outcome, retrying while the database refuses; hold it in memory if it still does."""
         try:
             await self._retrying(lambda: self._write(outcome))
+        except asyncio.CancelledError:  # stopped while writing: drain() writes it before the process ends
+            self._unwritten[outcome.item.id] = outcome
+            raise
         except Exception as exc:
             log.warning("outbox item %s: could not record it as %s (%s); holding it until the database takes it",
                         outcome.item.key, outcome.kind, exc)
