@@ -65,12 +65,15 @@ class SimulatedTime:
         self.seconds = 0.0
 
     def now(self) -> datetime:
+        """The simulated wall time."""
         return self.start + timedelta(seconds=self.seconds)
 
     def monotonic(self) -> float:
+        """Simulated seconds since the start."""
         return self.seconds
 
     async def sleep(self, seconds: float) -> None:
+        """Let the sends already started run, then move the clock."""
         await asyncio.sleep(0)
         self.seconds += seconds
 
@@ -92,6 +95,7 @@ class Platform:
     hung: set = field(default_factory=set)
 
     async def send(self, destination: Destination, reply: Reply, first_part: int = 0, part_sent=None) -> None:
+        """Accept one message (one part) within the limit, injecting this run's faults."""
         if first_part > 0:
             return
         title = reply.title or ""
@@ -132,6 +136,7 @@ async def queue(app: App, items: int, destinations: int) -> None:
 
 
 async def unfinished(app: App) -> int:
+    """How many messages still wait to be sent (or are being sent)."""
     counts = await store.counts(app.db)
     return sum(counts.get(state, 0) for state in UNFINISHED)
 
@@ -151,13 +156,16 @@ class Result:
 
     @property
     def delivered(self) -> int:
+        """Messages that arrived at least once."""
         return len(self.arrived)
 
     @property
     def duplicates(self) -> int:
+        """Arrivals beyond the first of each message."""
         return sum(n - 1 for n in self.arrived.values())
 
     def line(self) -> str:
+        """The run's figures in one line, with a verdict."""
         lost = self.queued - self.delivered
         verdict = "PASS" if lost == 0 and self.duplicates <= self.uncertain else "FAIL"
         rate = f"{self.rate:.2f} msg/s = {self.rate / LIMIT:.1%} of {LIMIT}/s; " if self.rate else ""
@@ -227,6 +235,7 @@ class FileSender:
         self.fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
 
     async def send(self, destination: Destination, reply: Reply, first_part: int = 0, part_sent=None) -> None:
+        """Deliver one message (one part), noting it in the file before the answer."""
         if first_part > 0:
             return
         await asyncio.sleep(0.001)  # the request on its way
@@ -251,6 +260,7 @@ async def child(path: Path, log: Path) -> None:
 
 
 def arrivals(log: Path) -> Counter:
+    """Arrivals per message title, from the child's file."""
     return Counter(log.read_text().split()) if log.exists() else Counter()
 
 
@@ -286,6 +296,7 @@ async def killed_run(folder: Path, items: int, destinations: int, kills: int) ->
 
 
 async def main() -> None:
+    """Run the baseline and the faulty runs, print their figures and the JSON summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=2_000)
     parser.add_argument("--destinations", type=int, default=400)

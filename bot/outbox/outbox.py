@@ -425,8 +425,8 @@ class Outbox:
         else:
             held = await store.mark_failed(db, item.id, token, outcome.error, outcome.parts)
         if not held:
-            log.warning("outbox item %s: another process took it over while it was being sent (%s)", item.key,
-                        outcome.kind)
+            log.warning("outbox item %s changed while it was being sent (another process took it over, or it was "
+                        "deleted); not recorded as %s", item.key, outcome.kind)
 
     async def _settle(self, outcome: Outcome) -> None:
         """Write an outcome, retrying while the database refuses; hold it in memory if it still does."""
@@ -500,6 +500,11 @@ class OutboxService(PeriodicService):
     async def pause(self, seconds: float) -> None:
         """Pause, waking early when something is queued."""
         await self.outbox.wait(seconds)
+
+    async def start(self) -> None:
+        """Begin delivering (again, after a stop)."""
+        self.outbox.stopping = False
+        await super().start()
 
     async def stop(self) -> None:
         """Let the sends in flight finish and be recorded, then stop the loop."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 
 import httpx
 from telegram import (
@@ -293,42 +294,24 @@ class TelegramAdapter:
         """
         rendered = render(reply)
         markup = await keyboard(self.app, reply.buttons)
-        reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         bot = self.application.bot
-        extra = dict(timeouts or {})
-        part = 0
+        common = {"parse_mode": ParseMode.HTML, "message_thread_id": thread_id, **(timeouts or {})}
+        parts = []  # each sends one message, given the reply parameters (set on the first part sent only)
         if rendered.image is not None:
-            if part >= first_part:
-                await bot.send_photo(
-                    chat_id,
-                    InputFile(rendered.image.data, filename=rendered.image.filename),
-                    caption=rendered.caption or None,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=None if rendered.messages else markup,
-                    reply_parameters=reply_parameters,
-                    message_thread_id=thread_id,
-                    **extra,
-                )
-                reply_parameters = None
-                if part_sent is not None:
-                    await part_sent(part + 1)
-            part += 1
-        for index, text in enumerate(rendered.messages):
-            if part >= first_part:
-                await bot.send_message(
-                    chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW,
-                    reply_markup=markup if index == len(rendered.messages) - 1 else None,
-                    reply_parameters=reply_parameters,
-                    message_thread_id=thread_id,
-                    **extra,
-                )
-                reply_parameters = None
-                if part_sent is not None:
-                    await part_sent(part + 1)
-            part += 1
+            parts.append(partial(bot.send_photo, chat_id,
+                                 InputFile(rendered.image.data, filename=rendered.image.filename),
+                                 caption=rendered.caption or None,
+                                 reply_markup=None if rendered.messages else markup, **common))
+        last = len(rendered.messages) - 1
+        parts += [partial(bot.send_message, chat_id, text, link_preview_options=NO_PREVIEW,
+                          reply_markup=markup if index == last else None, **common)
+                  for index, text in enumerate(rendered.messages)]
+        reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        for number, send_part in enumerate(parts[first_part:], start=first_part + 1):
+            await send_part(reply_parameters=reply_parameters)
+            reply_parameters = None
+            if part_sent is not None:
+                await part_sent(number)
 
     def _on_polling_error(self, exc: TelegramError) -> None:
         """PTB retries polling with backoff (up to 30 s) forever; say so in one line instead of a traceback."""
