@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.core.errors import StartupError
 
-class StartupError(Exception):
-    """An adapter could not start for a reason the operator must fix (e.g. a rejected token)."""
+__all__ = ["Adapter", "StartupError"]
 
 
 class Adapter(Protocol):
