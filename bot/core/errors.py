@@ -28,10 +28,6 @@ def quoted(text: object) -> str:
 
 
 class StartupError(Exception):
-    """Something the operator must fix before the bot can start (a rejected token, a bad setting)."""
-
-
-class StartupError(Exception):
     """The bot cannot start for a reason the operator must fix (a rejected token, an unusable database)."""
 
 
