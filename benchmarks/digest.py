@@ -25,14 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.alerts import Alerts
-from bot.core.app import build_app
 from bot.core.clock import ManualClock
 from bot.core.delivery import Destination, RetryableDeliveryError
-from bot.core.digest import build_digest, digest_reply
 from bot.core.model import Reply
-from bot.core.outbox import Outbox
+from bot.features.digest import build_digest, digest_reply
 from bot.settings import load_settings
+from bot.wiring import build_app
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DAYS = 90
@@ -181,12 +179,12 @@ async def bench_fanout(path: Path, alerts: int, time_source, label: str) -> None
     path.unlink(missing_ok=True)
     app = await build_app(settings_for(path), clock=time_source)
     try:
-        outbox = app.service(Outbox)
+        outbox = app.outbox
         outbox.monotonic = time_source.monotonic
         outbox.sleep = time_source.sleep
         platform = StrictPlatform(time_source)
         app.senders["telegram"] = platform
-        scanner = app.service(Alerts)
+        scanner = app.alerts
         await scanner.scan()
         await app.db.executemany(
             "INSERT INTO subscriptions (platform, user_id, gig_platform, events, created_at) "

@@ -28,14 +28,14 @@ import aiosqlite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.core.app import build_app
-from bot.core.availability import Availability
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
-from bot.core.pay_stats import crowd_pay, pay_fields
-from bot.core.platforms import all_platforms
-from bot.core.reports import KINDS, ROLE_TIERS, window_start
+from bot.features.knowledge.platforms import all_platforms
+from bot.features.reports.kinds import KINDS
+from bot.features.reports.pay import crowd_pay, pay_fields
+from bot.features.reports.recording import ROLE_TIERS, window_start
 from bot.settings import load_settings
+from bot.wiring import build_app
 from commands.status import all_status, platform_status
 from storage.database import SqliteDatabase
 from storage.reports import UPSERT_REPORT
@@ -187,7 +187,7 @@ async def main() -> None:
     rng = random.Random(7)
     now = clock.now
     started = time.perf_counter()
-    await app.service(Availability).refresh_all()  # what the availability service does every minute
+    await app.availability.refresh_all()  # what the availability service does every minute
     print(f"availability refresh of every platform (the once-a-minute service): {time.perf_counter() - started:.2f} s")
     one = await timed(1000, lambda i: platform_status(app, (p := rng.choice(platforms)), p, now()))
     every = await timed(200, lambda i: all_status(app, now()))

@@ -8,8 +8,8 @@ import signal
 from collections.abc import Callable
 
 from bot.adapters.base import Adapter
-from bot.core.app import App, build_app
 from bot.settings import Settings
+from bot.wiring import App, build_app
 from storage import process_lock
 from storage.database import sqlite_path
 
@@ -50,8 +50,7 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
     app = await build_app(settings)
     started: list[Adapter] = []
     try:
-        for factory in [*factories, *core_services()]:
-            adapter = factory(app, stop)
+        for adapter in [*(factory(app, stop) for factory in factories), *app.background_services()]:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.name)
@@ -65,12 +64,3 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
                 log.exception("error while stopping the %s adapter", adapter.name)
         await app.db.close()
 
-
-def core_services() -> list[AdapterFactory]:
-    """Services beside the adapters: availability refresh, digest scheduler (and alert scan), outbox."""
-    from bot.core.availability import AvailabilityService
-    from bot.core.outbox import OutboxService
-    from bot.core.scheduler import SchedulerService
-
-    return [lambda app, stop: AvailabilityService(app), lambda app, stop: SchedulerService(app),
-            lambda app, stop: OutboxService(app)]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot import __version__
-from bot.core import privacy
 from bot.core.declarations import Command
 from bot.core.model import Invocation, Reply
+from bot.features import privacy
 
 ABOUT_BLOCKS = (
     "queuewatch helps people who do AI-training gig work (rating, annotation, RLHF writing, expert "
@@ -26,14 +26,15 @@ NEVER_KEPT = (
 )
 
 
-def data_kept() -> str:
+def data_kept(kept: list[tuple[str, str]]) -> str:
     """What the bot keeps about a member, one line per feature (from the features' own declarations)."""
-    return "What the bot keeps about you:\n" + "\n".join(f"- {feature}: {what}" for feature, what in privacy.DATA_KEPT)
+    return "What the bot keeps about you:\n" + "\n".join(f"- {feature}: {what}" for feature, what in kept)
 
 
 async def about(inv: Invocation) -> Reply:
     """Explain the bot."""
-    blocks = [*ABOUT_BLOCKS, data_kept(), NEVER_KEPT] if privacy.DATA_KEPT else [*ABOUT_BLOCKS, NEVER_KEPT]
+    kept = privacy.data_kept(inv.app)
+    blocks = [*ABOUT_BLOCKS, data_kept(kept), NEVER_KEPT] if kept else [*ABOUT_BLOCKS, NEVER_KEPT]
     return Reply(title="About queuewatch", blocks=blocks, footer=f"queuewatch {__version__}")
 
 

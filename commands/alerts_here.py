@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param
 from bot.core.model import Invocation, Reply
-from storage import digests as store
+from bot.features.alerts import subscriptions
 
 
 async def alerts_here(inv: Invocation, state: str) -> Reply:
     """Turn status-change alerts in this channel on or off."""
-    place = inv.place
     on = state == "on"
-    await store.set_alert_channel(inv.app.db, place.community_key or "", str(place.platform),
-                                  place.channel_id or place.community_id or "", on, unix(inv.now))
+    await subscriptions.set_alert_channel(inv.app, inv.place, on, inv.now)
     if on:
         text = ("Status-change alerts will be posted here: droughts starting and ending, projects reported ended "
                 "by two or more people, and rising payment problems. /alerts_here off stops them.")

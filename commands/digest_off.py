@@ -5,17 +5,17 @@ from __future__ import annotations
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Reply
-from storage import digests as store
+from bot.features.digest.settings import settings_of, turn_off
 
 
 async def digest_off(inv: Invocation) -> Reply:
     """Turn the weekly digest off."""
     community = inv.place.community_key or ""
-    settings = await store.get_settings(inv.app.db, community)
+    settings = await settings_of(inv.app, community)
     if settings is None or not settings.enabled:
         return Reply(title="Weekly digest is already off",
                      blocks=["/digest_setup <weekday> <time> <timezone> turns it on."], ephemeral=True)
-    await store.disable_digest(inv.app.db, community, f"turned off by {inv.actor.display_name}",
+    await turn_off(inv.app, community, f"turned off by {inv.actor.display_name}",
                                unix(inv.now))
     return Reply(title="Weekly digest off", blocks=["No more scheduled digests here. /digest_setup turns it back on; "
                                                     "/digest_post still posts one when you ask."], ephemeral=True)

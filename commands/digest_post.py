@@ -5,16 +5,16 @@ from __future__ import annotations
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Platform, Reply
-from bot.core.scheduler import queue_digest
-from storage import digests as store
+from bot.features.digest.schedule import queue_digest
+from bot.features.digest.settings import DigestSettings, settings_of
 
 
 async def digest_post(inv: Invocation) -> Reply:
     """Queue the digest for the community's digest channel (or this chat when none is set)."""
     community = inv.place.community_key or ""
-    settings = await store.get_settings(inv.app.db, community)
+    settings = await settings_of(inv.app, community)
     if settings is None or not settings.enabled:
-        settings = store.DigestSettings(
+        settings = DigestSettings(
             community=community, platform=str(inv.place.platform),
             channel_id=inv.place.channel_id or inv.place.community_id or "", weekday=0, local_time="00:00",
             timezone=settings.timezone if settings else "UTC", enabled=True, disabled_reason=None,

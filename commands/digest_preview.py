@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.declarations import Access, Command
-from bot.core.digest import build_digest, digest_reply
 from bot.core.model import Invocation, Reply
-from bot.core.scheduler import describe_schedule
-from storage import digests as store
-from storage import outbox as outbox_store
+from bot.features.alerts.subscriptions import alert_channel
+from bot.features.digest import build_digest, digest_reply
+from bot.features.digest.schedule import describe_schedule
+from bot.features.digest.settings import last_failure, settings_of
 
 
 def _when(at: int | None) -> str:
@@ -19,8 +19,7 @@ def _when(at: int | None) -> str:
 async def digest_preview(inv: Invocation) -> Reply:
     """Show the digest privately, with the schedule and any delivery problem."""
     community = inv.place.community_key or ""
-    db = inv.app.db
-    settings = await store.get_settings(db, community)
+    settings = await settings_of(inv.app, community)
     intro = ["Preview: only you can see this."]
     if settings is None:
         intro.append("No schedule yet: /digest_setup <weekday> <time> <timezone> sets one; /digest_post posts now.")
@@ -30,12 +29,13 @@ async def digest_preview(inv: Invocation) -> Reply:
         reason = settings.disabled_reason or "no reason recorded"
         intro.append(f"⚠ The weekly digest is off{_when(settings.disabled_at)}: {reason}."
                      " Fix that (e.g. give the bot back its access), then run /digest_setup to turn it on again.")
-    channel = await store.get_alert_channel(db, community)
+    channel = await alert_channel(inv.app, community)
     if channel is not None and not channel.enabled and channel.disabled_reason:
         intro.append(f"⚠ Status alerts to this community stopped: {channel.disabled_reason}. "
                      "/alerts_here on turns them back on.")
-    for row in await outbox_store.failures(db, f"digest:{community}", limit=1):
-        intro.append(f"Last failed digest delivery{_when(row['created_at'])}: {row['last_error']}.")
+    failure = await last_failure(inv.app, community)
+    if failure is not None:
+        intro.append(f"Last failed digest delivery{_when(failure['created_at'])}: {failure['last_error']}.")
     digest = await build_digest(inv.app, community, inv.now, settings.timezone if settings else "UTC")
     reply = digest_reply(digest, intro)
     reply.ephemeral = reply.private = True

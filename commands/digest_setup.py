@@ -9,10 +9,10 @@ from rapidfuzz import process
 
 from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
-from bot.core.errors import BadArgument
+from bot.core.errors import BadArgument, quoted
 from bot.core.model import Invocation, Platform, Reply
-from bot.core.scheduler import WEEKDAYS, describe_schedule
-from storage import digests as store
+from bot.features.digest import settings as digest_settings
+from bot.features.digest.schedule import WEEKDAYS, describe_schedule
 
 TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 REGIONS = {"africa", "america", "antarctica", "asia", "atlantic", "australia", "europe", "indian", "pacific"}
@@ -31,7 +31,7 @@ def parse_time(text: str) -> str:
         elif suffix:
             hour = hour % 12 + (12 if suffix == "pm" else 0)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise BadArgument(f"“{text}” is not a time of day.", hint="Use 24-hour HH:MM, e.g. 09:00 or 18:30.")
+        raise BadArgument(f"{quoted(text)} is not a time of day.", hint="Use 24-hour HH:MM, e.g. 09:00 or 18:30.")
     return f"{hour:02d}:{minute:02d}"
 
 
@@ -52,7 +52,7 @@ def parse_timezone(text: str) -> str:
     close = [zones[m] for m, _score, _i in process.extract(wanted, regional, limit=3, score_cutoff=70)]
     hint = (f"Did you mean {' or '.join(close)}? " if close else "") + f"Examples: {ZONE_EXAMPLES}."
     raise BadArgument(
-        f"“{text}” is not a time zone I know. Use an IANA Region/City name (abbreviations such as BST or EST "
+        f"{quoted(text)} is not a time zone I know. Use an IANA Region/City name (abbreviations such as BST or EST "
         "change meaning with daylight saving).",
         hint=hint,
     )
@@ -71,12 +71,12 @@ async def digest_setup(inv: Invocation, weekday: str, time: str, timezone: str, 
         where = "this channel" if place.platform is Platform.DISCORD else "this chat"
         if channel and place.platform is not Platform.DISCORD:
             notes.append("Here the digest always goes to the chat you set it up in, so I used this chat.")
-    settings = store.DigestSettings(
+    settings = digest_settings.DigestSettings(
         community=place.community_key or "", platform=str(place.platform), channel_id=channel_id,
         weekday=WEEKDAYS.index(weekday), local_time=local_time, timezone=zone, enabled=True,
         disabled_reason=None, disabled_at=None, updated_at=unix(inv.now),
     )
-    await store.save_settings(inv.app.db, settings)
+    await digest_settings.save(inv.app, settings)
     return Reply(
         title="Weekly digest scheduled",
         blocks=[f"I'll post the digest in {where} {describe_schedule(settings, inv.now)}.", *notes,

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from bot.core import privacy
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Button, Invocation, Reply
-from bot.core.reports import Reports
-from storage import reports as store
+from bot.features import privacy
 
 
 async def forget(inv: Invocation, confirm: str | None = None) -> Reply:
     """Ask for confirmation, then delete the member's data and say what was deleted."""
-    reports = inv.app.service(Reports)
+    reports = inv.app.reports
     person = privacy.Person(reports.reporter_key(inv.actor), str(inv.actor.platform), inv.actor.user_id)
     if confirm != "yes":
-        count = await store.count_of(inv.app.db, person.key)
-        kept = "\n".join(f"- {feature}: {what}" for feature, what in privacy.DATA_KEPT)
+        count = await reports.count_of(person.key)
+        kept = "\n".join(f"- {feature}: {what}" for feature, what in privacy.data_kept(inv.app))
         return Reply(
             title="Delete everything about you?",
             blocks=[f"This deletes all your data here, including your {count} report{'s' if count != 1 else ''}. "

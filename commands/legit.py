@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
-from bot.core.knowledge.answers import legit_reply
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
+from bot.features.knowledge.answers import legit_reply
+from bot.features.knowledge.platforms import platform_for, platform_param
 
 
 async def legit_command(inv: Invocation, platform: str) -> Reply:

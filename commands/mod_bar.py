@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core import moderation
 from bot.core.declarations import Access, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
+from bot.core.timetext import format_time
+from bot.features.moderation import actions as moderation
 
 
 async def mod_bar(inv: Invocation, report_id: int, days: int, reason: str) -> Reply:
@@ -14,7 +15,7 @@ async def mod_bar(inv: Invocation, report_id: int, days: int, reason: str) -> Re
     return Reply(
         title="Reporter barred",
         blocks=[
-            f"The person who sent report #{report_id} can't send reports until {moderation.format_time(until)}, "
+            f"The person who sent report #{report_id} can't send reports until {format_time(until)}, "
             "and their reports now count for nothing. Nobody, including you, is told who they are.",
             "If they try to report, they are told why and until when, and to ask this community's moderators "
             f"to review it. Logged in /mod_log. Lift it with /mod_unbar {report_id}.",

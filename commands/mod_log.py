@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core import moderation
 from bot.core.declarations import Access, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
-from storage import moderation as store
+from bot.core.timetext import format_time
+from bot.features.moderation import actions as moderation
 
 DEFAULT = 20
 VERBS = {
@@ -23,14 +23,14 @@ def describe(row) -> str:
     verb = VERBS.get(row["action"], row["action"]).format(report_id=row["report_id"], platform=row["platform"])
     if row["report_id"] is not None and row["platform"] and row["action"] in ("hide", "unhide", "bar", "unbar"):
         verb += f" ({row['platform']})"
-    line = f"{moderation.format_time(row['at'])} — {row['actor_name']} {verb}"
+    line = f"{format_time(row['at'])} — {row['actor_name']} {verb}"
     return line + (f": {row['reason']}" if row["reason"] else "")
 
 
 async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
     """Show the newest moderator actions in this community."""
     ctx = moderation.ModContext.of(inv)
-    rows = await store.recent_log(inv.app.db, ctx.community, count)
+    rows = await moderation.audit_log(ctx, count)
     if not rows:
         return Reply(title="Moderation log", blocks=["No moderator actions in this community yet."], ephemeral=True)
     return Reply(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core import moderation, trust
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import get_platform, platform_for, platform_param
+from bot.core.timetext import describe_age
+from bot.features.availability import trust
+from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
+from bot.features.moderation import actions as moderation
 
 LIMIT = 20
 
@@ -28,7 +30,7 @@ def _line(view: moderation.ReportView, now: int, app) -> str:
         parts.append(f"${row['hourly_usd']:.2f}/h" + (f" ({row['role']})" if row["role"] else ""))
     if row["hours"] is not None:
         parts.append(f"{row['hours']:g} h onboarding, {'paid' if row['paid'] else 'unpaid'}")
-    parts.append(moderation.format_age(now - row["updated_at"]))
+    parts.append(describe_age(now - row["updated_at"]))
     parts.append(_trust_label(view.weight))
     if view.unconfirmed:
         parts.append("UNCONFIRMED (burst of new reporters)")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core import moderation
 from bot.core.declarations import Access, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
+from bot.features.moderation import actions as moderation
 
 
 async def mod_unhide(inv: Invocation, report_id: int, reason: str | None = None) -> Reply:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.core.clock import unix
 from bot.core.declarations import Command
 from bot.core.model import Button, Invocation, Reply
-from bot.core.platforms import get_platform
-from bot.core.reports import KINDS, Reports, describe_age
-from storage import reports as store
+from bot.core.timetext import describe_age
+from bot.features.knowledge.platforms import get_platform
+from bot.features.reports.kinds import KINDS
 
 SHOWN = 15
 
@@ -22,8 +22,8 @@ def _detail(row) -> str:
 
 async def myreports(inv: Invocation) -> Reply:
     """List the member's reports."""
-    reporter = inv.app.service(Reports).reporter_key(inv.actor)
-    rows = await store.reports_of(inv.app.db, reporter, SHOWN)
+    reporter = inv.app.reports.reporter_key(inv.actor)
+    rows = await inv.app.reports.mine(inv.actor, SHOWN)
     if not rows:
         return Reply(title="Your reports", blocks=["You have no reports. /report, /payrate and /onboarding add one."],
                      private=True)
@@ -35,7 +35,7 @@ async def myreports(inv: Invocation) -> Reply:
         hidden = " (hidden by a moderator)" if row["hidden"] else ""
         lines.append(f"#{row['id']} {ref.name if ref else row['platform']}: {KINDS[row['kind']].label}{project}"
                      f"{_detail(row)}, {describe_age(now - row['updated_at'])}{hidden}")
-    total = await store.count_of(inv.app.db, reporter)
+    total = await inv.app.reports.count_of(reporter)
     footer = f"Showing the latest {len(rows)} of {total}." if total > len(rows) else None
     return Reply(
         title="Your reports",

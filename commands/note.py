@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core import moderation
 from bot.core.declarations import Access, Command, Param
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.moderation import actions as moderation
 
 
 async def note(inv: Invocation, platform: str, text: str) -> Reply:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from bot.core.declarations import Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.reports import Reports
+from bot.features.knowledge.platforms import platform_for, platform_param
 from commands.report import acknowledgement
 
 
 async def onboarding(inv: Invocation, platform: str, hours: float, paid: bool = False) -> Reply:
     """Record onboarding hours."""
     ref = platform_for(inv, platform)
-    recorded = await inv.app.service(Reports).record_onboarding(
+    recorded = await inv.app.reports.record_onboarding(
         inv.actor, inv.place.community_key, ref.id, hours, paid, inv.now
     )
     how = "paid" if paid else "unpaid (add “paid” if you were paid for them)"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command, Param
-from bot.core.errors import BadArgument
-from bot.core.knowledge.answers import ROLE_LABELS, pay_reply
-from bot.core.knowledge.intents import ROLES
-from bot.core.knowledge.preferences import country_and_currency
-from bot.core.knowledge.wages import find_country
+from bot.core.errors import BadArgument, quoted
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
+from bot.features.knowledge.answers import ROLE_LABELS, pay_reply
+from bot.features.knowledge.intents import ROLES
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.knowledge.preferences import country_and_currency
+from bot.features.knowledge.wages import find_country
 
 ROLE_WORDS = {**ROLES, **{role: role for role in ROLE_LABELS}, "all": "any"}
 
@@ -28,7 +28,7 @@ def split_role_and_country(role: str | None, country: str | None) -> tuple[str |
             found_country = word
         else:
             raise BadArgument(
-                f"I can't tell what “{word}” is: a role is one of {', '.join(ROLE_LABELS)}.",
+                f"I can't tell what {quoted(word)} is: a role is one of {', '.join(ROLE_LABELS)}.",
                 hint="Usage: /pay <platform> [role] [country], e.g. /pay telus uk or /pay outlier expert us",
             )
     if found_country is not None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core import pay_stats
 from bot.core.declarations import Choice, Command, Param, ParamKind
-from bot.core.knowledge import parse_currency
 from bot.core.model import Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.reports import ROLE_TIERS, Reports
+from bot.features.knowledge import parse_currency
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.reports import pay as pay_stats
+from bot.features.reports.recording import ROLE_TIERS
 from commands.report import acknowledgement
 
 
@@ -16,7 +16,7 @@ async def payrate(
 ) -> Reply:
     """Record an hourly pay figure."""
     ref = platform_for(inv, platform)
-    recorded, usd = await inv.app.service(Reports).record_payrate(
+    recorded, usd = await inv.app.reports.record_payrate(
         inv.actor, inv.place.community_key, ref.id, amount, currency, inv.now, role=role, project=project
     )
     code = parse_currency(currency)

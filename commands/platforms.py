@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
-from bot.core.knowledge.answers import platforms_reply
-from bot.core.knowledge.loader import knowledge_base
 from bot.core.model import Invocation, Reply
+from bot.features.knowledge.answers import platforms_reply
+from bot.features.knowledge.loader import knowledge_base
 
 knowledge_base()  # validate the shipped knowledge base when the commands load, i.e. at start-up
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bot.core import reliability
-from bot.core.availability import MIN_DURATION, MIN_REPORTERS
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Button, Invocation, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.reports import KINDS, NOTE_MAX, REPORT_WHATS, Recorded, Reports, describe_span
+from bot.core.timetext import describe_span
+from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
+from bot.features.knowledge.platforms import platform_for, platform_param
+from bot.features.reports import reliability
+from bot.features.reports.kinds import KINDS, REPORT_WHATS
+from bot.features.reports.recording import NOTE_MAX, Recorded
 
 PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
 PAYMENT_NEWS = (f"It counts in the payment record /legit shows (x of n, last {reliability.RECENT_SPAN // 86400} days "
@@ -47,7 +49,7 @@ async def report(
 ) -> Reply:
     """Record a crowd report."""
     ref = platform_for(inv, platform)
-    recorded = await inv.app.service(Reports).record(
+    recorded = await inv.app.reports.record(
         inv.actor, inv.place.community_key, ref.id, what, inv.now, project=project, note=note
     )
     return acknowledgement(ref.name, recorded, note=bool(note and note.strip()))

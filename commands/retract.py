@@ -5,15 +5,13 @@ from __future__ import annotations
 from bot.core.declarations import Command, Param, ParamKind
 from bot.core.errors import NotFound
 from bot.core.model import Button, Invocation, Reply
-from bot.core.platforms import get_platform
-from bot.core.reports import KINDS, Reports
-from storage import reports as store
+from bot.features.knowledge.platforms import get_platform
+from bot.features.reports.kinds import KINDS
 
 
 async def retract(inv: Invocation, id: int) -> Reply:
     """Delete one of the member's reports."""
-    reporter = inv.app.service(Reports).reporter_key(inv.actor)
-    row = await store.delete_report(inv.app.db, id, reporter)
+    row = await inv.app.reports.retract(inv.actor, id)
     if row is None:
         raise NotFound(f"You have no report #{id}.", hint="/myreports lists your reports with their ids.",
                        buttons=[Button("My reports", "myreports")])

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command, Param
-from bot.core.knowledge.answers import scam_signs_reply, scamcheck_reply
 from bot.core.model import Invocation, Reply
+from bot.features.knowledge.answers import scam_signs_reply, scamcheck_reply
 
 
 async def scamcheck_command(inv: Invocation, message: str | None = None) -> Reply:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.app import App
 from bot.core.clock import unix
 from bot.core.declarations import Command, Param
 from bot.core.errors import BadArgument
-from bot.core.knowledge.loader import knowledge_base
-from bot.core.knowledge.money import parse_currency
-from bot.core.knowledge.preferences import person, saved
-from bot.core.knowledge.wages import find_country
 from bot.core.model import Field, Invocation, Reply
-from bot.core.privacy import Person, describe_data, forget_hook
-from storage import member_settings
+from bot.features.knowledge.loader import knowledge_base
+from bot.features.knowledge.money import parse_currency
+from bot.features.knowledge.preferences import MemberSettings, save, saved
+from bot.features.knowledge.wages import find_country
 
 CLEAR_WORDS = {"clear", "none", "reset", "-"}
-
-describe_data("settings", "your saved country and display currency (/settings), under a keyed hash")
-
-
-@forget_hook
-async def forget_settings(app: App, who: Person) -> list[tuple[str, int]]:
-    """Delete a member's saved settings (/forget)."""
-    return [("saved settings", await member_settings.forget(app.db, who.key))]
-
 
 def _is_currency(text: str) -> bool:
     try:
@@ -41,7 +29,7 @@ def _is_country(text: str) -> bool:
     return True
 
 
-def _show(settings: member_settings.MemberSettings, changed: bool) -> Reply:
+def _show(settings: MemberSettings, changed: bool) -> Reply:
     countries = knowledge_base().countries
     country = countries[settings.country].name if settings.country else "not set"
     currency = settings.currency or "not set (your country's currency, else USD)"
@@ -66,7 +54,7 @@ async def settings_command(inv: Invocation, country: str | None = None, currency
     if currency is not None:
         changes["currency"] = None if currency.strip().lower() in CLEAR_WORDS else parse_currency(currency)
     now = unix(inv.now)
-    result = await member_settings.save(inv.app.db, person(inv), now, **changes)
+    result = await save(inv, now, **changes)
     return _show(result, changed=True)
 
 

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.core.app import App
-from bot.core.availability import (
+from bot.core.clock import unix
+from bot.core.declarations import Command
+from bot.core.model import Button, Field, Invocation, Reply
+from bot.core.timetext import describe_age, describe_span
+from bot.features.availability.status import (
     LOOKBACK,
     PROJECT_CHANGES_SPAN,
-    Availability,
     Status,
     confidence_label,
     worst_first,
 )
-from bot.core.clock import unix
-from bot.core.declarations import Command
-from bot.core.model import Button, Field, Invocation, Reply
-from bot.core.platforms import get_platform, platform_for, platform_param
-from bot.core.reports import describe_age, describe_span
-from storage import reports as store
+from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
+
+if TYPE_CHECKING:
+    from bot.wiring import App
 
 MAX_LISTED = 25  # the all-platforms list stays within every platform's message limits
 
@@ -57,18 +58,18 @@ def _state_explanation(status: Status, now: int) -> str:
 async def platform_status(app: App, platform_id: str, name: str, now: datetime) -> Reply:
     """The public status of one platform: state, n, confidence, since, last report, projects, buttons."""
     at = unix(now)
-    statuses = await app.service(Availability).statuses(now, platform_id)
+    statuses = await app.availability.statuses(now, platform_id)
     main = next(s for s in statuses if s.project == "")
     fields = [
         Field("Status", _summary(main, at)),
         Field("Reports", _state_explanation(main, at)),
     ]
-    last = await store.last_report_at(app.db, platform_id)
+    last = await app.availability.last_report_at(platform_id)
     fields.append(Field("Last report", describe_age(at - last) if last is not None else "none yet"))
     projects = sorted((s for s in statuses if s.project and s.n), key=lambda s: (s.rank, -s.n))
     if projects:
         fields.append(Field("Projects", "\n".join(f"{s.project}: {_summary(s, at)}" for s in projects[:10])))
-    changes = await store.project_changes(app.db, platform_id, at - PROJECT_CHANGES_SPAN)
+    changes = await app.availability.project_changes(platform_id, at - PROJECT_CHANGES_SPAN)
     if changes:
         fields.append(Field(
             "Projects paused or ended (14 days)",
@@ -89,7 +90,7 @@ async def platform_status(app: App, platform_id: str, name: str, now: datetime) 
 async def all_status(app: App, now: datetime) -> Reply:
     """The public status of every platform with recent reports, worst first."""
     at = unix(now)
-    shown = worst_first(await app.service(Availability).statuses(now))
+    shown = worst_first(await app.availability.statuses(now))
     if not shown:
         return Reply(
             title="Task availability",

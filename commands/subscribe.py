@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.app import App
-from bot.core.clock import unix
 from bot.core.declarations import Choice, Command, Param
 from bot.core.model import Invocation, Platform, Reply
-from bot.core.platforms import platform_for, platform_param
-from bot.core.privacy import Person, describe_data, forget_hook
-from storage import digests as store
+from bot.features.alerts.subscriptions import ALERT_KINDS, follow
+from bot.features.knowledge.platforms import platform_for, platform_param
 
 EVENT_CHOICES = (
     Choice("all", "Everything"),
@@ -18,20 +15,6 @@ EVENT_CHOICES = (
 )
 EVENT_NAMES = {"drought_ended": "a drought ends", "project_ended": "two or more people report a project ended",
                "payment_problems": "payment problems rise"}
-
-
-describe_data(
-    "alerts",
-    "the platforms you follow (/subscribe) with your platform user id, the one place a raw id is kept, "
-    "because alerts are delivered to you directly",
-)
-
-
-@forget_hook
-async def forget_subscriptions(app: App, person: Person) -> list[tuple[str, int]]:
-    """Delete the member's alert subscriptions and any alert still waiting to be sent to them."""
-    return [("alert subscriptions and pending alerts", await store.forget_member(app.db, person.platform,
-                                                                                  person.user_id))]
 
 
 def deep_link(username: str, platform_id: str) -> str:
@@ -52,9 +35,8 @@ async def subscribe(inv: Invocation, platform: str, events: str = "all") -> Repl
         return Reply(title="Alerts come by private message",
                      blocks=["Telegram lets me message you only after you start a private chat with me.", how],
                      ephemeral=True)
-    kinds = store.ALERT_KINDS if events == "all" else (events,)
-    sub = await store.subscribe(inv.app.db, str(actor.platform), actor.user_id, found.id, kinds,
-                                unix(inv.now))
+    kinds = ALERT_KINDS if events == "all" else (events,)
+    sub = await follow(inv.app, actor, found.id, kinds, inv.now)
     lines = [f"I'll send you a direct message about {found.name} when " + "; when ".join(
         EVENT_NAMES[kind] for kind in sub.events) + "."]
     lines.append("At most one alert per platform every six hours. /unsubscribe " + found.id + " stops them.")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
-from bot.core.digest.build import platform_name
 from bot.core.model import Button, Invocation, Reply
-from storage import digests as store
+from bot.features.alerts.subscriptions import followed
+from bot.features.digest.build import platform_name
 
 
 async def subscriptions(inv: Invocation) -> Reply:
     """List the member's alert subscriptions."""
-    subs = await store.subscriptions_of(inv.app.db, str(inv.actor.platform), inv.actor.user_id)
+    subs = await followed(inv.app, inv.actor)
     if not subs:
         return Reply(title="No alerts yet", blocks=["/subscribe <platform> sends you a direct message when its "
                                                     "drought ends, a project ends or payment problems rise."],

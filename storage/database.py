@@ -390,6 +390,12 @@ async def _retrying(attempt: Callable[[], Awaitable[T]], deadline: float) -> T:
         delay = min(delay * 2, 0.1)
 
 
+def chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    """Split a long IN (...) list below SQLite's variable limit."""
+    unique = list(dict.fromkeys(items))
+    return [unique[i:i + size] for i in range(0, len(unique), size)]
+
+
 def available_migrations() -> list[tuple[int, str, str]]:
     """(number, file name, SQL) of every migration shipped with the package, in order."""
     found = []

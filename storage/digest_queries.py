@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from storage.database import Executor, Row
+from collections.abc import Sequence
 
-PROBLEM_KINDS = ("paid_late", "payment_missing")
-PAYMENT_KINDS = ("paid_on_time", *PROBLEM_KINDS)
-PROJECT_KINDS = ("project_paused", "project_ended")
+from storage.database import Executor, Row
 
 
 async def status_events_between(db: Executor, start: int, end: int) -> list[Row]:
@@ -58,25 +56,26 @@ async def totals(db: Executor, start: int, end: int, community: str | None = Non
     return (row[0], row[1]) if row else (0, 0)
 
 
-async def project_reports(db: Executor, start: int, end: int, min_reporters: int = 1) -> list[Row]:
-    """Projects reported paused or ended in [start, end) by at least `min_reporters` people:
+async def project_reports(db: Executor, kinds: Sequence[str], start: int, end: int,
+                          min_reporters: int = 1) -> list[Row]:
+    """Project reports of these kinds (paused, ended) in [start, end) by at least `min_reporters` people:
     platform, project, kind, reporters, last."""
-    marks = ",".join("?" * len(PROJECT_KINDS))
+    marks = ",".join("?" * len(kinds))
     return await db.fetchall(
         "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last "
         f"FROM reports WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 AND kind IN ({marks}) "
         "AND project != '' GROUP BY platform, project, kind HAVING reporters >= ? ORDER BY reporters DESC, last DESC",
-        (start, end, *PROJECT_KINDS, min_reporters),
+        (start, end, *kinds, min_reporters),
     )
 
 
-async def payment_reports(db: Executor, start: int, end: int) -> list[Row]:
-    """Payment reports in [start, end): platform, kind, distinct reporters."""
-    marks = ",".join("?" * len(PAYMENT_KINDS))
+async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: int) -> list[Row]:
+    """Payment reports of these kinds in [start, end): platform, kind, distinct reporters."""
+    marks = ",".join("?" * len(kinds))
     return await db.fetchall(
         "SELECT platform, kind, count(DISTINCT reporter) AS reporters FROM reports "
         f"WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 AND kind IN ({marks}) GROUP BY platform, kind",
-        (start, end, *PAYMENT_KINDS),
+        (start, end, *kinds),
     )
 
 
@@ -89,12 +88,12 @@ async def pay_values(db: Executor, start: int, end: int) -> list[Row]:
     )
 
 
-async def payment_problem_reporters(db: Executor, start: int, end: int) -> dict[str, int]:
-    """Distinct people reporting late or missing pay in [start, end), by platform."""
-    marks = ",".join("?" * len(PROBLEM_KINDS))
+async def payment_problem_reporters(db: Executor, kinds: Sequence[str], start: int, end: int) -> dict[str, int]:
+    """Distinct people filing reports of these kinds (late or missing pay) in [start, end), by platform."""
+    marks = ",".join("?" * len(kinds))
     rows = await db.fetchall(
         "SELECT platform, count(DISTINCT reporter) FROM reports WHERE updated_at >= ? AND updated_at < ? "
         f"AND hidden = 0 AND kind IN ({marks}) GROUP BY platform",
-        (start, end, *PROBLEM_KINDS),
+        (start, end, *kinds),
     )
     return {row[0]: row[1] for row in rows}

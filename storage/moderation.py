@@ -1,10 +1,10 @@
-"""SQL for moderation: hiding reports, bars, the audit log, community notes and reporter trust rows."""
+"""SQL for moderation: hiding reports, bars, the audit log and community notes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.database import Database, Executor, Row
+from storage.database import Database, Executor, Row, chunks
 
 
 async def report_in_community(db: Database, report_id: int, community: str) -> Row | None:
@@ -65,59 +65,13 @@ async def bar_by_report(db: Database, report_id: int, community: str) -> Row | N
 async def active_bars(db: Database, reporters: Sequence[str], now: int) -> dict[str, Row]:
     """The longest-running active bar of each barred reporter among these."""
     found: dict[str, Row] = {}
-    for chunk in _chunks(reporters):
+    for chunk in chunks(reporters):
         marks = ",".join("?" * len(chunk))
         rows = await db.fetchall(
             f"SELECT * FROM reporter_bars WHERE until > ? AND reporter IN ({marks}) ORDER BY until", (now, *chunk)
         )
         found.update((row["reporter"], row) for row in rows)
     return found
-
-
-async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
-    """The trust rows of these reporters (absent: no settled reports yet)."""
-    found: dict[str, Row] = {}
-    for chunk in _chunks(reporters):
-        marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(f"SELECT * FROM reporter_trust WHERE reporter IN ({marks})", tuple(chunk))
-        found.update((row["reporter"], row) for row in rows)
-    return found
-
-
-async def first_seen(db: Database, reporters: Sequence[str]) -> list[Row]:
-    """(reporter, community, first report time) for these reporters, one row per community they reported in."""
-    rows: list[Row] = []
-    for chunk in _chunks(reporters):
-        marks = ",".join("?" * len(chunk))
-        rows.extend(await db.fetchall(
-            f"SELECT reporter, community, MIN(created_at) AS first FROM reports WHERE reporter IN ({marks}) "
-            "GROUP BY reporter, community",
-            tuple(chunk),
-        ))
-    return rows
-
-
-async def recent_availability(db: Database, since: int, platform: str | None = None) -> list[Row]:
-    """Visible drought / tasks-back reports updated since `since`, with the community each was made in."""
-    where, params = ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
-    return await db.fetchall(
-        "SELECT platform, project, reporter, community, updated_at FROM reports "
-        f"WHERE {where}updated_at >= ? AND kind IN ('drought', 'tasks_back') AND hidden = 0",
-        (*params, since),
-    )
-
-
-async def add_trust(
-    db: Executor, reporter: str, first_seen: int, agreements: int, contradictions: int, at: int
-) -> None:
-    """Add settled agreements and contradictions to a reporter's record."""
-    await db.execute(
-        "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
-        "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
-        "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at",
-        (reporter, first_seen, agreements, contradictions, at),
-    )
 
 
 async def set_note(db: Executor, community: str, platform: str, text: str, author: str, at: int) -> None:
@@ -158,7 +112,16 @@ async def forget_moderation(db: Database, person_key: str, now: int) -> list[tup
     ]
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
-    """Split a long IN (...) list below SQLite's variable limit."""
-    unique = list(dict.fromkeys(items))
-    return [unique[i:i + size] for i in range(0, len(unique), size)]
+async def all_active_bars(db: Database, now: int) -> list[Row]:
+    """Every bar still in force, shortest first."""
+    return await db.fetchall("SELECT * FROM reporter_bars WHERE until > ? ORDER BY until", (now,))
+
+
+async def community_reports(db: Database, community: str, platform: str | None, limit: int) -> list[Row]:
+    """The newest reports made in a community (hidden ones too), optionally of one platform."""
+    where, params = "community = ?", [community]
+    if platform:
+        where, params = where + " AND platform = ?", [*params, platform]
+    return await db.fetchall(
+        f"SELECT * FROM reports WHERE {where} ORDER BY updated_at DESC, id DESC LIMIT ?", (*params, limit)
+    )

@@ -18,7 +18,8 @@ class OutboxItem:
     platform: str
     dest_kind: str
     dest_id: str
-    origin: str
+    origin: str  # the kind of sender: digest, alerts, sub
+    origin_ref: str  # the sender's own reference (a community, a member)
     topic: str
     payload: str
     attempts: int
@@ -27,7 +28,7 @@ class OutboxItem:
     def from_row(cls, row: Row) -> OutboxItem:
         """Build from an outbox row."""
         return cls(row["id"], row["key"], row["platform"], row["dest_kind"], row["dest_id"], row["origin"],
-                   row["topic"], row["payload"], row["attempts"])
+                   row["origin_ref"], row["topic"], row["payload"], row["attempts"])
 
 
 async def insert_new(db: Executor, exists_sql: str, insert_sql: str, key_params: Sequence[Any],
@@ -43,14 +44,14 @@ async def insert_new(db: Executor, exists_sql: str, insert_sql: str, key_params:
     return True
 
 
-async def add(db: Executor, key: str, platform: str, dest_kind: str, dest_id: str, origin: str, payload: str,
-              now: float, topic: str = "") -> bool:
+async def add(db: Executor, key: str, platform: str, dest_kind: str, dest_id: str, origin: str, origin_ref: str,
+              payload: str, now: float, topic: str = "") -> bool:
     """Queue a message; False (and nothing queued) when the key was used before."""
     return await insert_new(
         db, "SELECT 1 FROM outbox WHERE key = ?",
-        "INSERT INTO outbox (key, platform, dest_kind, dest_id, origin, topic, payload, next_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (key,), (key, platform, dest_kind, dest_id, origin, topic, payload, now, int(now)),
+        "INSERT INTO outbox (key, platform, dest_kind, dest_id, origin, origin_ref, topic, payload, next_at, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (key,), (key, platform, dest_kind, dest_id, origin, origin_ref, topic, payload, now, int(now)),
     )
 
 
@@ -117,20 +118,20 @@ async def counts(db: Executor) -> dict[str, int]:
     return {row[0]: row[1] for row in rows}
 
 
-async def failures(db: Executor, origin: str, limit: int = 3) -> list[Row]:
-    """The latest failed messages of an origin (for moderators)."""
+async def failures(db: Executor, origin: str, origin_ref: str, limit: int = 3) -> list[Row]:
+    """The latest failed messages of one sender (for moderators)."""
     return await db.fetchall(
-        "SELECT key, last_error, created_at FROM outbox WHERE origin = ? AND state = 'failed' "
+        "SELECT key, last_error, created_at FROM outbox WHERE origin = ? AND origin_ref = ? AND state = 'failed' "
         "ORDER BY id DESC LIMIT ?",
-        (origin, limit),
+        (origin, origin_ref, limit),
     )
 
 
-async def recent_origins(db: Executor, topic: str, since: float, prefix: str) -> set[str]:
-    """Origins starting with `prefix` that were queued a message about `topic` since `since`."""
+async def recent_refs(db: Executor, topic: str, since: float, origin: str) -> set[str]:
+    """The references of one kind of sender that queued a message about `topic` since `since`."""
     rows = await db.fetchall(
-        "SELECT DISTINCT origin FROM outbox WHERE topic = ? AND created_at >= ? AND origin LIKE ? "
+        "SELECT DISTINCT origin_ref FROM outbox WHERE topic = ? AND created_at >= ? AND origin = ? "
         "AND state != 'cancelled'",
-        (topic, int(since), prefix.replace("%", "") + "%"),
+        (topic, int(since), origin),
     )
     return {row[0] for row in rows}

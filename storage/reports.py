@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from storage.database import Database, Executor, Row
+from storage.database import Database, Executor, Row, chunks
 
 UPSERT_REPORT = """
 INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
@@ -100,7 +100,11 @@ def _platform_filter(platform: str | None) -> tuple[str, tuple]:
     return ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
 
 
-async def latest_opinions(db: Database, platform: str | None, since: int) -> list[Row]:
+def _marks(values: Sequence[str]) -> str:
+    return ",".join("?" * len(values))
+
+
+async def latest_opinions(db: Database, kinds: Sequence[str], platform: str | None, since: int) -> list[Row]:
     """Per platform, project and reporter: their latest availability report since `since`.
 
     One row per reporter (platform-wide and per project): kind is the kind of their latest report, last_at
@@ -110,9 +114,9 @@ async def latest_opinions(db: Database, platform: str | None, since: int) -> lis
     where, params = _platform_filter(platform)
     return await db.fetchall(
         "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
-        f"FROM reports WHERE {where}kind IN ('drought', 'tasks_back') AND updated_at >= ? AND hidden = 0 "
+        f"FROM reports WHERE {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
         "GROUP BY platform, project, reporter",
-        (*params, since),
+        (*params, *kinds, since),
     )
 
 
@@ -133,13 +137,13 @@ async def drought_reporters_in_slots(
     )
 
 
-async def project_changes(db: Database, platform: str, since: int) -> list[Row]:
-    """Projects reported paused or ended since `since`: kind, distinct reporters and the latest report."""
+async def project_changes(db: Database, kinds: Sequence[str], platform: str, since: int) -> list[Row]:
+    """Project reports of these kinds (paused, ended) since `since`: kind, distinct reporters and the latest."""
     return await db.fetchall(
         "SELECT project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at FROM reports "
-        "WHERE platform = ? AND kind IN ('project_paused', 'project_ended') AND updated_at >= ? AND hidden = 0 "
+        f"WHERE platform = ? AND kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
         "GROUP BY project, kind ORDER BY last_at DESC",
-        (platform, since),
+        (platform, *kinds, since),
     )
 
 
@@ -203,3 +207,50 @@ async def save_changes(db: Database, changes: Sequence[tuple[str, str, str, str,
             "since = excluded.since, reporters = excluded.reporters, confidence = excluded.confidence",
             [(p, proj, new, at, n, conf) for p, proj, _old, new, at, n, conf in changes],
         )
+
+
+async def first_seen(db: Database, reporters: Sequence[str]) -> list[Row]:
+    """(reporter, community, first report time) for these reporters, one row per community they reported in."""
+    rows: list[Row] = []
+    for chunk in chunks(reporters):
+        marks = ",".join("?" * len(chunk))
+        rows.extend(await db.fetchall(
+            f"SELECT reporter, community, MIN(created_at) AS first FROM reports WHERE reporter IN ({marks}) "
+            "GROUP BY reporter, community",
+            tuple(chunk),
+        ))
+    return rows
+
+
+async def recent_availability(db: Database, kinds: Sequence[str], since: int,
+                              platform: str | None = None) -> list[Row]:
+    """Visible reports of these kinds updated since `since`, with the community each was made in."""
+    where, params = _platform_filter(platform)
+    return await db.fetchall(
+        "SELECT platform, project, reporter, community, updated_at FROM reports "
+        f"WHERE {where}updated_at >= ? AND kind IN ({_marks(kinds)}) AND hidden = 0",
+        (*params, since, *kinds),
+    )
+
+
+async def first_report_at(db: Database) -> int | None:
+    """When the first stored report was made (unix seconds), or None."""
+    row = await db.fetchone("SELECT created_at FROM reports ORDER BY id LIMIT 1")
+    return None if row is None else int(row[0])
+
+
+async def platform_reports_between(db: Database, platform: str, start: int, end: int) -> list[Row]:
+    """Every community's visible reports on a platform updated in [start, end] (for the brigading guard)."""
+    return await db.fetchall(
+        "SELECT id, platform, reporter, community, updated_at FROM reports WHERE platform = ? AND hidden = 0 "
+        "AND updated_at BETWEEN ? AND ?",
+        (platform, start, end),
+    )
+
+
+async def export_rows(db: Database) -> list[Row]:
+    """Every visible report with only what research needs (no id, hash, community or note), to the hour."""
+    return await db.fetchall(
+        "SELECT updated_at - updated_at % 3600 AS hour, platform, kind, project, hourly_usd, amount, currency, "
+        "role, hours, paid FROM reports WHERE hidden = 0 ORDER BY hour, platform, kind, project"
+    )

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.app import App, build_app
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.settings import Settings, load_settings
+from bot.wiring import App, build_app
 
 START = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # a Monday
 

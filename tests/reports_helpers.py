@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.app import App
 from bot.core.model import Actor, Place, Platform, Reply
+from bot.wiring import App
 
 
 def members(count: int, start: int = 0) -> list[Actor]:

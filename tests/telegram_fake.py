@@ -335,7 +335,7 @@ async def running_bot(settings, clock, registry=None, private_chat_interval: flo
     from pydantic import SecretStr
 
     from bot.adapters.telegram import TelegramAdapter
-    from bot.core.app import build_app
+    from bot.wiring import build_app
     from tests.support.sample_commands import sample_registry
 
     fake = await FakeBotApi().start()

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core import trust
-from bot.core.availability import (
+from bot.core.clock import unix
+from bot.features.availability import trust
+from bot.features.availability.status import (
     BASELINE_WEEKS,
     HALF_LIFE,
     LOOKBACK,
     MIN_DURATION,
     MIN_REPORTERS,
     WEEK,
-    Availability,
 )
-from bot.core.clock import unix
-from bot.core.reports import window_start
+from bot.features.reports.recording import window_start
 from storage import reports as store
 from tests.reports_helpers import events, members, report
 
 
 async def platform_state(app, platform="outlier"):
-    statuses = await app.service(Availability).statuses(app.clock.now(), platform)
+    statuses = await app.availability.statuses(app.clock.now(), platform)
     return next(s for s in statuses if s.project == "")
 
 
@@ -130,7 +129,7 @@ async def test_project_reports_do_not_make_the_platform_dry(app, clock, group):
         await report(app, actor, group, "outlier", "drought", project="Falcon")
     await report(app, members(1)[0], group, "outlier", "project_paused", project="Heron")
     clock.advance(seconds=MIN_DURATION)
-    statuses = await app.service(Availability).statuses(clock.now(), "outlier")
+    statuses = await app.availability.statuses(clock.now(), "outlier")
     by_project = {s.project: s for s in statuses}
     assert by_project[""].n == 0 and by_project[""].state == "none"
     assert by_project["falcon"].state == "drought"

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.alerts import Alerts
 from bot.core.clock import unix
-from storage import digests as store
+from bot.features.alerts.alerts import Alerts
+from storage import alert_channels as alert_channels_store
+from storage import subscriptions as subscriptions_store
 from tests.support.digest_fakes import FakeSender, add_event, add_reports, manual_outbox, outbox_rows
 
 
-async def follow(app, user: str, platform: str = "outlier", events=store.ALERT_KINDS) -> None:
-    await store.subscribe(app.db, "telegram", user, platform, tuple(events), 0)
+async def follow(app, user: str, platform: str = "outlier", events=subscriptions_store.ALERT_KINDS) -> None:
+    await subscriptions_store.subscribe(app.db, "telegram", user, platform, tuple(events), 0)
 
 
 async def started(app) -> Alerts:
-    alerts = app.service(Alerts)
+    alerts = app.alerts
     assert await alerts.scan() == 0  # first scan: old events are history
     return alerts
 
@@ -92,7 +93,7 @@ async def test_alert_channels_get_status_changes_and_are_disabled_when_gone(app,
     sender = FakeSender(clock, script=[PermanentDeliveryError("the bot was removed from the channel")])
     app.senders["console"] = sender
     await manual_outbox(app, clock).run_once()
-    channel = await store.get_alert_channel(app.db, "console:local")
+    channel = await alert_channels_store.get_alert_channel(app.db, "console:local")
     assert not channel.enabled and channel.disabled_reason == "the bot was removed from the channel"
     preview = await app.dispatcher.dispatch_line("/digest_preview", moderator, group)
     assert "Status alerts to this community stopped: the bot was removed" in preview.plain_text()
@@ -110,5 +111,5 @@ async def test_forget_removes_subscriptions_and_pending_alerts(app, clock) -> No
     await follow(app, "1")
     await add_event(app, "outlier", "drought", "flowing", clock.now())
     await alerts.scan()
-    assert await store.forget_member(app.db, "telegram", "1") == 2
+    assert await subscriptions_store.forget_member(app.db, "telegram", "1") == 2
     assert await outbox_rows(app) == []

@@ -7,8 +7,8 @@ import sys
 from datetime import timedelta
 
 from bot.core.clock import unix
-from bot.core.digest import build_digest, digest_reply
-from bot.core.digest.render import MAX_TEXT
+from bot.features.digest import build_digest, digest_reply
+from bot.features.digest.render import MAX_TEXT
 from tests.support.digest_fakes import add_event, add_reports
 
 HERE = "console:local"
@@ -92,8 +92,8 @@ async def test_a_hundred_platforms_are_trimmed_to_fit_one_message(app, clock) ->
 
 
 def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
-    code = ("import sys, commands, bot.core.digest, bot.core.scheduler, bot.core.alerts; "
-            "commands.load_registry(); print('matplotlib' in sys.modules)")
+    code = ("import sys, bot.wiring, bot.features.digest, bot.features.digest.schedule, bot.features.alerts.alerts; "
+            "bot.wiring.load_registry(); print('matplotlib' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.core.app import build_app
+from bot.wiring import build_app
 from tests.cli_support import queuewatch
 from tests.support.digest_fakes import add_reports, outbox_rows
 

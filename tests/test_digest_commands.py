@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.model import Actor, Place, Platform
+from storage import alert_channels as alert_channels_store
 from storage import digests as store
+from storage import subscriptions as subscriptions_store
 from tests.support.digest_fakes import FakeSender, manual_outbox, outbox_rows
 
 DIGEST_COMMANDS = ("/digest_setup monday 09:00 Europe/London", "/digest_preview", "/digest_post", "/digest_off",
@@ -86,10 +88,10 @@ async def test_preview_is_private_and_post_delivers_once(app, clock, moderator, 
 
 async def test_alerts_here_turns_a_channel_on_and_off(app, moderator, group) -> None:
     await app.dispatcher.dispatch_line("/alerts_here on", moderator, group)
-    assert (await store.get_alert_channel(app.db, "console:local")).enabled
+    assert (await alert_channels_store.get_alert_channel(app.db, "console:local")).enabled
     reply = await app.dispatcher.dispatch_line("/alerts_here off", moderator, group)
     assert reply.title == "Alerts off"
-    assert not (await store.get_alert_channel(app.db, "console:local")).enabled
+    assert not (await alert_channels_store.get_alert_channel(app.db, "console:local")).enabled
 
 
 async def test_subscribe_in_a_telegram_group_answers_with_a_deep_link(app) -> None:
@@ -97,7 +99,7 @@ async def test_subscribe_in_a_telegram_group_answers_with_a_deep_link(app) -> No
     app.bot_usernames = {"telegram": "queuewatch_bot"}
     reply = await app.dispatcher.dispatch_line("/subscribe outlier", member, PLACES[Platform.TELEGRAM])
     assert "https://t.me/queuewatch_bot?start=subscribe_outlier" in reply.plain_text()
-    assert await store.subscriptions_of(app.db, "telegram", "42") == []
+    assert await subscriptions_store.subscriptions_of(app.db, "telegram", "42") == []
 
 
 async def test_subscribe_in_a_telegram_group_without_a_known_username(app) -> None:

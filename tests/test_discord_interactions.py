@@ -10,12 +10,12 @@ import pytest
 
 from bot.adapters.discord import interactions
 from bot.core import arguments
-from bot.core.app import build_app
 from bot.core.buttons import encode
 from bot.core.declarations import Choice, Command, Param, ParamKind
 from bot.core.model import Button, Reply
-from bot.core.platforms import platform_autocomplete
 from bot.core.registry import Registry
+from bot.features.knowledge.platforms import platform_autocomplete
+from bot.wiring import build_app
 from tests.discord_fake import (
     CHANNEL_ID,
     EPHEMERAL,

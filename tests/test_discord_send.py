@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.adapters.discord import DiscordAdapter
-from bot.core.app import build_app
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Button, Image, Reply
+from bot.wiring import build_app
 from tests.discord_fake import FakeDiscord, connected, custom_ids, discord_settings, text_of
 from tests.support.sample_commands import TINY_PNG, sample_registry
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.adapters.base import StartupError
 from bot.adapters.discord.tree import slash_commands
-from bot.core.app import build_app
 from bot.core.declarations import Access, Command, ParamKind
 from bot.core.registry import Registry
+from bot.wiring import build_app
 from tests.discord_fake import APP_ID, GUILD_ID, FakeDiscord, connected, discord_settings
 from tests.support.sample_commands import sample_registry
 

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.core.app import build_app
 from bot.core.dispatcher import COMMANDS_PER_MINUTE
+from bot.wiring import build_app
 from tests.support.sample_commands import sample_registry
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from bot.cli import main
 from bot.cli.export import EXPORT_COLUMNS
-from bot.core.app import build_app
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.settings import load_settings
+from bot.wiring import build_app
 from tests.conftest import START
 
 SECRET = "export-test-secret-0123456789"

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.clock import ManualClock
-from bot.core.knowledge import answers
-from bot.core.knowledge.models import TOPIC_LABELS
-from bot.core.knowledge.render import TOTAL_LIMIT
 from bot.core.model import Field, Reply
-from bot.core.privacy import Person, forget_person
-from commands import all_commands
+from bot.features.knowledge.models import TOPIC_LABELS
+from bot.features.knowledge.render import TOTAL_LIMIT
+from bot.features.privacy import Person, forget_person
+from bot.wiring import all_commands
 
 KNOWLEDGE_COMMANDS = ("platforms", "platform", "legit", "pay", "scamcheck", "settings")
 OWN_FIELDS = {*TOPIC_LABELS.values(), "Reported pay", "Unpaid hours", "Legit but harsh, or a scam? Check"}
@@ -89,8 +88,8 @@ async def test_pay_telus_uk_compares_with_the_uk_minimum_wage(app, member, group
 
 
 async def test_the_minimum_wage_follows_the_date(settings) -> None:
-    from bot.core.app import build_app
     from bot.core.model import Actor, Place, Platform
+    from bot.wiring import build_app
 
     actor, place = Actor(Platform.CONSOLE, "u", "U"), Place(Platform.CONSOLE, "c", "c", False)
     clock = ManualClock(datetime(2026, 3, 31, 23, 0, tzinfo=UTC))
@@ -192,8 +191,8 @@ async def test_crowd_sections_join_pay_and_legit(app, member, group, monkeypatch
     async def broken(inv, platform_id, **context):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(answers, "PAY_EXTRA_SECTIONS", [crowd_pay, broken])
-    monkeypatch.setattr(answers, "LEGIT_EXTRA_SECTIONS", [crowd_pay])
+    monkeypatch.setattr(app, "pay_sections", (crowd_pay, broken))
+    monkeypatch.setattr(app, "legit_sections", (crowd_pay,))
     pay = await run(app, member, group, "/pay outlier expert uk")
     assert "Crowd pay (n=7): median US$14/h" in text_of(pay) and "Crowd figures hide" in text_of(pay)
     assert seen[0] == ("outlier", {"role": "expert", "country": "GB", "currency": "GBP"})

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.core.knowledge import KnowledgeError, knowledge_base, load_knowledge
-from bot.core.knowledge.check import all_facts, check, months_before
-from bot.core.knowledge.loader import DATA_DIR, FILES
-from bot.core.knowledge.models import date_bounds, format_date
+from bot.features.knowledge import KnowledgeError, knowledge_base, load_knowledge
+from bot.features.knowledge.check import all_facts, check, months_before
+from bot.features.knowledge.loader import DATA_DIR, FILES
+from bot.features.knowledge.models import date_bounds, format_date
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORM_IDS = [

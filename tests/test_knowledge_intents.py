@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.knowledge.intents import classify
+from bot.features.knowledge.intents import classify
 
 SCAM_TEXT = "Hi! I'm a recruiter from DataAnnotation on WhatsApp, deposit 50 USDT to unlock your tasks"
 

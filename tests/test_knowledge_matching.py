@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.errors import NotFound
-from bot.core.knowledge.matching import matcher
-from bot.core.platforms import all_platforms, find_platform, get_platform, platform_autocomplete
+from bot.features.knowledge.matching import matcher
+from bot.features.knowledge.platforms import all_platforms, find_platform, get_platform, platform_autocomplete
 
 
 @pytest.mark.parametrize(

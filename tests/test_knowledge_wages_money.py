@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from bot.core.errors import BadArgument, UserError
-from bot.core.knowledge import KNOWN_CURRENCIES, convert, format_money, parse_currency, to_usd
-from bot.core.knowledge.money import format_range, rates
-from bot.core.knowledge.wages import find_country, next_change, wage_in_force, wages_in_force
+from bot.features.knowledge import KNOWN_CURRENCIES, convert, format_money, parse_currency, to_usd
+from bot.features.knowledge.money import format_range, rates
+from bot.features.knowledge.wages import find_country, next_change, wage_in_force, wages_in_force
 
 
 @pytest.mark.parametrize(

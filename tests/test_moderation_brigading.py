@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.brigading import BURST_SIZE, BURST_WINDOW, NEW_FOR, Arrival, is_new, split_confirmed
+from bot.features.availability.brigading import BURST_SIZE, BURST_WINDOW, NEW_FOR, Arrival, is_new, split_confirmed
 
 DAY = 86400
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.availability import MIN_DURATION, MIN_REPORTERS, Availability
 from bot.core.declarations import Access
 from bot.core.model import Place, Platform
+from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
 from tests.moderation_helpers import crowd, file, report_id, run
 
 
 async def outlier_state(app):
-    statuses = await app.service(Availability).statuses(app.clock.now(), "outlier")
+    statuses = await app.availability.statuses(app.clock.now(), "outlier")
     return next(s for s in statuses if s.project == "")
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.availability import MIN_DURATION, Availability
-from bot.core.brigading import NEW_FOR
-from bot.core.trust import MAX_WEIGHT, NEW_WEIGHT, trust_weights
+from bot.features.availability.brigading import NEW_FOR
+from bot.features.availability.status import MIN_DURATION
+from bot.features.availability.trust import MAX_WEIGHT, NEW_WEIGHT, trust_weights
 from commands.mod_reports import LIMIT
 from tests.moderation_helpers import crowd, file, run
 
@@ -12,7 +12,7 @@ ESTABLISHED, NEWCOMERS = 6, 20
 
 
 async def outlier(app):
-    statuses = await app.service(Availability).statuses(app.clock.now(), "outlier")
+    statuses = await app.availability.statuses(app.clock.now(), "outlier")
     return next(s for s in statuses if s.project == "")
 
 

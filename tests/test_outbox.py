@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import pairwise
 
-from bot.core.app import build_app
-from bot.core.delivery import Destination, RetryableDeliveryError
+from bot.core.delivery import Destination, Origin, RetryableDeliveryError
 from bot.core.model import Actor, Button, Field, Image, Place, Platform, Reply
-from bot.core.outbox import MAX_ATTEMPTS, Outbox, OutboxService, decode_reply, encode_reply
+from bot.outbox.outbox import MAX_ATTEMPTS, OutboxService, decode_reply, encode_reply
+from bot.wiring import build_app
 from storage import digests as store
+from storage import subscriptions as subscriptions_store
 from tests.support.digest_fakes import FakeSender, blocked, manual_outbox, outbox_rows, too_many
 from tests.support.sample_commands import TINY_PNG
 
@@ -36,8 +37,8 @@ async def test_the_same_key_is_queued_and_delivered_once(app, clock) -> None:
     sender = FakeSender(clock)
     app.senders["telegram"] = sender
     outbox = manual_outbox(app, clock)
-    assert await outbox.enqueue("alert:1", USER, alert(), "sub:telegram:555")
-    assert not await outbox.enqueue("alert:1", USER, alert("again"), "sub:telegram:555")
+    assert await outbox.enqueue("alert:1", USER, alert(), Origin("sub", "telegram:555"))
+    assert not await outbox.enqueue("alert:1", USER, alert("again"), Origin("sub", "telegram:555"))
     await outbox.run_once()
     await outbox.run_once()
     assert sender.titles() == ["Outlier"]
@@ -48,7 +49,7 @@ async def test_a_429_then_success_delivers_exactly_once(app, clock) -> None:
     sender = FakeSender(clock, script=[too_many(retry_after=5)])
     app.senders["telegram"] = sender
     outbox = manual_outbox(app, clock)
-    await outbox.enqueue("alert:2", USER, alert(), "sub:telegram:555")
+    await outbox.enqueue("alert:2", USER, alert(), Origin("sub", "telegram:555"))
     await outbox.run_once()
     assert sender.delivered == [] and await states(app) == [("pending", 1)]
     clock.advance(seconds=4)
@@ -66,7 +67,7 @@ async def test_a_5xx_is_retried_with_growing_backoff(app, clock) -> None:
     sender = FakeSender(clock, script=[error, error, error])
     app.senders["telegram"] = sender
     outbox = manual_outbox(app, clock)
-    await outbox.enqueue("alert:3", USER, alert(), "sub:telegram:555")
+    await outbox.enqueue("alert:3", USER, alert(), Origin("sub", "telegram:555"))
     waits = []
     for _ in range(4):
         await outbox.run_once()
@@ -78,18 +79,18 @@ async def test_a_5xx_is_retried_with_growing_backoff(app, clock) -> None:
 
 
 async def test_endless_passing_failures_give_up_without_disabling(app, clock, member, private) -> None:
-    await store.subscribe(app.db, "telegram", "555", "outlier", ("drought_ended",), 0)
+    await subscriptions_store.subscribe(app.db, "telegram", "555", "outlier", ("drought_ended",), 0)
     sender = FakeSender(clock, script=[RetryableDeliveryError("503")] * MAX_ATTEMPTS)
     app.senders["telegram"] = sender
     outbox = manual_outbox(app, clock)
-    await outbox.enqueue("alert:4", USER, alert(), "sub:telegram:555")
+    await outbox.enqueue("alert:4", USER, alert(), Origin("sub", "telegram:555"))
     for _ in range(MAX_ATTEMPTS + 2):
         await outbox.run_once()
         clock.advance(hours=1)
     assert sender.calls == MAX_ATTEMPTS
     row = (await outbox_rows(app))[0]
     assert row["state"] == "failed" and "gave up" in row["last_error"]
-    assert (await store.subscriptions_of(app.db, "telegram", "555"))[0].enabled
+    assert (await subscriptions_store.subscriptions_of(app.db, "telegram", "555"))[0].enabled
 
 
 async def test_a_member_who_blocked_the_bot_has_the_subscription_disabled(app, clock) -> None:
@@ -100,18 +101,18 @@ async def test_a_member_who_blocked_the_bot_has_the_subscription_disabled(app, c
     sender = FakeSender(clock, script=[blocked()])
     app.senders["telegram"] = sender
     outbox = manual_outbox(app, clock)
-    await outbox.enqueue("alert:a", USER, alert(), "sub:telegram:555", topic="outlier")
-    await outbox.enqueue("alert:b", USER, alert("later"), "sub:telegram:555", topic="outlier")
+    await outbox.enqueue("alert:a", USER, alert(), Origin("sub", "telegram:555"), topic="outlier")
+    await outbox.enqueue("alert:b", USER, alert("later"), Origin("sub", "telegram:555"), topic="outlier")
     await outbox.run_once()
     assert sender.delivered == [] and sender.calls == 1  # the second message is not even tried
     assert [row["state"] for row in await outbox_rows(app)] == ["failed", "cancelled"]
-    sub = (await store.subscriptions_of(app.db, "telegram", "555"))[0]
+    sub = (await subscriptions_store.subscriptions_of(app.db, "telegram", "555"))[0]
     assert not sub.enabled and "blocked the bot" in sub.disabled_reason
     listing = await app.dispatcher.dispatch_line("/subscriptions", member, private)
     assert "paused: the member blocked the bot" in listing.plain_text()
     again = await app.dispatcher.dispatch_line("/subscribe outlier", member, private)
     assert not again.is_error
-    assert (await store.subscriptions_of(app.db, "telegram", "555"))[0].enabled
+    assert (await subscriptions_store.subscriptions_of(app.db, "telegram", "555"))[0].enabled
 
 
 async def test_a_deleted_digest_channel_disables_the_digest_and_preview_says_why(app, clock, moderator,
@@ -135,8 +136,8 @@ async def test_a_deleted_digest_channel_disables_the_digest_and_preview_says_why
 async def test_nothing_is_lost_across_a_restart(settings, tmp_path, clock) -> None:
     file_settings = settings.model_copy(update={"database_url": f"sqlite:///{tmp_path / 'q.db'}"})
     first = await build_app(file_settings, clock=clock)
-    await first.service(Outbox).enqueue("alert:r", USER, alert(), "sub:telegram:555")  # no sender yet
-    await first.service(Outbox).run_once()
+    await first.outbox.enqueue("alert:r", USER, alert(), Origin("sub", "telegram:555"))  # no sender yet
+    await first.outbox.run_once()
     await first.db.close()
     second = await build_app(file_settings, clock=clock)
     try:
@@ -144,7 +145,7 @@ async def test_nothing_is_lost_across_a_restart(settings, tmp_path, clock) -> No
         second.senders["telegram"] = sender
         await manual_outbox(second, clock).run_once()
         assert sender.titles() == ["Outlier"]
-        assert not await second.service(Outbox).enqueue("alert:r", USER, alert(), "sub:telegram:555")
+        assert not await second.outbox.enqueue("alert:r", USER, alert(), Origin("sub", "telegram:555"))
     finally:
         await second.db.close()
 
@@ -154,9 +155,9 @@ async def test_telegram_pacing_per_chat_and_overall(app, clock) -> None:
     app.senders["telegram"] = sender
     outbox = manual_outbox(app, clock)
     for n in range(90):
-        await outbox.enqueue(f"u{n}", Destination("telegram", "user", str(n)), alert(), "test")
+        await outbox.enqueue(f"u{n}", Destination("telegram", "user", str(n)), alert(), Origin("test", ""))
     for n in range(3):
-        await outbox.enqueue(f"g{n}", GROUP, alert(), "test")
+        await outbox.enqueue(f"g{n}", GROUP, alert(), Origin("test", ""))
     start = clock.now()
     for _ in range(50):
         pause = await outbox.run_once()
@@ -177,7 +178,7 @@ async def test_the_service_delivers_in_the_background(app, clock) -> None:
     service = OutboxService(app)
     await service.start()
     try:
-        await service.outbox.enqueue("alert:s", USER, alert(), "sub:telegram:555")
+        await service.outbox.enqueue("alert:s", USER, alert(), Origin("sub", "telegram:555"))
         for _ in range(100):
             if sender.delivered:
                 break

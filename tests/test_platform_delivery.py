@@ -3,12 +3,11 @@ exactly once, and a member who blocked the bot has their subscription switched o
 
 from __future__ import annotations
 
-from bot.core.app import build_app
-from bot.core.delivery import Destination
+from bot.core.delivery import Destination, Origin
 from bot.core.model import Actor, Place, Platform, Reply
-from bot.core.outbox import Outbox
-from commands import load_registry
-from storage import digests as digest_store
+from bot.outbox.outbox import Outbox
+from bot.wiring import build_app, load_registry
+from storage import subscriptions as subscriptions_store
 from tests.discord_fake import FakeDiscord, connected, discord_settings, text_of
 from tests.telegram_fake import running_bot
 
@@ -30,11 +29,11 @@ async def outbox_states(app) -> list[str]:
 
 async def test_telegram_alert_after_a_429_is_delivered_exactly_once(settings, clock) -> None:
     async with running_bot(settings, clock, registry=load_registry()) as bot:
-        outbox = bot.app.service(Outbox)
+        outbox = bot.app.outbox
         bot.fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", times=1, retry_after=1)
         member = Destination("telegram", "user", str(MEMBER))
-        assert await outbox.enqueue("alert:outlier:1", member, ALERT, f"sub:telegram:{MEMBER}")
-        assert not await outbox.enqueue("alert:outlier:1", member, ALERT, f"sub:telegram:{MEMBER}")
+        assert await outbox.enqueue("alert:outlier:1", member, ALERT, Origin("sub", f"telegram:{MEMBER}"))
+        assert not await outbox.enqueue("alert:outlier:1", member, ALERT, Origin("sub", f"telegram:{MEMBER}"))
         await deliver_all(outbox, clock)
         attempts = [c for c in bot.fake.of("sendMessage") if "Tasks are back" in c.text]
         assert [c.status for c in attempts] == [429, 200]
@@ -46,16 +45,16 @@ async def test_telegram_member_who_blocked_the_bot_has_the_subscription_disabled
         actor = Actor(Platform.TELEGRAM, str(MEMBER), "Member")
         chat = Place(Platform.TELEGRAM, None, str(MEMBER), is_private=True)
         await bot.app.dispatcher.dispatch("subscribe", {"platform": "outlier"}, actor, chat)
-        [sub] = await digest_store.subscriptions_of(bot.app.db, "telegram", str(MEMBER))
+        [sub] = await subscriptions_store.subscriptions_of(bot.app.db, "telegram", str(MEMBER))
         assert sub.enabled
 
         bot.fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
-        outbox = bot.app.service(Outbox)
+        outbox = bot.app.outbox
         await outbox.enqueue("alert:outlier:2", Destination("telegram", "user", str(MEMBER)), ALERT,
-                             f"sub:telegram:{MEMBER}")
+                             Origin("sub", f"telegram:{MEMBER}"))
         await deliver_all(outbox, clock)
         assert await outbox_states(bot.app) == ["failed"]
-        [sub] = await digest_store.subscriptions_of(bot.app.db, "telegram", str(MEMBER))
+        [sub] = await subscriptions_store.subscriptions_of(bot.app.db, "telegram", str(MEMBER))
         assert not sub.enabled and "blocked" in (sub.disabled_reason or "")
         listing = await bot.app.dispatcher.dispatch("subscriptions", {}, actor, chat)
         assert "blocked" in listing.plain_text()
@@ -68,9 +67,9 @@ async def test_discord_post_after_a_429_is_delivered_exactly_once(clock) -> None
             async with connected(app):
                 fake.fail("POST", r"/channels/\d+/messages$", 429, 0, "You are being rate limited.",
                           body={"message": "You are being rate limited.", "retry_after": 64.5, "global": False})
-                outbox = app.service(Outbox)
+                outbox = app.outbox
                 await outbox.enqueue("digest:discord:1:2026-W47", Destination("discord", "channel", CHANNEL), ALERT,
-                                     "digest:discord:1")
+                                     Origin("digest", "discord:1"))
                 await outbox.run_once()
                 assert await outbox_states(app) == ["pending"]
                 fake.clear_failures()

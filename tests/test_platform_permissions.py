@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import arguments
-from bot.core.app import build_app
-from commands import load_registry
+from bot.wiring import build_app, load_registry
 from tests.discord_fake import FakeDiscord, connected, discord_settings, messages, text_of
 from tests.telegram_fake import BOT_USERNAME, group_chat, running_bot, user
 from tests.test_discord_interactions import MODERATOR, option_values

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bot.core import privacy
-from bot.core.trust import settle_trust
+from bot.features import privacy
+from bot.features.availability.trust import settle_trust
 from tests.moderation_helpers import file, report_id, run
 
 
 async def test_about_lists_the_data_kept_and_what_is_never_kept(app, member, group):
     text = (await run(app, "/about", member, group)).plain_text()
     assert "What the bot keeps about you:" in text
-    for feature, _what in privacy.DATA_KEPT:
+    for feature, _what in privacy.data_kept(app):
         assert f"- {feature}:" in text
     assert "Reporter trust" in text and "Moderation" in text and "Never kept:" in text
 

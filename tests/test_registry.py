@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.declarations import MAX_CHOICES, NAME_PATTERN, Command, Param
 from bot.core.registry import Registry, RegistryError
-from commands import all_commands
+from bot.wiring import all_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = all_commands()

@@ -6,9 +6,10 @@ import statistics
 from datetime import timedelta
 
 from bot.core.clock import unix
-from bot.core.pay_stats import MIN_SHOWN, crowd_pay, pay_fields, pay_section, percentile
-from bot.core.reliability import reliability, reliability_fields
-from bot.core.reports import DAY, window_start
+from bot.features.reports.kinds import DAY
+from bot.features.reports.pay import MIN_SHOWN, crowd_pay, pay_fields, pay_section, percentile
+from bot.features.reports.recording import window_start
+from bot.features.reports.reliability import reliability, reliability_fields
 from storage import reports as store
 from tests.reports_helpers import members, report
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.availability import baseline_slots
+from bot.features.availability.status import baseline_slots
+from bot.features.reports.kinds import AVAILABILITY_KINDS, PROJECT_KINDS
 from storage import reports as store
 
 
@@ -25,12 +26,12 @@ class RecordingDb:
 
 
 HOT_QUERIES = {
-    "status one platform": lambda db: store.latest_opinions(db, "outlier", 0),
-    "status all platforms": lambda db: store.latest_opinions(db, None, 0),
+    "status one platform": lambda db: store.latest_opinions(db, AVAILABILITY_KINDS, "outlier", 0),
+    "status all platforms": lambda db: store.latest_opinions(db, AVAILABILITY_KINDS, None, 0),
     "baseline one platform": lambda db: store.drought_reporters_in_slots(db, "outlier", baseline_slots(10**9)),
     "baseline all platforms": lambda db: store.drought_reporters_in_slots(db, None, baseline_slots(10**9)),
     "last report": lambda db: store.last_report_at(db, "outlier"),
-    "projects paused or ended": lambda db: store.project_changes(db, "outlier", 0),
+    "projects paused or ended": lambda db: store.project_changes(db, PROJECT_KINDS, "outlier", 0),
     "pay": lambda db: store.pay_figures(db, "outlier", 0),
     "onboarding": lambda db: store.onboarding_hours(db, "outlier"),
     "payment reliability": lambda db: store.kind_counts(db, "outlier", ("paid_on_time", "paid_late"), 0),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.availability import Availability
 from bot.core.model import Actor, Platform
-from bot.core.reports import KINDS, NOTE_MAX, REPORTS_PER_HOUR, window_start
+from bot.features.reports.kinds import KINDS
+from bot.features.reports.recording import NOTE_MAX, REPORTS_PER_HOUR, window_start
 from tests.reports_helpers import count_reports, members, report
 
 
@@ -105,7 +105,7 @@ async def test_retract_removes_only_your_report_and_status_follows(app, clock, g
     reply = await app.dispatcher.dispatch("retract", {"id": str(row["id"])}, crowd[0], group)
     assert not reply.is_error and "Deleted" in reply.plain_text()
     assert await count_reports(app) == 2
-    statuses = await app.service(Availability).statuses(clock.now(), "outlier")
+    statuses = await app.availability.statuses(clock.now(), "outlier")
     assert statuses[0].n == 2
 
 

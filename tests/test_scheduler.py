@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.app import build_app
 from bot.core.clock import ManualClock
-from bot.core.scheduler import Scheduler, SchedulerService, next_slot
+from bot.features.digest.schedule import next_slot, scheduler_service
+from bot.wiring import build_app
 from storage import digests as store
 from tests.support.digest_fakes import FakeSender, manual_outbox, outbox_rows
 
@@ -23,7 +23,7 @@ async def schedule(app, moderator, group, line: str = "/digest_setup monday 09:0
 
 async def run_until(app, clock: ManualClock, until: datetime, step: timedelta = timedelta(seconds=30)) -> list:
     """Tick every 30 s (like the service) until `until`; returns the UTC instants at which a digest was queued."""
-    scheduler = app.service(Scheduler)
+    scheduler = app.scheduler
     queued_at = []
     while clock.now() < until:
         clock.advance(step)
@@ -90,7 +90,7 @@ async def test_a_restart_mid_week_does_not_post_again(settings, tmp_path, modera
 async def test_down_over_the_slot_posts_on_return_within_24_hours(app, clock, moderator, group) -> None:
     clock.set(datetime(2026, 11, 22, 20, 0, tzinfo=UTC))  # Sunday evening
     await schedule(app, moderator, group)
-    scheduler = app.service(Scheduler)
+    scheduler = app.scheduler
     assert await scheduler.tick() == []
     clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=UTC))  # back on Tuesday 08:00: 23 hours late
     assert await scheduler.tick() == [COMMUNITY]
@@ -103,8 +103,8 @@ async def test_a_missed_slot_is_skipped_and_logged_after_24_hours(app, clock, mo
     clock.set(datetime(2026, 11, 22, 20, 0, tzinfo=UTC))
     await schedule(app, moderator, group)
     clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))  # 24.5 hours late
-    with caplog.at_level(logging.WARNING, logger="bot.core.scheduler"):
-        assert await app.service(Scheduler).tick() == []
+    with caplog.at_level(logging.WARNING, logger="bot.features.digest.schedule"):
+        assert await app.scheduler.tick() == []
     assert "skipped the 2026-W48 digest" in caplog.text
     ledger = await app.db.fetchall("SELECT iso_week, outcome FROM digest_ledger")
     assert [tuple(row) for row in ledger] == [("2026-W48", "skipped")]
@@ -117,14 +117,14 @@ async def test_last_weeks_slot_is_caught_up_across_the_week_boundary(app, clock,
     clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
     await schedule(app, moderator, group, "/digest_setup sunday 23:00 UTC")
     clock.set(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))  # Monday morning: a new ISO week
-    assert await app.service(Scheduler).tick() == [COMMUNITY]
+    assert await app.scheduler.tick() == [COMMUNITY]
     assert [row["key"] for row in await outbox_rows(app)] == [f"digest:{COMMUNITY}:2026-W47"]
 
 
 async def test_a_slot_before_the_setup_is_not_posted(app, clock, moderator, group) -> None:
     clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # one hour after this Monday's slot
     await schedule(app, moderator, group)
-    assert await app.service(Scheduler).tick() == []
+    assert await app.scheduler.tick() == []
     assert await outbox_rows(app) == []
 
 
@@ -141,8 +141,8 @@ async def test_the_service_starts_ticks_and_stops(app, clock, moderator, group) 
     await store.save_settings(app.db, store.DigestSettings(
         COMMUNITY, "console", "general", 0, "09:00", "UTC", True, None, None, 0))
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    service = SchedulerService(app)
-    await service.tick()
+    service = scheduler_service(app)
+    await service.run_once()
     await service.start()
     await service.stop()
     assert len(await outbox_rows(app)) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.app import build_app
+from bot.wiring import build_app
 from storage.database import SqliteDatabase, available_migrations
 
 

@@ -15,10 +15,10 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.core.app import App, build_app
 from bot.core.errors import StorageUnavailable, classify
 from bot.core.model import Actor, Place, Platform, Reply
 from bot.settings import load_settings
+from bot.wiring import App, build_app
 from storage.database import RETRY_SECONDS
 from tests.reports_helpers import members
 

@@ -7,7 +7,6 @@ import itertools
 
 import pytest
 
-from bot.core import questions
 from bot.core.declarations import Access
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Reply
@@ -81,7 +80,7 @@ async def test_questions_answered_in_private_and_only_when_addressed_in_groups(b
     async def echo_question(invocation, text):
         return Reply(blocks=[f"Q: {text}"])
 
-    monkeypatch.setattr(questions, "answer", echo_question)
+    monkeypatch.setattr(bot.app.dispatcher, "_ask", echo_question)
     bot.fake.message(private_chat(BOB), user(BOB), "is outlier legit?")
     [answer] = await bot.fake.wait_sent(BOB)
     assert answer.text == "Q: is outlier legit?"

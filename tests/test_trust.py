@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core import trust
 from bot.core.clock import unix
-from bot.core.trust import (
+from bot.features.availability import trust
+from bot.features.availability.trust import (
     AGREEMENT_GAIN,
     CONTRADICTION_LOSS,
     MAX_WEIGHT,
@@ -17,7 +17,7 @@ from bot.core.trust import (
     trust_weights,
     weight_for,
 )
-from storage import moderation as store
+from storage import trust as store
 
 HOUR = 3600
 DAY = 86400

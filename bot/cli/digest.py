@@ -26,8 +26,8 @@ def _digest(args: argparse.Namespace) -> int:
 
     async def body(settings: Settings) -> int:
         from bot.adapters.console import render
-        from bot.core.app import build_app
-        from bot.core.digest import build_digest, digest_reply
+        from bot.features.digest import build_digest, digest_reply
+        from bot.wiring import build_app
         from storage import digests as store
 
         quiet_logs(settings)

@@ -10,15 +10,12 @@ from pathlib import Path
 from bot.cli.common import fail, with_settings
 from bot.cli.files import atomic_file, refuse_target
 from bot.settings import Settings
+from storage import reports
 from storage.database import Database, open_database, sqlite_path
 
 # Only what research needs: no id, no reporter hash, no community, no note, and the time to the hour.
 EXPORT_COLUMNS = ("hour_utc", "platform", "kind", "project", "hourly_usd", "amount", "currency", "role",
                   "onboarding_hours", "onboarding_paid")
-EXPORT_SQL = (
-    "SELECT updated_at - updated_at % 3600 AS hour, platform, kind, project, hourly_usd, amount, currency, role, "
-    "hours, paid FROM reports WHERE hidden = 0 ORDER BY hour, platform, kind, project"
-)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +39,7 @@ def _cell(value: object) -> str:
 
 async def export_reports(db: Database, out: Path) -> int:
     """Write every visible report, anonymised, to a CSV file (atomically, mode 0600); returns the rows written."""
-    rows = await db.fetchall(EXPORT_SQL)
+    rows = await reports.export_rows(db)
     with atomic_file(out) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)

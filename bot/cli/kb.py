@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from bot.core.knowledge.check import STALE_MONTHS, check, describe
+    from bot.features.knowledge.check import STALE_MONTHS, check, describe
 
     today = args.today or SystemClock().now().date()
     report = check(today, args.data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
@@ -46,3 +47,18 @@ class PeriodicService:
                 log.exception("%s round failed; trying again in %.0f s", self.name, self.retry_seconds)
                 pause = self.retry_seconds
             await self.pause(pause)
+
+
+class Every(PeriodicService):
+    """A runner service that awaits `work()` every `seconds` (and `seconds` after a failed round)."""
+
+    def __init__(self, name: str, seconds: float, work: Callable[[], Awaitable[object]]) -> None:
+        super().__init__()
+        self.name = name
+        self.seconds = self.retry_seconds = seconds
+        self._work = work
+
+    async def run_once(self) -> float:
+        """Do the work once."""
+        await self._work()
+        return self.seconds

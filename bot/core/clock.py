@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -13,6 +14,10 @@ class Clock(Protocol):
         """The current time in UTC."""
         ...
 
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes backwards (for pacing and timeouts)."""
+        ...
+
 
 class SystemClock:
     """The real clock."""
@@ -20,6 +25,10 @@ class SystemClock:
     def now(self) -> datetime:
         """The current time in UTC."""
         return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        """The system's monotonic clock."""
+        return time.monotonic()
 
 
 class ManualClock:
@@ -33,6 +42,10 @@ class ManualClock:
     def now(self) -> datetime:
         """The current (manual) time."""
         return self._now
+
+    def monotonic(self) -> float:
+        """The manual time in seconds: it moves only with the clock."""
+        return self._now.timestamp()
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         """Move the clock forward by a timedelta or by keyword units (hours=2)."""

@@ -6,10 +6,9 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.core.app import App
     from bot.core.model import Reply
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -47,7 +46,8 @@ class Choice:
         return self.label or self.value
 
 
-Autocomplete = Callable[["App", str], Awaitable[list[Choice]]]
+# (the app, what the member typed so far) -> suggestions
+Autocomplete = Callable[[Any, str], Awaitable[list[Choice]]]
 Handler = Callable[..., Awaitable["Reply"]]
 
 

@@ -17,6 +17,17 @@ class Destination:
     id: str
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Who queued a message: the kind of sender (e.g. "digest") and its own reference (e.g. a community).
+
+    When delivery to a destination fails for good, the handler registered for the kind is told, with the ref.
+    """
+
+    kind: str
+    ref: str
+
+
 class DeliveryError(Exception):
     """Delivery failed."""
 

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import logging
 import secrets
+import unicodedata
 
 from bot.core.model import Button, Reply
 
 log = logging.getLogger(__name__)
+
+ECHO_LIMIT = 100  # an error repeats at most this many characters of what the member typed
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def shorten(text: object) -> str:
+    """Member input fit to repeat in an error: at most ECHO_LIMIT characters, without control characters."""
+    # A bidi override or a newline inside the echo would scramble the rest of the reply.
+    shown = "".join(ch for ch in str(text).strip()
+                    if ch not in BIDI_CONTROLS and unicodedata.category(ch) != "Cc")
+    return shown if len(shown) <= ECHO_LIMIT else shown[:ECHO_LIMIT - 1] + "…"
+
+
+def quoted(text: object) -> str:
+    """Member input in quotes for an error message, shortened like `shorten`."""
+    return f"“{shorten(text)}”"
 
 
 class StartupError(Exception):

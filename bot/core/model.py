@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.core.app import App
+from typing import Any
 
 
 class Platform(StrEnum):
@@ -27,6 +24,8 @@ class Actor:
     user_id: str
     display_name: str
     is_moderator: bool = False
+    # False only for the operator's own piped console input: a script on their machine is not a flood.
+    rate_limited: bool = True
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class Invocation:
     actor: Actor
     place: Place
     now: datetime
-    app: App
+    app: Any  # the App built by bot/wiring.py: the one way a handler reaches settings, data and services
 
 
 @dataclass(frozen=True)

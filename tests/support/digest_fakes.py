@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.core.app import App
 from bot.core.clock import ManualClock, unix
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Reply
-from bot.core.outbox import Outbox
+from bot.outbox.outbox import Outbox
+from bot.wiring import App
 
 
 @dataclass
@@ -49,7 +49,7 @@ def too_many(retry_after: float = 5) -> RetryableDeliveryError:
 
 def manual_outbox(app: App, clock: ManualClock) -> Outbox:
     """The app's outbox, pacing on the manual clock (a sleep moves the clock instead of waiting)."""
-    outbox = app.service(Outbox)
+    outbox = app.outbox
 
     async def sleep(seconds: float) -> None:
         await asyncio.sleep(0)  # like a real sleep, let the sends already started run first

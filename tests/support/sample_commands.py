@@ -8,9 +8,9 @@ import base64
 
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
 from bot.core.model import Button, Field, Image, Invocation, Reply
-from bot.core.platforms import find_platform, platform_autocomplete
 from bot.core.registry import Registry
-from commands import all_commands
+from bot.features.knowledge.platforms import find_platform, platform_autocomplete
+from bot.wiring import all_commands
 
 # A valid 1x1 PNG.
 TINY_PNG = base64.b64decode(

@@ -13,9 +13,9 @@ from bot.adapters.base import StartupError
 from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.render import render
 from bot.adapters.discord.sync import sync_commands
-from bot.core.app import App
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Reply
+from bot.wiring import App
 
 log = logging.getLogger(__name__)
 

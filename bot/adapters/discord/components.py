@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.core import buttons as button_codec
-from bot.core.app import App
 from bot.core.model import Button
+from bot.wiring import App
 
 CUSTOM_ID_LIMIT = 100
 MAX_BUTTONS = 25  # 5 rows of 5
@@ -23,7 +23,7 @@ async def build_view(app: App, buttons: list[Button]) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     now = app.clock.now()
     for button in buttons[:MAX_BUTTONS]:
-        custom_id = await button_codec.encode(app.db, button, CUSTOM_ID_LIMIT, now)
+        custom_id = await button_codec.encode(app.button_payloads, button, CUSTOM_ID_LIMIT, now)
         label = button.label[:LABEL_LIMIT] or button.command
         style = STYLES.get(button.style, discord.ButtonStyle.secondary)
         view.add_item(discord.ui.Button(label=label, custom_id=custom_id, style=style))
@@ -35,4 +35,4 @@ async def build_view(app: App, buttons: list[Button]) -> discord.ui.View:
 
 async def decode_click(app: App, custom_id: str) -> tuple[str, dict[str, str]] | None:
     """The command and arguments behind a clicked button, or None if it is not one of ours."""
-    return await button_codec.decode(app.db, custom_id)
+    return await button_codec.decode(app.button_payloads, custom_id)

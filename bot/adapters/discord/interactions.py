@@ -12,9 +12,9 @@ from bot.adapters.discord.components import decode_click
 from bot.adapters.discord.identity import actor_of, place_of
 from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.adapters.discord.tree import focused_option, raw_options
-from bot.core.app import App
 from bot.core.declarations import Choice
 from bot.core.model import Actor, Reply
+from bot.wiring import App
 
 log = logging.getLogger(__name__)
 

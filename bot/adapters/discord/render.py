@@ -10,8 +10,8 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.components import build_view
-from bot.core.app import App
 from bot.core.model import Reply
+from bot.wiring import App
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.tree import slash_commands
-from bot.core.app import App
+from bot.wiring import App
 
 log = logging.getLogger(__name__)
 

@@ -43,11 +43,11 @@ from bot.adapters.telegram.parsing import (
 )
 from bot.adapters.telegram.ratelimit import ChatRateLimiter
 from bot.adapters.telegram.render import render
-from bot.core.app import App
 from bot.core.declarations import Access
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.errors import classify
 from bot.core.model import Actor, Place, Platform, Reply
+from bot.wiring import App
 
 log = logging.getLogger(__name__)
 

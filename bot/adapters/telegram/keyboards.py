@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import buttons
-from bot.core.app import App
 from bot.core.model import Button
+from bot.wiring import App
 
 CALLBACK_DATA_LIMIT = 64  # bytes, per the Bot API
 BUTTON_TEXT_LIMIT = 64
@@ -21,7 +21,7 @@ async def keyboard(app: App, items: list[Button]) -> InlineKeyboardMarkup | None
     now = app.clock.now()
     keys = [
         InlineKeyboardButton(b.label[:BUTTON_TEXT_LIMIT], callback_data=await buttons.encode(
-            app.db, b, CALLBACK_DATA_LIMIT, now))
+            app.button_payloads, b, CALLBACK_DATA_LIMIT, now))
         for b in items
     ]
     per_row = PER_ROW_SHORT if all(len(b.label) <= SHORT_LABEL for b in items) else 1
@@ -32,4 +32,4 @@ async def pressed(app: App, data: str | None) -> tuple[str, dict[str, str]] | No
     """The command and arguments behind a pressed button, or None if it is unknown or expired."""
     if not data:
         return None
-    return await buttons.decode(app.db, data)
+    return await buttons.decode(app.button_payloads, data)

@@ -1,7 +1,0 @@
-"""Weekly digests: one model, built from the database, rendered to a neutral Reply."""
-
-from bot.core.digest.build import build_digest
-from bot.core.digest.model import Change, Digest, PayMove, StatusRow
-from bot.core.digest.render import digest_reply
-
-__all__ = ["Change", "Digest", "PayMove", "StatusRow", "build_digest", "digest_reply"]

@@ -1,0 +1,160 @@
+"""Member and channel alerts: a drought ended, a project ending reported by two people, payment problems
+rising. Each event is announced once, at most one alert per platform per member per six hours, via the outbox."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.core.background import Every
+from bot.core.clock import unix
+from bot.core.delivery import Destination, Origin
+from bot.core.model import Button, Reply
+from bot.features.digest.build import platform_name
+from bot.features.reports.kinds import PROBLEM_KINDS, PROJECT_KINDS
+from storage import alert_channels, alert_events, status_events, subscriptions
+from storage import digest_queries as q
+from storage import outbox as outbox_store
+
+if TYPE_CHECKING:
+    from bot.wiring import App
+
+log = logging.getLogger(__name__)
+
+SCAN_SECONDS = 30.0
+WATERMARK = "alerts.last_status_event"
+MEMBER_SPACING = timedelta(hours=6)
+FRESH = timedelta(hours=24)  # older events are history, not news
+PROJECT_WINDOW = timedelta(days=7)
+MIN_PROJECT_REPORTERS = 2
+MIN_PAYMENT_REPORTERS = 3  # late/missing pay reporters in 24 hours ...
+PAYMENT_RISE = 2.0  # ... and at least twice the daily average of the week before
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """Something worth telling followers of a platform."""
+
+    key: str
+    kind: str  # drought_started (channels only), drought_ended, project_ended, payment_problems
+    platform: str
+    title: str
+    text: str
+    at: int
+
+
+class Alerts:
+    """Finds new alert events and queues one message per interested member and alert channel."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    async def scan(self) -> int:
+        """Look for new events and queue their alerts; returns how many messages were queued."""
+        now = self.app.clock.now()
+        events = [*await self._status_events(now), *await self._project_events(now),
+                  *await self._payment_events(now)]
+        queued = 0
+        for event in events:
+            queued += await self.announce(event, now)
+        return queued
+
+    async def _status_events(self, now: datetime) -> list[AlertEvent]:
+        db = self.app.db
+        stored = await db.get_meta(WATERMARK)
+        if stored is None:  # first start: what happened before is not news
+            await db.set_meta(WATERMARK, str(await status_events.last_id(db)))
+            return []
+        rows = await status_events.after(db, int(stored), limit=1000)
+        if rows:
+            await db.set_meta(WATERMARK, str(rows[-1]["id"]))
+        events = []
+        for row in rows:
+            if row["project"] or now.timestamp() - row["at"] > FRESH.total_seconds():
+                continue
+            name = platform_name(self.app, row["platform"])
+            if row["old_state"] == "drought" and row["new_state"] in ("flowing", "mixed"):
+                events.append(AlertEvent(
+                    f"drought_ended:{row['id']}", "drought_ended", row["platform"], f"{name}: the drought is over",
+                    f"Members report tasks on {name} again ({row['reporters']} reporters).", row["at"]))
+            elif row["new_state"] == "drought" and row["old_state"] != "drought":
+                events.append(AlertEvent(
+                    f"drought_started:{row['id']}", "drought_started", row["platform"], f"{name}: drought likely",
+                    f"{row['reporters']} members report no tasks on {name}.", row["at"]))
+        return events
+
+    async def _project_events(self, now: datetime) -> list[AlertEvent]:
+        rows = await q.project_reports(self.app.db, PROJECT_KINDS, unix(now - PROJECT_WINDOW), unix(now) + 1,
+                                       MIN_PROJECT_REPORTERS)
+        events = []
+        for row in (row for row in rows if row["kind"] == "project_ended"):
+            name = platform_name(self.app, row["platform"])
+            events.append(AlertEvent(
+                f"project_ended:{row['platform']}:{row['project']}", "project_ended", row["platform"],
+                f"{name}: project “{row['project']}” reported ended",
+                f"{row['reporters']} members report that the project “{row['project']}” on {name} has ended.",
+                row["last"]))
+        return events
+
+    async def _payment_events(self, now: datetime) -> list[AlertEvent]:
+        end = unix(now)
+        recent = await q.payment_problem_reporters(self.app.db, PROBLEM_KINDS, end - 86400, end)
+        before = await q.payment_problem_reporters(self.app.db, PROBLEM_KINDS, end - 8 * 86400, end - 86400)
+        events = []
+        for platform_id, people in recent.items():
+            if people >= MIN_PAYMENT_REPORTERS and people >= PAYMENT_RISE * before.get(platform_id, 0) / 7:
+                name = platform_name(self.app, platform_id)
+                events.append(AlertEvent(
+                    f"payment_problems:{platform_id}:{now:%Y-%m-%d}", "payment_problems", platform_id,
+                    f"{name}: payment problems rising",
+                    f"{people} members reported late or missing pay from {name} in the last 24 hours.", end))
+        return events
+
+    async def announce(self, event: AlertEvent, now: datetime) -> int:
+        """Queue an event for its alert channels and subscribers, once; returns messages queued."""
+        db = self.app.db
+        outbox = self.app.outbox
+        channel_reply = _reply(event, unsubscribe=False)
+        member_reply = _reply(event, unsubscribe=True)
+        queued = 0
+        async with db.transaction() as tx:
+            if not await alert_events.claim_alert_event(tx, event.key, event.platform, event.kind, event.at):
+                return 0
+            for channel in await alert_channels.enabled_alert_channels(tx):
+                queued += await outbox.enqueue(
+                    f"alert:{channel.community}:{event.key}", Destination(channel.platform, "channel",
+                                                                          channel.channel_id),
+                    channel_reply, Origin("alerts", channel.community), topic=event.platform, db=tx)
+            if event.kind != "drought_started":
+                recent = await outbox_store.recent_refs(tx, event.platform,
+                                                        (now - MEMBER_SPACING).timestamp(), "sub")
+                for sub in await subscriptions.subscribers(tx, event.platform, event.kind):
+                    origin = Origin("sub", f"{sub.platform}:{sub.user_id}")
+                    if origin.ref in recent:
+                        continue  # at most one alert per platform per member per six hours
+                    queued += await outbox.enqueue(
+                        f"alert:{sub.platform}:{sub.user_id}:{event.key}",
+                        Destination(sub.platform, "user", sub.user_id), member_reply, origin,
+                        topic=event.platform, db=tx)
+            await alert_events.set_alert_recipients(tx, event.key, queued)
+        log.info("alert %s queued for %d recipients", event.key, queued)
+        return queued
+
+
+def _reply(event: AlertEvent, unsubscribe: bool) -> Reply:
+    buttons = [Button("Live status", "status", {"platform": event.platform}, style="primary")]
+    if unsubscribe:
+        buttons.append(Button("Stop these alerts", "unsubscribe", {"platform": event.platform}))
+        footer = "You get this because you subscribed with /subscribe. /subscriptions lists your alerts."
+    else:
+        buttons.append(Button("Alert me directly", "subscribe", {"platform": event.platform}))
+        footer = "Status-change alerts for this channel; moderators switch them off with /alerts_here off."
+    return Reply(title=event.title, blocks=[event.text, "Crowd reports, not an official announcement."],
+                 buttons=buttons, footer=footer)
+
+
+def alert_scan_service(app: App) -> Every:
+    """The runner service: looks for new alert events about every 30 seconds."""
+    return Every("alerts", SCAN_SECONDS, app.alerts.scan)

@@ -1,0 +1,177 @@
+"""The brigading guard: a burst of reports from newcomers on one platform is unconfirmed.
+
+The rule, in plain words: a reporter is *new* while their first report to the bot, or their first
+report in the community where they are reporting now, is less than NEW_FOR old. When BURST_SIZE or
+more different new reporters report on the same platform within BURST_WINDOW of each other, those new
+reporters' reports in that stretch are *unconfirmed*: they are shown ("unconfirmed reports") but cannot
+change the status on their own. Established reporters' reports are never unconfirmed, and a few
+newcomers reporting at their own pace (fewer than BURST_SIZE per window) count as usual, with the low
+weight trust gives newcomers.
+
+During the bot's first LAUNCH_GRACE (counted from its first stored report) nobody is new: at launch
+everyone is a newcomer, and a guard that blocked every burst would leave the status empty for a week.
+
+The availability code passes its per-reporter opinions through `split_opinions` and computes the state
+from the confirmed ones; `split_confirmed` is the pure rule underneath.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.core.clock import unix
+from bot.core.feature import Person
+from bot.features.reports.kinds import AVAILABILITY_KINDS
+from storage import reports as store
+
+if TYPE_CHECKING:
+    from bot.wiring import App
+
+NEW_FOR = 7 * 86400  # new to the bot or to a community for a week: one full weekly cycle of queues and payouts
+BURST_WINDOW = 2 * 3600  # reports within 2 hours of each other belong to one burst
+BURST_SIZE = 5  # 5 or more different newcomers in one window make a burst (the VRCPulse alert line is 5/hour)
+LAUNCH_GRACE = NEW_FOR  # the bot's own first week: no one is new yet
+CACHE_SECONDS = 300  # first-report times are reused for 5 minutes of clock time
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One report as the guard sees it: who, when, and whether the reporter is new."""
+
+    ref: Any  # whatever the caller identifies the report by (an id, a row)
+    reporter: str
+    at: int
+    new: bool
+
+
+def is_new(first_seen: int | None, first_seen_here: int | None, at: int) -> bool:
+    """True when the reporter's first report, anywhere or in this community, is less than NEW_FOR before `at`."""
+    firsts = [t for t in (first_seen, first_seen_here) if t is not None]
+    if not firsts:
+        return True
+    return at - max(firsts) < NEW_FOR
+
+
+def split_confirmed(arrivals: Iterable[Arrival]) -> tuple[list[Arrival], list[Arrival]]:
+    """(confirmed, unconfirmed) for one platform: newcomers' reports inside a burst are unconfirmed."""
+    ordered = sorted(arrivals, key=lambda a: a.at)
+    newcomers = [a for a in ordered if a.new]
+    flagged: set[int] = set()
+    end = 0
+    for start, first in enumerate(newcomers):
+        end = max(end, start)
+        while end + 1 < len(newcomers) and newcomers[end + 1].at - first.at <= BURST_WINDOW:
+            end += 1
+        window = newcomers[start:end + 1]
+        if len({a.reporter for a in window}) >= BURST_SIZE:
+            flagged.update(id(a) for a in window)
+    return [a for a in ordered if id(a) not in flagged], [a for a in ordered if id(a) in flagged]
+
+
+class FirstSeen:
+    """When each reporter first reported, overall and per community, cached with the clock (one per app)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._firsts: dict[str, tuple[dict[str | None, int], int]] = {}
+        self._launched: int | None = None
+
+    async def launched(self) -> int | None:
+        """When the bot's first stored report was made (None: no reports yet)."""
+        now = unix(self.app.clock.now())
+        if self._launched is None or now - self._launched < LAUNCH_GRACE:
+            self._launched = await store.first_report_at(self.app.db)
+        return self._launched
+
+    async def of(self, reporters: Sequence[str]) -> dict[str, dict[str | None, int]]:
+        """Per reporter: community key (None: private) -> time of their first report there."""
+        now = unix(self.app.clock.now())
+        missing = [r for r in dict.fromkeys(reporters)
+                   if r not in self._firsts or now - self._firsts[r][1] >= CACHE_SECONDS]
+        if missing:
+            found: dict[str, dict[str | None, int]] = {r: {} for r in missing}
+            for row in await store.first_seen(self.app.db, missing):
+                found[row["reporter"]][row["community"]] = int(row["first"])
+            self._firsts.update((r, (firsts, now)) for r, firsts in found.items())
+        return {r: self._firsts[r][0] for r in reporters if r in self._firsts}
+
+    def forget(self, reporter: str) -> None:
+        """Drop one reporter's cached times (after /forget)."""
+        self._firsts.pop(reporter, None)
+
+
+async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]]) -> list[Arrival]:
+    """Arrivals for (ref, reporter, community, time) tuples, judging who is new from their first reports."""
+    seen = app.first_seen
+    launched = await seen.launched()
+    firsts = await seen.of([reporter for _ref, reporter, _community, _at in items])
+    arrivals = []
+    for ref, reporter, community, at in items:
+        mine = firsts.get(reporter, {})
+        new = is_new(min(mine.values(), default=None), None if community is None else mine.get(community), at)
+        in_grace = launched is None or at - launched < LAUNCH_GRACE
+        arrivals.append(Arrival(ref, reporter, at, new and not in_grace))
+    return arrivals
+
+
+async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """(confirmed, unconfirmed) report rows (with reporter, community, updated_at), platform by platform."""
+    confirmed: list[Any] = []
+    unconfirmed: list[Any] = []
+    for platform in dict.fromkeys(r["platform"] for r in rows):
+        items = [(r, r["reporter"], r["community"], r["updated_at"]) for r in rows if r["platform"] == platform]
+        ok, flagged = split_confirmed(await arrivals_for(app, items))
+        confirmed.extend(a.ref for a in ok)
+        unconfirmed.extend(a.ref for a in flagged)
+    return confirmed, unconfirmed
+
+
+async def split_opinions(
+    app: App, opinions: Sequence[Any], since: int, platform: str | None = None
+) -> tuple[list[Any], Counter]:
+    """Availability's per-reporter opinions (platform, project, reporter, last_at) split by the guard.
+
+    Returns the confirmed opinions and, per (platform, project), how many reporters were unconfirmed.
+    Fast path (every /status): without BURST_SIZE possible newcomers on a platform nothing is looked up.
+    """
+    everyone = list(opinions), Counter()
+    if not opinions:
+        return everyone
+    seen = app.first_seen
+    launched = await seen.launched()
+    if launched is None or max(o["last_at"] for o in opinions) - launched < LAUNCH_GRACE:
+        return everyone
+    firsts = await seen.of([o["reporter"] for o in opinions])
+    joined = {r: (min(t.values()), max(t.values())) for r, t in firsts.items() if t}  # first ever, latest first
+    # A reporter may be new if they are new to the bot or joined some community recently.
+    suspects = [o for o in opinions if o["last_at"] - joined.get(o["reporter"], (0, 0))[1] < NEW_FOR]
+    per_platform = Counter(p for p, _r in {(o["platform"], o["reporter"]) for o in suspects})
+    if not per_platform or max(per_platform.values()) < BURST_SIZE:
+        return everyone
+    community: dict[tuple, str | None] = {}
+    if any(o["last_at"] - joined.get(o["reporter"], (o["last_at"], 0))[0] >= NEW_FOR for o in suspects):
+        # Some suspects are old hands who recently joined a community: which community is each opinion from?
+        community = {
+            (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
+            for r in await store.recent_availability(app.db, AVAILABILITY_KINDS, since, platform)
+        }
+    confirmed: list[Any] = []
+    unconfirmed: Counter = Counter()
+    for name in dict.fromkeys(o["platform"] for o in opinions):
+        items = [
+            (o, o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])), o["last_at"])
+            for o in opinions if o["platform"] == name
+        ]
+        ok, flagged = split_confirmed(await arrivals_for(app, items))
+        confirmed.extend(a.ref for a in ok)
+        unconfirmed.update((a.ref["platform"], a.ref["project"]) for a in flagged)
+    return confirmed, unconfirmed
+
+
+async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:
+    """Drop the person's cached first-report times (the reports themselves go with the reports hook)."""
+    app.first_seen.forget(person.key)
+    return []

@@ -1,0 +1,276 @@
+"""Availability status: the rules that turn drought / tasks-back reports into a state. All rules live here.
+
+How a state is decided, per platform (project '') and per project:
+1. Each reporter counts once: their latest drought or tasks_back report within LOOKBACK is their opinion.
+2. An opinion weighs decay(age) * trust(reporter): it halves every HALF_LIFE, and trust comes from
+   moderation (bot.features.availability.trust.trust_weights: less for new or often-wrong reporters, 0 for barred ones).
+   Before weighing, the brigading guard (bot.features.availability.brigading) sets aside a burst of newcomers' reports:
+   they are counted in Status.unconfirmed and cannot change the state on their own.
+3. share = weighted drought / (weighted drought + weighted tasks_back).
+4. drought   if share >= DROUGHT_SHARE, at least `needed` distinct members report a drought, where `needed`
+             is MIN_REPORTERS or more than BASELINE_FACTOR times the platform's usual number of drought
+             reporters at this hour of the week, whichever is higher, and that evidence has stood for
+             MIN_DURATION (counted from when the `needed`-th member first reported).
+   flowing   if share <= FLOWING_SHARE and at least MIN_FLOWING_REPORTERS members say tasks are back.
+   mixed     if members disagree (both opinions present) and at least MIN_REPORTERS have reported.
+   none      otherwise: no recent reports, or too few to say.
+5. confidence = how one-sided the opinions are (for mixed: how split) times how much evidence there is
+   (weighted reporters / CONFIDENT_WEIGHT, at most 1).
+A state change is stored as a status_events row (alerts and digests read them) and in availability_state.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core.background import Every
+from bot.core.clock import unix
+from bot.features.availability import brigading, trust
+from bot.features.reports.kinds import AVAILABILITY_KINDS, HOUR, PROJECT_KINDS
+from storage import reports as store
+from storage.database import Row
+
+if TYPE_CHECKING:
+    from bot.wiring import App
+
+log = logging.getLogger(__name__)
+
+MINUTE = 60
+WEEK = 7 * 24 * HOUR
+
+LOOKBACK = 6 * HOUR  # reports older than this say nothing about now (a drought report is refreshed by "me too")
+HALF_LIFE = 90 * MINUTE  # an opinion's weight halves every 90 minutes, so fresh reports outweigh old ones
+DROUGHT_SHARE = 0.65  # at least 65% of the weighted opinions must say "drought"
+FLOWING_SHARE = 0.35  # at most 35% saying "drought" (so 65% or more "tasks back") is "tasks flowing"
+MIN_REPORTERS = 3  # distinct members before "drought likely" (one person, or two friends, are not a drought)
+MIN_FLOWING_REPORTERS = 2  # distinct members saying tasks are back before "tasks flowing"
+MIN_DURATION = 30 * MINUTE  # drought evidence must stand this long: a short lull is not a drought
+BASELINE_WEEKS = 8  # the usual level: the same hours of the week over the previous 8 weeks
+BASELINE_FACTOR = 2.0  # a drought needs more than twice the usual number of drought reporters
+BASELINE_CACHE_SECONDS = HOUR  # the usual level changes slowly: compute it once per hour of the week
+CONFIDENT_WEIGHT = 8.0  # eight fresh, fully trusted reporters give full confidence in the evidence
+PROJECT_CHANGES_SPAN = 14 * 24 * HOUR  # /status lists projects paused or ended in the last 14 days
+
+STATES = ("drought", "mixed", "none", "flowing")  # worst first
+STATE_LABELS = {
+    "drought": "drought likely",
+    "mixed": "mixed reports",
+    "none": "no recent reports",
+    "flowing": "tasks flowing",
+}
+
+
+def decay(age_seconds: float) -> float:
+    """The weight of an opinion of this age: 1 when fresh, halving every HALF_LIFE."""
+    return 0.5 ** (max(0.0, age_seconds) / HALF_LIFE)
+
+
+@dataclass
+class Status:
+    """The availability of one platform (project '') or one project."""
+
+    platform: str
+    project: str
+    state: str
+    n: int  # distinct reporters behind it (within LOOKBACK)
+    drought_n: int
+    flowing_n: int
+    confidence: float
+    last_at: int | None  # the latest availability report
+    needed: int = MIN_REPORTERS  # drought reporters needed, given the baseline
+    baseline: float = 0.0  # usual drought reporters at this time of the week
+    pending_until: int | None = None  # when drought evidence will have stood MIN_DURATION
+    since: int | None = None  # when the current state was entered (from availability_state)
+    unconfirmed: int = 0  # reporters set aside by the brigading guard (shown, never counted)
+
+    @property
+    def label(self) -> str:
+        """The state in words ("too few reports to say" when there are reports but no clear state)."""
+        if self.state == "none" and (self.n or self.unconfirmed):
+            return "too few reports to say"
+        return STATE_LABELS[self.state]
+
+    @property
+    def rank(self) -> int:
+        """Sort key: worst first."""
+        return STATES.index(self.state)
+
+
+@dataclass
+class _Tally:
+    drought: float = 0.0
+    flowing: float = 0.0
+    drought_firsts: list[int] = field(default_factory=list)
+    flowing_n: int = 0
+    last_at: int = 0
+
+
+def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float) -> Status:
+    """Apply the rules to one platform's or project's tallied opinions."""
+    drought_n = len(tally.drought_firsts)
+    n = drought_n + tally.flowing_n
+    weight = tally.drought + tally.flowing
+    needed = max(MIN_REPORTERS, math.floor(BASELINE_FACTOR * baseline) + 1)
+    status = Status(platform, project, "none", n, drought_n, tally.flowing_n, 0.0, tally.last_at or None,
+                    needed, baseline)
+    if n == 0 or weight <= 0:
+        return status
+    share = tally.drought / weight
+    evidence = min(1.0, weight / CONFIDENT_WEIGHT)
+    one_sided = abs(share - 0.5) * 2
+    if share >= DROUGHT_SHARE and drought_n >= needed:
+        threshold_at = sorted(tally.drought_firsts)[needed - 1]
+        if now - threshold_at >= MIN_DURATION:
+            status.state, status.confidence = "drought", one_sided * evidence
+            return status
+        status.pending_until = threshold_at + MIN_DURATION
+    if share <= FLOWING_SHARE and tally.flowing_n >= MIN_FLOWING_REPORTERS:
+        status.state, status.confidence = "flowing", one_sided * evidence
+    elif drought_n and tally.flowing_n and n >= MIN_REPORTERS:
+        status.state, status.confidence = "mixed", (1 - one_sided) * evidence
+    return status
+
+
+def tally_opinions(rows, now: int, weights: dict[str, float] | None = None) -> dict[tuple[str, str], _Tally]:
+    """Weigh each reporter's latest opinion, per (platform, project). Hot loop: kept free of calls.
+
+    `weights` holds each reporter's trust (trust.trust_weights); absent reporters weigh 1.0.
+    """
+    tallies: dict[tuple[str, str], _Tally] = {}
+    earliest = now - LOOKBACK
+    trusted = weights or {}
+    for platform, project, reporter, kind, last_at, first_at in rows:
+        tally = tallies.get((platform, project))
+        if tally is None:
+            tally = tallies[(platform, project)] = _Tally()
+        age = now - last_at
+        weight = 0.5 ** (age / HALF_LIFE) if age > 0 else 1.0
+        if trusted:
+            weight *= trusted.get(reporter, 1.0)
+        if kind == "drought":
+            tally.drought += weight
+            tally.drought_firsts.append(first_at if first_at > earliest else earliest)
+        else:
+            tally.flowing += weight
+            tally.flowing_n += 1
+        if last_at > tally.last_at:
+            tally.last_at = last_at
+    return tallies
+
+
+def baseline_slots(now: int) -> list[tuple[int, int]]:
+    """The LOOKBACK-long windows ending at the same hour of the week in each of the previous BASELINE_WEEKS."""
+    end = now - now % HOUR
+    return [(end - k * WEEK - LOOKBACK, end - k * WEEK) for k in range(1, BASELINE_WEEKS + 1)]
+
+
+class Availability:
+    """Computes statuses, caches the hour-of-week baselines, and records state changes (one per app)."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._baselines: dict[str, float] = {}
+        self._baseline_hour: int | None = None
+        self._baseline_all = False
+        self._current: dict[tuple[str, str], tuple[str, int]] | None = None  # key -> (state, since)
+
+    async def baselines(self, platform: str | None, now: int) -> dict[str, float]:
+        """Usual drought reporters at this hour of the week, per platform (cached for the hour)."""
+        hour = now // BASELINE_CACHE_SECONDS
+        if hour != self._baseline_hour:
+            self._baselines, self._baseline_hour, self._baseline_all = {}, hour, False
+        if not self._baseline_all and (platform is None or platform not in self._baselines):
+            rows = await store.drought_reporters_in_slots(self.app.db, platform, baseline_slots(now))
+            found = {row["platform"]: row["reporters"] / BASELINE_WEEKS for row in rows}
+            if platform is None:
+                self._baselines, self._baseline_all = found, True
+            else:
+                self._baselines[platform] = found.get(platform, 0.0)
+        return self._baselines
+
+    async def last_report_at(self, platform: str) -> int | None:
+        """When anyone last reported on a platform (unix seconds), or None."""
+        return await store.last_report_at(self.app.db, platform)
+
+    async def project_changes(self, platform: str, since: int) -> list[Row]:
+        """Projects reported paused or ended since `since`, with reporter counts."""
+        return await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
+
+    async def statuses(self, now: datetime, platform: str | None = None) -> list[Status]:
+        """Current statuses (platform-wide and per project) of one platform, or of all with recent reports."""
+        at = unix(now)
+        rows = await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, platform, at - LOOKBACK)
+        rows, unconfirmed = await brigading.split_opinions(self.app, rows, at - LOOKBACK, platform)
+        baselines = await self.baselines(platform, at)
+        tallies = tally_opinions(rows, at, await trust.trust_weights(self.app, [row["reporter"] for row in rows]))
+        for key in [*unconfirmed, *([(platform, "")] if platform is not None else [])]:
+            tallies.setdefault(key, _Tally())
+        found = [
+            decide(tally, p, project, at, baselines.get(p, 0.0) if project == "" else 0.0)
+            for (p, project), tally in tallies.items()
+        ]
+        for status in found:
+            status.unconfirmed = unconfirmed.get((status.platform, status.project), 0)
+        await self._record_changes(found, platform, at)
+        return found
+
+    async def _record_changes(self, found: list[Status], platform: str | None, at: int) -> None:
+        """Store every state change as an event, including statuses that went quiet (back to none)."""
+        if self._current is None:
+            self._current = {(r["platform"], r["project"]): (r["state"], r["since"])
+                             for r in await store.load_states(self.app.db)}
+        current = self._current
+        seen = {(s.platform, s.project) for s in found}
+        quiet = [
+            Status(p, project, "none", 0, 0, 0, 0.0, None)
+            for (p, project), (state, _since) in current.items()
+            if state != "none" and (p, project) not in seen and (platform is None or p == platform)
+        ]
+        changes = []
+        for status in [*found, *quiet]:
+            key = (status.platform, status.project)
+            old_state, since = current.get(key, ("none", None))
+            if status.state != old_state:
+                changes.append((status.platform, status.project, old_state, status.state, at, status.n,
+                                round(status.confidence, 3)))
+                since = at
+            status.since = since
+        if changes:
+            await store.save_changes(self.app.db, changes)
+            for p, project, _old, new, when, _n, _c in changes:
+                current[(p, project)] = (new, when)
+
+    async def refresh_all(self) -> int:
+        """Re-evaluate every platform with recent reports (run periodically); returns how many statuses."""
+        return len(await self.statuses(self.app.clock.now()))
+
+
+def worst_first(statuses: list[Status]) -> list[Status]:
+    """Platform-wide statuses with recent reports, worst state first, then by more reporters."""
+    shown = [s for s in statuses if s.project == "" and (s.n > 0 or s.unconfirmed)]
+    return sorted(shown, key=lambda s: (s.rank, -s.n, s.platform))
+
+
+def confidence_label(confidence: float) -> str:
+    """Confidence in words."""
+    if confidence >= 0.7:
+        return "high"
+    if confidence >= 0.4:
+        return "medium"
+    return "low"
+
+
+REFRESH_SECONDS = 60.0  # state changes are noticed (and stored as events for alerts) within a minute
+
+
+def availability_service(app: App) -> Every:
+    """The runner service: re-evaluates every platform with recent reports about once a minute.
+
+    So a drought that becomes "likely" (or fades) is stored as an event even when no one asks /status,
+    and the baselines and caches are warm when someone does.
+    """
+    return Every("availability", REFRESH_SECONDS, app.availability.refresh_all)

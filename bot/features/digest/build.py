@@ -1,0 +1,134 @@
+"""Building a Digest from the reports and status events of the seven days before a moment."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from datetime import datetime, timedelta
+from statistics import median
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.core.clock import unix
+from bot.features.digest.chart import chart_image
+from bot.features.digest.model import STATE_LABELS, Change, Digest, PayMove, StatusRow
+from bot.features.knowledge.platforms import get_platform
+from bot.features.reports.kinds import PAYMENT_KINDS, PROJECT_KINDS
+from storage import digest_queries as q
+
+if TYPE_CHECKING:
+    from bot.wiring import App
+
+WEEK = 7 * 86400
+PAY_BASELINE_DAYS = 28
+PAYBACK_SECONDS = PAY_BASELINE_DAYS * 86400
+MIN_PAY_N = 5  # never show a median of fewer than five reports
+MIN_PAY_MOVE = 0.05  # a 5% move or more is worth mentioning
+MIN_REPORTERS = 2  # a project or payment problem needs two people before it is news
+CHART_SERIES = 6  # the busiest platforms get their own colour; the rest are "others"
+
+
+def platform_name(app: App, platform_id: str) -> str:
+    """A platform's display name, or its id when the knowledge base does not know it."""
+    found = get_platform(app, platform_id)
+    return found.name if found is not None else platform_id
+
+
+async def build_digest(app: App, community: str | None, now: datetime, timezone: str = "UTC",
+                       chart: bool = True) -> Digest:
+    """The digest of the seven days before `now` for a community (None: everyone), chart drawn off the loop."""
+    zone = ZoneInfo(timezone)
+    end = unix(now)
+    start = end - WEEK
+    db = app.db
+    digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
+    # Each bar is a 24-hour span from `start`; name it after the date at its middle, where most of it lies.
+    digest.day_labels = [(digest.start + timedelta(days=d, hours=12)).strftime("%a %d") for d in range(7)]
+    digest.daily = await _daily(app, start, end)
+    drawing = None
+    if chart and any(sum(counts) for _name, counts in digest.daily):
+        # The chart needs only the daily counts: draw it in a worker thread while the other queries run.
+        drawing = asyncio.ensure_future(asyncio.to_thread(chart_image, digest))
+    try:
+        digest.changes = await _changes(app, start, end, zone)
+        activity = await q.activity_by_platform(db, start, end)
+        states = await q.latest_states(db, end)
+        digest.status = sorted(
+            (StatusRow(row["platform"], platform_name(app, row["platform"]),
+                       states[row["platform"]]["new_state"] if row["platform"] in states else "none",
+                       states[row["platform"]]["at"] if row["platform"] in states else None,
+                       row["reports"], row["contributors"]) for row in activity),
+            key=lambda r: (-r.reports, r.name),
+        )
+        digest.pay_moves = await _pay_moves(app, start, end)
+        digest.reports_all, digest.contributors_all = await q.totals(db, start, end)
+        if community is not None:
+            digest.reports_here, digest.contributors_here = await q.totals(db, start, end, community)
+        if drawing is not None:
+            digest.chart = await drawing
+    finally:
+        if drawing is not None and not drawing.done():
+            drawing.cancel()
+    return digest
+
+
+async def _changes(app: App, start: int, end: int, zone: ZoneInfo) -> list[Change]:
+    changes: list[Change] = []
+    for event in await q.status_events_between(app.db, start, end):
+        name = platform_name(app, event["platform"])
+        where = f"{name} ({event['project']})" if event["project"] else name
+        day = datetime.fromtimestamp(event["at"], zone).strftime("%a %H:%M")
+        if event["new_state"] == "drought" and event["old_state"] != "drought":
+            text = f"{where}: drought started {day} ({event['reporters']} reporters)"
+            changes.append(Change("drought_started", name, text, event["at"]))
+        elif event["old_state"] == "drought" and event["new_state"] in ("flowing", "mixed"):
+            text = f"{where}: drought ended {day}, now {STATE_LABELS[event['new_state']]}"
+            changes.append(Change("drought_ended", name, text, event["at"]))
+    for row in await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS):
+        name = platform_name(app, row["platform"])
+        verb = "ended" if row["kind"] == "project_ended" else "paused"
+        text = f"{name}: project “{row['project']}” reported {verb} by {row['reporters']} people"
+        changes.append(Change(row["kind"], name, text, row["last"]))
+    payments: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in await q.payment_reports(app.db, PAYMENT_KINDS, start, end):
+        payments[row["platform"]][row["kind"]] = row["reporters"]
+    for platform_id, kinds in sorted(payments.items()):
+        late, missing = kinds.get("paid_late", 0), kinds.get("payment_missing", 0)
+        if late + missing >= MIN_REPORTERS:
+            name = platform_name(app, platform_id)
+            text = (f"{name}: payment problems — {late} late, {missing} missing "
+                    f"({kinds.get('paid_on_time', 0)} paid on time)")
+            changes.append(Change("payment_problems", name, text, end))
+    order = ("drought_started", "drought_ended", "project_ended", "project_paused", "payment_problems")
+    changes.sort(key=lambda c: (order.index(c.kind), c.at))
+    return changes
+
+
+async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:
+    now_values: dict[str, list[float]] = defaultdict(list)
+    before_values: dict[str, list[float]] = defaultdict(list)
+    for platform_id, at, usd in await q.pay_values(app.db, start - PAYBACK_SECONDS, end):
+        (now_values if at >= start else before_values)[platform_id].append(usd)
+    moves = []
+    for platform_id, values in now_values.items():
+        before = before_values.get(platform_id, [])
+        if len(values) < MIN_PAY_N or len(before) < MIN_PAY_N:
+            continue
+        move = PayMove(platform_name(app, platform_id), median(values), median(before), len(values), len(before))
+        if move.median_before > 0 and abs(move.change) >= MIN_PAY_MOVE:
+            moves.append(move)
+    return sorted(moves, key=lambda m: -abs(m.change))
+
+
+
+async def _daily(app: App, start: int, end: int) -> list[tuple[str, list[int]]]:
+    per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
+    for row in await q.daily_counts(app.db, start, end):
+        if 0 <= row["day"] < 7:
+            per_platform[row["platform"]][row["day"]] = row["reports"]
+    busiest = sorted(per_platform.items(), key=lambda item: (-sum(item[1]), item[0]))
+    series = [(platform_name(app, pid), counts) for pid, counts in busiest[:CHART_SERIES]]
+    rest = busiest[CHART_SERIES:]
+    if rest:
+        series.append((f"{len(rest)} others", [sum(counts[d] for _pid, counts in rest) for d in range(7)]))
+    return series

@@ -1,0 +1,69 @@
+"""The digest model both platforms render: what changed, the status table, pay, counts, the chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.core.model import Image
+from bot.features.availability import status as availability
+
+# A platform in the digest had reports this week, so "none" means no clear signal rather than no reports.
+STATE_LABELS = {**availability.STATE_LABELS, "none": "no clear signal"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing that changed this week (a drought started or ended, a project ended, payment problems)."""
+
+    kind: str  # drought_started, drought_ended, project_paused, project_ended, payment_problems
+    platform: str  # display name
+    text: str
+    at: int
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """A platform's current state and this week's activity."""
+
+    platform_id: str
+    name: str
+    state: str
+    since: int | None
+    reports: int
+    contributors: int
+
+
+@dataclass(frozen=True)
+class PayMove:
+    """A platform whose median hourly pay moved this week compared with the four weeks before."""
+
+    name: str
+    median_now: float
+    median_before: float
+    n_now: int
+    n_before: int
+
+    @property
+    def change(self) -> float:
+        """The relative change, e.g. -0.14."""
+        return self.median_now / self.median_before - 1
+
+
+@dataclass
+class Digest:
+    """A week of crowd reports summarised for one community (or for everyone)."""
+
+    community: str | None
+    start: datetime  # local time in the community's zone
+    end: datetime
+    changes: list[Change] = field(default_factory=list)
+    status: list[StatusRow] = field(default_factory=list)
+    pay_moves: list[PayMove] = field(default_factory=list)
+    reports_here: int = 0
+    contributors_here: int = 0
+    reports_all: int = 0
+    contributors_all: int = 0
+    day_labels: list[str] = field(default_factory=list)
+    daily: list[tuple[str, list[int]]] = field(default_factory=list)  # (platform name, reports per day)
+    chart: Image | None = None

@@ -1,0 +1,299 @@
+"""The answers: profile, legitimacy, pay, one topic, scam signs and scam check, built from the knowledge base.
+
+Crowd data joins /pay and /legit through `app.pay_sections` and `app.legit_sections` (wired in
+bot/wiring.py): async functions `section(invocation, platform_id, **context) -> list[Field | str]` whose Fields
+and text blocks are appended after the knowledge-base facts (this module never imports the features behind them).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+
+from bot.core.model import Button, Field, Invocation, Reply
+from bot.features.knowledge.loader import knowledge_base
+from bot.features.knowledge.models import (
+    CATEGORY_LABELS,
+    CATEGORY_MEANINGS,
+    TOPIC_LABELS,
+    PayRange,
+    PlatformInfo,
+    Wage,
+    format_date,
+)
+from bot.features.knowledge.money import convert, format_money, format_range
+from bot.features.knowledge.render import Answer, Line, Section, render
+from bot.features.knowledge.scams import HOURS_PER_DAY, scan
+from bot.features.knowledge.wages import next_change, wages_in_force
+
+log = logging.getLogger(__name__)
+
+ExtraSection = Callable[..., Awaitable[list[Field | str]]]
+
+ROLE_LABELS = {"any": "Any role", "generalist": "Generalist", "specialist": "Specialist", "expert": "Expert",
+               "reviewer": "Reviewer"}
+UNIT_SUFFIX = {"hour": "/h", "task": " per task", "month": " a month"}
+LEGIT_TOPICS = ("owner", "payout", "assessment", "id_check", "problems")
+PROFILE_TOPICS = ("owner", "roles", "payout", "assessment", "id_check", "countries", "problems", "history")
+EXAMPLE_UNPAID_HOURS, EXAMPLE_PAID_HOURS = 10, 40
+LEGIT_CHECKLIST = (5, 0, 1)  # harsh-is-not-scam first, then the three scam tells; /scamcheck shows all
+LEADS = {
+    "established": "{name} is an established, real platform.",
+    "legit_with_risks": "{name} is a real platform: legit, with risks.",
+    "caution": "{name} is a real platform, but be cautious.",
+    "unknown": "I can't categorise {name} yet: too few sourced facts.",
+}
+
+
+def platform(platform_id: str) -> PlatformInfo:
+    """The knowledge-base entry of a platform id."""
+    return knowledge_base().platforms[platform_id]
+
+
+def topic_lines(info: PlatformInfo, topic: str) -> list[Line]:
+    """A topic's facts with their sources, then its known gaps, stated as unknown."""
+    lines = [Line(fact.text, tuple(fact.sources)) for fact in info.facts_about(topic)]
+    lines += [Line(f"Unknown: {gap.note}") for gap in info.gaps_about(topic)]
+    return lines
+
+
+def _buttons(platform_id: str, *skip: str) -> list[Button]:
+    options = [Button("Is it legit?", "legit", {"platform": platform_id}),
+               Button("What does it pay?", "pay", {"platform": platform_id}),
+               Button("Full profile", "platform", {"platform": platform_id}),
+               Button("Scam warning signs", "scamcheck")]
+    return [b for b in options if b.command not in skip]
+
+
+async def _extra(builders: Sequence[ExtraSection], inv: Invocation, platform_id: str,
+                 **context: object) -> list[Section]:
+    """Run the registered extra-section builders; one that fails is logged and left out."""
+    sections: list[Section] = []
+    for builder in builders:
+        try:
+            parts = await builder(inv, platform_id, **context)
+        except Exception:
+            log.exception("extra section %r failed for %s", getattr(builder, "__name__", builder), platform_id)
+            continue
+        for part in parts:
+            if isinstance(part, Field):
+                sections.append(Section(part.name, [Line(part.value)], keep=True))
+            else:
+                sections.append(Section("From community reports", [Line(str(part))], keep=True))
+    return sections
+
+
+def _related(info: PlatformInfo) -> list[Line]:
+    if not info.related:
+        return []
+    names = ", ".join(platform(r).name for r in info.related)
+    return [Line(f"See also: {names} (where the work and pay happen).")]
+
+
+def platforms_reply() -> Reply:
+    """Every known platform, grouped by category."""
+    kb = knowledge_base()
+    fields = []
+    for category, label in CATEGORY_LABELS.items():
+        names = [p.name for p in kb.platforms.values() if p.category == category]
+        if names:
+            fields.append(Field(f"{label} ({len(names)})", ", ".join(names)))
+    meanings = "\n".join(f"{CATEGORY_LABELS[c]}: {m}." for c, m in CATEGORY_MEANINGS.items())
+    return Reply(
+        title=f"Platforms I know ({len(kb.platforms)})",
+        blocks=[meanings, "No named platform is labelled a scam: /scamcheck lists the patterns scams follow."],
+        fields=fields,
+        footer="Try /platform <name>, /legit <name> or /pay <name>.",
+    )
+
+
+def profile_reply(platform_id: str) -> Reply:
+    """The full profile card of a platform."""
+    info = platform(platform_id)
+    lead = [Line(f"{CATEGORY_LABELS[info.category]}: {info.category_basis}"), *_related(info)]
+    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t)) for t in PROFILE_TOPICS]
+    pay = [Line(_pay_text(p, None), tuple(p.sources)) for p in info.pay] + topic_lines(info, "pay")
+    sections.insert(2, Section("Reported pay", pay))
+    return render(Answer(f"{info.name} — profile", lead, sections, buttons=_buttons(platform_id, "platform"),
+                         note=f"Also known as: {', '.join(info.aliases) or 'no other names'}."))
+
+
+def checklist_lines(only: tuple[int, ...] | None = None) -> list[Line]:
+    """The checklist that tells a legit-but-harsh platform from a scam (optionally only some items, 0-based)."""
+    items = knowledge_base().scams.checklist
+    chosen = [items[i] for i in only if i < len(items)] if only else items
+    return [Line(f"{n}. {item.text}", tuple(item.sources)) for n, item in enumerate(chosen, start=1)]
+
+
+async def legit_reply(inv: Invocation, platform_id: str) -> Reply:
+    """Is a platform legit: its category with the facts behind it, and the scam checklist."""
+    info = platform(platform_id)
+    lead = [
+        Line(LEADS[info.category].format(name=info.name) + " " + info.category_basis),
+        Line(f"Category: {CATEGORY_LABELS[info.category]} ({CATEGORY_MEANINGS[info.category]})."),
+        *_related(info),
+    ]
+    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t), rank=-1 if t == "problems" else 0,
+                        min_lines=2 if t == "problems" else 1) for t in LEGIT_TOPICS]
+    sections += await _extra(inv.app.legit_sections, inv, platform_id)
+    sections.append(Section("Legit but harsh, or a scam? Check", checklist_lines(LEGIT_CHECKLIST), rank=1,
+                            min_lines=1))
+    return render(Answer(f"Is {info.name} legit? {CATEGORY_LABELS[info.category]}", lead, sections,
+                         buttons=_buttons(platform_id, "legit")))
+
+
+def topic_reply(platform_id: str, topic: str) -> Reply:
+    """One topic about a platform (assessments, payouts), answer first."""
+    info = platform(platform_id)
+    lines = topic_lines(info, topic)
+    if topic == "assessment":
+        title = f"Does {info.name} pay for assessments and onboarding?"
+        unpaid = any("unpaid" in f.text.lower() for f in info.facts_about(topic))
+        answer = ("Reported as unpaid." if unpaid else
+                  "Unknown: nothing citable says whether they are paid." if info.gaps_about(topic) else
+                  "Here is what is sourced.")
+    else:
+        title = f"How and when {info.name} pays"
+        answer = "Here is what is sourced." if info.facts_about(topic) else "Unknown: nothing citable found."
+    if not lines:
+        lines = [Line("Nothing sourced on this yet.")]
+    return render(Answer(title, [Line(answer)], [Section(TOPIC_LABELS[topic], lines)],
+                         buttons=_buttons(platform_id)))
+
+
+def _pay_text(pay: PayRange, currency: str | None) -> str:
+    """One reported figure: role, range, converted range, note."""
+    text = f"{ROLE_LABELS[pay.role]}: {format_range(pay.low, pay.high, pay.currency)}{UNIT_SUFFIX[pay.unit]}"
+    if currency and currency != pay.currency:
+        low = convert(pay.low, pay.currency, currency) if pay.low is not None else None
+        high = convert(pay.high, pay.currency, currency) if pay.high is not None else None
+        text += f" (≈ {format_range(low, high, currency)})"
+    if pay.country:
+        text += f", {knowledge_base().countries[pay.country].name}"
+    return text + (f": {pay.note}." if pay.note else ".")
+
+
+def _below(pay: PayRange, wage: Wage | None) -> str:
+    if wage is None or wage.none or wage.unit != "hour" or pay.unit != "hour" or wage.amount is None:
+        return ""
+    ends = [convert(v, pay.currency, wage.currency or "USD") for v in (pay.low, pay.high) if v is not None]
+    if max(ends) < wage.amount:
+        return " Below the minimum wage."
+    if min(ends) < wage.amount and pay.low is not None:
+        return " The low end is below the minimum wage."
+    return ""
+
+
+def wage_lines(country: str, day: date, currency: str | None) -> list[Line]:
+    """The minimum wages in force in a country on a day, converted, with the next known change."""
+    kb = knowledge_base()
+    name = kb.countries[country].name
+    wages = wages_in_force(country, day)
+    if not wages:
+        return [Line(f"No sourced minimum wage for {name}.")]
+    lines = []
+    for wage in wages:
+        if wage.none:
+            lines.append(Line(f"{name} has no statutory national minimum wage.", tuple(wage.sources)))
+            continue
+        amount = format_money(wage.amount or 0, wage.currency or "USD")
+        text = f"{wage.group}: {amount}{UNIT_SUFFIX[wage.unit]} since {format_date(wage.effective.isoformat())}"
+        if currency and wage.currency and currency != wage.currency:
+            text += f" (≈ {format_money(convert(wage.amount or 0, wage.currency, currency), currency)})"
+        lines.append(Line(text + (f"; {wage.note}" if wage.note else "") + ".", tuple(wage.sources)))
+    upcoming = next_change(country, day)
+    if upcoming and upcoming.amount:
+        lines.append(Line(f"Next: {format_money(upcoming.amount, upcoming.currency or 'USD')}"
+                          f"{UNIT_SUFFIX[upcoming.unit]} from {format_date(upcoming.effective.isoformat())}.",
+                          tuple(upcoming.sources)))
+    return lines
+
+
+def _effective_rate_lines(info: PlatformInfo, hourly: list[PayRange]) -> list[Line]:
+    lines = [Line("Unpaid assessments and onboarding lower your effective hourly rate: count those hours too.")]
+    if hourly:
+        top = hourly[0]
+        rate = top.high if top.high is not None else top.low or 0
+        effective = rate * EXAMPLE_PAID_HOURS / (EXAMPLE_PAID_HOURS + EXAMPLE_UNPAID_HOURS)
+        lines.append(Line(f"Example: {EXAMPLE_UNPAID_HOURS} unpaid hours before {EXAMPLE_PAID_HOURS} paid hours "
+                          f"at {format_money(rate, top.currency)}/h is {format_money(effective, top.currency)}/h."))
+    return lines + [Line(f.text, tuple(f.sources)) for f in info.facts_about("assessment")
+                    if "unpaid" in f.text.lower()]
+
+
+async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country: str | None,
+                    currency: str) -> Reply:
+    """Reported pay ranges, converted, beside the minimum wage of the country, and the unpaid-hours effect."""
+    kb = knowledge_base()
+    info = platform(platform_id)
+    day = inv.now.date()
+    figures = [p for p in info.pay if role in (None, "any") or p.role in (role, "any")]
+    figures.sort(key=lambda p: (p.country not in (None, country), p.unit != "hour"))
+    main_wage = next(iter(wages_in_force(country, day)), None) if country else None
+    hourly = [p for p in figures if p.unit == "hour"]
+    if hourly:
+        first = hourly[0]
+        answer = (f"Reported: {format_range(first.low, first.high, first.currency)}/h"
+                  f"{' — ' + first.note if first.note else ''}, among {len(figures)} dated figure(s) below.")
+    elif figures:
+        answer = "No hourly figure is reported; per-task figures are below."
+    else:
+        answer = "No sourced pay figure" + (f" for {ROLE_LABELS[role].lower()}s" if role else "") + "."
+    lead = [Line(answer), *_related(info),
+            Line("These are reported figures at a point in time, not current rates; most platforms pay per project.")]
+    pay_lines = [Line(_pay_text(p, currency) + _below(p, main_wage), tuple(p.sources)) for p in figures]
+    pay_lines += topic_lines(info, "pay")
+    sections = [Section("Reported pay", pay_lines, rank=-1, min_lines=2)]
+    if country:
+        sections.append(Section(f"Minimum wage, {kb.countries[country].name}", wage_lines(country, day, currency),
+                                min_lines=1))
+    sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly), rank=1, min_lines=1))
+    sections += await _extra(inv.app.pay_sections, inv, platform_id, role=role, country=country, currency=currency)
+    rates_note = f"Converted at ECB reference rates of {format_date(kb.rates.date.isoformat())}."
+    if not country:
+        rates_note += " Add a country (or save one with /settings) to compare with its minimum wage."
+    return render(Answer(f"What {info.name} pays (reported)", lead, sections, buttons=_buttons(platform_id, "pay"),
+                         note=rates_note))
+
+
+def wage_reply(country: str, day: date, currency: str | None) -> Reply:
+    """The minimum wage in force in a country today."""
+    name = knowledge_base().countries[country].name
+    return render(Answer(f"Minimum wage in {name}", [], [Section(f"In force on {format_date(day.isoformat())}",
+                                                                  wage_lines(country, day, currency))]))
+
+
+def scam_signs_reply() -> Reply:
+    """The task-scam warning signs and the legit-vs-scam checklist (FTC guidance)."""
+    background = [Line(item.text, tuple(item.sources)) for item in knowledge_base().scams.facts]
+    return render(Answer(
+        "Task-scam warning signs",
+        [Line("Real platforms pay you; they never ask you to pay. Check any offer against this list.")],
+        [Section("Checklist", checklist_lines(), keep=True),
+         Section("What task scams look like", background)],
+        note="Paste a recruiter message after /scamcheck and I'll check it for these signs.",
+    ))
+
+
+def scamcheck_reply(message: str) -> Reply:
+    """Which warning signs a pasted message shows, and a plain verdict on them."""
+    kb = knowledge_base()
+    report = scan(message)
+    found = [Line(f"{f.signal.label} (“{f.evidence}”). {f.signal.explain}", tuple(f.signal.sources))
+             for f in report.findings]
+    lead = [Line(report.verdict())]
+    notes = []
+    for pid in report.platforms:
+        info = kb.platforms[pid]
+        where = f" Contact it only through {', '.join(info.domains)}." if info.domains else ""
+        if report.findings:
+            notes.append(Line(f"{info.name} is a real platform; scammers impersonate real platforms.{where}",
+                              ("W7",)))
+    if any(f.signal.id == "pay_too_high" for f in report.findings):
+        notes.append(Line(f"Per-day offers are compared as {HOURS_PER_DAY} hours of work."))
+    sections = [Section(f"Warning signs found ({len(found)})", found or [Line("None of the usual signs.")],
+                        keep=True), Section("Note", notes)]
+    sections.append(Section("Checklist", checklist_lines((0, 1, 2))))
+    return render(Answer("Scam check", lead, sections, buttons=[Button("All warning signs", "scamcheck")],
+                         ephemeral=True))

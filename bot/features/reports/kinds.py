@@ -1,0 +1,48 @@
+"""The kinds of report members file: the one home of their names, labels, windows and groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of report: its stored name, how people say it, and its dedupe window in seconds."""
+
+    name: str
+    label: str
+    window: int
+
+
+# One counted report per person per platform per kind (and project) per window; a repeat refreshes it.
+KINDS = {
+    k.name: k
+    for k in (
+        # Availability changes within hours; a repeat within 6 h says "still true" and refreshes the time.
+        Kind("drought", "no tasks (empty queue)", 6 * HOUR),
+        Kind("tasks_back", "tasks are back", 6 * HOUR),
+        # Project and payment news is weekly: payouts are weekly or twice a week on most platforms.
+        Kind("project_paused", "project paused", 7 * DAY),
+        Kind("project_ended", "project ended", 7 * DAY),
+        Kind("paid_on_time", "paid on time", 7 * DAY),
+        Kind("paid_late", "paid late", 7 * DAY),
+        Kind("payment_missing", "payment missing", 7 * DAY),
+        Kind("account_restricted", "account restricted", 7 * DAY),
+        # Pay and onboarding are slow facts: one pay figure per person a month, one onboarding story a year.
+        Kind("payrate", "hourly pay", 30 * DAY),
+        Kind("onboarding", "onboarding hours", 365 * DAY),
+    )
+}
+AVAILABILITY_KINDS = ("drought", "tasks_back")  # what the status is computed from
+PROJECT_KINDS = ("project_paused", "project_ended")
+PROBLEM_KINDS = ("paid_late", "payment_missing")
+PAYMENT_KINDS = ("paid_on_time", *PROBLEM_KINDS)
+REPORT_WHATS = tuple(k for k in KINDS if k not in ("payrate", "onboarding"))  # the choices of /report
+
+
+def label(kind: str) -> str:
+    """How people say a kind of report, e.g. 'paid late'."""
+    return KINDS[kind].label

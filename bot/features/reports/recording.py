@@ -1,0 +1,206 @@
+"""Recording crowd reports: kinds, dedupe windows, a per-person rate limit, clean notes and plausible values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.core.clock import unix
+from bot.core.errors import BadArgument, RateLimited, quoted
+from bot.core.feature import Person
+from bot.core.model import Actor
+from bot.core.ratelimit import RateLimiter
+from bot.features.knowledge import parse_currency, to_usd
+from bot.features.moderation.actions import ensure_not_barred
+from bot.features.reports.kinds import KINDS, PROJECT_KINDS
+from storage import reports as store
+from storage.database import Row
+
+if TYPE_CHECKING:
+    from bot.wiring import App
+
+
+
+ROLE_TIERS = {
+    "generalist": "generalist (writing, rating, general tasks)",
+    "specialist": "specialist (coding, STEM, languages)",
+    "expert": "expert (professional or PhD)",
+}
+
+# A person may file this many reports an hour (across platforms); generous for honest use, a wall for floods.
+REPORTS_PER_HOUR = 20
+NOTE_MAX = 200
+KEY_CACHE_SIZE = 50_000  # keyed hashes of recent reporters kept in memory (cleared when full)
+PROJECT_MAX = 60
+# Plausible ranges: anything outside is refused with the range, so one typo cannot skew a median.
+HOURLY_USD_RANGE = (0.5, 300.0)
+ONBOARDING_HOURS_RANGE = (0.25, 200.0)
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Strip control and format characters (including bidi overrides) and collapse whitespace."""
+    kept = "".join(" " if ch in "\t\r\n" else ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")
+                   or ch in "\t\r\n")
+    return _WHITESPACE.sub(" ", kept).strip()
+
+
+def clean_note(note: str | None) -> str | None:
+    """A note fit to store: cleaned, at most NOTE_MAX characters, None when empty."""
+    if note is None:
+        return None
+    cleaned = clean_text(note)
+    if len(cleaned) > NOTE_MAX:
+        raise BadArgument(
+            f"Your note is {len(cleaned)} characters long; notes can be at most {NOTE_MAX}.",
+            hint="Shorten it and send the report again. Notes are shown only to moderators.",
+        )
+    return cleaned or None
+
+
+def normalise_project(project: str | None) -> str:
+    """A project name as stored: cleaned and lower-case; '' for the platform as a whole."""
+    if project is None:
+        return ""
+    cleaned = clean_text(project).lower()
+    if len(cleaned) > PROJECT_MAX:
+        raise BadArgument(f"That project name is {len(cleaned)} characters long; at most {PROJECT_MAX}, please.")
+    return cleaned
+
+
+def window_start(kind: str, at: int) -> int:
+    """The start of the dedupe window of this kind that contains `at`."""
+    length = KINDS[kind].window
+    return at - at % length
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What was recorded, for the acknowledgement."""
+
+    platform: str
+    kind: str
+    project: str
+    window: int
+
+
+class Reports:
+    """The report-recording service (one per app): validation, rate limit, one-statement upsert."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._limiter = RateLimiter(app.clock, REPORTS_PER_HOUR, timedelta(hours=1))
+        self._keys: dict[tuple[str, str], str] = {}
+
+    def reporter_key(self, actor: Actor) -> str:
+        """The keyed hash a member's reports are stored under (remembered, so a busy reporter costs no HMAC)."""
+        identity = (str(actor.platform), actor.user_id)
+        key = self._keys.get(identity)
+        if key is None:
+            if len(self._keys) >= KEY_CACHE_SIZE:
+                self._keys.clear()
+            key = self._keys[identity] = self.app.person_key(*identity)
+        return key
+
+    async def mine(self, actor: Actor, limit: int) -> list[Row]:
+        """A member's newest reports."""
+        return await store.reports_of(self.app.db, self.reporter_key(actor), limit)
+
+    async def count_of(self, reporter: str) -> int:
+        """How many reports a reporter (keyed hash) has stored."""
+        return await store.count_of(self.app.db, reporter)
+
+    async def retract(self, actor: Actor, report_id: int) -> Row | None:
+        """Delete one of the member's own reports; returns it, or None when it is not theirs."""
+        return await store.delete_report(self.app.db, report_id, self.reporter_key(actor))
+
+    def _check_rate(self, reporter: str) -> None:
+        wait = self._limiter.hit(reporter)
+        if wait is not None:
+            minutes = max(1, round(wait / 60))
+            raise RateLimited(
+                f"You've sent {REPORTS_PER_HOUR} reports in the last hour, the most I take from one person.",
+                hint=f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}. "
+                "Your earlier reports are all counted.",
+            )
+
+    async def record(
+        self,
+        actor: Actor,
+        community: str | None,
+        platform: str,
+        kind: str,
+        now: datetime,
+        project: str | None = None,
+        note: str | None = None,
+        **values: float | str | bool | None,
+    ) -> Recorded:
+        """Validate and store one report (a repeat in the same window refreshes the earlier one)."""
+        if kind not in KINDS:
+            raise BadArgument(f"I don't know the report kind {quoted(kind)}.", hint="Use one of: " + ", ".join(KINDS))
+        project_key = normalise_project(project)
+        if kind in PROJECT_KINDS and not project_key:
+            raise BadArgument(
+                f"Which project was {KINDS[kind].label.removeprefix('project ')}? Add its name.",
+                hint=f'Example: /report {platform} {kind} "Project Name"',
+            )
+        clean = clean_note(note)
+        reporter = self.reporter_key(actor)
+        at = unix(now)
+        await ensure_not_barred(self.app, reporter, at, community)
+        self._check_rate(reporter)
+        report = store.NewReport(
+            reporter=reporter, platform=platform, kind=kind, project=project_key,
+            window_start=window_start(kind, at), at=at, community=community, note=clean, **values,  # type: ignore[arg-type]
+        )
+        await store.upsert_report(self.app.db, report)
+        return Recorded(platform, kind, project_key, KINDS[kind].window)
+
+    async def record_payrate(
+        self, actor: Actor, community: str | None, platform: str, amount: float, currency: str, now: datetime,
+        role: str | None = None, project: str | None = None,
+    ) -> tuple[Recorded, float]:
+        """Validate and store an hourly pay figure; returns it normalised to USD."""
+        code = parse_currency(clean_text(currency))  # the knowledge base's dated exchange table
+        usd = to_usd(amount, code)
+        low, high = HOURLY_USD_RANGE
+        if not low <= usd <= high:
+            scale = usd / amount if amount else 1.0
+            raise BadArgument(
+                f"{amount:g} {code} an hour is outside the range I accept "
+                f"({low / scale:,.2f} to {high / scale:,.2f} {code}, that is ${low:,.2f} to ${high:,.2f} an hour).",
+                hint="Report what you earned per hour of work (not per task or per week).",
+            )
+        recorded = await self.record(
+            actor, community, platform, "payrate", now, project=project,
+            amount=amount, currency=code, hourly_usd=round(usd, 2), role=role,
+        )
+        return recorded, usd
+
+    async def record_onboarding(
+        self, actor: Actor, community: str | None, platform: str, hours: float, paid: bool, now: datetime
+    ) -> Recorded:
+        """Validate and store hours spent on assessments and training."""
+        low, high = ONBOARDING_HOURS_RANGE
+        if not low <= hours <= high:
+            raise BadArgument(
+                f"{hours:g} hours is outside the range I accept ({low:g} to {high:g} hours).",
+                hint="Count the hours you spent on assessments, tests and training before regular paid work.",
+            )
+        return await self.record(actor, community, platform, "onboarding", now, hours=hours, paid=paid)
+
+
+async def forget_reports(app: App, person: Person) -> list[tuple[str, int]]:
+    """Delete every report a person filed."""
+    return [("reports", await store.delete_reporter(app.db, person.key))]
+
+
+DATA_KEPT = ((
+    "Reports",
+    "what you reported (platform, kind, project, time, pay or hours, your note) under a keyed hash of your "
+    "account, never your name or id; /myreports lists them, /retract removes one, /forget removes all",
+),)

@@ -1,0 +1,181 @@
+"""The one place that builds the application: database, secret, the FEATURES list, registry and services.
+
+Nothing else wires anything: features and commands receive the App built here, explicitly (as
+`invocation.app` or a constructor argument), and never keep app state in module-level globals.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from hashlib import sha256
+from typing import TYPE_CHECKING
+
+import commands.about
+import commands.alerts_here
+import commands.digest_off
+import commands.digest_post
+import commands.digest_preview
+import commands.digest_setup
+import commands.forget
+import commands.help
+import commands.legit
+import commands.mod_bar
+import commands.mod_hide
+import commands.mod_log
+import commands.mod_reports
+import commands.mod_unbar
+import commands.mod_unhide
+import commands.myreports
+import commands.note
+import commands.onboarding
+import commands.pay
+import commands.payrate
+import commands.platform
+import commands.platforms
+import commands.report
+import commands.retract
+import commands.scamcheck
+import commands.settings
+import commands.status
+import commands.subscribe
+import commands.subscriptions
+import commands.unsubscribe
+from bot.core.clock import Clock, SystemClock
+from bot.core.declarations import Command
+from bot.core.dispatcher import Dispatcher
+from bot.core.feature import Feature, Person
+from bot.core.registry import Registry
+from bot.features.alerts import subscriptions
+from bot.features.alerts.alerts import Alerts, alert_scan_service
+from bot.features.availability import brigading, trust
+from bot.features.availability.status import Availability, availability_service
+from bot.features.digest import settings as digest_settings
+from bot.features.digest.schedule import Scheduler, scheduler_service
+from bot.features.knowledge import preferences, questions
+from bot.features.moderation import actions as moderation
+from bot.features.reports import recording
+from bot.features.reports.pay import pay_section
+from bot.features.reports.reliability import reliability_section
+from bot.outbox.outbox import Outbox, OutboxService
+from storage.buttons import ButtonPayloads
+
+if TYPE_CHECKING:
+    from bot.core.delivery import Sender
+    from bot.settings import Settings
+    from storage.database import Database
+
+SECRET_META_KEY = "queuewatch_secret"
+
+
+async def _forget_availability(app: App, person: Person) -> list[tuple[str, int]]:
+    """Availability keeps a trust record and cached first-report times."""
+    return [*await trust.forget_trust(app, person), *await brigading.forget_first_seen(app, person)]
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("help", commands=(*commands.help.COMMANDS, *commands.about.COMMANDS, *commands.forget.COMMANDS)),
+    Feature("knowledge", commands=(*commands.legit.COMMANDS, *commands.platform.COMMANDS,
+                                   *commands.platforms.COMMANDS, *commands.pay.COMMANDS,
+                                   *commands.scamcheck.COMMANDS, *commands.settings.COMMANDS),
+            data_kept=preferences.DATA_KEPT, forget=preferences.forget_settings,
+            personal_tables=("member_settings",)),
+    Feature("reports", commands=(*commands.report.COMMANDS, *commands.retract.COMMANDS,
+                                 *commands.myreports.COMMANDS, *commands.payrate.COMMANDS,
+                                 *commands.onboarding.COMMANDS),
+            data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
+    Feature("availability", commands=commands.status.COMMANDS, data_kept=trust.DATA_KEPT,
+            forget=_forget_availability, personal_tables=("reporter_trust",), services=(availability_service,)),
+    Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
+                                    *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
+                                    *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
+                                    *commands.note.COMMANDS),
+            data_kept=moderation.DATA_KEPT, forget=moderation.forget_moderation,
+            personal_tables=("moderation_log", "reporter_bars", "community_notes")),
+    Feature("digest", commands=(*commands.digest_setup.COMMANDS, *commands.digest_off.COMMANDS,
+                                *commands.digest_post.COMMANDS, *commands.digest_preview.COMMANDS),
+            give_up=(("digest", digest_settings.digest_undeliverable),), services=(scheduler_service,)),
+    Feature("alerts", commands=(*commands.subscribe.COMMANDS, *commands.unsubscribe.COMMANDS,
+                                *commands.subscriptions.COMMANDS, *commands.alerts_here.COMMANDS),
+            data_kept=subscriptions.DATA_KEPT, forget=subscriptions.forget_subscriptions,
+            personal_tables=("subscriptions", "outbox"), services=(alert_scan_service,),
+            give_up=(("alerts", subscriptions.channel_undeliverable), ("sub", subscriptions.member_undeliverable))),
+    Feature("outbox", services=(OutboxService,)),
+)
+
+
+def all_commands(features: tuple[Feature, ...] = FEATURES) -> list[Command]:
+    """Every command of every feature: /help first, then by name."""
+    found = [command for feature in features for command in feature.commands]
+    return sorted(found, key=lambda c: (c.name != "help", c.name))
+
+
+def load_registry() -> Registry:
+    """The registry of every declared command."""
+    return Registry(all_commands())
+
+
+class App:
+    """The running application: settings, clock, database, registry, the features and their services."""
+
+    def __init__(self, settings: Settings, db: Database, registry: Registry, clock: Clock, secret: bytes,
+                 features: tuple[Feature, ...] = FEATURES) -> None:
+        self.settings = settings
+        self.db = db
+        self.registry = registry
+        self.clock = clock
+        self.features = features
+        self._secret = secret
+        # Adapters register themselves here when they start, so the outbox can deliver through them.
+        self.senders: dict[str, Sender] = {}
+        # The bot's own username per platform, once an adapter learns it (deep links, mentions).
+        self.bot_usernames: dict[str, str] = {}
+        # Crowd sections /legit and /pay show after the knowledge-base facts.
+        self.legit_sections = (reliability_section, moderation.note_section)
+        self.pay_sections = (pay_section,)
+        self.button_payloads = ButtonPayloads(db)
+        # The services, one instance each.
+        self.trust = trust.TrustCache()
+        self.first_seen = brigading.FirstSeen(self)
+        self.bars = moderation.ActiveBars(self)
+        self.reports = recording.Reports(self)
+        self.availability = Availability(self)
+        self.outbox = Outbox(self, give_up={kind: handler for f in features for kind, handler in f.give_up})
+        self.alerts = Alerts(self)
+        self.scheduler = Scheduler(self)
+        self.dispatcher = Dispatcher(self, ask=questions.answer)
+
+    def person_key(self, platform: str, user_id: str) -> str:
+        """A keyed hash of a person's platform identity; the only way reporters are stored."""
+        message = f"{platform}:{user_id}".encode()
+        return hmac.new(self._secret, message, sha256).hexdigest()[:32]
+
+    def background_services(self) -> list:
+        """Every feature's background services, built for this app."""
+        return [factory(self) for feature in self.features for factory in feature.services]
+
+
+async def load_secret(settings: Settings, db: Database) -> bytes:
+    """The HMAC key: QUEUEWATCH_SECRET, or one generated once and kept in the database."""
+    if settings.queuewatch_secret is not None:
+        return settings.queuewatch_secret.get_secret_value().encode()
+    stored = await db.get_meta(SECRET_META_KEY)
+    if stored is None:
+        stored = secrets.token_hex(32)
+        await db.set_meta(SECRET_META_KEY, stored, only_if_missing=True)
+        stored = await db.get_meta(SECRET_META_KEY) or stored
+    return stored.encode()
+
+
+async def build_app(settings: Settings, clock: Clock | None = None, registry: Registry | None = None) -> App:
+    """Open and migrate the database, load the secret and the commands, and return the app."""
+    from storage.database import open_database
+
+    db = await open_database(settings.database_url)
+    try:
+        await db.migrate()
+        secret = await load_secret(settings, db)
+    except BaseException:
+        await db.close()  # an open connection's thread would keep the process from exiting
+        raise
+    return App(settings, db, registry or load_registry(), clock or SystemClock(), secret)
