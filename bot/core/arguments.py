@@ -173,7 +173,7 @@ def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
         try:
             number = float(value)
         except OverflowError:  # an int too large for a float
-            number = math.copysign(math.inf, value)
+            number = math.inf if value > 0 else -math.inf
     else:
         try:
             number = float(str(value).replace(",", "."))
