@@ -136,8 +136,11 @@ def test_discord_options_take_any_values(world, data, command, who) -> None:
     payload = {"name": command.name, "options": [
         {"name": name, "type": OPTION_TYPES[command.param(name).kind].value, "value": value}
         for name, value in options.items()]}
+    stray = data.draw(st.one_of(st.none(), fuzz.random_text()))  # a hand-made payload may name any option
+    if stray is not None and stray not in options:
+        payload["options"].append({"name": stray, "type": 3, "value": "x"})
     raw = raw_options(payload)
-    world.run(Platform.DISCORD, *who, list(raw.values()),
+    world.run(Platform.DISCORD, *who, [*raw.values(), *raw],
               lambda actor, place: world.app.dispatcher.dispatch(command.name, raw, actor, place),
               _within_discord_limits)
 
