@@ -44,7 +44,7 @@ from tests.support.faults import SENT_UPDATE, FaultyDatabase, WriteLock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 LIMIT = 30  # messages per second the fake platform accepts
-BUSY_MS = 50  # the app's wait for another connection's lock (5 s in production): short, so locks are hit
+LOCK_WAIT = 0.05  # how long the database retries a locked write (2 s in production): short, so locks are hit
 LOCK_EVERY, LOCK_SECONDS = 50, 0.3
 FULL_EVERY, FULL_WRITES = 400, 40
 LATE_EVERY, HANG_EVERY = 50, 100  # 2% answer after the timeout, 1% hang before arriving
@@ -182,7 +182,7 @@ async def fan_out(folder: Path, items: int, destinations: int, faults: bool) -> 
     app = await build_app(settings_for(path), clock=clock)
     lock = WriteLock(path) if faults else None
     try:
-        await app.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        app.db.retry_seconds = LOCK_WAIT
         outbox = app.outbox
         outbox.sleep = clock.sleep
         outbox.send_timeout = SEND_TIMEOUT

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.errors import StorageUnavailable
 from storage.database import Executor, Row
 
-# sqlite3 error messages of passing conditions: another connection holds the write lock, the disk is full.
-TRANSIENT_MESSAGES = ("database is locked", "database is busy", "database table is locked", "disk is full",
-                      "disk i/o error")
 DUE_STATES = "('pending', 'uncertain')"
+TRANSIENT_REASONS = ("busy", "full", "unavailable")  # may pass: another process's lock, a full disk, an I/O error
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True for a database error that may pass if the statement is tried again (a lock, a full disk)."""
-    return isinstance(exc, sqlite3.OperationalError) and any(m in str(exc).lower() for m in TRANSIENT_MESSAGES)
+    """True for a store error that may pass if the statement is tried again (a lock, a full disk)."""
+    return isinstance(exc, StorageUnavailable) and exc.reason in TRANSIENT_REASONS
 
 
 @dataclass(frozen=True)

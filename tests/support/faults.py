@@ -12,30 +12,32 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.delivery import Destination, PartSent
+from bot.core.errors import StorageUnavailable
 from bot.core.model import Reply
 
-DISK_FULL = "database or disk is full"  # what sqlite3 raises for SQLITE_FULL
+DISK_FULL = "database or disk is full"  # SQLite's message for SQLITE_FULL
 SENT_UPDATE = r"SET state = 'sent'"  # the statement that marks a message delivered
 
 
 class FaultyDatabase:
-    """A real database whose next writes matching a pattern fail as SQLite fails them (e.g. a full disk)."""
+    """A real database whose next writes matching a pattern fail as the database reports a failing SQLite
+    write (a full disk: StorageUnavailable with reason "full", as SqliteDatabase raises for SQLITE_FULL)."""
 
     def __init__(self, db: Any) -> None:
         self.db = db
-        self._rules: list[list[Any]] = []  # [pattern, message, failures left]
+        self._rules: list[list[Any]] = []  # [pattern, reason, message, failures left]
         self.refused = 0
 
-    def fail(self, pattern: str, times: int, message: str = DISK_FULL) -> None:
-        """Refuse the next `times` statements whose SQL matches `pattern` with sqlite3.OperationalError."""
-        self._rules.append([re.compile(pattern), message, times])
+    def fail(self, pattern: str, times: int, reason: str = "full", message: str = DISK_FULL) -> None:
+        """Refuse the next `times` statements whose SQL matches `pattern`."""
+        self._rules.append([re.compile(pattern), reason, message, times])
 
     def _check(self, sql: str) -> None:
         for rule in self._rules:
-            if rule[2] > 0 and rule[0].search(sql):
-                rule[2] -= 1
+            if rule[3] > 0 and rule[0].search(sql):
+                rule[3] -= 1
                 self.refused += 1
-                raise sqlite3.OperationalError(rule[1])
+                raise StorageUnavailable(f"{self.db.path}: {rule[2]}", rule[1], writing=True)
 
     async def execute(self, sql: str, params: Any = ()) -> int:
         """Run a statement unless a rule refuses it."""
