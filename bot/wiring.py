@@ -143,7 +143,7 @@ class App:
         self.outbox = Outbox(self, give_up={kind: handler for f in features for kind, handler in f.give_up})
         self.alerts = Alerts(self)
         self.scheduler = Scheduler(self)
-        self.dispatcher = Dispatcher(self, ask=questions.answer)
+        self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators)
 
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored."""

@@ -24,6 +24,8 @@ class Actor:
     user_id: str
     display_name: str
     is_moderator: bool = False
+    # One of QUEUEWATCH_OPERATORS (set by the dispatcher from the list; adapters never set it).
+    is_operator: bool = False
 
 
 @dataclass(frozen=True)
