@@ -15,6 +15,8 @@ VERBS = {
     "unbar": "lifted the bar on the sender of report #{report_id}",
     "note": "set the note on {platform}",
     "note_cleared": "cleared the note on {platform}",
+    "not_here": "stopped report #{report_id} from elsewhere showing here",
+    "here_again": "showed report #{report_id} from elsewhere here again",
 }
 
 
@@ -39,7 +41,7 @@ async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
     return Reply(
         title=f"Moderation log{' of every community' if ctx.operator else ''} (newest {len(rows)})",
         blocks=["\n".join(describe(row, ctx.operator) for row in rows)],
-        footer="Every hide, unhide, bar, unbar and note is logged here.",
+        footer="Every hide, unhide, bar, unbar, note and not-shown-here mark is logged here.",
         ephemeral=True,
     )
 
