@@ -15,6 +15,7 @@ from bot.settings import load_settings
 from bot.wiring import build_app, load_registry
 from tests.cli_support import queuewatch
 from tests.conftest import START
+from tests.discord_fake import FakeDiscord, connected, discord_settings, messages, text_of
 from tests.moderation_helpers import file, report_id, run
 from tests.telegram_fake import group_chat, private_chat, running_bot, user
 
@@ -165,3 +166,23 @@ def test_queuewatch_mod_runs_the_same_commands_as_an_operator(tmp_path, monkeypa
     assert main(["mod", "log"]) == 0
     log = capsys.readouterr().out
     assert f"[{OPERATOR_LOG}]" in log and f"hid report #{target}" in log and "spam: referral link" in log
+
+
+async def test_an_operator_moderates_from_a_discord_dm(clock):
+    async with FakeDiscord() as fake:
+        app = await build_app(discord_settings(queuewatch_operators="discord:4242"), clock, registry=load_registry())
+        try:
+            await file(app, MEMBER, PRIVATE, "drought")
+            target = await report_id(app, MEMBER)
+            async with connected(app):
+                listing = await fake.interact(fake.command("mod_reports", {}, in_guild=False, user_id=4242))
+                assert f"#{target}" in text_of(messages(listing)[0])
+                refused = await fake.interact(fake.command("mod_hide", {"report_id": target, "reason": "spam: ad"},
+                                                           in_guild=False, user_id=4343))
+                assert "not in a private chat" in text_of(messages(refused)[0])
+                hidden = await fake.interact(fake.command("mod_hide", {"report_id": target, "reason": "spam: ad"},
+                                                          in_guild=False, user_id=4242))
+                assert f"Report #{target} hidden" in text_of(messages(hidden)[0])
+            assert await log_rows(app) == [(OPERATOR_LOG, "an operator", "hide", target)]
+        finally:
+            await app.db.close()

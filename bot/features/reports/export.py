@@ -37,6 +37,7 @@ COLUMNS = ("day_utc", "hour_utc", "platform", "kind", "project", "role", "curren
            "onboarding_hours", "onboarding_paid")
 QUASI_IDENTIFIERS = COLUMNS[:7]
 _INDEX = {name: i for i, name in enumerate(COLUMNS)}
+_PROJECT = _INDEX["project"]
 # How a too-small combination is coarsened, finest first: the columns blanked at each step.
 STEPS: tuple[tuple[str, ...], ...] = (
     (),
@@ -74,16 +75,26 @@ def named_projects(rows: Iterable[Mapping[str, Any]], k: int = K) -> set[tuple[s
     return {name for name, reporters in people.items() if len(reporters) >= k}
 
 
-def generalise(row: Mapping[str, Any], named: set[tuple[str, str]]) -> Values:
+def _day_and_hour(at: int, cache: dict[int, tuple[str, str]]) -> tuple[str, str]:
+    hour = at // 3600
+    found = cache.get(hour)
+    if found is None:
+        moment = datetime.fromtimestamp(hour * 3600, UTC)
+        found = cache[hour] = (moment.strftime("%Y-%m-%d"), moment.strftime("%H:00"))
+    return found
+
+
+def generalise(row: Mapping[str, Any], named: set[tuple[str, str]],
+               _times: dict[int, tuple[str, str]] | None = None) -> Values:
     """One report as an export row before grouping: rounded times and amounts, rare project names dropped."""
-    at = datetime.fromtimestamp(row["updated_at"], UTC)
+    day, hour = _day_and_hour(row["updated_at"], {} if _times is None else _times)
     project = row["project"] or ""
     if project and (row["platform"], project) not in named:
         project = OTHER_PROJECT
     paid = row["paid"]
     return (
-        at.strftime("%Y-%m-%d"),
-        "" if row["kind"] in DAY_ONLY_KINDS else at.strftime("%H:00"),
+        day,
+        "" if row["kind"] in DAY_ONLY_KINDS else hour,
         row["platform"],
         row["kind"],
         project,
@@ -98,31 +109,27 @@ def generalise(row: Mapping[str, Any], named: set[tuple[str, str]]) -> Values:
 
 def coarsen(values: Values, blanked: tuple[str, ...]) -> Values:
     """The row with these columns blanked (a project name becomes OTHER_PROJECT; platform-wide stays '')."""
-    if not blanked:
-        return values
     out = list(values)
     for column in blanked:
         i = _INDEX[column]
-        out[i] = OTHER_PROJECT if column == "project" and values[i] else ""
+        out[i] = OTHER_PROJECT if i == _PROJECT and values[i] else ""
     return tuple(out)
-
-
-def quasi_identifiers(values: Values) -> Values:
-    """The quasi-identifier part of an export row."""
-    return values[:len(QUASI_IDENTIFIERS)]
 
 
 def anonymise(rows: Iterable[Mapping[str, Any]], k: int = K) -> Export:
     """Apply the export rules to report rows (with reporter hashes, which are used to count and then dropped)."""
     rows = list(rows)
     named = named_projects(rows, k)
-    pending = [(row["reporter"], generalise(row, named)) for row in rows]
+    times: dict[int, tuple[str, str]] = {}
+    pending = [(row["reporter"], generalise(row, named, times)) for row in rows]
     kept: list[Values] = []
+    width = len(QUASI_IDENTIFIERS)
     for blanked in STEPS:
         groups: dict[Values, list[tuple[str, Values]]] = defaultdict(list)
         for reporter, values in pending:
-            values = coarsen(values, blanked)
-            groups[quasi_identifiers(values)].append((reporter, values))
+            if blanked:
+                values = coarsen(values, blanked)
+            groups[values[:width]].append((reporter, values))
         pending = []
         for members in groups.values():
             if len({reporter for reporter, _values in members}) >= k:
