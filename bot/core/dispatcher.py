@@ -53,16 +53,23 @@ class Dispatcher:
             return self.unknown_command(name)
         try:
             self._check_access(command, actor, place)
+        except NotAllowed as exc:  # says only who may run it; the asker may have no private chat with the bot
+            return classify(exc, name)
+        try:
             wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
             if wait is not None:
                 raise RateLimited(f"You're sending commands very fast. Try again in {wait:.0f} seconds.")
             params, prompt = self._convert(command, raw)
             if prompt is not None:
+                # Only the declared choices: it stays where it was asked, where its buttons can run the command.
                 return prompt
             invocation = Invocation(name, params, actor, place, self.app.clock.now(), self.app)
-            return await command.handler(invocation, **params)
+            reply = await command.handler(invocation, **params)
         except Exception as exc:  # the one place every handler error is turned into a reply
-            return classify(exc, name)
+            reply = classify(exc, name)
+        if command.replies_privately:  # errors too: "already hidden (reason: ...)" is a moderator's business
+            reply.private = reply.ephemeral = True
+        return reply
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the question handler the app was wired with."""

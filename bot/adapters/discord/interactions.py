@@ -62,7 +62,8 @@ class InteractionHandler:
         name = str(data.get("name", ""))
         command = self.app.registry.get(name)
         work = self.app.dispatcher.dispatch(name, raw_options(data), self._actor(interaction), place_of(interaction))
-        await respond(self.app, interaction, work, slow=command is not None and command.slow)
+        await respond(self.app, interaction, work, slow=command is not None and command.slow,
+                      private=command is not None and command.replies_privately)
 
     async def _click(self, interaction: discord.Interaction) -> None:
         decoded = await decode_click(self.app, str((interaction.data or {}).get("custom_id", "")))
@@ -72,7 +73,8 @@ class InteractionHandler:
         name, args = decoded
         command = self.app.registry.get(name)
         work = self.app.dispatcher.dispatch(name, args, self._actor(interaction), place_of(interaction))
-        await respond(self.app, interaction, work, slow=command is not None and command.slow)
+        await respond(self.app, interaction, work, slow=command is not None and command.slow,
+                      private=command is not None and command.replies_privately)
 
     async def _autocomplete(self, interaction: discord.Interaction) -> None:
         data = interaction.data or {}
@@ -115,8 +117,11 @@ class InteractionHandler:
             log.warning("could not apologise for interaction %s: %s", interaction.id, exc)
 
 
-async def respond(app: App, interaction: discord.Interaction, work: Awaitable[Reply], slow: bool) -> None:
-    """Answer directly when the reply is ready within a second; otherwise defer first and follow up."""
+async def respond(app: App, interaction: discord.Interaction, work: Awaitable[Reply], slow: bool,
+                  private: bool = False) -> None:
+    """Answer directly when the reply is ready within a second; otherwise defer first and follow up.
+
+    `private`: the command's replies are declared private, so even the "thinking" message is ephemeral."""
     task = asyncio.ensure_future(work)
     if not slow:
         await asyncio.wait({task}, timeout=DEFER_AFTER)
@@ -124,9 +129,9 @@ async def respond(app: App, interaction: discord.Interaction, work: Awaitable[Re
         message = await render(app, task.result())
         await interaction.response.send_message(**message.send_kwargs(), ephemeral=message.ephemeral)
         return
-    await interaction.response.defer(thinking=True)
+    await interaction.response.defer(thinking=True, ephemeral=private)
     message = await render(app, await task)
-    if message.ephemeral:
+    if message.ephemeral and not private:
         # The first follow-up takes the (public) defer's visibility, so replace it with a private one.
         await interaction.delete_original_response()
         await interaction.followup.send(**message.send_kwargs(), ephemeral=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from telegram import (
@@ -242,7 +243,7 @@ class TelegramAdapter:
         chat (Telegram has no ephemeral messages), with a pointer, or a link to start one, left in the group."""
         if reply.private and chat.type != ChatType.PRIVATE:
             try:
-                await self._deliver(user.id, reply)
+                await self._deliver(user.id, self._for_private_chat(reply))
                 reply = Reply(blocks=["I've sent you the answer in a private message."])
             except Forbidden:  # Telegram lets a bot write to someone only after they start a chat with it
                 reply = Reply(
@@ -253,6 +254,15 @@ class TelegramAdapter:
                     is_error=True,
                 )
         await self._deliver(chat.id, reply, reply_to=reply_to, thread_id=thread_id)
+
+    def _for_private_chat(self, reply: Reply) -> Reply:
+        """The reply without buttons that would run a community-only command: pressed in a private chat, they
+        would have no community to act in."""
+        def works_there(name: str) -> bool:
+            command = self.app.registry.get(name)
+            return command is None or not command.needs_community
+
+        return replace(reply, buttons=[b for b in reply.buttons if works_there(b.command)])
 
     async def _deliver(self, chat_id: int, reply: Reply, reply_to: int | None = None,
                        thread_id: int | None = None) -> None:
