@@ -128,3 +128,11 @@ async def test_every_moderator_reply_on_discord_is_ephemeral(clock):
                         assert answer.get("flags", 0) & EPHEMERAL, (command.name, text_of(answer))
         finally:
             await app.db.close()
+
+
+async def test_buttons_that_need_the_group_are_left_off_a_reply_moved_to_the_private_chat(bot):
+    """"Did you mean" buttons re-run /mod_reports, which works only in the group: the private copy has none."""
+    group, private = await _ask(bot, "/mod_reports outl", 1)
+    assert "Did you mean Outlier" in private and "private message" in group
+    [sent] = bot.fake.sent(ADMIN)
+    assert "reply_markup" not in sent.params
