@@ -18,12 +18,13 @@ VERBS = {
 }
 
 
-def describe(row) -> str:
-    """One audit-log entry as a line."""
+def describe(row, viewer: str | None = None) -> str:
+    """One audit-log entry as a line; the actor is "a moderator" (never a name), or "you" for `viewer`'s own."""
     verb = VERBS.get(row["action"], row["action"]).format(report_id=row["report_id"], platform=row["platform"])
     if row["report_id"] is not None and row["platform"] and row["action"] in ("hide", "unhide", "bar", "unbar"):
         verb += f" ({row['platform']})"
-    line = f"{format_time(row['at'])} — {row['actor_name']} {verb}"
+    who = "you" if viewer and row["actor"] == viewer else "a moderator"
+    line = f"{format_time(row['at'])} — {who} {verb}"
     return line + (f": {row['reason']}" if row["reason"] else "")
 
 
@@ -35,7 +36,7 @@ async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
         return Reply(title="Moderation log", blocks=["No moderator actions in this community yet."], ephemeral=True)
     return Reply(
         title=f"Moderation log (newest {len(rows)})",
-        blocks=["\n".join(describe(row) for row in rows)],
+        blocks=["\n".join(describe(row, ctx.actor) for row in rows)],
         footer="Every hide, unhide, bar, unbar and note is logged here.",
         ephemeral=True,
     )

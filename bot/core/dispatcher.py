@@ -133,6 +133,8 @@ class Dispatcher:
         return Reply(
             title=f"/{command.name}: choose {param.name}",
             blocks=[param.description],
-            buttons=[Button(c.display, command.name, {**given, param.name: c.value}) for c in param.choices],
+            # The given arguments are what the member typed (a note, a reason): only they may press these.
+            buttons=[Button(c.display, command.name, {**given, param.name: c.value}, personal=bool(given))
+                     for c in param.choices],
             ephemeral=True,
         )
