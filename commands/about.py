@@ -20,7 +20,8 @@ ABOUT_BLOCKS = (
     "newcomer's stays as it was, in a record linked to nothing else).",
 )
 NEVER_KEPT = (
-    "Never kept: your name or username (moderation actions show \"a moderator\"), your IP address, or anything linking your reports to your account other than the keyed hash. "
+    "Never kept: your name or username (moderation actions show \"a moderator\"), your IP address, or "
+    "anything linking your reports to your account other than the keyed hash. "
     "Moderators never see who sent a report. Exports for research carry no hash, id, community or note, "
     "and their times are rounded to the hour."
 )

@@ -136,3 +136,9 @@ async def test_buttons_that_need_the_group_are_left_off_a_reply_moved_to_the_pri
     assert "Did you mean Outlier" in private and "private message" in group
     [sent] = bot.fake.sent(ADMIN)
     assert "reply_markup" not in sent.params
+
+
+async def test_a_moderator_commands_parse_error_goes_private(bot):
+    group, private = await _ask(bot, "/mod_log 5 personal information: J. Smith", 1)
+    assert "Too many arguments" in private and "J. Smith" in private
+    assert "private message" in group and "J. Smith" not in group

@@ -43,7 +43,7 @@ class Dispatcher:
         try:
             raw = arguments.parse_line(command, rest)
         except BadArgument as exc:
-            return classify(exc, name)
+            return _declared_privacy(command, classify(exc, name))
         return await self.dispatch(name, raw, actor, place)
 
     async def dispatch(self, name: str, raw: Mapping[str, Any], actor: Actor, place: Place) -> Reply:
@@ -67,9 +67,7 @@ class Dispatcher:
             reply = await command.handler(invocation, **params)
         except Exception as exc:  # the one place every handler error is turned into a reply
             reply = classify(exc, name)
-        if command.replies_privately:  # errors too: "already hidden (reason: ...)" is a moderator's business
-            reply.private = reply.ephemeral = True
-        return reply
+        return _declared_privacy(command, reply)
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the question handler the app was wired with."""
@@ -138,3 +136,11 @@ class Dispatcher:
                      for c in param.choices],
             ephemeral=True,
         )
+
+
+def _declared_privacy(command: Command, reply: Reply) -> Reply:
+    """Mark the reply private when the command's replies are (errors too: "already hidden (reason: ...)" is a
+    moderator's business); the one place this is decided."""
+    if command.replies_privately:
+        reply.private = reply.ephemeral = True
+    return reply

@@ -23,7 +23,7 @@ DATA_KEPT = ((
 
 async def forget_button_payloads(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete every stored payload of a button shown to the person."""
-    return [("button payloads", await app.button_payloads.forget(person.key))]
+    return [("stored buttons shown to you", await app.button_payloads.forget(person.key))]
 
 
 async def expire_button_payloads(app: App) -> int:
