@@ -26,7 +26,8 @@ async def digest_preview(inv: Invocation) -> Reply:
     elif settings.enabled:
         intro.append(f"Scheduled {describe_schedule(settings, inv.now)}.")
     else:
-        reason = settings.disabled_reason or "no reason recorded"
+        mine = settings.disabled_by == inv.app.person_key(str(inv.actor.platform), inv.actor.user_id)
+        reason = "turned off by you" if mine else settings.disabled_reason or "no reason recorded"
         intro.append(f"⚠ The weekly digest is off{_when(settings.disabled_at)}: {reason}."
                      " Fix that (e.g. give the bot back its access), then run /digest_setup to turn it on again.")
     channel = await alert_channel(inv.app, community)

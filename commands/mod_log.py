@@ -20,12 +20,14 @@ VERBS = {
 }
 
 
-def describe(row, with_log: bool = False) -> str:
-    """One audit-log entry as a line (prefixed with whose log it is in, for operators)."""
+def describe(row, viewer: str | None = None, with_log: bool = False) -> str:
+    """One audit-log entry as a line; the actor is "a moderator" (never a name), or "you" for `viewer`'s own;
+    prefixed with whose log it is in, for operators."""
     verb = VERBS.get(row["action"], row["action"]).format(report_id=row["report_id"], platform=row["platform"])
     if row["report_id"] is not None and row["platform"] and row["action"] in ("hide", "unhide", "bar", "unbar"):
         verb += f" ({row['platform']})"
-    line = f"{format_time(row['at'])} — {row['actor_name']} {verb}"
+    who = "you" if viewer and row["actor"] == viewer else "a moderator"
+    line = f"{format_time(row['at'])} — {who} {verb}"
     if with_log:
         line = f"[{row['community']}] {line}"
     return line + (f": {row['reason']}" if row["reason"] else "")
@@ -40,7 +42,7 @@ async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
         return Reply(title="Moderation log", blocks=[f"No moderator actions {where} yet."], ephemeral=True)
     return Reply(
         title=f"Moderation log{' of every community' if ctx.operator else ''} (newest {len(rows)})",
-        blocks=["\n".join(describe(row, ctx.operator) for row in rows)],
+        blocks=["\n".join(describe(row, ctx.actor, ctx.operator) for row in rows)],
         footer="Every hide, unhide, bar, unbar, note and not-shown-here mark is logged here.",
         ephemeral=True,
     )

@@ -22,6 +22,7 @@ class DigestSettings:
     disabled_reason: str | None
     disabled_at: int | None
     updated_at: int
+    disabled_by: str | None = None  # keyed hash of the moderator who turned it off (None: the bot, or unknown)
 
     @classmethod
     def from_row(cls, row: Row) -> DigestSettings:
@@ -33,14 +34,14 @@ async def save_settings(db: Executor, settings: DigestSettings) -> None:
     """Create or replace a community's digest settings (turning it back on)."""
     await db.execute(
         "INSERT INTO digest_settings (community, platform, channel_id, weekday, local_time, timezone, enabled, "
-        "disabled_reason, disabled_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "disabled_reason, disabled_at, disabled_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (community) DO UPDATE SET platform = excluded.platform, channel_id = excluded.channel_id, "
         "weekday = excluded.weekday, local_time = excluded.local_time, timezone = excluded.timezone, "
         "enabled = excluded.enabled, disabled_reason = excluded.disabled_reason, "
-        "disabled_at = excluded.disabled_at, updated_at = excluded.updated_at",
+        "disabled_at = excluded.disabled_at, disabled_by = excluded.disabled_by, updated_at = excluded.updated_at",
         (settings.community, settings.platform, settings.channel_id, settings.weekday, settings.local_time,
          settings.timezone, int(settings.enabled), settings.disabled_reason, settings.disabled_at,
-         settings.updated_at),
+         settings.disabled_by, settings.updated_at),
     )
 
 
@@ -56,12 +57,18 @@ async def enabled_settings(db: Executor) -> list[DigestSettings]:
     return [DigestSettings.from_row(row) for row in rows]
 
 
-async def disable_digest(db: Executor, community: str, reason: str, at: int) -> None:
-    """Stop a community's digest and record why."""
+async def disable_digest(db: Executor, community: str, reason: str, at: int, by: str | None = None) -> None:
+    """Stop a community's digest and record why, and who (a keyed hash; None: the bot itself)."""
     await db.execute(
-        "UPDATE digest_settings SET enabled = 0, disabled_reason = ?, disabled_at = ? WHERE community = ?",
-        (reason, at, community),
+        "UPDATE digest_settings SET enabled = 0, disabled_reason = ?, disabled_at = ?, disabled_by = ? "
+        "WHERE community = ?",
+        (reason, at, by, community),
     )
+
+
+async def forget_disabler(db: Executor, person_key: str) -> int:
+    """Unlink a person from the digests they turned off; returns how many."""
+    return await db.execute("UPDATE digest_settings SET disabled_by = NULL WHERE disabled_by = ?", (person_key,))
 
 
 async def record_week(db: Executor, community: str, iso_week: str, slot_at: int, outcome: str, now: int) -> bool:

@@ -25,14 +25,14 @@ async def set_hidden(db: Executor, report_id: int, hidden: bool, reason: str | N
 
 
 async def add_log(
-    db: Executor, community: str, actor: str, actor_name: str, action: str, at: int,
+    db: Executor, community: str, actor: str, action: str, at: int,
     report_id: int | None = None, platform: str | None = None, reason: str = "",
 ) -> None:
-    """Append one moderator action to the audit log."""
+    """Append one moderator action to the audit log (the actor as a keyed hash, never a name)."""
     await db.execute(
-        "INSERT INTO moderation_log (community, actor, actor_name, action, report_id, platform, reason, at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (community, actor, actor_name, action, report_id, platform, reason, at),
+        "INSERT INTO moderation_log (community, actor, action, report_id, platform, reason, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (community, actor, action, report_id, platform, reason, at),
     )
 
 
@@ -114,14 +114,11 @@ async def forget_moderation(db: Database, person_key: str, now: int) -> list[tup
     """Remove a person's expired bars; unlink them from the audit log entries and notes they wrote."""
     async with db.transaction() as tx:
         bars = await tx.execute("DELETE FROM reporter_bars WHERE reporter = ? AND until <= ?", (person_key, now))
-        log = await tx.execute(
-            "UPDATE moderation_log SET actor = '', actor_name = 'a moderator who used /forget' WHERE actor = ?",
-            (person_key,),
-        )
+        log = await tx.execute("UPDATE moderation_log SET actor = '' WHERE actor = ?", (person_key,))
         notes = await tx.execute("UPDATE community_notes SET author = '' WHERE author = ?", (person_key,))
     return [
         ("expired reporting bars", bars),
-        ("moderation log entries (your name removed, the actions kept)", log),
+        ("moderation log entries (no longer linked to you, the actions kept)", log),
         ("community notes (no longer linked to you)", notes),
     ]
 

@@ -94,6 +94,12 @@ class Command:
         return self.operators and actor.is_operator and place.is_private
 
     @property
+    def replies_privately(self) -> bool:
+        """True when every reply is for the asker alone: moderator replies carry members' notes, reporter
+        trust and hide reasons, so they never go to a public chat (the dispatcher marks them private)."""
+        return self.is_moderator_only
+
+    @property
     def needs_community(self) -> bool:
         """True when it only works in a community: declared so, or for moderators (who moderate a community)."""
         return self.community_only or self.is_moderator_only

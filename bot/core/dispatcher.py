@@ -55,7 +55,7 @@ class Dispatcher:
         try:
             raw = arguments.parse_line(command, rest)
         except BadArgument as exc:
-            return classify(exc, name)
+            return _declared_privacy(command, classify(exc, name))
         return await self.dispatch(name, raw, actor, place)
 
     async def dispatch(self, name: str, raw: Mapping[str, Any], actor: Actor, place: Place) -> Reply:
@@ -67,14 +67,19 @@ class Dispatcher:
         actor = self.identify(actor)
         try:
             self._check_access(command, actor, place)
+        except NotAllowed as exc:  # says only who may run it; the asker may have no private chat with the bot
+            return classify(exc, name)
+        try:
             self._check_rate(actor, "commands")
             params, prompt = self._convert(command, raw)
             if prompt is not None:
+                # Only the declared choices: it stays where it was asked, where its buttons can run the command.
                 return prompt
             invocation = Invocation(name, params, actor, place, self.app.clock.now(), self.app)
-            return await command.handler(invocation, **params)
+            reply = await command.handler(invocation, **params)
         except Exception as exc:  # the one place every handler error is turned into a reply
-            return classify(exc, name)
+            reply = classify(exc, name)
+        return _declared_privacy(command, reply)
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the question handler the app was wired with."""
@@ -147,6 +152,16 @@ class Dispatcher:
         return Reply(
             title=f"/{command.name}: choose {param.name}",
             blocks=[param.description],
-            buttons=[Button(c.display, command.name, {**given, param.name: c.value}) for c in param.choices],
+            # The given arguments are what the member typed (a note, a reason): only they may press these.
+            buttons=[Button(c.display, command.name, {**given, param.name: c.value}, personal=bool(given))
+                     for c in param.choices],
             ephemeral=True,
         )
+
+
+def _declared_privacy(command: Command, reply: Reply) -> Reply:
+    """Mark the reply private when the command's replies are (errors too: "already hidden (reason: ...)" is a
+    moderator's business); the one place this is decided."""
+    if command.replies_privately:
+        reply.private = reply.ephemeral = True
+    return reply

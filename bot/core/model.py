@@ -74,6 +74,8 @@ class Button:
     command: str
     args: dict[str, str] = field(default_factory=dict)
     style: str = "secondary"  # "primary", "secondary", "danger"
+    # It repeats what the member typed (a note, a reason): only the person it was shown to may press it.
+    personal: bool = False
 
 
 @dataclass(frozen=True)

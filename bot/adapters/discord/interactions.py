@@ -12,8 +12,10 @@ from bot.adapters.discord.components import decode_click
 from bot.adapters.discord.identity import actor_of, place_of
 from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.adapters.discord.tree import focused_option, raw_options
+from bot.core.buttons import ButtonNotYours
 from bot.core.declarations import Choice
-from bot.core.model import Actor, Reply
+from bot.core.errors import classify
+from bot.core.model import Actor, Platform, Reply
 from bot.wiring import App
 
 log = logging.getLogger(__name__)
@@ -62,17 +64,24 @@ class InteractionHandler:
         name = str(data.get("name", ""))
         command = self.app.registry.get(name)
         work = self.app.dispatcher.dispatch(name, raw_options(data), self._actor(interaction), place_of(interaction))
-        await respond(self.app, interaction, work, slow=command is not None and command.slow)
+        await respond(self.app, interaction, work, slow=command is not None and command.slow,
+                      private=command is not None and command.replies_privately)
 
     async def _click(self, interaction: discord.Interaction) -> None:
-        decoded = await decode_click(self.app, str((interaction.data or {}).get("custom_id", "")))
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        try:
+            decoded = await decode_click(self.app, custom_id, viewer_of(self.app, interaction))
+        except ButtonNotYours as exc:
+            await respond(self.app, interaction, _ready(classify(exc)), slow=False)
+            return
         if decoded is None:
             await respond(self.app, interaction, _ready(EXPIRED_BUTTON), slow=False)
             return
         name, args = decoded
         command = self.app.registry.get(name)
         work = self.app.dispatcher.dispatch(name, args, self._actor(interaction), place_of(interaction))
-        await respond(self.app, interaction, work, slow=command is not None and command.slow)
+        await respond(self.app, interaction, work, slow=command is not None and command.slow,
+                      private=command is not None and command.replies_privately)
 
     async def _autocomplete(self, interaction: discord.Interaction) -> None:
         data = interaction.data or {}
@@ -115,23 +124,32 @@ class InteractionHandler:
             log.warning("could not apologise for interaction %s: %s", interaction.id, exc)
 
 
-async def respond(app: App, interaction: discord.Interaction, work: Awaitable[Reply], slow: bool) -> None:
-    """Answer directly when the reply is ready within a second; otherwise defer first and follow up."""
+async def respond(app: App, interaction: discord.Interaction, work: Awaitable[Reply], slow: bool,
+                  private: bool = False) -> None:
+    """Answer directly when the reply is ready within a second; otherwise defer first and follow up.
+
+    `private`: the command's replies are declared private, so even the "thinking" message is ephemeral."""
     task = asyncio.ensure_future(work)
     if not slow:
         await asyncio.wait({task}, timeout=DEFER_AFTER)
+    viewer = viewer_of(app, interaction)
     if task.done():
-        message = await render(app, task.result())
+        message = await render(app, task.result(), viewer)
         await interaction.response.send_message(**message.send_kwargs(), ephemeral=message.ephemeral)
         return
-    await interaction.response.defer(thinking=True)
-    message = await render(app, await task)
-    if message.ephemeral:
+    await interaction.response.defer(thinking=True, ephemeral=private)
+    message = await render(app, await task, viewer)
+    if message.ephemeral and not private:
         # The first follow-up takes the (public) defer's visibility, so replace it with a private one.
         await interaction.delete_original_response()
         await interaction.followup.send(**message.send_kwargs(), ephemeral=True)
     else:
         await interaction.edit_original_response(**message.edit_kwargs())
+
+
+def viewer_of(app: App, interaction: discord.Interaction) -> str:
+    """The keyed hash of the person who interacted: the one a reply's personal buttons are bound to."""
+    return app.person_key(str(Platform.DISCORD), str(interaction.user.id))
 
 
 async def _ready(reply: Reply) -> Reply:

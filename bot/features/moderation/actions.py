@@ -34,7 +34,6 @@ MAX_BAR_DAYS = 365
 BARS_CACHE_SECONDS = 60  # another process changing bars is seen within a minute; this one's changes at once
 CLEAR_WORDS = {"clear", "remove", "delete", "none", "-"}
 OPERATOR_LOG = "operator"  # the audit log (and bar owner) of operators; never a community key ("platform:id")
-OPERATOR_NAME = "an operator"
 
 # What a hide or bar may be for; shown whenever a reason is refused.
 RULES = "spam or advertising, abuse or harassment, personal information, off-topic, a duplicate, or false/brigading"
@@ -57,7 +56,8 @@ DATA_KEPT = ((
     "Moderation",
     "if a moderator bars you from reporting: the bar's end date and reason under your keyed hash (kept "
     "until the bar ends, even after /forget, so /forget cannot lift a bar); if you are a moderator: your "
-    "display name on the actions you took, in that community's moderation log",
+    "keyed hash on the actions you took, in that community's moderation log (shown as \"a moderator\"; "
+    "/forget unlinks you from them)",
 ),)
 
 
@@ -67,8 +67,7 @@ class ModContext:
 
     app: App
     community: str  # OPERATOR_LOG for an operator
-    actor: str  # keyed hash
-    actor_name: str
+    actor: str  # keyed hash (never a name: the audit log shows "a moderator")
     now: int
     operator: bool = False  # an operator, acting on every community's reports
 
@@ -80,8 +79,7 @@ class ModContext:
         if community is None:
             raise NotAllowed("Moderator commands work in a community, not in a private chat.")
         key = inv.app.person_key(inv.actor.platform, inv.actor.user_id)
-        name = OPERATOR_NAME if operator else inv.actor.display_name
-        return cls(inv.app, community, key, name, unix(inv.now), operator)
+        return cls(inv.app, community, key, unix(inv.now), operator)
 
     @property
     def reports_of(self) -> str | None:
@@ -146,7 +144,7 @@ async def hide_report(ctx: ModContext, report_id: int, reason: str) -> Row:
         )
     async with ctx.app.db.transaction() as tx:
         await store.set_hidden(tx, report_id, True, text)
-        await store.add_log(tx, ctx.log_for(row), ctx.actor, ctx.actor_name, "hide", ctx.now, report_id,
+        await store.add_log(tx, ctx.log_for(row), ctx.actor, "hide", ctx.now, report_id,
                             row["platform"], text)
     return row
 
@@ -158,7 +156,7 @@ async def unhide_report(ctx: ModContext, report_id: int, reason: str | None) -> 
         raise BadArgument(f"Report #{report_id} is not hidden.", hint="Use /mod_reports to see which are.")
     async with ctx.app.db.transaction() as tx:
         await store.set_hidden(tx, report_id, False, None)
-        await store.add_log(tx, ctx.log_for(row), ctx.actor, ctx.actor_name, "unhide", ctx.now, report_id,
+        await store.add_log(tx, ctx.log_for(row), ctx.actor, "unhide", ctx.now, report_id,
                             row["platform"], " ".join((reason or "").split())[:MAX_REASON])
     return row
 
@@ -172,7 +170,7 @@ async def bar_reporter(ctx: ModContext, report_id: int, days: int, reason: str) 
     until = ctx.now + days * 86400
     async with ctx.app.db.transaction() as tx:
         await store.put_bar(tx, row["reporter"], ctx.community, report_id, until, text, ctx.now)
-        await store.add_log(tx, ctx.log_for(row), ctx.actor, ctx.actor_name, "bar", ctx.now, report_id,
+        await store.add_log(tx, ctx.log_for(row), ctx.actor, "bar", ctx.now, report_id,
                             row["platform"], f"{days} days: {text}")
     trust.forget_cached(ctx.app, [row["reporter"]])
     ctx.app.bars.invalidate()
@@ -193,7 +191,7 @@ async def unbar_reporter(ctx: ModContext, report_id: int, reason: str | None) ->
         lifted = await store.lift_bars(tx, reporter, ctx.reports_of)
         for owner in lifted:
             await store.add_log(tx, ctx.log_for(report) if owner == OPERATOR_LOG else owner, ctx.actor,
-                                ctx.actor_name, "unbar", ctx.now, report_id,
+                                "unbar", ctx.now, report_id,
                                 report["platform"] if report is not None else None,
                                 " ".join((reason or "").split())[:MAX_REASON])
     if not lifted:
@@ -212,7 +210,7 @@ async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
         async with ctx.app.db.transaction() as tx:
             removed = await store.clear_note(tx, ctx.community, platform)
             if removed:
-                await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "note_cleared", ctx.now,
+                await store.add_log(tx, ctx.community, ctx.actor, "note_cleared", ctx.now,
                                     platform=platform)
         if not removed:
             raise BadArgument("This community has no note about that platform to clear.")
@@ -221,7 +219,7 @@ async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
         raise BadArgument(f"A note can be at most {MAX_NOTE} characters (this one has {len(note)}).")
     async with ctx.app.db.transaction() as tx:
         await store.set_note(tx, ctx.community, platform, note, ctx.actor, ctx.now)
-        await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "note", ctx.now, platform=platform,
+        await store.add_log(tx, ctx.community, ctx.actor, "note", ctx.now, platform=platform,
                             reason=note[:MAX_REASON])
     return True
 

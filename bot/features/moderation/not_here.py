@@ -92,7 +92,7 @@ async def mark_not_here(ctx: ModContext, report_id: int, reason: str) -> Row:
         if not await marks.mark(tx, ctx.community, report_id, text, ctx.now):
             raise BadArgument(f"Report #{report_id} is already not shown here.",
                               hint=f"Undo with /mod_here_again {report_id}.")
-        await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "not_here", ctx.now, report_id,
+        await store.add_log(tx, ctx.community, ctx.actor, "not_here", ctx.now, report_id,
                             row["platform"], text)
     return row
 
@@ -104,7 +104,7 @@ async def show_here_again(ctx: ModContext, report_id: int, reason: str | None) -
         if not await marks.unmark(tx, ctx.community, report_id):
             raise BadArgument(f"Report #{report_id} is not marked as not shown here.",
                               hint="Use /mod_elsewhere to see which reports are.")
-        await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "here_again", ctx.now, report_id,
+        await store.add_log(tx, ctx.community, ctx.actor, "here_again", ctx.now, report_id,
                             row["platform"], " ".join((reason or "").split())[:MAX_REASON])
     return row
 
