@@ -9,7 +9,7 @@ from rapidfuzz import process
 
 from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
-from bot.core.errors import BadArgument
+from bot.core.errors import BadArgument, quoted
 from bot.core.model import Invocation, Platform, Reply
 from bot.features.digest import settings as digest_settings
 from bot.features.digest.schedule import WEEKDAYS, describe_schedule
@@ -31,7 +31,7 @@ def parse_time(text: str) -> str:
         elif suffix:
             hour = hour % 12 + (12 if suffix == "pm" else 0)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise BadArgument(f"“{text}” is not a time of day.", hint="Use 24-hour HH:MM, e.g. 09:00 or 18:30.")
+        raise BadArgument(f"{quoted(text)} is not a time of day.", hint="Use 24-hour HH:MM, e.g. 09:00 or 18:30.")
     return f"{hour:02d}:{minute:02d}"
 
 
@@ -52,7 +52,7 @@ def parse_timezone(text: str) -> str:
     close = [zones[m] for m, _score, _i in process.extract(wanted, regional, limit=3, score_cutoff=70)]
     hint = (f"Did you mean {' or '.join(close)}? " if close else "") + f"Examples: {ZONE_EXAMPLES}."
     raise BadArgument(
-        f"“{text}” is not a time zone I know. Use an IANA Region/City name (abbreviations such as BST or EST "
+        f"{quoted(text)} is not a time zone I know. Use an IANA Region/City name (abbreviations such as BST or EST "
         "change meaning with daylight saving).",
         hint=hint,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core import arguments
 from bot.core.declarations import Access, Command, Param
-from bot.core.errors import NotFound
+from bot.core.errors import NotFound, shorten
 from bot.core.model import Button, Field, Invocation, Reply
 
 
@@ -19,7 +19,7 @@ async def help_command(inv: Invocation, command: str | None = None) -> Reply:
         suggestions = registry.suggest(name)
         hint = ("Did you mean " + " or ".join(f"/{s}" for s in suggestions) + "?") if suggestions else None
         raise NotFound(
-            f"There is no command called /{name}.",
+            f"There is no command called /{shorten(name)}.",
             hint=hint or "Type /help to see every command.",
             buttons=[Button(f"/{s}", "help", {"command": s}) for s in suggestions],
         )

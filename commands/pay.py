@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command, Param
-from bot.core.errors import BadArgument
+from bot.core.errors import BadArgument, quoted
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.answers import ROLE_LABELS, pay_reply
 from bot.features.knowledge.intents import ROLES
@@ -28,7 +28,7 @@ def split_role_and_country(role: str | None, country: str | None) -> tuple[str |
             found_country = word
         else:
             raise BadArgument(
-                f"I can't tell what “{word}” is: a role is one of {', '.join(ROLE_LABELS)}.",
+                f"I can't tell what {quoted(word)} is: a role is one of {', '.join(ROLE_LABELS)}.",
                 hint="Usage: /pay <platform> [role] [country], e.g. /pay telus uk or /pay outlier expert us",
             )
     if found_country is not None:

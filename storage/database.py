@@ -4,20 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
+from bot.core.errors import StartupError, StorageUnavailable
+
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Row = sqlite3.Row
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+# A write waits at most this long for a lock held elsewhere, so a command still answers within the
+# platforms' reply deadline (Discord: 3 s) and can say truthfully that nothing was saved.
+RETRY_SECONDS = 2.0
+BUSY_TIMEOUT_MS = 50  # SQLite's own wait per attempt; the retry loop above does the rest
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
+SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
+UNAVAILABLE_REASONS = {SQLITE_BUSY: "busy", SQLITE_FULL: "full", SQLITE_READONLY: "read-only",
+                       SQLITE_IOERR: "unavailable", SQLITE_CANTOPEN: "unavailable"}
+# Set while a task holds the open transaction, so its own reads and writes through the database reach it.
+_TRANSACTION: ContextVar[object | None] = ContextVar("queuewatch_transaction", default=None)
 
 
 class Executor(Protocol):
@@ -72,79 +89,157 @@ class Database(Executor, Protocol):
         ...
 
 
-class _Transaction:
-    """An open transaction on the SQLite connection."""
+class _Statements:
+    """Runs statements on one SQLite connection; errors that mean the store is unavailable become
+    StorageUnavailable (everything else, such as a constraint or SQL error, propagates as it is)."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str, writing: bool) -> None:
         self._conn = conn
+        self._path = path
+        self._writing = writing
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cursor = await self._conn.execute(sql, params)
+        with _storage_errors(self._path, self._writing):
+            cursor = await self._conn.execute(sql, params)
         if sql.lstrip()[:6].upper() == "INSERT":
             # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
             return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self._conn.executemany(sql, rows)
+        with _storage_errors(self._path, self._writing):
+            await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        with _storage_errors(self._path, self._writing):
+            async with self._conn.execute(sql, params) as cursor:
+                return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        with _storage_errors(self._path, self._writing):
+            async with self._conn.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
 
 
 class SqliteDatabase:
-    """The embedded default: one aiosqlite connection in autocommit mode, writes serialised by a lock.
+    """The embedded default: a writer connection in autocommit mode, writes serialised by a lock, and for
+    a file a second, read-only connection, so reads see only committed data and never wait for a write.
 
-    A single statement runs as its own transaction; several statements that must land together
-    go through `transaction()`, which holds the lock from BEGIN IMMEDIATE to COMMIT.
+    A single statement runs as its own transaction; several statements that must land together go
+    through `transaction()`, which holds the lock from BEGIN IMMEDIATE to COMMIT. In memory there is
+    one connection, so reads take the lock too. A write that finds the database locked (by another
+    process) is retried with backoff for `retry_seconds`, then fails with StorageUnavailable.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
-        self._tx = _Transaction(conn)
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str) -> None:
+        self._conn = writer
+        self._reader_conn = reader
+        self._tx = _Statements(writer, path, writing=True)
+        self._reader = None if reader is None else _Statements(reader, path, writing=False)
         self._lock = asyncio.Lock()
+        self._open_tx: object | None = None
         self.path = path
+        self.retry_seconds = RETRY_SECONDS
 
     @classmethod
     async def open(cls, path: str) -> SqliteDatabase:
-        """Open (creating the folder if needed) and configure a database file, or ':memory:'."""
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        for pragma in ("journal_mode = WAL", "foreign_keys = ON", "busy_timeout = 5000", "synchronous = NORMAL"):
-            await conn.execute(f"PRAGMA {pragma}")
-        return cls(conn, path)
+        """Open (creating it, private to its owner, if needed) and check a database file, or ':memory:'.
+
+        Raises DatabaseUnusable, naming DATABASE_URL, for a folder, a read-only, non-SQLite or corrupted
+        file, or a schema newer than this code.
+        """
+        if path == ":memory:":
+            return cls(await _connect(path), None, path)
+        _prepare_file(path)
+        writer = reader = None
+        try:
+            writer = await _connect(path)
+            await _check(writer, path)
+            reader = await _connect(path, read_only=True)
+        except BaseException as exc:
+            for conn in (reader, writer):
+                if conn is not None:
+                    await conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise DatabaseUnusable(_describe(path, exc)) from None
+            raise
+        return cls(writer, reader, path)
+
+    def _in_own_transaction(self) -> bool:
+        """True when the running task holds the open transaction (so it reaches it, not the lock)."""
+        return self._open_tx is not None and _TRANSACTION.get() is self._open_tx
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self._lock:
+        if self._in_own_transaction():
             return await self._tx.execute(sql, params)
+        deadline = time.monotonic() + self.retry_seconds
+        async with self._locked(deadline, writing=True):
+            return await _retrying(lambda: self._tx.execute(sql, params), deadline)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        if self._in_own_transaction():
+            return await self._tx.executemany(sql, rows)
         async with self.transaction() as tx:
             await tx.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        return await self._tx.fetchone(sql, params)
+        return await self._read(lambda statements: statements.fetchone(sql, params))
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return await self._tx.fetchall(sql, params)
+        return await self._read(lambda statements: statements.fetchall(sql, params))
+
+    async def _read(self, query: Callable[[_Statements], Awaitable[T]]) -> T:
+        if self._in_own_transaction():
+            return await query(self._tx)
+        deadline = time.monotonic() + self.retry_seconds
+        if self._reader is not None:
+            reader = self._reader
+            return await _retrying(lambda: query(reader), deadline)
+        async with self._locked(deadline, writing=False):
+            return await query(self._tx)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[_Transaction]:
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+    async def transaction(self) -> AsyncIterator[_Statements]:
+        if self._in_own_transaction():
+            raise RuntimeError("transaction() was opened inside this task's own open transaction")
+        deadline = time.monotonic() + self.retry_seconds
+        async with self._locked(deadline, writing=True):
+            await _retrying(lambda: self._tx.execute("BEGIN IMMEDIATE"), deadline)
+            self._open_tx = token = object()
+            reset = _TRANSACTION.set(token)
             try:
                 yield self._tx
+                await self._tx.execute("COMMIT")
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
                 raise
-            await self._conn.execute("COMMIT")
+            finally:
+                self._open_tx = None
+                _TRANSACTION.reset(reset)
+
+    @asynccontextmanager
+    async def _locked(self, deadline: float, writing: bool) -> AsyncIterator[None]:
+        """Hold the write lock; StorageUnavailable when this process's other writes keep it past the deadline."""
+        acquiring = asyncio.ensure_future(self._lock.acquire())
+        try:
+            done, _ = await asyncio.wait({acquiring}, timeout=max(0.0, deadline - time.monotonic()))
+        except BaseException:  # cancelled while waiting
+            self._abandon(acquiring)
+            raise
+        if acquiring not in done:
+            self._abandon(acquiring)
+            raise StorageUnavailable(f"{self.path}: this process's earlier writes are still waiting for the "
+                                     f"database after {self.retry_seconds:.1f} s", "busy", writing)
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _abandon(self, acquiring: asyncio.Future) -> None:
+        """Stop waiting for the lock; should the wait win it at this very moment, hand it straight back."""
+        acquiring.cancel()
+        acquiring.add_done_callback(lambda task: task.cancelled() or self._lock.release())
 
     async def schema_version(self) -> int:
         row = await self.fetchone("PRAGMA user_version")
@@ -155,16 +250,22 @@ class SqliteDatabase:
         for number, name, sql in available_migrations():
             if number <= current:
                 continue
-            async with self._lock:
-                try:
-                    await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-                except Exception:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
+            deadline = time.monotonic() + self.retry_seconds
+            script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+            async with self._locked(deadline, writing=True):
+                await _retrying(lambda script=script: self._script(script), deadline)
             log.info("applied migration %s", name)
             current = number
         return before, current
+
+    async def _script(self, script: str) -> None:
+        try:
+            with _storage_errors(self.path, writing=True):
+                await self._conn.executescript(script)
+        except BaseException:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
 
     async def get_meta(self, key: str) -> str | None:
         row = await self.fetchone("SELECT value FROM meta WHERE key = ?", (key,))
@@ -177,10 +278,115 @@ class SqliteDatabase:
     async def backup(self, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         async with aiosqlite.connect(target) as dest:
-            await self._conn.backup(dest)
+            with _storage_errors(self.path, writing=False):
+                if self._reader_conn is not None:  # the reader sees committed data only
+                    await self._reader_conn.backup(dest)
+                else:
+                    async with self._locked(time.monotonic() + self.retry_seconds, writing=False):
+                        await self._conn.backup(dest)
 
     async def close(self) -> None:
         await self._conn.close()
+        if self._reader_conn is not None:
+            await self._reader_conn.close()
+
+
+class DatabaseUnusable(StartupError):
+    """The file DATABASE_URL names cannot serve as the bot's database; the message says why, in one line."""
+
+
+async def _connect(path: str, read_only: bool = False) -> aiosqlite.Connection:
+    """A configured connection (closed again if configuring it fails)."""
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    pragmas = [f"busy_timeout = {BUSY_TIMEOUT_MS}", "foreign_keys = ON"]
+    pragmas += ["query_only = ON"] if read_only else ["journal_mode = WAL", "synchronous = NORMAL"]
+    try:
+        for pragma in pragmas:
+            await conn.execute(f"PRAGMA {pragma}")
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+def _prepare_file(path: str) -> None:
+    """Create a missing database file with mode 0600; refuse a folder, a special file or a read-only file."""
+    file = Path(path)
+    if file.is_dir():
+        raise DatabaseUnusable(f"DATABASE_URL: {path} is a folder, not a database file; name a file in it, "
+                               f"e.g. sqlite:///{file / 'queuewatch.db'}")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DatabaseUnusable(f"DATABASE_URL: cannot create {path} ({exc.strerror}); check the folder exists "
+                               "and this user may write to it") from None
+    if not file.is_file():
+        raise DatabaseUnusable(f"DATABASE_URL: {path} is not a regular file; point it at a database file")
+    if not os.access(file, os.R_OK | os.W_OK):
+        raise DatabaseUnusable(f"DATABASE_URL: {path} is read-only for this user; the bot must write to it, so "
+                               "fix its permissions or point DATABASE_URL at a writable copy")
+
+
+async def _check(conn: aiosqlite.Connection, path: str) -> None:
+    """PRAGMA quick_check, and a schema no newer than the migrations this code ships."""
+    problems = [row[0] for row in await conn.execute_fetchall("PRAGMA quick_check") if row[0] != "ok"]
+    if problems:
+        raise DatabaseUnusable(f"DATABASE_URL: {path} is corrupted (quick_check: {problems[0][:100]}); restore "
+                               "it from a backup, or move it away to start an empty database")
+    version = (await conn.execute_fetchall("PRAGMA user_version"))[0][0]
+    known = max((number for number, _name, _sql in available_migrations()), default=0)
+    if version > known:
+        raise DatabaseUnusable(f"DATABASE_URL: {path} has schema version {version}, newer than this queuewatch "
+                               f"knows ({known}); run the newer queuewatch that wrote it, or restore a backup")
+
+
+def _describe(path: str, exc: sqlite3.Error) -> str:
+    """One line for an SQLite error met while opening the database."""
+    what = {
+        SQLITE_NOTADB: "is not an SQLite database; point DATABASE_URL at the bot's database file",
+        SQLITE_CORRUPT: "is corrupted; restore it from a backup, or move it away to start an empty database",
+        SQLITE_READONLY: "is read-only; the bot must write to it, so fix its permissions",
+        SQLITE_CANTOPEN: "cannot be opened; check that it and its folder are readable and writable by this user",
+        SQLITE_BUSY: "is locked by another program; stop it or try again in a moment",
+        SQLITE_FULL: "cannot be written: the disk is full",
+    }.get(_primary_code(exc), "cannot be used")
+    return f"DATABASE_URL: {path} {what} ({exc})"
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    return SQLITE_BUSY if code & 0xFF == SQLITE_LOCKED else code & 0xFF
+
+
+@contextmanager
+def _storage_errors(path: str, writing: bool) -> Iterator[None]:
+    """Turn an SQLite error that means the store is unavailable into StorageUnavailable."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        reason = UNAVAILABLE_REASONS.get(_primary_code(exc) or 0)
+        if reason is None:
+            raise
+        raise StorageUnavailable(f"{path}: {exc}", reason, writing) from exc
+
+
+async def _retrying(attempt: Callable[[], Awaitable[T]], deadline: float) -> T:
+    """Run `attempt`, again with backoff while the database is busy, until the deadline; then give up."""
+    delay = 0.01
+    while True:
+        try:
+            return await attempt()
+        except StorageUnavailable as exc:
+            if exc.reason != "busy" or time.monotonic() + delay + BUSY_TIMEOUT_MS / 1000 > deadline:
+                raise
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 def chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:

@@ -43,7 +43,7 @@ def test_values_are_converted_to_their_type(param: str, raw: str, expected: obje
     "param, raw, message",
     [
         ("number", "seven", "not a whole number"),
-        ("number", "11", "too large; use a value from 1 to 10"),
+        ("number", "11", "too large; use a whole number from 1 to 10"),
         ("ratio", "nan", "not a number"),
         ("flag", "maybe", "not yes or no"),
         ("colour", "purple", "not one of: red, green, blue"),

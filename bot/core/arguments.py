@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-import shlex
-from typing import Any
+import math
+import re
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Any, NamedTuple
 
 from bot.core.declarations import Command, Param, ParamKind
-from bot.core.errors import BadArgument
+from bot.core.errors import BadArgument, quoted
 
 TRUE_WORDS = {"yes", "y", "true", "1", "on", "paid"}
 FALSE_WORDS = {"no", "n", "false", "0", "off", "unpaid"}
+
+
+def readable(text: str) -> str:
+    """The text with any lone surrogate (from a broken client or undecodable bytes) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # rare: only then pay for the round trip
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def usage(command: Command) -> str:
@@ -41,70 +53,88 @@ def takes_rest_of_line(command: Command, param: Param) -> bool:
     return param is command.params[-1] and param.kind is ParamKind.TEXT and not param.choices
 
 
+# One pass over the line: a double-quoted part (backslash escapes " and \\), a single-quoted part, an escaped
+# character, a run of whitespace, or a run of ordinary characters. A quote that never closes matches none.
+_TOKEN = re.compile(r'"((?:[^"\\]++|\\.)*+)"|\'([^\']*)\'|\\(.)|(\s+)|([^\s"\'\\]+)', re.DOTALL)
+_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\(["\\])')
+_LITERAL_WORD = re.compile(r"\S+")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what an SQLite INTEGER (and a PostgreSQL BIGINT) holds
+MAX_DIGITS = 40  # longer digit strings are out of range whatever the bounds; never handed to int()
+
+
+class Word(NamedTuple):
+    """One word of a typed line, quotes removed, and where it starts in the line."""
+
+    text: str
+    start: int
+
+
+def words(text: str) -> Iterator[Word]:
+    """The words of a line as a shell splits them; from an unbalanced quote on, words are taken literally."""
+    parts: list[str] = []
+    start: int | None = None  # where the word being built starts, None between words
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:  # an unbalanced quote or a trailing backslash
+            position = position if start is None else start
+            yield from (Word(m.group(), m.start()) for m in _LITERAL_WORD.finditer(text, position))
+            return
+        double, single, escaped, space, plain = match.groups()
+        if space is not None:
+            if start is not None:
+                yield Word("".join(parts), start)
+                parts, start = [], None
+        else:
+            start = match.start() if start is None else start
+            parts.append(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", double) if double is not None
+                         else single if single is not None else escaped if escaped is not None else plain)
+        position = match.end()
+    if start is not None:
+        yield Word("".join(parts), start)
+
+
 def split_words(text: str) -> list[str]:
     """Split a line into words, honouring quotes; an unbalanced quote is taken literally."""
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
+    return [word.text for word in words(text)]
 
 
 def parse_line(command: Command, text: str) -> dict[str, str]:
     """Map the text after a command name onto its parameters, in order."""
+    # Only as many words as there are parameters (and one more, to notice extras) are ever split off.
+    found = list(islice(words(text), len(command.params) + 1))
     raw: dict[str, str] = {}
-    rest = text.strip()
-    for param in command.params:
-        if not rest:
-            break
+    for index, param in enumerate(command.params):
+        if index >= len(found):
+            return raw
         if takes_rest_of_line(command, param):
-            words = split_words(rest)
-            raw[param.name] = words[0] if len(words) == 1 else rest
-            rest = ""
-            break
-        word, rest = _first_word(rest)
-        raw[param.name] = word
-    if rest:
+            rest = text[found[index].start:].strip()
+            raw[param.name] = found[index].text if len(found) == index + 1 else rest
+            return raw
+        raw[param.name] = found[index].text
+    if len(found) > len(command.params):
+        rest = text[found[-1].start:].strip()
         raise BadArgument(
-            f"Too many arguments: I don't know what to do with “{rest}”.",
+            f"Too many arguments: I don't know what to do with {quoted(rest)}.",
             hint=f"Usage: {usage(command)}\nExample: {example(command)}\n"
             "Put a value with spaces in quotes.",
         )
     return raw
 
 
-def _first_word(text: str) -> tuple[str, str]:
-    """The first (possibly quoted) word and what follows it."""
-    lexer = shlex.shlex(text, posix=True)
-    lexer.whitespace_split = True
-    try:
-        word = lexer.get_token() or ""
-    except ValueError:
-        word = text.split()[0]
-        return word, text[len(word):].strip()
-    remainder = lexer.instream.read() if hasattr(lexer.instream, "read") else ""
-    return word, remainder.strip()
-
-
 def convert(command: Command, param: Param, value: Any) -> Any:
     """Check and convert one raw value to the parameter's type."""
     if isinstance(value, str):
         value = value.strip()
+
     def bad(what: str) -> BadArgument:
         return BadArgument(f"{param.name}: {what}", hint=f"Usage: {usage(command)}\nExample: {example(command)}")
 
     if param.kind is ParamKind.INTEGER:
-        try:
-            number: Any = int(str(value))
-        except ValueError:
-            raise bad(f"“{value}” is not a whole number.") from None
-    elif param.kind is ParamKind.NUMBER:
-        try:
-            number = float(str(value).replace(",", "."))
-        except ValueError:
-            raise bad(f"“{value}” is not a number.") from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise bad(f"“{value}” is not a number.")
-    elif param.kind is ParamKind.BOOLEAN:
+        return _in_range(param, _whole_number(value, bad), value, bad)
+    if param.kind is ParamKind.NUMBER:
+        return _in_range(param, _number(value, bad), value, bad)
+    if param.kind is ParamKind.BOOLEAN:
         if isinstance(value, bool):
             return value
         word = str(value).lower()
@@ -112,25 +142,83 @@ def convert(command: Command, param: Param, value: Any) -> Any:
             return True
         if word in FALSE_WORDS:
             return False
-        raise bad(f"“{value}” is not yes or no.")
+        raise bad(f"{quoted(value)} is not yes or no.")
+    text = str(value)
+    if not text:
+        raise bad("is empty.")
+    if param.max_length is not None and len(text) > param.max_length:
+        raise bad(f"is {len(text)} characters long; at most {param.max_length} are allowed.")
+    if param.choices:
+        return _match_choice(param, text, bad)
+    return text
+
+
+def _whole_number(value: Any, bad: Callable[[str], BadArgument]) -> int:
+    """An int from a raw value; a digit string too long for any bound is ±infinity, never parsed."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    digits = text.lstrip("+-").replace("_", "")
+    if len(digits) > MAX_DIGITS and digits.isdecimal():
+        return INT64_MIN - 1 if text.startswith("-") else INT64_MAX + 1
+    try:
+        return int(text)
+    except ValueError:
+        raise bad(f"{quoted(value)} is not a whole number.") from None
+
+
+def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
+    """A float from a raw value (a decimal comma is fine); NaN is refused, infinity is left to the range check."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float
+            number = math.copysign(math.inf, value)
     else:
-        text = str(value)
-        if not text:
-            raise bad("is empty.")
-        if param.max_length is not None and len(text) > param.max_length:
-            raise bad(f"is {len(text)} characters long; at most {param.max_length} are allowed.")
-        if param.choices:
-            return _match_choice(param, text, bad)
-        return text
-    if param.min_value is not None and number < param.min_value:
-        raise bad(f"{value} is too small; use a value from {_range(param)}.")
-    if param.max_value is not None and number > param.max_value:
-        raise bad(f"{value} is too large; use a value from {_range(param)}.")
+        try:
+            number = float(str(value).replace(",", "."))
+        except ValueError:
+            raise bad(f"{quoted(value)} is not a number.") from None
+    if math.isnan(number):
+        raise bad(f"{quoted(value)} is not a number.")
     return number
 
 
+def _in_range(param: Param, number: float, value: Any, bad: Callable[[str], BadArgument]) -> Any:
+    low, high = bounds(param)
+    if number < low or number == -math.inf:
+        raise bad(f"{quoted(value)} is too small; {_range(param)}.")
+    if number > high or number == math.inf:
+        raise bad(f"{quoted(value)} is too large; {_range(param)}.")
+    return number
+
+
+def bounds(param: Param) -> tuple[float, float]:
+    """The smallest and largest value a numeric parameter takes: its declared bounds, within what is stored."""
+    if param.kind is ParamKind.INTEGER:
+        low = INT64_MIN if param.min_value is None else max(INT64_MIN, math.ceil(param.min_value))
+        high = INT64_MAX if param.max_value is None else min(INT64_MAX, math.floor(param.max_value))
+        return low, high
+    low = -math.inf if param.min_value is None else param.min_value
+    high = math.inf if param.max_value is None else param.max_value
+    return low, high
+
+
 def _range(param: Param) -> str:
-    return f"{param.min_value:g} to {param.max_value:g}"
+    """What to use instead, e.g. "use a whole number from 1 to 50" or "use a number of at least 0.01"."""
+    low, high = bounds(param)
+    what = "a whole number" if param.kind is ParamKind.INTEGER else "a number"
+    if math.isinf(low) and math.isinf(high):
+        return f"use an ordinary number, e.g. {_example_value(param)}"
+    if math.isinf(low):
+        return f"use {what} of at most {_shown(high)}"
+    if math.isinf(high):
+        return f"use {what} of at least {_shown(low)}"
+    return f"use {what} from {_shown(low)} to {_shown(high)}"
+
+
+def _shown(number: float) -> str:
+    return str(number) if isinstance(number, int) else f"{number:g}"
 
 
 def _match_choice(param: Param, text: str, bad) -> str:
@@ -139,4 +227,4 @@ def _match_choice(param: Param, text: str, bad) -> str:
         if wanted in (choice.value.lower(), choice.display.lower().replace(" ", "_")):
             return choice.value
     options = ", ".join(choice.value for choice in param.choices)
-    raise bad(f"“{text}” is not one of: {options}.")
+    raise bad(f"{quoted(text)} is not one of: {options}.")

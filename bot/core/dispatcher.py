@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.core import arguments
 from bot.core.declarations import Command
-from bot.core.errors import BadArgument, NotAllowed, RateLimited, classify
+from bot.core.errors import BadArgument, NotAllowed, RateLimited, classify, shorten
 from bot.core.model import Actor, Button, Invocation, Place, Reply
 from bot.core.ratelimit import RateLimiter
 
@@ -32,10 +32,11 @@ class Dispatcher:
 
     async def dispatch_line(self, line: str, actor: Actor, place: Place) -> Reply:
         """Run a typed line such as `/help report`; a line without a slash is a question."""
-        text = line.strip()
+        text = arguments.readable(line).strip()
         if not text.startswith("/"):
             return await self.ask(text, actor, place)
-        name, _, rest = text[1:].partition(" ")
+        name, *rest_of_line = text[1:].split(maxsplit=1) or [""]
+        rest = rest_of_line[0] if rest_of_line else ""
         name = name.split("@", 1)[0].lower()
         command = self.registry.get(name)
         if command is None:
@@ -51,11 +52,10 @@ class Dispatcher:
         command = self.registry.get(name)
         if command is None:
             return self.unknown_command(name)
+        raw = {key: arguments.readable(value) if isinstance(value, str) else value for key, value in raw.items()}
         try:
             self._check_access(command, actor, place)
-            wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
-            if wait is not None:
-                raise RateLimited(f"You're sending commands very fast. Try again in {wait:.0f} seconds.")
+            self._check_rate(actor, "commands")
             params, prompt = self._convert(command, raw)
             if prompt is not None:
                 return prompt
@@ -66,11 +66,10 @@ class Dispatcher:
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the question handler the app was wired with."""
+        text = arguments.readable(text)
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
         try:
-            wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
-            if wait is not None:
-                raise RateLimited(f"You're sending messages very fast. Try again in {wait:.0f} seconds.")
+            self._check_rate(actor, "messages")
             return await self._ask(invocation, text)
         except Exception as exc:
             return classify(exc, "question")
@@ -78,7 +77,7 @@ class Dispatcher:
     def unknown_command(self, name: str) -> Reply:
         """The reply to a command that does not exist, with suggestions."""
         suggestions = self.registry.suggest(name)
-        text = f"Unknown command /{name}."
+        text = f"Unknown command /{shorten(name)}."
         if suggestions:
             text += " Did you mean " + " or ".join(f"/{s}" for s in suggestions) + "?"
         return Reply(
@@ -88,6 +87,13 @@ class Dispatcher:
             ephemeral=True,
             is_error=True,
         )
+
+    def _check_rate(self, actor: Actor, what: str) -> None:
+        if not actor.rate_limited:
+            return
+        wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
+        if wait is not None:
+            raise RateLimited(f"You're sending {what} very fast. Try again in {wait:.0f} seconds.")
 
     def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
         if command.needs_community and place.is_private:
@@ -109,7 +115,7 @@ class Dispatcher:
         params: dict[str, Any] = {}
         for param in command.params:
             value = raw.get(param.name)
-            if value is None or value == "":
+            if value is None or (isinstance(value, str) and not value.strip()):
                 if param.required:
                     if param.choices:
                         return params, self._choice_prompt(command, param, raw)
@@ -122,7 +128,7 @@ class Dispatcher:
         return params, None
 
     def _choice_prompt(self, command: Command, param, raw: Mapping[str, Any]) -> Reply:
-        given = {k: str(v) for k, v in raw.items() if v not in (None, "")}
+        given = {k: str(v) for k, v in raw.items() if v is not None and str(v).strip()}
         return Reply(
             title=f"/{command.name}: choose {param.name}",
             blocks=[param.description],

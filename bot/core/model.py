@@ -24,6 +24,8 @@ class Actor:
     user_id: str
     display_name: str
     is_moderator: bool = False
+    # False only for the operator's own piped console input: a script on their machine is not a flood.
+    rate_limited: bool = True
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.errors import BadArgument
+from bot.core.errors import BadArgument, quoted
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import ExchangeRates
 
@@ -27,7 +27,7 @@ def parse_currency(text: str) -> str:
     code = CURRENCY_WORDS.get(word, word.upper())
     if code not in KNOWN_CURRENCIES:
         raise BadArgument(
-            f"I don't know the currency “{text.strip()}”.",
+            f"I don't know the currency {quoted(text)}.",
             hint="Use a three-letter code such as USD, GBP, EUR, INR or PHP. Known: "
             + ", ".join(sorted(KNOWN_CURRENCIES)) + ".",
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.declarations import Choice, Param
-from bot.core.errors import NotFound
+from bot.core.errors import NotFound, quoted
 from bot.core.model import Button
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.matching import matcher
@@ -51,17 +51,17 @@ def find_platform(
     found = matcher().match(text)
     if found.platform_id is not None:
         return PlatformRef(found.platform_id, knowledge_base().platforms[found.platform_id].name)
-    shown = text.strip()[:60]
+    shown = quoted(text)
     target = command or "platform"
     buttons = [Button(knowledge_base().platforms[pid].name, target, {**(args or {}), param: pid})
                for pid in found.suggestions]
     if found.suggestions:
         names = " or ".join(knowledge_base().platforms[pid].name for pid in found.suggestions)
         message = f"{found.note + ' ' if found.note else ''}Did you mean {names}?"
-        raise NotFound(message, hint=f"I don't know a platform called “{shown}”. Type /platforms to see them all.",
+        raise NotFound(message, hint=f"I don't know a platform called {shown}. Type /platforms to see them all.",
                        buttons=buttons)
     raise NotFound(
-        f"I don't know a platform called “{shown}”. That does not make it a scam, or safe: I have no sourced "
+        f"I don't know a platform called {shown}. That does not make it a scam, or safe: I have no sourced "
         "facts about it.",
         hint="Check any offer against the scam warning signs (/scamcheck), or type /platforms to see the ones I know.",
         buttons=[Button("Scam warning signs", "scamcheck"), Button("Known platforms", "platforms")],

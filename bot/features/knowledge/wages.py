@@ -6,7 +6,7 @@ from datetime import date
 
 from rapidfuzz import process
 
-from bot.core.errors import BadArgument
+from bot.core.errors import BadArgument, quoted
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import Country, KnowledgeBase, Wage
 
@@ -24,7 +24,7 @@ def find_country(text: str, kb: KnowledgeBase | None = None) -> Country:
         return names[match[0]]
     with_wages = sorted({kb.countries[w.country].name for w in kb.wages})
     raise BadArgument(
-        f"I don't know the country “{text.strip()}”.",
+        f"I don't know the country {quoted(text)}.",
         hint="Use a name or two-letter code, e.g. uk, us, germany, ie. Minimum wages are sourced for: "
         + ", ".join(with_wages) + ".",
     )

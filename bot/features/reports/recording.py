@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
-from bot.core.errors import BadArgument, RateLimited
+from bot.core.errors import BadArgument, RateLimited, quoted
 from bot.core.feature import Person
 from bot.core.model import Actor
 from bot.core.ratelimit import RateLimiter
@@ -141,7 +141,7 @@ class Reports:
     ) -> Recorded:
         """Validate and store one report (a repeat in the same window refreshes the earlier one)."""
         if kind not in KINDS:
-            raise BadArgument(f"I don't know the report kind “{kind}”.", hint="Use one of: " + ", ".join(KINDS))
+            raise BadArgument(f"I don't know the report kind {quoted(kind)}.", hint="Use one of: " + ", ".join(KINDS))
         project_key = normalise_project(project)
         if kind in PROJECT_KINDS and not project_key:
             raise BadArgument(
