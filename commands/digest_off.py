@@ -15,8 +15,7 @@ async def digest_off(inv: Invocation) -> Reply:
     if settings is None or not settings.enabled:
         return Reply(title="Weekly digest is already off",
                      blocks=["/digest_setup <weekday> <time> <timezone> turns it on."], ephemeral=True)
-    await turn_off(inv.app, community, f"turned off by {inv.actor.display_name}",
-                               unix(inv.now))
+    await turn_off(inv.app, community, inv.actor.display_name, unix(inv.now))
     return Reply(title="Weekly digest off", blocks=["No more scheduled digests here. /digest_setup turns it back on; "
                                                     "/digest_post still posts one when you ask."], ephemeral=True)
 

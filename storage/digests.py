@@ -1,7 +1,8 @@
-"""Digest settings per community and the ledger of posted weeks."""
+"""Digest settings per community, the ledger of posted weeks, and the last manual post that failed."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from storage.database import Executor, Row
@@ -79,3 +80,36 @@ async def week_recorded(db: Executor, community: str, iso_week: str) -> bool:
         "SELECT 1 FROM digest_ledger WHERE community = ? AND iso_week = ?", (community, iso_week)
     )
     return row is not None
+
+
+def _post_failure_key(community: str) -> str:
+    return f"digest_post_failure:{community}"
+
+
+@dataclass(frozen=True)
+class PostFailure:
+    """Why a manual digest post could not be delivered: on which platform, the platform's reason, and when."""
+
+    platform: str
+    reason: str
+    at: int
+
+
+async def record_post_failure(db: Executor, community: str, failure: PostFailure) -> None:
+    """Remember why a community's manual digest post could not be delivered (replacing an older failure)."""
+    value = json.dumps({"platform": failure.platform, "reason": failure.reason[:500], "at": failure.at})
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (_post_failure_key(community), value),
+    )
+
+
+async def post_failure(db: Executor, community: str) -> PostFailure | None:
+    """The community's last manual post that could not be delivered, or None."""
+    row = await db.fetchone("SELECT value FROM meta WHERE key = ?", (_post_failure_key(community),))
+    return None if row is None else PostFailure(**json.loads(row[0]))
+
+
+async def clear_post_failure(db: Executor, community: str) -> None:
+    """Forget the last failed manual post (a new one is on its way)."""
+    await db.execute("DELETE FROM meta WHERE key = ?", (_post_failure_key(community),))

@@ -12,6 +12,7 @@ from bot.core.background import Every
 from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.features.digest import build_digest, digest_reply
+from bot.features.digest.settings import MANUAL, SCHEDULED
 from storage import digests as store
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
     """Build the digest and queue it for the community's channel under `label`'s key.
 
     With `ledger_slot`, the ISO week is claimed in the ledger in the same transaction, so a scheduled
-    digest is queued at most once per week, whatever happens to the process.
+    digest is queued at most once per week, whatever happens to the process. Without, it is a manual post:
+    its own origin kind, so that its failure never turns the schedule off.
     """
     digest = await build_digest(app, settings.community, now, settings.timezone)
     reply = digest_reply(digest)
@@ -75,7 +77,7 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
         ):
             return False
         return await outbox.enqueue(digest_key(settings.community, label), destination, reply,
-                                    Origin("digest", settings.community), db=tx)
+                                    Origin(SCHEDULED if ledger_slot else MANUAL, settings.community), db=tx)
 
 
 class Scheduler:
