@@ -57,6 +57,12 @@ async def enabled_settings(db: Executor) -> list[DigestSettings]:
     return [DigestSettings.from_row(row) for row in rows]
 
 
+async def clamp_updated_at(db: Executor, community: str, at: int) -> None:
+    """Bring a settings time stamped later than `at` (by a clock that ran ahead) back to `at`."""
+    await db.execute("UPDATE digest_settings SET updated_at = ? WHERE community = ? AND updated_at > ?",
+                     (at, community, at))
+
+
 async def disable_digest(db: Executor, community: str, reason: str, at: int) -> None:
     """Stop a community's digest and record why."""
     await db.execute(
