@@ -174,6 +174,10 @@ async def build_app(settings: Settings, clock: Clock | None = None, registry: Re
     from storage.database import open_database
 
     db = await open_database(settings.database_url)
-    await db.migrate()
-    secret = await load_secret(settings, db)
+    try:
+        await db.migrate()
+        secret = await load_secret(settings, db)
+    except BaseException:
+        await db.close()  # an open connection's thread would keep the process from exiting
+        raise
     return App(settings, db, registry or load_registry(), clock or SystemClock(), secret)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli.common import fail, with_settings
+from bot.cli.files import atomic_file, refuse_target
 from bot.settings import Settings
 from storage import reports
 from storage.database import Database, open_database, sqlite_path
@@ -38,11 +38,9 @@ def _cell(value: object) -> str:
 
 
 async def export_reports(db: Database, out: Path) -> int:
-    """Write every visible report, anonymised, to a CSV file (atomically); returns the rows written."""
+    """Write every visible report, anonymised, to a CSV file (atomically, mode 0600); returns the rows written."""
     rows = await reports.export_rows(db)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_file(out) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
         for row in rows:
@@ -51,20 +49,11 @@ async def export_reports(db: Database, out: Path) -> int:
             writer.writerow([hour, row["platform"], row["kind"], row["project"], _cell(row["hourly_usd"]),
                              _cell(row["amount"]), _cell(row["currency"]), _cell(row["role"]), _cell(row["hours"]),
                              _cell(paid)])
-    os.replace(partial, out)
     return len(rows)
 
 
-def _refuse_overwrite(path: Path, force: bool) -> int | None:
-    if path.exists() and not force:
-        return fail(f"{path} already exists; choose another file name or add --force to overwrite it.", 1)
-    if path.is_dir():
-        return fail(f"{path} is a folder; give a file name such as {path / 'queuewatch.db'}.", 1)
-    return None
-
-
 def _export(args: argparse.Namespace) -> int:
-    refused = _refuse_overwrite(args.out, args.force)
+    refused = refuse_target(args.out, args.force)
     if refused is not None:
         return refused
 
@@ -83,7 +72,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    refused = _refuse_overwrite(args.file, args.force)
+    refused = refuse_target(args.file, args.force)
     if refused is not None:
         return refused
 
@@ -97,9 +86,8 @@ def _backup(args: argparse.Namespace) -> int:
             return fail("The backup must go to a different file than the database itself.", 1)
         db = await open_database(settings.database_url)
         try:
-            if args.file.exists():
-                args.file.unlink()
-            await db.backup(args.file)
+            with atomic_file(args.file) as partial:
+                await db.backup(partial)
         finally:
             await db.close()
         size = args.file.stat().st_size

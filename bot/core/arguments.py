@@ -173,7 +173,7 @@ def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
         try:
             number = float(value)
         except OverflowError:  # an int too large for a float
-            number = math.copysign(math.inf, value)
+            number = math.inf if value > 0 else -math.inf
     else:
         try:
             number = float(str(value).replace(",", "."))
@@ -187,9 +187,9 @@ def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
 def _in_range(param: Param, number: float, value: Any, bad: Callable[[str], BadArgument]) -> Any:
     low, high = bounds(param)
     if number < low or number == -math.inf:
-        raise bad(f"{quoted(value)} is too small; {_range(param)}.")
+        raise bad(f"{quoted(value)} is too small; {_range(param, 'low')}.")
     if number > high or number == math.inf:
-        raise bad(f"{quoted(value)} is too large; {_range(param)}.")
+        raise bad(f"{quoted(value)} is too large; {_range(param, 'high')}.")
     return number
 
 
@@ -204,17 +204,23 @@ def bounds(param: Param) -> tuple[float, float]:
     return low, high
 
 
-def _range(param: Param) -> str:
-    """What to use instead, e.g. "use a whole number from 1 to 50" or "use a number of at least 0.01"."""
+def _range(param: Param, broken: str) -> str:
+    """What to use instead, e.g. "use a whole number from 1 to 50" or "use a number of at least 0.01".
+
+    A bound is shown when it is declared, or when it is the storage limit of a whole number that was broken.
+    """
     low, high = bounds(param)
-    what = "a whole number" if param.kind is ParamKind.INTEGER else "a number"
-    if math.isinf(low) and math.isinf(high):
-        return f"use an ordinary number, e.g. {_example_value(param)}"
-    if math.isinf(low):
-        return f"use {what} of at most {_shown(high)}"
-    if math.isinf(high):
+    integer = param.kind is ParamKind.INTEGER
+    what = "a whole number" if integer else "a number"
+    show_low = param.min_value is not None or (integer and broken == "low")
+    show_high = param.max_value is not None or (integer and broken == "high")
+    if show_low and show_high:
+        return f"use {what} from {_shown(low)} to {_shown(high)}"
+    if show_low:
         return f"use {what} of at least {_shown(low)}"
-    return f"use {what} from {_shown(low)} to {_shown(high)}"
+    if show_high:
+        return f"use {what} of at most {_shown(high)}"
+    return f"use an ordinary number, e.g. {_example_value(param)}"
 
 
 def _shown(number: float) -> str:

@@ -109,7 +109,7 @@ class Dispatcher:
         unknown = set(raw) - {p.name for p in command.params}
         if unknown:
             raise BadArgument(
-                f"/{command.name} has no parameter {', '.join(sorted(unknown))}.",
+                f"/{command.name} has no parameter {shorten(', '.join(sorted(unknown)))}.",
                 hint=f"Usage: {arguments.usage(command)}",
             )
         params: dict[str, Any] = {}

@@ -8,6 +8,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from bot.core.errors import shorten
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import KnowledgeBase
 
@@ -92,7 +93,7 @@ class PlatformMatcher:
         lookalike = self.lookalike(host)
         if lookalike:
             real = ", ".join(self.kb.platforms[lookalike].domains)
-            return Match(None, (lookalike,), note=f"{host} is not an address of "
+            return Match(None, (lookalike,), note=f"{shorten(host)} is not an address of "
                          f"{self.kb.platforms[lookalike].name} (its site: {real}).")
         return self.match(host.split(".")[0]) if host.split(".")[0] != host else Match(None)
 
