@@ -6,7 +6,7 @@ from bot.core.clock import unix
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Platform, Reply
 from bot.features.digest.schedule import queue_digest
-from bot.features.digest.settings import DigestSettings, forget_post_failure, settings_of
+from bot.features.digest.settings import DigestSettings, settings_of
 
 
 async def digest_post(inv: Invocation) -> Reply:
@@ -30,7 +30,6 @@ async def digest_post(inv: Invocation) -> Reply:
     if not queued:
         return Reply(title="Already on its way", blocks=["A digest was posted a moment ago; it is on its way."],
                      ephemeral=True)
-    await forget_post_failure(inv.app, community)
     return Reply(title="Digest posted", blocks=[f"The digest is on its way to {where}. "
                                                 "It does not count as the scheduled one of this week."],
                  ephemeral=True)

@@ -65,7 +65,8 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
 
     With `ledger_slot`, the ISO week is claimed in the ledger in the same transaction, so a scheduled
     digest is queued at most once per week, whatever happens to the process. Without, it is a manual post:
-    its own origin kind, so that its failure never turns the schedule off.
+    its own origin kind, so that its failure never turns the schedule off, and the last manual post's
+    failure is forgotten in the same transaction.
     """
     digest = await build_digest(app, settings.community, now, settings.timezone)
     reply = digest_reply(digest)
@@ -76,8 +77,11 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
             tx, settings.community, label, unix(ledger_slot), "queued", unix(now)
         ):
             return False
-        return await outbox.enqueue(digest_key(settings.community, label), destination, reply,
-                                    Origin(SCHEDULED if ledger_slot else MANUAL, settings.community), db=tx)
+        queued = await outbox.enqueue(digest_key(settings.community, label), destination, reply,
+                                      Origin(SCHEDULED if ledger_slot else MANUAL, settings.community), db=tx)
+        if queued and ledger_slot is None:
+            await store.clear_post_failure(tx, settings.community)
+        return queued
 
 
 class Scheduler:

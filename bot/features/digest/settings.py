@@ -74,11 +74,6 @@ async def post_failure(app: App, community: str) -> digests.PostFailure | None:
     return await digests.post_failure(app.db, community)
 
 
-async def forget_post_failure(app: App, community: str) -> None:
-    """A new manual post is queued: the last one's failure is old news."""
-    await digests.clear_post_failure(app.db, community)
-
-
 async def digest_undeliverable(app: App, destination: Destination, community: str, reason: str) -> None:
     """The outbox cannot deliver a scheduled digest: switch the schedule off, saying why."""
     await digests.disable_digest(app.db, community, reason, unix(app.clock.now()))
