@@ -21,8 +21,11 @@ import commands.forget
 import commands.help
 import commands.legit
 import commands.mod_bar
+import commands.mod_elsewhere
+import commands.mod_here_again
 import commands.mod_hide
 import commands.mod_log
+import commands.mod_not_here
 import commands.mod_reports
 import commands.mod_unbar
 import commands.mod_unhide
@@ -89,7 +92,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
-                                    *commands.note.COMMANDS),
+                                    *commands.note.COMMANDS, *commands.mod_not_here.COMMANDS,
+                                    *commands.mod_here_again.COMMANDS, *commands.mod_elsewhere.COMMANDS),
             data_kept=moderation.DATA_KEPT, forget=moderation.forget_moderation,
             personal_tables=("moderation_log", "reporter_bars", "community_notes")),
     Feature("digest", commands=(*commands.digest_setup.COMMANDS, *commands.digest_off.COMMANDS,
@@ -145,7 +149,7 @@ class App:
         self.outbox = Outbox(self, give_up={kind: handler for f in features for kind, handler in f.give_up})
         self.alerts = Alerts(self)
         self.scheduler = Scheduler(self)
-        self.dispatcher = Dispatcher(self, ask=questions.answer)
+        self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators)
 
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored."""

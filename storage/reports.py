@@ -260,8 +260,9 @@ async def platform_reports_between(db: Database, platform: str, start: int, end:
 
 
 async def export_rows(db: Database) -> list[Row]:
-    """Every visible report with only what research needs (no id, hash, community or note), to the hour."""
+    """Every visible report with what the export needs (no id, community or note); the reporter hash is
+    there only to count distinct people (bot/features/reports/export.py) and is never written out."""
     return await db.fetchall(
-        "SELECT updated_at - updated_at % 3600 AS hour, platform, kind, project, hourly_usd, amount, currency, "
-        "role, hours, paid FROM reports WHERE hidden = 0 ORDER BY hour, platform, kind, project"
+        "SELECT reporter, updated_at, platform, kind, project, amount, currency, hourly_usd, role, hours, paid "
+        "FROM reports WHERE hidden = 0"
     )

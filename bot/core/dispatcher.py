@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,11 +25,21 @@ QuestionHandler = Callable[[Invocation, str], Awaitable[Reply]]
 class Dispatcher:
     """Runs commands from any front end and always returns a Reply."""
 
-    def __init__(self, app: Any, ask: QuestionHandler) -> None:
+    def __init__(self, app: Any, ask: QuestionHandler, operators: Collection[str] = ()) -> None:
         self.app = app
         self.registry = app.registry
         self._ask = ask
         self._limiter = RateLimiter(app.clock, COMMANDS_PER_MINUTE, timedelta(minutes=1))
+        self._operators = frozenset(operators)  # "telegram:<user id>", "discord:<user id>"
+
+    def identify(self, actor: Actor) -> Actor:
+        """The actor with is_operator set when they are on the operator list: the one place it is decided.
+
+        A caller inside the process (the `queuewatch mod` command line) may pass an operator already.
+        """
+        if actor.is_operator or f"{actor.platform}:{actor.user_id}" not in self._operators:
+            return actor
+        return replace(actor, is_operator=True)
 
     async def dispatch_line(self, line: str, actor: Actor, place: Place) -> Reply:
         """Run a typed line such as `/help report`; a line without a slash is a question."""
@@ -53,6 +64,7 @@ class Dispatcher:
         if command is None:
             return self.unknown_command(name)
         raw = {key: arguments.readable(value) if isinstance(value, str) else value for key, value in raw.items()}
+        actor = self.identify(actor)
         try:
             self._check_access(command, actor, place)
             self._check_rate(actor, "commands")
@@ -67,6 +79,7 @@ class Dispatcher:
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the question handler the app was wired with."""
         text = arguments.readable(text)
+        actor = self.identify(actor)
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
         try:
             self._check_rate(actor, "messages")
@@ -96,6 +109,8 @@ class Dispatcher:
             raise RateLimited(f"You're sending {what} very fast. Try again in {wait:.0f} seconds.")
 
     def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
+        if command.lets_operator(actor, place):
+            return
         if command.needs_community and place.is_private:
             raise NotAllowed(
                 f"/{command.name} works in a community (a server channel or group), not in a private chat.",

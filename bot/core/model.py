@@ -26,6 +26,8 @@ class Actor:
     is_moderator: bool = False
     # False only for the operator's own piped console input: a script on their machine is not a flood.
     rate_limited: bool = True
+    # One of QUEUEWATCH_OPERATORS (set by the dispatcher from the list; adapters never set it).
+    is_operator: bool = False
 
 
 @dataclass(frozen=True)
