@@ -21,8 +21,11 @@ import commands.forget
 import commands.help
 import commands.legit
 import commands.mod_bar
+import commands.mod_elsewhere
+import commands.mod_here_again
 import commands.mod_hide
 import commands.mod_log
+import commands.mod_not_here
 import commands.mod_reports
 import commands.mod_unbar
 import commands.mod_unhide
@@ -46,6 +49,7 @@ from bot.core.declarations import Command
 from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature, Person
 from bot.core.registry import Registry
+from bot.features import buttons
 from bot.features.alerts import subscriptions
 from bot.features.alerts.alerts import Alerts, alert_scan_service
 from bot.features.availability import brigading, trust
@@ -89,17 +93,24 @@ FEATURES: tuple[Feature, ...] = (
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
-                                    *commands.note.COMMANDS),
+                                    *commands.note.COMMANDS, *commands.mod_not_here.COMMANDS,
+                                    *commands.mod_here_again.COMMANDS, *commands.mod_elsewhere.COMMANDS),
             data_kept=moderation.DATA_KEPT, forget=moderation.forget_moderation,
             personal_tables=("moderation_log", "reporter_bars", "community_notes")),
     Feature("digest", commands=(*commands.digest_setup.COMMANDS, *commands.digest_off.COMMANDS,
                                 *commands.digest_post.COMMANDS, *commands.digest_preview.COMMANDS),
-            give_up=(("digest", digest_settings.digest_undeliverable),), services=(scheduler_service,)),
+            data_kept=digest_settings.DATA_KEPT, forget=digest_settings.forget_digest_actions,
+            personal_tables=("digest_settings",),
+            give_up=((digest_settings.SCHEDULED, digest_settings.digest_undeliverable),
+                     (digest_settings.MANUAL, digest_settings.manual_post_undeliverable)),
+            services=(scheduler_service,)),
     Feature("alerts", commands=(*commands.subscribe.COMMANDS, *commands.unsubscribe.COMMANDS,
                                 *commands.subscriptions.COMMANDS, *commands.alerts_here.COMMANDS),
             data_kept=subscriptions.DATA_KEPT, forget=subscriptions.forget_subscriptions,
             personal_tables=("subscriptions", "outbox"), services=(alert_scan_service,),
             give_up=(("alerts", subscriptions.channel_undeliverable), ("sub", subscriptions.member_undeliverable))),
+    Feature("buttons", data_kept=buttons.DATA_KEPT, forget=buttons.forget_button_payloads,
+            personal_tables=("button_payloads",), services=(buttons.button_expiry_service,)),
     Feature("outbox", services=(OutboxService,)),
 )
 
@@ -143,12 +154,17 @@ class App:
         self.outbox = Outbox(self, give_up={kind: handler for f in features for kind, handler in f.give_up})
         self.alerts = Alerts(self)
         self.scheduler = Scheduler(self)
-        self.dispatcher = Dispatcher(self, ask=questions.answer)
+        self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators)
 
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored."""
         message = f"{platform}:{user_id}".encode()
         return hmac.new(self._secret, message, sha256).hexdigest()[:32]
+
+    def unlinked_key(self, purpose: str, value: str) -> str:
+        """A keyed hash of a value for one purpose: it matches nothing else stored, and without the secret it
+        cannot be computed from the value, so a record kept under it is linked to nothing."""
+        return hmac.new(self._secret, f"{purpose}:{value}".encode(), sha256).hexdigest()[:32]
 
     def background_services(self) -> list:
         """Every feature's background services, built for this app."""

@@ -17,6 +17,7 @@ from bot.features.availability.status import (
     worst_first,
 )
 from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
+from bot.features.moderation.not_here import not_shown
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -55,9 +56,13 @@ def _state_explanation(status: Status, now: int) -> str:
     return parts
 
 
-async def platform_status(app: App, platform_id: str, name: str, now: datetime) -> Reply:
-    """The public status of one platform: state, n, confidence, since, last report, projects, buttons."""
+async def platform_status(app: App, platform_id: str, name: str, now: datetime,
+                          community: str | None = None) -> Reply:
+    """The public status of one platform: state, n, confidence, since, last report, projects, buttons.
+
+    Project names the community's moderators do not show are replaced, their counts kept."""
     at = unix(now)
+    hidden = await not_shown(app, community)
     statuses = await app.availability.statuses(now, platform_id)
     main = next(s for s in statuses if s.project == "")
     fields = [
@@ -68,12 +73,13 @@ async def platform_status(app: App, platform_id: str, name: str, now: datetime) 
     fields.append(Field("Last report", describe_age(at - last) if last is not None else "none yet"))
     projects = sorted((s for s in statuses if s.project and s.n), key=lambda s: (s.rank, -s.n))
     if projects:
-        fields.append(Field("Projects", "\n".join(f"{s.project}: {_summary(s, at)}" for s in projects[:10])))
+        fields.append(Field("Projects", "\n".join(f"{hidden.project(platform_id, s.project)}: {_summary(s, at)}"
+                                                for s in projects[:10])))
     changes = await app.availability.project_changes(platform_id, at - PROJECT_CHANGES_SPAN)
     if changes:
         fields.append(Field(
             "Projects paused or ended (14 days)",
-            "\n".join(f"{row['project']}: {row['kind'].removeprefix('project_')} "
+            "\n".join(f"{hidden.project(platform_id, row['project'])}: {row['kind'].removeprefix('project_')} "
                       f"(n = {row['reporters']}, last {describe_age(at - row['last_at'])})" for row in changes[:10]),
         ))
     return Reply(
@@ -115,7 +121,7 @@ async def status(inv: Invocation, platform: str | None = None) -> Reply:
     if platform is None:
         return await all_status(inv.app, inv.now)
     ref = platform_for(inv, platform)
-    return await platform_status(inv.app, ref.id, ref.name, inv.now)
+    return await platform_status(inv.app, ref.id, ref.name, inv.now, inv.place.community_key)
 
 
 COMMANDS = (

@@ -200,13 +200,15 @@ async def recent_refs(db: Executor, topic: str, since: float, origin: str) -> se
     return {row[0] for row in rows}
 
 
-async def uncertain_sends(db: Executor, origin: str, origin_ref: str, since: float) -> Row | None:
-    """One sender's messages queued since `since` that had a send with an unknown outcome: how many, how many
-    of them were then not tried again (unconfirmed), and when the newest was queued; None when there are none."""
+async def uncertain_sends(db: Executor, origins: Sequence[str], origin_ref: str, since: float) -> Row | None:
+    """Messages of these sender kinds for one reference, queued since `since`, that had a send with an unknown
+    outcome: how many, how many were then not tried again (unconfirmed), and when the newest was queued; None
+    when there are none."""
+    marks = ",".join("?" * len(origins))
     row = await db.fetchone(
         "SELECT count(*) AS n, sum(state = 'unconfirmed') AS unconfirmed, max(created_at) AS latest FROM outbox "
-        "WHERE origin = ? AND origin_ref = ? AND uncertain > 0 AND created_at >= ?",
-        (origin, origin_ref, int(since)),
+        f"WHERE origin IN ({marks}) AND origin_ref = ? AND uncertain > 0 AND created_at >= ?",
+        (*origins, origin_ref, int(since)),
     )
     return row if row is not None and row["n"] else None
 

@@ -151,7 +151,7 @@ async def _within_telegram_limits(app: App, reply: Reply) -> None:
         assert 0 < len(message) <= telegram_render.MESSAGE_LIMIT
         message.encode("utf-8")
     assert len(rendered.caption) <= telegram_render.CAPTION_LIMIT
-    keys = await keyboard(app, reply.buttons)
+    keys = await keyboard(app, reply.buttons, "viewer-key")
     for row in (keys.inline_keyboard if keys else ()):
         for key in row:
             assert len(key.callback_data.encode()) <= CALLBACK_DATA_LIMIT

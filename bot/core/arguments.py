@@ -53,9 +53,9 @@ def takes_rest_of_line(command: Command, param: Param) -> bool:
     return param is command.params[-1] and param.kind is ParamKind.TEXT and not param.choices
 
 
-# One pass over the line: a double-quoted part (backslash escapes " and \\), a single-quoted part, an escaped
-# character, a run of whitespace, or a run of ordinary characters. A quote that never closes matches none.
-_TOKEN = re.compile(r'"((?:[^"\\]++|\\.)*+)"|\'([^\']*)\'|\\(.)|(\s+)|([^\s"\'\\]+)', re.DOTALL)
+# One pass over the line: a double-quoted part (backslash escapes " and \\), a single-quoted part, a run of
+# escaped characters, a run of whitespace, or a run of ordinary characters. A quote that never closes matches none.
+_TOKEN = re.compile(r'"((?:[^"\\]++|\\.)*+)"|\'([^\']*)\'|((?:\\.)++)|(\s+)|([^\s"\'\\]+)', re.DOTALL)
 _DOUBLE_QUOTED_ESCAPE = re.compile(r'\\(["\\])')
 _LITERAL_WORD = re.compile(r"\S+")
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what an SQLite INTEGER (and a PostgreSQL BIGINT) holds
@@ -88,7 +88,8 @@ def words(text: str) -> Iterator[Word]:
         else:
             start = match.start() if start is None else start
             parts.append(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", double) if double is not None
-                         else single if single is not None else escaped if escaped is not None else plain)
+                         else single if single is not None
+                         else escaped[1::2] if escaped is not None else plain)  # "\\a\\b" -> "ab"
         position = match.end()
     if start is not None:
         yield Word("".join(parts), start)

@@ -26,6 +26,8 @@ class Actor:
     is_moderator: bool = False
     # False only for the operator's own piped console input: a script on their machine is not a flood.
     rate_limited: bool = True
+    # One of QUEUEWATCH_OPERATORS (set by the dispatcher from the list; adapters never set it).
+    is_operator: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Button:
     command: str
     args: dict[str, str] = field(default_factory=dict)
     style: str = "secondary"  # "primary", "secondary", "danger"
+    # It repeats what the member typed (a note, a reason): only the person it was shown to may press it.
+    personal: bool = False
 
 
 @dataclass(frozen=True)

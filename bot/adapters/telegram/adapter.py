@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
@@ -45,6 +46,7 @@ from bot.adapters.telegram.parsing import (
 )
 from bot.adapters.telegram.ratelimit import ChatRateLimiter
 from bot.adapters.telegram.render import render
+from bot.core.buttons import ButtonNotYours
 from bot.core.declarations import Access
 from bot.core.delivery import (
     Destination,
@@ -229,11 +231,13 @@ class TelegramAdapter:
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button: answer the callback query (always), then run the button's command."""
         query = update.callback_query
-        target = None
+        target, refusal = None, EXPIRED_BUTTON
         try:
-            target = await pressed(self.app, query.data)
+            target = await pressed(self.app, query.data, self._viewer(query.from_user))
+        except ButtonNotYours as exc:
+            refusal = exc.message
         finally:
-            await _answer(query, None if target else EXPIRED_BUTTON)
+            await _answer(query, None if target else refusal)
         message = query.message
         if target is None or message is None:
             return
@@ -270,7 +274,7 @@ class TelegramAdapter:
         chat (Telegram has no ephemeral messages), with a pointer, or a link to start one, left in the group."""
         if reply.private and chat.type != ChatType.PRIVATE:
             try:
-                await self._deliver(user.id, reply)
+                await self._deliver(user.id, self._for_private_chat(reply), viewer=self._viewer(user))
                 reply = Reply(blocks=["I've sent you the answer in a private message."])
             except Forbidden:  # Telegram lets a bot write to someone only after they start a chat with it
                 reply = Reply(
@@ -280,11 +284,24 @@ class TelegramAdapter:
                             "(press Start), then send the command again."],
                     is_error=True,
                 )
-        await self._deliver(chat.id, reply, reply_to=reply_to, thread_id=thread_id)
+        await self._deliver(chat.id, reply, reply_to=reply_to, thread_id=thread_id, viewer=self._viewer(user))
+
+    def _viewer(self, user: User) -> str:
+        """The keyed hash of a Telegram user: whom a reply's personal buttons are bound to."""
+        return self.app.person_key(str(Platform.TELEGRAM), str(user.id))
+
+    def _for_private_chat(self, reply: Reply) -> Reply:
+        """The reply without buttons that would run a community-only command: pressed in a private chat, they
+        would have no community to act in."""
+        def works_there(name: str) -> bool:
+            command = self.app.registry.get(name)
+            return command is None or not command.needs_community
+
+        return replace(reply, buttons=[b for b in reply.buttons if works_there(b.command)])
 
     async def _deliver(self, chat_id: int, reply: Reply, reply_to: int | None = None,
-                       thread_id: int | None = None, first_part: int = 0, part_sent: PartSent | None = None,
-                       timeouts: Mapping[str, float] | None = None) -> None:
+                       thread_id: int | None = None, viewer: str | None = None, first_part: int = 0,
+                       part_sent: PartSent | None = None, timeouts: Mapping[str, float] | None = None) -> None:
         """Send a reply: an optional photo with its caption, then text messages; buttons on the last one.
 
         Each of these is a part: parts before `first_part` are skipped (an earlier attempt delivered them) and
@@ -293,7 +310,7 @@ class TelegramAdapter:
         (personal ones go privately: see _respond).
         """
         rendered = render(reply)
-        markup = await keyboard(self.app, reply.buttons)
+        markup = await keyboard(self.app, reply.buttons, viewer)
         bot = self.application.bot
         common = {"parse_mode": ParseMode.HTML, "message_thread_id": thread_id, **(timeouts or {})}
         parts = []  # each sends one message, given the reply parameters (set on the first part sent only)
