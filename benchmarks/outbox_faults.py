@@ -6,8 +6,8 @@
    fake platform that accepts at most 30 messages in any second (above that it answers 429 with Retry-After), on
    simulated time (pacing sleeps move a simulated clock; everything else runs in real time).
 2. faults: the same fan-out while another connection takes the database's write lock for 0.3 s at every 50th
-   arrival, the disk is full for the next 40 "sent" updates at every 400th arrival (writes refused as SQLite
-   refuses them), 2% of sends arrive but answer only after the outbox's timeout, and 1% hang before arriving.
+   arrival, the disk is full for 2 s at every 400th arrival (every write refused, as the database reports a
+   full disk), 2% of sends arrive but answer only after the outbox's timeout, and 1% hang before arriving.
 3. kill: a subprocess delivers ITEMS messages (unpaced) through a sender that notes each arrival in a file (what
    the platform received), is SIGKILLed mid-run KILLS times and restarted until everything is delivered.
 
@@ -40,13 +40,13 @@ from bot.outbox.outbox import RateLimits
 from bot.settings import load_settings
 from bot.wiring import App, build_app
 from storage import outbox as store
-from tests.support.faults import SENT_UPDATE, FaultyDatabase, WriteLock
+from tests.support.faults import FaultyDatabase, WriteLock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 LIMIT = 30  # messages per second the fake platform accepts
 LOCK_WAIT = 0.05  # how long the database retries a locked write (2 s in production): short, so locks are hit
 LOCK_EVERY, LOCK_SECONDS = 50, 0.3
-FULL_EVERY, FULL_WRITES = 400, 40
+FULL_EVERY, FULL_SECONDS = 400, 2.0  # simulated seconds the disk stays full
 LATE_EVERY, HANG_EVERY = 50, 100  # 2% answer after the timeout, 1% hang before arriving
 SEND_TIMEOUT = 0.05  # real seconds the outbox waits for an answer (60 s in production)
 UNFINISHED = ("pending", "sending", "uncertain")
@@ -91,6 +91,7 @@ class Platform:
     arrived: Counter = field(default_factory=Counter)
     times: list = field(default_factory=list)  # (simulated time, title, first arrival?)
     rejected: int = 0
+    full: int = 0
     late: int = 0
     hung: set = field(default_factory=set)
 
@@ -118,7 +119,9 @@ class Platform:
             if count % LOCK_EVERY == 0 and self.lock is not None:
                 self.lock.take(LOCK_SECONDS)  # another process writes just as this message arrives
             if count % FULL_EVERY == 0 and self.db is not None:
-                self.db.fail(SENT_UPDATE, FULL_WRITES)  # the disk fills up for a while
+                full_until = now + FULL_SECONDS  # the disk fills up: every write is refused for a while
+                self.db.fail_while(lambda: self.clock.monotonic() < full_until)
+                self.full += 1
             if number % LATE_EVERY == 3:
                 self.late += 1
                 await asyncio.sleep(SEND_TIMEOUT * 4)  # it arrived, but the answer comes after the timeout
@@ -204,8 +207,9 @@ async def fan_out(folder: Path, items: int, destinations: int, faults: bool) -> 
         real = time.perf_counter() - started
         rate = paced_rate(platform.times, platform.hung)
         refused = platform.db.refused if platform.db else 0
-        extra = (f"429s {platform.rejected}; locks taken {lock.times if lock else 0}; writes refused (disk full) "
-                 f"{refused}; answered late {platform.late}; hung {len(platform.hung)}; ") if faults else \
+        extra = (f"429s {platform.rejected}; locks taken {lock.times if lock else 0}; disk full {platform.full} times "
+                 f"({refused} writes refused); answered late {platform.late}; hung {len(platform.hung)}; ") if faults \
+            else \
             f"429s {platform.rejected}; "
         return Result("faults" if faults else "baseline", items, platform.arrived,
                       await store.uncertain_total(app.db), await store.counts(app.db), rate, real, extra)

@@ -17,6 +17,7 @@ from bot.core.model import Reply
 
 DISK_FULL = "database or disk is full"  # SQLite's message for SQLITE_FULL
 SENT_UPDATE = r"SET state = 'sent'"  # the statement that marks a message delivered
+WRITES = r"^\s*(INSERT|UPDATE|DELETE)\b"
 
 
 class FaultyDatabase:
@@ -25,17 +26,24 @@ class FaultyDatabase:
 
     def __init__(self, db: Any) -> None:
         self.db = db
-        self._rules: list[list[Any]] = []  # [pattern, reason, message, failures left]
+        self._rules: list[list[Any]] = []  # [pattern, reason, message, failures left or a condition]
         self.refused = 0
 
     def fail(self, pattern: str, times: int, reason: str = "full", message: str = DISK_FULL) -> None:
         """Refuse the next `times` statements whose SQL matches `pattern`."""
         self._rules.append([re.compile(pattern), reason, message, times])
 
+    def fail_while(self, condition: Callable[[], bool], pattern: str = WRITES, reason: str = "full",
+                   message: str = DISK_FULL) -> None:
+        """Refuse every statement matching `pattern` (by default every write) while `condition()` holds."""
+        self._rules.append([re.compile(pattern), reason, message, condition])
+
     def _check(self, sql: str) -> None:
         for rule in self._rules:
-            if rule[3] > 0 and rule[0].search(sql):
-                rule[3] -= 1
+            left = rule[3]
+            if (left() if callable(left) else left > 0) and rule[0].search(sql):
+                if not callable(left):
+                    rule[3] -= 1
                 self.refused += 1
                 raise StorageUnavailable(f"{self.db.path}: {rule[2]}", rule[1], writing=True)
 
