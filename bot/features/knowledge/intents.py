@@ -15,7 +15,7 @@ from functools import cache
 
 from bot.features.knowledge.language import language_of
 from bot.features.knowledge.loader import knowledge_base
-from bot.features.knowledge.matching import compact, host_of, matcher
+from bot.features.knowledge.matching import compact, matcher
 from bot.features.knowledge.scams import scan
 
 LONG_MESSAGE = 150  # a pasted text this long is checked for scam signs rather than read as a question
@@ -186,7 +186,7 @@ def country_in(text: str) -> str | None:
 
 
 @cache
-def _platform_words() -> frozenset[str]:
+def platform_words() -> frozenset[str]:
     """Every single word that is a platform's name or alias (never counted as another language's word)."""
     names = set()
     for pid, info in knowledge_base().platforms.items():
@@ -218,7 +218,7 @@ def classify(text: str) -> Intent:
     stripped = text.strip()
     if not stripped:
         return Intent("help")
-    language = language_of(stripped, ignore=_platform_words())
+    language = language_of(stripped, ignore=platform_words())
     if language:
         platform, *also = matcher().find_in_text(stripped) or [None]
         return Intent("other_language", platform, message=language, also=tuple(also))
@@ -287,7 +287,7 @@ def _project(c: Clues) -> Intent | None:
     if kind is None:
         return None
     named = PROJECT_NAME.search(c.text)
-    project = named.group("name") if named and named.group("name").lower() not in _platform_words() else None
+    project = named.group("name") if named and named.group("name").lower() not in platform_words() else None
     return c.about("report", report=kind, project=project) if c.platforms else None
 
 
@@ -382,15 +382,9 @@ RULES = (_domain, _impersonation, _tax, _worth_it, _payments, _project, _queue, 
 
 def _fallback(c: Clues) -> Intent:
     """No topic found: a bare platform name is a profile; a greeting gets help; anything else is unknown."""
-    content = [w for w in words_of(c.text) if compact(w) not in _platform_words() and w not in {"the", "a", "an"}]
+    content = [w for w in words_of(c.text) if compact(w) not in platform_words() and w not in {"the", "a", "an"}]
     if c.platforms and (PROFILE.search(c.text) or len(content) <= 1):
         return c.about("profile")
     if not c.platforms and (GREETING.search(c.text) or ABOUT_BOT.search(c.text) or not content):
         return Intent("help")
     return c.about("unknown")
-
-
-def host_named(text: str) -> str | None:
-    """The first web address in a text, without scheme and "www.", or None."""
-    hosts = matcher().domains_in_text(text)
-    return host_of(hosts[0]) if hosts else None
