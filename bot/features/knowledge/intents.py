@@ -19,6 +19,7 @@ from bot.features.knowledge.matching import compact, matcher
 from bot.features.knowledge.scams import scan
 
 LONG_MESSAGE = 150  # a pasted text this long is checked for scam signs rather than read as a question
+LANGUAGE_SAMPLE = 400  # the language of a text is told from its start
 SLANG = {"tda": "DA"}  # community nicknames the knowledge base does not list as aliases ("The DA")
 ROLES = {"generalist": "generalist", "generalists": "generalist", "specialist": "specialist",
          "specialists": "specialist", "expert": "expert", "experts": "expert", "reviewer": "reviewer",
@@ -218,7 +219,7 @@ def classify(text: str) -> Intent:
     stripped = text.strip()
     if not stripped:
         return Intent("help")
-    language = language_of(stripped, ignore=platform_words())
+    language = language_of(stripped[:LANGUAGE_SAMPLE], ignore=platform_words())
     if language:
         platform, *also = matcher().find_in_text(stripped) or [None]
         return Intent("other_language", platform, message=language, also=tuple(also))
