@@ -99,6 +99,9 @@ PAYOUT = _words("payout", "payouts", "schedule", "paypal", "payoneer", "withdraw
                 "weekly", "monthly", "payday", "method", "methods", "stripe", "wise", "invoice", "how often",
                 "how long", "how fast", "what day", "bank", "transfer", "deel", "tipalti", "dollars", "euros",
                 "pounds", "currency", "usd", "gbp", "eur")
+PAYOUT_ASKED = _words("paypal", "payoneer", "stripe", "wise", "bank", "method", "withdraw", "withdrawal", "how long",
+                      "how often", "how fast", "what day", "schedule", "weekly", "monthly", "dollars", "euros",
+                      "currency")  # how the money comes, not whether it came
 PAYOUT_HOW = re.compile(r"\bhow (do|does|will|did) (\w+ ){0,3}(pay|get paid)\b(?! (much|more|per|well|better))|"
                         r"\b(how|when)\b.{0,40}\b(get paid|get my money|paid out|pay out|my money|money hits)\b|"
                         r"\bwhen (do|does|will|is) .{0,30}\b(pay|paid)\b(?! (much|more))", re.IGNORECASE)
@@ -154,10 +157,10 @@ class Clues:
     hosts: tuple[str, ...]
     asks: bool
 
-    def about(self, kind: str, **extra: object) -> Intent:
-        """An intent of this kind about the platforms found (a topic needing one asks which, if none)."""
+    def about(self, kind: str, **extra: str | None) -> Intent:
+        """An intent of this kind about the platforms found, if any."""
         platform, *also = self.platforms or (None,)
-        return Intent(kind, platform, self.country, self.role, also=tuple(also), **extra)  # type: ignore[arg-type]
+        return Intent(kind, platform, self.country, self.role, also=tuple(also), **extra)
 
     def needs(self, kind: str) -> Intent:
         """An intent about one platform, or "which platform?" when none is named."""
@@ -267,7 +270,7 @@ def _payments(c: Clues) -> Intent | None:
     if not PAYMENT.search(text) and not MISSING.search(text):
         return None
     if c.asks:
-        if RELIABILITY.search(text) and not AMOUNT.search(text) and not PAYOUT.search(text.replace("payout", "")):
+        if RELIABILITY.search(text) and not AMOUNT.search(text) and not PAYOUT_ASKED.search(text):
             return c.needs("payment_record")
         return None
     if MISSING.search(text):
