@@ -50,11 +50,11 @@ class Dispatcher:
         command = self.registry.get(name)
         if command is None:
             return self.unknown_command(name)
+        refused = self._admit(actor, "commands")
+        if refused is not None:
+            return refused
         try:
-            self._check_access(command, actor, place)
-            wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
-            if wait is not None:
-                raise RateLimited(f"You're sending commands very fast. Try again in {wait:.0f} seconds.")
+            await self._check_access(command, actor, place)
             params, prompt = self._convert(command, raw)
             if prompt is not None:
                 return prompt
@@ -67,11 +67,11 @@ class Dispatcher:
         """Answer a plain-language message through the core's question handler."""
         from bot.core import questions
 
+        refused = self._admit(actor, "messages")
+        if refused is not None:
+            return refused
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
         try:
-            wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
-            if wait is not None:
-                raise RateLimited(f"You're sending messages very fast. Try again in {wait:.0f} seconds.")
             return await questions.answer(invocation, text)
         except Exception as exc:
             return classify(exc, "question")
@@ -90,13 +90,24 @@ class Dispatcher:
             is_error=True,
         )
 
-    def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
+    def _admit(self, actor: Actor, what: str) -> Reply | None:
+        """The per-person limit, checked before anything else (and before any platform call): None if admitted,
+        else the "slow down" reply, marked as a repeat after the first one since the person was last admitted."""
+        key = f"{actor.platform}:{actor.user_id}"
+        wait = self._limiter.hit(key)
+        if wait is None:
+            return None
+        reply = classify(RateLimited(f"You're sending {what} very fast. Try again in {wait:.0f} seconds."))
+        reply.repeat_notice = not self._limiter.first_refusal(key)
+        return reply
+
+    async def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
         if command.needs_community and place.is_private:
             raise NotAllowed(
                 f"/{command.name} works in a community (a server channel or group), not in a private chat.",
                 hint="Run it in the group or server you moderate.",
             )
-        if command.is_moderator_only and not actor.is_moderator:
+        if command.is_moderator_only and not await actor.moderates():
             raise NotAllowed(f"/{command.name} is for moderators of this community.")
 
     def _convert(self, command: Command, raw: Mapping[str, Any]) -> tuple[dict[str, Any], Reply | None]:
