@@ -60,7 +60,7 @@ MAX_MENU_COMMANDS = 100  # the Bot API's limit per scope
 EXPIRED_BUTTON = "This button has expired. Run the command again."
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll is held open by Telegram
 STOP_TIMEOUT = 10  # seconds the updates in hand get to finish at shutdown
-NAMED_ASKERS = 10  # a combined group answer names this many askers, then "and N more"
+NAMED_ASKERS = 25  # a combined group answer names this many askers (a mention each), then "and N more"
 NAME_LIMIT = 32
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
 

@@ -4,9 +4,11 @@ Telegram lets a bot post about 20 messages a minute in a group (the rate limiter
 the group's budget allows it). When many members ask the same thing at once (24 people typing
 `/status outlier` after a drought rumour), answering each on its own spends the whole budget and keeps the
 last ones waiting a minute or more for an answer the others already have. So each group's replies go out
-one message at a time, and while one is on its way (or waiting for the budget) the next ones gather;
-replies with the same content are then sent as one message that answers the first asker's message and
-names everyone it answers. The group sees one message instead of 24, and nobody waits for a minute.
+one message at a time, and while one is on its way the next ones gather; in a busy group (BURST messages
+in the last BUSY seconds) the next message also waits until GATHER seconds after the last. Replies with
+the same content are then sent as one message that answers the first asker's message and names everyone
+it answers. The group sees a few messages instead of 24, and nobody waits for a minute; a group that is
+not busy gets every reply at once.
 
 Why one combined answer rather than private answers once the budget is spent: Telegram lets a bot write
 to someone privately only after they have started a chat with it, which most group members never do; the
@@ -17,12 +19,18 @@ everyone, in the place they asked, and keeps the group quiet.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+MAX_TRACKED_GROUPS = 10_000
+BURST, BUSY = 3, 10.0  # a group that got this many messages in this many seconds is busy ...
+GATHER = 0.5  # ... and then gets at most one message every this many seconds; replies meanwhile are combined
 
 
 @dataclass
@@ -37,9 +45,11 @@ class GroupReplies(Generic[T]):
     """Per group, a queue of replies; `send(chat, items)` is called with every item of one content at once."""
 
     def __init__(self, send: Callable[[int, list[T]], Awaitable[None]],
-                 hook_var: ContextVar[Callable[[], Awaitable[None]] | None]) -> None:
+                 hook_var: ContextVar[Callable[[], Awaitable[None]] | None], gather: float = GATHER) -> None:
         self._send = send
         self._hook_var = hook_var
+        self._gather = gather
+        self._recent: dict[int, deque[float]] = {}  # chat id -> when its last BURST messages went out
         self._queues: dict[int, list[_Waiting[T]]] = {}
         self._senders: dict[int, asyncio.Task[None]] = {}
 
@@ -62,6 +72,7 @@ class GroupReplies(Generic[T]):
         queue = self._queues[chat_id]
         try:
             while queue:
+                await asyncio.sleep(self._wait(chat_id))
                 content = queue[0].content
                 batch = [w for w in queue if w.content == content]
                 queue[:] = [w for w in queue if w.content != content]
@@ -76,10 +87,22 @@ class GroupReplies(Generic[T]):
                     _settle(batch, exc)
                 else:
                     _settle(batch, None)
+                self._recent.setdefault(chat_id, deque(maxlen=BURST)).append(time.monotonic())
         finally:
             del self._senders[chat_id]
             if not queue:
                 del self._queues[chat_id]
+            if len(self._recent) > MAX_TRACKED_GROUPS:
+                cutoff = time.monotonic() - BUSY
+                self._recent = {k: v for k, v in self._recent.items() if v[-1] > cutoff}
+
+    def _wait(self, chat_id: int) -> float:
+        """Seconds before the group's next message: none unless the group is busy."""
+        recent = self._recent.get(chat_id)
+        now = time.monotonic()
+        if recent is None or len(recent) < BURST or now - recent[0] > BUSY:
+            return 0.0
+        return max(0.0, recent[-1] + self._gather - now)
 
 
 def _all_hooks(batch: list[_Waiting[Any]]) -> Callable[[], Awaitable[None]] | None:

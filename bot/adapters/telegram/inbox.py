@@ -29,7 +29,7 @@ PLATFORM = "telegram"
 # all chats few, so the database queue stays short and an answered update is marked done a moment after its
 # reply went out; in one chat fewer, so one busy chat (or one member's flood) cannot take every slot.
 WORKING = 8
-PER_CHAT = 4
+PER_CHAT = 2
 KEEP_FINISHED = timedelta(days=1)  # finished update ids are kept this long to recognise repeats
 PRUNE_EVERY = timedelta(hours=1)
 MAX_ATTEMPTS = 3  # an update whose handling was cut short this often (the process died) is given up
