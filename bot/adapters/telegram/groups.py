@@ -70,6 +70,7 @@ class GroupReplies(Generic[T]):
 
     async def _drain(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
+        batch: list[_Waiting[T]] = []
         try:
             while queue:
                 await asyncio.sleep(self._wait(chat_id))
@@ -79,15 +80,15 @@ class GroupReplies(Generic[T]):
                 self._hook_var.set(_all_hooks(batch))
                 try:
                     await self._send(chat_id, [w.item for w in batch])
-                except asyncio.CancelledError:
-                    _settle(batch + queue, None, cancelled=True)
-                    queue.clear()
-                    raise
                 except Exception as exc:
                     _settle(batch, exc)
                 else:
                     _settle(batch, None)
                 self._recent.setdefault(chat_id, deque(maxlen=BURST)).append(time.monotonic())
+        except asyncio.CancelledError:
+            _settle(batch + queue, None, cancelled=True)
+            queue.clear()
+            raise
         finally:
             del self._senders[chat_id]
             if not queue:
