@@ -60,3 +60,12 @@ def group() -> Place:
 def private() -> Place:
     """A private chat on the console."""
     return Place(Platform.CONSOLE, None, None, is_private=True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the figures tests measured (e.g. the intent router's accuracy per intent) after the results."""
+    from tests.support import figures
+
+    for title, text in figures.MEASURED:
+        terminalreporter.write_sep("-", title)
+        terminalreporter.write_line(text)
