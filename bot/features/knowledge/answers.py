@@ -262,7 +262,7 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
         answer = "No sourced pay figure" + (f" for {ROLE_LABELS[role].lower()}s" if role else "") + "."
     lead = [Line(answer), *_related(info),
             Line("These are reported figures at a point in time, not current rates; most platforms pay per project.")]
-    table = rates()
+    table = inv.app.fx.table(currency, *(p.currency for p in figures), *(w.currency for w in country_wages))
     pay_lines = [Line(_pay_text(p, currency, table) + _below(p, main_wage, table), tuple(p.sources)) for p in figures]
     pay_lines += topic_lines(info, "pay")
     sections = [Section("Reported pay", pay_lines, rank=-1, min_lines=2)]
