@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
 REFRESH_SECONDS = 6 * 3600.0  # the ECB publishes once a working day, around 16:00 CET
 RETRY_SECONDS = 30 * 60.0  # after a failed refresh, try again sooner than the regular round
 TIMEOUT_SECONDS = 20.0
