@@ -92,6 +92,17 @@ async def next_due_at(db: Executor, platforms: list[str]) -> float | None:
     return None if row is None or row[0] is None else float(row[0])
 
 
+async def bring_back_future(db: Executor, now: float, horizon: float) -> int:
+    """Times written by a clock that ran ahead: a try due more than `horizon` from now is due now, a lease that
+    long is over now, and no message was queued in the future. Returns the messages whose try was brought back."""
+    brought = await db.execute(f"UPDATE outbox SET next_at = ? WHERE state IN {DUE_STATES} AND next_at > ?",
+                               (now, now + horizon))
+    await db.execute("UPDATE outbox SET lease_until = ? WHERE state = 'sending' AND lease_until > ?",
+                     (now, now + horizon))
+    await db.execute("UPDATE outbox SET created_at = ? WHERE created_at > ?", (int(now), int(now)))
+    return brought
+
+
 async def reclaim_expired(db: Executor, now: float) -> int:
     """Release the claims whose lease ran out: their claimer stopped mid-send, so the send it had in flight may
     have arrived. Each becomes uncertain (due now), or unconfirmed when it was uncertain before."""

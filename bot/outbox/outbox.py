@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12  # with backoff doubling from 2 s (capped at 30 min): about 3 hours of retrying
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 1800.0
+# The furthest ahead the outbox ever schedules a try (a platform's Retry-After is capped to it): a time further
+# ahead was written by a clock that ran fast, and is brought back to now.
+HORIZON = 6 * 3600.0
 BATCH = 500
 POLL_SECONDS = 2.0
 MAX_IN_FLIGHT = 8
@@ -223,6 +226,7 @@ class Outbox:
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self.send_timeout = SEND_TIMEOUT
         self.lease_seconds = LEASE_SECONDS
+        self._last_wall: float | None = None
         self.uncertain_delay = UNCERTAIN_DELAY
         self.record_delays: tuple[float, ...] = RECORD_DELAYS
         self.stopping = False
@@ -266,11 +270,20 @@ class Outbox:
                 return RECORD_PAUSE  # nothing more goes out before what went out is written down
             return await self._round_of(limit)
 
+    def _clock_went_back(self) -> bool:
+        """True at the first round and whenever the wall clock went back since the last one: then times written
+        while it ran ahead (by this process or an earlier one) are brought back (a scan, so not every round)."""
+        now, last = self.wall(), self._last_wall
+        self._last_wall = now
+        return last is None or now < last
+
     async def _round_of(self, limit: int) -> float:
         db = self.app.db
         platforms = sorted(self.app.senders)
         try:
             if platforms:
+                if self._clock_went_back():
+                    await self._retrying(lambda: store.bring_back_future(db, self.wall(), HORIZON))
                 await self._retrying(lambda: store.reclaim_expired(db, self.wall()))
         except Exception as exc:
             if not store.is_transient(exc):
@@ -398,7 +411,7 @@ class Outbox:
         if attempts >= MAX_ATTEMPTS:
             log.warning("giving up on outbox item %s after %d attempts: %s", item.key, attempts, exc)
             return Outcome(item, token, "failed", parts, error=f"gave up after {attempts} attempts: {exc}")
-        delay = retry_after if retry_after else backoff(attempts)  # honour the platform's Retry-After
+        delay = min(retry_after, HORIZON) if retry_after else backoff(attempts)  # honour the platform's Retry-After
         return Outcome(item, token, "retry", parts, self.wall() + delay, str(exc) or type(exc).__name__)
 
     async def _retrying(self, write: Callable[[], Awaitable[T]]) -> T:
