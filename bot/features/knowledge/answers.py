@@ -25,7 +25,8 @@ from bot.features.knowledge.models import (
 )
 from bot.features.knowledge.money import convert, covers, format_money, format_range, rates, rates_note
 from bot.features.knowledge.render import Answer, Line, Section, render
-from bot.features.knowledge.scams import HOURS_PER_DAY, scan
+from bot.features.knowledge.scam_lines import findings_sections
+from bot.features.knowledge.scams import scan
 from bot.features.knowledge.wages import next_change, wages_in_force
 
 log = logging.getLogger(__name__)
@@ -309,8 +310,6 @@ def scamcheck_reply(message: str) -> Reply:
     """Which warning signs a pasted message shows, and a plain verdict on them."""
     kb = knowledge_base()
     report = scan(message)
-    found = [Line(f"{f.signal.label} (“{f.evidence}”). {f.signal.explain}", tuple(f.signal.sources))
-             for f in report.findings]
     lead = [Line(report.verdict())]
     notes = []
     for pid in report.platforms:
@@ -319,10 +318,7 @@ def scamcheck_reply(message: str) -> Reply:
         if report.findings:
             notes.append(Line(f"{info.name} is a real platform; scammers impersonate real platforms.{where}",
                               ("W7",)))
-    if any(f.signal.id == "pay_too_high" for f in report.findings):
-        notes.append(Line(f"Per-day offers are compared as {HOURS_PER_DAY} hours of work."))
-    sections = [Section(f"Warning signs found ({len(found)})", found or [Line("None of the usual signs.")],
-                        keep=True), Section("Note", notes)]
-    sections.append(Section("Checklist", checklist_lines((0, 1, 2))))
+    sections = [*findings_sections(report.findings), Section("Note", notes),
+                Section("Checklist", checklist_lines((0, 1, 2)))]
     return render(Answer("Scam check", lead, sections, buttons=[Button("All warning signs", "scamcheck")],
                          ephemeral=True))

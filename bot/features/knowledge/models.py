@@ -303,14 +303,25 @@ class ExchangeRates(RateTable):
     notes: list[RateNote] = []
 
 
-class Signal(Sourced):
-    """A scam warning sign /scamcheck looks for in a pasted message."""
+class Signal(Strict):
+    """A scam warning sign /scamcheck looks for in a pasted message, with its sources, or with `unsourced`
+    saying plainly that nothing citable backs it."""
 
     id: str
     label: str
     explain: str
-    words: list[str] = []
+    words: list[str] = []  # phrases that show the sign (whole words, any case)
+    needs: list[str] = []  # if set, a phrase counts only with one of these in the same sentence
+    unless: list[str] = []  # a phrase does not count in a sentence naming one of these (the platform's own route)
     severity: Literal["high", "medium"]
+    sources: list[str] = []
+    unsourced: str = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Signal:
+        if bool(self.sources) == bool(self.unsourced):
+            raise ValueError("needs sources, or an `unsourced` note saying nothing citable was found (not both)")
+        return self
 
 
 class ScamSigns(Strict):
