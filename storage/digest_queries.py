@@ -17,11 +17,20 @@ async def status_events_between(db: Executor, start: int, end: int) -> list[Row]
 
 
 async def latest_states(db: Executor, before: int) -> dict[str, Row]:
-    """Each platform's latest whole-platform state at `before`, by platform id."""
+    """Each platform's latest whole-platform state at `before`, by platform id (the later event of a tie).
+
+    One index descent per platform (status_events_by_project_platform): the platforms are walked with a
+    recursive skip-scan and each one's latest event is a LIMIT 1, so the cost grows with the platforms,
+    not with every status event ever stored.
+    """
     rows = await db.fetchall(
-        "SELECT s.platform, s.new_state, s.at, s.reporters, s.confidence FROM status_events s "
-        "JOIN (SELECT platform, max(at) AS at FROM status_events WHERE project = '' AND at < ? GROUP BY platform) m "
-        "ON s.platform = m.platform AND s.at = m.at WHERE s.project = '' ORDER BY s.id",
+        "WITH RECURSIVE platforms(platform) AS ("
+        " SELECT (SELECT min(platform) FROM status_events WHERE project = '')"
+        " UNION ALL SELECT (SELECT min(platform) FROM status_events WHERE project = '' AND platform > p.platform)"
+        " FROM platforms p WHERE p.platform IS NOT NULL) "
+        "SELECT s.platform, s.new_state, s.at, s.reporters, s.confidence FROM platforms p "
+        "JOIN status_events s ON s.id = (SELECT id FROM status_events WHERE project = '' AND platform = p.platform "
+        "AND at < ? ORDER BY at DESC, id DESC LIMIT 1)",
         (before,),
     )
     return {row["platform"]: row for row in rows}
@@ -79,12 +88,18 @@ async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     )
 
 
-async def pay_values(db: Executor, start: int, end: int) -> list[Row]:
-    """Hourly pay (USD) reported in [start, end): platform, updated_at, hourly_usd."""
+async def pay_medians(db: Executor, before_start: int, start: int, end: int) -> list[Row]:
+    """Per platform and period, the median hourly pay (USD) and how many: `recent` 1 for [start, end), 0 for
+    [before_start, start). Computed in SQL (the middle one or two values of each sorted group), so a few rows
+    per platform come back, not every figure; read from the partial index reports_payrate_by_time."""
     return await db.fetchall(
-        "SELECT platform, updated_at, hourly_usd FROM reports WHERE updated_at >= ? AND updated_at < ? "
-        "AND hidden = 0 AND kind = 'payrate' AND hourly_usd IS NOT NULL",
-        (start, end),
+        "WITH ranked AS (SELECT platform, updated_at >= ? AS recent, hourly_usd, "
+        "row_number() OVER (PARTITION BY platform, updated_at >= ? ORDER BY hourly_usd) AS position, "
+        "count(*) OVER (PARTITION BY platform, updated_at >= ?) AS n FROM reports "
+        "WHERE updated_at >= ? AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL) "
+        "SELECT platform, recent, (min(hourly_usd) + max(hourly_usd)) / 2.0 AS median, n FROM ranked "
+        "WHERE position IN ((n + 1) / 2, (n + 2) / 2) GROUP BY platform, recent",
+        (start, start, start, before_start, end),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from storage.database import Database, Executor, Row, chunks
 
@@ -17,17 +17,24 @@ async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
     return found
 
 
+ADD_TRUST = (
+    "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
+    "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
+    "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at"
+)
+
+
 async def add_trust(
     db: Executor, reporter: str, first_seen: int, agreements: int, contradictions: int, at: int
 ) -> None:
     """Add settled agreements and contradictions to a reporter's record."""
-    await db.execute(
-        "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
-        "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
-        "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at",
-        (reporter, first_seen, agreements, contradictions, at),
-    )
+    await db.execute(ADD_TRUST, (reporter, first_seen, agreements, contradictions, at))
+
+
+async def add_trust_many(db: Executor, rows: Iterable[tuple[str, int, int, int, int]]) -> None:
+    """Add settled (reporter, first_seen, agreements, contradictions, at) to many records in one statement."""
+    await db.executemany(ADD_TRUST, rows)
 
 
 async def judgeable_reports(db: Database, kinds: Sequence[str], since: int, until: int) -> list[Row]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Bot, ChatMember
 from telegram.error import TelegramError
@@ -23,12 +23,12 @@ class ModeratorCache:
     def __init__(self, bot: Bot, clock: Clock, ttl: timedelta = CACHE_FOR) -> None:
         self._bot = bot
         self._clock = clock
-        self._ttl = ttl
-        self._cache: dict[tuple[int, int], tuple[bool, datetime]] = {}
+        self._ttl = ttl.total_seconds()
+        self._cache: dict[tuple[int, int], tuple[bool, float]] = {}  # answer, monotonic time
 
     async def is_moderator(self, chat_id: int, user_id: int) -> bool:
         """True if the user is an administrator or the creator of the chat (False if Telegram can't say)."""
-        now = self._clock.now()
+        now = self._clock.monotonic()  # a wall clock stepped back must not keep an answer
         cached = self._cache.get((chat_id, user_id))
         if cached is not None and now - cached[1] < self._ttl:
             return cached[0]
