@@ -88,19 +88,32 @@ async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     )
 
 
-async def pay_medians(db: Executor, before_start: int, start: int, end: int) -> list[Row]:
-    """Per platform and period, the median hourly pay (USD) and how many: `recent` 1 for [start, end), 0 for
-    [before_start, start). Computed in SQL (the middle one or two values of each sorted group), so a few rows
-    per platform come back, not every figure; read from the partial index reports_payrate_by_time."""
-    return await db.fetchall(
-        "WITH ranked AS (SELECT platform, updated_at >= ? AS recent, hourly_usd, "
-        "row_number() OVER (PARTITION BY platform, updated_at >= ? ORDER BY hourly_usd) AS position, "
-        "count(*) OVER (PARTITION BY platform, updated_at >= ?) AS n FROM reports "
-        "WHERE updated_at >= ? AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL) "
-        "SELECT platform, recent, (min(hourly_usd) + max(hourly_usd)) / 2.0 AS median, n FROM ranked "
-        "WHERE position IN ((n + 1) / 2, (n + 2) / 2) GROUP BY platform, recent",
-        (start, start, start, before_start, end),
+async def pay_medians(db: Executor, before_start: int, start: int, end: int,
+                      min_n: int = 1) -> list[tuple[str, int, float, int]]:
+    """(platform, recent, median hourly USD, n) of the pay figures in [start, end) (recent 1) and in
+    [before_start, start) (recent 0), for each platform and span with at least `min_n` figures.
+
+    SQL does the work and sends back a few values: one query counts each span's figures per platform, then for
+    each one the middle one or two figures are picked by ORDER BY ... LIMIT ... OFFSET (both served by covering
+    indexes), so the cost grows with the figures in the window, and no list of them reaches Python.
+    """
+    groups = await db.fetchall(
+        "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
+        "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL GROUP BY platform, recent",
+        (start, before_start, end),
     )
+    found = []
+    for platform, recent, n in groups:
+        if n < min_n:
+            continue
+        low, high = (start, end) if recent else (before_start, start)
+        middle = await db.fetchall(
+            "SELECT hourly_usd FROM reports WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? "
+            "AND updated_at < ? AND hidden = 0 AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?",
+            (platform, low, high, 2 - n % 2, (n - 1) // 2),
+        )
+        found.append((platform, recent, (middle[0][0] + middle[-1][0]) / 2, n))
+    return found
 
 
 async def payment_problem_reporters(db: Executor, kinds: Sequence[str], start: int, end: int) -> dict[str, int]:

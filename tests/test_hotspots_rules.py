@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from contextlib import asynccontextmanager
 
+import pytest
 from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
@@ -147,6 +148,7 @@ async def test_a_restart_settles_only_the_days_since_the_last_settle(tmp_path, c
 async def test_a_watermark_stored_by_a_clock_that_ran_ahead_is_brought_back(app, clock) -> None:
     now = unix(clock.now())
     await app.db.set_meta(SETTLED_META_KEY, str(now + 30 * DAY))  # the clock was a month ahead
+    await app.db.execute("INSERT INTO reporter_trust VALUES ('member', 0, 2, 0, 0, ?)", (now + 30 * DAY,))
     await settle_trust(app)
     _since, until, _moved = settle_bounds(now, None)
     assert int(await app.db.get_meta(SETTLED_META_KEY)) == until
@@ -154,14 +156,17 @@ async def test_a_watermark_stored_by_a_clock_that_ran_ahead_is_brought_back(app,
     await insert_report(app, "member", "drought", now)
     clock.advance(days=2)
     assert await settle_trust(app) == 1  # judged now, not a month from now (and then never)
+    assert (await trust_store.trust_rows(app.db, ["member"]))["member"]["agreements"] == 3
     assert settle_bounds(now, str(now + DAY)) == (until, until, True)
 
 
-async def test_the_settle_writes_in_one_statement_and_awaits_nothing_else_inside(app, clock, monkeypatch) -> None:
+async def test_the_settle_writes_in_short_transactions_and_awaits_nothing_else_inside(app, clock,
+                                                                                    monkeypatch) -> None:
     start = unix(clock.now()) // DAY * DAY
     await _random_history(app, start, 2, seed=3)
     clock.advance(days=3)
-    calls: list[str] = []
+    monkeypatch.setattr(trust, "SETTLE_WRITE_BATCH", 4)
+    transactions: list[list[str]] = []
     real = app.db.transaction
 
     class Recording:
@@ -169,19 +174,50 @@ async def test_the_settle_writes_in_one_statement_and_awaits_nothing_else_inside
             self.tx = tx
 
         def __getattr__(self, name):
-            calls.append(name)
+            transactions[-1].append(name)
             return getattr(self.tx, name)
 
     @asynccontextmanager
     async def recorded():
+        transactions.append([])
         async with real() as tx:
             yield Recording(tx)
 
     monkeypatch.setattr(app.db, "transaction", recorded)
     assert await settle_trust(app) > 0
-    assert calls == ["executemany", "execute"]  # every reporter's record, then the watermark
     reporters = await trust_store.trust_rows(app.db, [f"r{i}" for i in range(12)])
-    assert len(reporters) > 5
+    assert len(transactions) == -(-len(reporters) // 4) > 1
+    assert all(calls == ["executemany"] for calls in transactions)  # one statement each, nothing else awaited
+
+
+async def test_a_settle_interrupted_between_transactions_is_finished_not_counted_twice(settings, clock,
+                                                                                       monkeypatch) -> None:
+    interrupted, clean = await build_app(settings, clock=clock), await build_app(settings, clock=clock)
+    start = unix(clock.now()) // DAY * DAY
+    for app in (interrupted, clean):
+        await _random_history(app, start, 3, seed=4)
+    clock.advance(days=4)
+    monkeypatch.setattr(trust, "SETTLE_WRITE_BATCH", 3)
+    real, written = trust_store.add_settled, []
+
+    async def failing_second(tx, rows):
+        written.append(rows)
+        if len(written) == 2:
+            raise RuntimeError("the process was stopped")
+        await real(tx, rows)
+
+    try:
+        monkeypatch.setattr(trust_store, "add_settled", failing_second)
+        with pytest.raises(RuntimeError):
+            await settle_trust(interrupted)
+        monkeypatch.setattr(trust_store, "add_settled", real)
+        assert len(await _trust_records(interrupted)) == len(written[0]) == 3  # the first batch only
+        await settle_trust(interrupted)  # the retry (next hour, or after a restart)
+        await settle_trust(clean)
+        assert await _trust_records(interrupted) == await _trust_records(clean)
+    finally:
+        await interrupted.db.close()
+        await clean.db.close()
 
 
 # -- caches: bounded, and timed by the monotonic clock ----------------------------------------------------------

@@ -62,3 +62,7 @@ CREATE INDEX reports_payrate_by_time ON reports (kind, updated_at, platform, hid
     WHERE kind = 'payrate';
 -- The digest's latest whole-platform state per platform: one descent per platform.
 CREATE INDEX status_events_by_project_platform ON status_events (project, platform, at);
+
+-- The trust settle writes in short transactions: each reporter's record says up to which watermark it holds
+-- the settled days, so a settle interrupted between two of them is finished, not counted twice, on retry.
+ALTER TABLE reporter_trust ADD COLUMN settled_until INTEGER NOT NULL DEFAULT 0;

@@ -105,13 +105,76 @@ async def onboarding_hours_unbounded(db, platform: str) -> list[tuple]:
 
 # --- the trust settle's write: one awaited INSERT per reporter inside one transaction
 
+ADD_TRUST_BEFORE = (
+    "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
+    "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
+    "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at"
+)
+
 
 async def write_trust_row_by_row(db, rows: Sequence[tuple], watermark: str) -> None:
     """The settle's write as before issue 15: every reporter's UPSERT awaited inside BEGIN IMMEDIATE."""
     from storage import meta
-    from storage.trust import ADD_TRUST
 
     async with db.transaction() as tx:
         for row in rows:
-            await tx.execute(ADD_TRUST, row)
+            await tx.execute(ADD_TRUST_BEFORE, row)
         await meta.put(tx, "trust_settled_until", watermark)
+
+
+# --- the trust settle as a whole: 30 days judged with a linear walk of the timeline, then the row-by-row write
+
+
+def states_during_linear(timeline: list[tuple[int, str]], start: int, end: int) -> set[str]:
+    """Every state in force during [start, end], walking the whole timeline (before issue 15)."""
+    states: set[str] = set()
+    current: str | None = None
+    for at, state in timeline:
+        if at <= start:
+            current = state
+        elif at <= end:
+            states.add(state)
+    if current is not None:
+        states.add(current)
+    return states
+
+
+async def settle_before(db, now: int) -> tuple[int, float]:
+    """The settle before issue 15 on a database; returns (judged days, seconds the write lock was held)."""
+    import time
+
+    from bot.features.availability.trust import (
+        CLAIMS,
+        DAY,
+        FIRST_SETTLE_LOOKBACK,
+        SETTLE_AFTER,
+        SETTLED_META_KEY,
+        judge,
+    )
+    from storage import trust as trust_store
+
+    until = now - SETTLE_AFTER
+    stored = await db.get_meta(SETTLED_META_KEY)
+    since = int(stored) if stored else until - FIRST_SETTLE_LOOKBACK
+    if until <= since:
+        return 0, 0.0
+    rows = await trust_store.judgeable_reports(db, tuple(CLAIMS), since, until)
+    timelines = {}
+    for platform in {r["platform"] for r in rows}:
+        events = await trust_store.platform_states(db, platform, since, until + SETTLE_AFTER)
+        timelines[platform] = [(r["at"], r["new_state"]) for r in events]
+    days: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+    first: dict[str, int] = {}
+    for row in rows:
+        at = row["updated_at"]
+        verdict = judge(CLAIMS[row["kind"]], states_during_linear(timelines[row["platform"]], at, at + SETTLE_AFTER))
+        first[row["reporter"]] = min(first.get(row["reporter"], at), at)
+        if verdict:
+            days[(row["reporter"], row["platform"], at // DAY)].add(verdict)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (reporter, _platform, _day), verdicts in days.items():
+        totals[reporter][1 if "contradiction" in verdicts else 0] += 1
+    started = time.perf_counter()
+    await write_trust_row_by_row(db, [(r, first[r], a, c, now) for r, (a, c) in totals.items()], str(until))
+    return sum(a + c for a, c in totals.values()), time.perf_counter() - started

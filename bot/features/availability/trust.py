@@ -52,6 +52,7 @@ BARRED_WEIGHT = 0.0
 SETTLE_AFTER = 12 * 3600  # judge a report against the status in force during the 12 hours after it
 SETTLE_EVERY = 3600  # trust_weights looks for newly judgeable days at most once an hour (monotonic clock)
 FIRST_SETTLE_LOOKBACK = 30 * 86400  # on the very first settle, judge at most the last 30 days
+SETTLE_WRITE_BATCH = 5_000  # reporters written per transaction: each holds the write lock for ~40 ms at most
 CACHE_SECONDS = 300  # a weight is reused for 5 minutes (monotonic clock; bars and settling clear it)
 WEIGHT_CACHE_SIZE = 50_000  # reporters whose weight is kept in memory at most
 DAY = 86400
@@ -148,24 +149,28 @@ def settle_bounds(now: int, stored: str | None) -> tuple[int, int, bool]:
 async def settle_trust(app: App) -> int:
     """Judge the reports of every whole day that became judgeable since the last settle; returns the judged days.
 
-    Everything is read and computed first; then one short transaction writes every reporter's totals with
-    one executemany, and the watermark with them, so the write lock is held for milliseconds and nothing else
-    is awaited while it is.
+    Everything is read and computed first. Then the totals are written in short transactions of
+    SETTLE_WRITE_BATCH reporters, one executemany each, awaiting nothing else while one is open; between them
+    other writers (a /report) get the lock. Each record carries the watermark it was settled to, so a settle
+    interrupted part-way adds the rest on retry and counts nobody twice; the watermark itself moves last.
     """
     app.trust.last_settle = app.trust.clock.monotonic()
     since, until, moved_back = settle_bounds(unix(app.clock.now()), await app.db.get_meta(SETTLED_META_KEY))
     if moved_back:
         log.warning("the trust watermark was later than now (the clock ran ahead); brought back to %s", until)
-        await app.db.set_meta(SETTLED_META_KEY, str(until))
+        async with app.db.transaction() as tx:
+            await store.bring_back_settled(tx, until)
+            await meta.put(tx, SETTLED_META_KEY, str(until))
     if until <= since:
         return 0
     totals, first = await judge_days(app, since, until)
     now = unix(app.clock.now())
-    rows = [(reporter, first[reporter], agreements, contradictions, now)
+    rows = [(reporter, first[reporter], agreements, contradictions, now, until)
             for reporter, (agreements, contradictions) in totals.items()]
-    async with app.db.transaction() as tx:
-        await store.add_trust_many(tx, rows)
-        await meta.put(tx, SETTLED_META_KEY, str(until))
+    for start in range(0, len(rows), SETTLE_WRITE_BATCH):
+        async with app.db.transaction() as tx:
+            await store.add_settled(tx, rows[start:start + SETTLE_WRITE_BATCH])
+    await app.db.set_meta(SETTLED_META_KEY, str(until))
     forget_cached(app, list(totals))
     return sum(a + c for a, c in totals.values())
 

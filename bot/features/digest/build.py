@@ -106,12 +106,12 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
 
 
 async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:
-    medians = {(row["platform"], row["recent"]): (row["median"], row["n"])
-               for row in await q.pay_medians(app.db, start - PAYBACK_SECONDS, start, end)}
+    medians = {(platform_id, recent): (median, n) for platform_id, recent, median, n
+               in await q.pay_medians(app.db, start - PAYBACK_SECONDS, start, end, MIN_PAY_N)}
     moves = []
     for (platform_id, recent), (median_now, n_now) in medians.items():
         median_before, n_before = medians.get((platform_id, 0), (0.0, 0))
-        if not recent or n_now < MIN_PAY_N or n_before < MIN_PAY_N:
+        if not recent or n_before == 0:
             continue
         move = PayMove(platform_name(app, platform_id), median_now, median_before, n_now, n_before)
         if move.median_before > 0 and abs(move.change) >= MIN_PAY_MOVE:
