@@ -74,7 +74,7 @@ SECRET_META_KEY = "queuewatch_secret"
 
 
 async def _forget_availability(app: App, person: Person) -> list[tuple[str, int]]:
-    """Availability keeps a trust record and cached first-report times."""
+    """Availability keeps a trust record and first-report times."""
     return [*await trust.forget_trust(app, person), *await brigading.forget_first_seen(app, person)]
 
 
@@ -89,8 +89,9 @@ FEATURES: tuple[Feature, ...] = (
                                  *commands.myreports.COMMANDS, *commands.payrate.COMMANDS,
                                  *commands.onboarding.COMMANDS),
             data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
-    Feature("availability", commands=commands.status.COMMANDS, data_kept=trust.DATA_KEPT,
-            forget=_forget_availability, personal_tables=("reporter_trust",), services=(availability_service,)),
+    Feature("availability", commands=commands.status.COMMANDS, data_kept=(*trust.DATA_KEPT, *brigading.DATA_KEPT),
+            forget=_forget_availability, personal_tables=("reporter_trust", "reporter_first_seen"),
+            services=(availability_service,)),
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
@@ -149,7 +150,7 @@ class App:
         # The exchange rates conversions use: the newest fetched ECB table, else the shipped one.
         self.fx = FxRates(self)
         # The services, one instance each.
-        self.trust = trust.TrustCache()
+        self.trust = trust.TrustCache(clock)
         self.first_seen = brigading.FirstSeen(self)
         self.bars = moderation.ActiveBars(self)
         self.reports = recording.Reports(self)

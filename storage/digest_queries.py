@@ -17,11 +17,20 @@ async def status_events_between(db: Executor, start: int, end: int) -> list[Row]
 
 
 async def latest_states(db: Executor, before: int) -> dict[str, Row]:
-    """Each platform's latest whole-platform state at `before`, by platform id."""
+    """Each platform's latest whole-platform state at `before`, by platform id (the later event of a tie).
+
+    One index descent per platform (status_events_by_project_platform): the platforms are walked with a
+    recursive skip-scan and each one's latest event is a LIMIT 1, so the cost grows with the platforms,
+    not with every status event ever stored.
+    """
     rows = await db.fetchall(
-        "SELECT s.platform, s.new_state, s.at, s.reporters, s.confidence FROM status_events s "
-        "JOIN (SELECT platform, max(at) AS at FROM status_events WHERE project = '' AND at < ? GROUP BY platform) m "
-        "ON s.platform = m.platform AND s.at = m.at WHERE s.project = '' ORDER BY s.id",
+        "WITH RECURSIVE platforms(platform) AS ("
+        " SELECT (SELECT min(platform) FROM status_events WHERE project = '')"
+        " UNION ALL SELECT (SELECT min(platform) FROM status_events WHERE project = '' AND platform > p.platform)"
+        " FROM platforms p WHERE p.platform IS NOT NULL) "
+        "SELECT s.platform, s.new_state, s.at, s.reporters, s.confidence FROM platforms p "
+        "JOIN status_events s ON s.id = (SELECT id FROM status_events WHERE project = '' AND platform = p.platform "
+        "AND at < ? ORDER BY at DESC, id DESC LIMIT 1)",
         (before,),
     )
     return {row["platform"]: row for row in rows}
@@ -79,13 +88,32 @@ async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     )
 
 
-async def pay_values(db: Executor, start: int, end: int) -> list[Row]:
-    """Hourly pay (USD) reported in [start, end): platform, updated_at, hourly_usd."""
-    return await db.fetchall(
-        "SELECT platform, updated_at, hourly_usd FROM reports WHERE updated_at >= ? AND updated_at < ? "
-        "AND hidden = 0 AND kind = 'payrate' AND hourly_usd IS NOT NULL",
-        (start, end),
+async def pay_medians(db: Executor, before_start: int, start: int, end: int,
+                      min_n: int = 1) -> list[tuple[str, int, float, int]]:
+    """(platform, recent, median hourly USD, n) of the pay figures in [start, end) (recent 1) and in
+    [before_start, start) (recent 0), for each platform and span with at least `min_n` figures.
+
+    SQL does the work and sends back a few values: one query counts each span's figures per platform, then for
+    each one the middle one or two figures are picked by ORDER BY ... LIMIT ... OFFSET (both served by covering
+    indexes), so the cost grows with the figures in the window, and no list of them reaches Python.
+    """
+    groups = await db.fetchall(
+        "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
+        "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL GROUP BY platform, recent",
+        (start, before_start, end),
     )
+    found = []
+    for platform, recent, n in groups:
+        if n < min_n:
+            continue
+        low, high = (start, end) if recent else (before_start, start)
+        middle = await db.fetchall(
+            "SELECT hourly_usd FROM reports WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? "
+            "AND updated_at < ? AND hidden = 0 AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?",
+            (platform, low, high, 2 - n % 2, (n - 1) // 2),
+        )
+        found.append((platform, recent, (middle[0][0] + middle[-1][0]) / 2, n))
+    return found
 
 
 async def payment_problem_reporters(db: Executor, kinds: Sequence[str], start: int, end: int) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Bot, ChatMember
 from telegram.error import TelegramError
@@ -27,15 +27,15 @@ class ModeratorCache:
     def __init__(self, bot: Bot, clock: Clock, ttl: timedelta = CACHE_FOR) -> None:
         self._bot = bot
         self._clock = clock
-        self._ttl = ttl
-        self._cache: dict[tuple[int, int], tuple[bool, datetime]] = {}
+        self._ttl = ttl.total_seconds()
+        self._cache: dict[tuple[int, int], tuple[bool, float]] = {}  # answer, monotonic time
         self._asking: dict[tuple[int, int], asyncio.Task[bool]] = {}
 
     async def is_moderator(self, chat_id: int, user_id: int) -> bool:
         """True if the user is an administrator or the creator of the chat (False if Telegram can't say)."""
         key = (chat_id, user_id)
         cached = self._cache.get(key)
-        if cached is not None and self._clock.now() - cached[1] < self._ttl:
+        if cached is not None and self._clock.monotonic() - cached[1] < self._ttl:  # a clock stepped back keeps none
             return cached[0]
         task = self._asking.get(key)
         if task is None:
@@ -45,7 +45,7 @@ class ModeratorCache:
 
     async def _ask(self, chat_id: int, user_id: int) -> bool:
         """getChatMember, remembered for a while."""
-        now = self._clock.now()
+        now = self._clock.monotonic()
         try:
             member = await self._bot.get_chat_member(chat_id, user_id)
         except TelegramError as exc:
