@@ -3,6 +3,7 @@ rising. Each event is announced once, at most one alert per platform per member 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,8 +92,10 @@ class Alerts:
         events = []
         for row in (row for row in rows if row["kind"] == "project_ended"):
             name = platform_name(self.app, row["platform"])
+            # Keys end up in logs and outbox keys, so they name the project by a digest, never its text.
+            project = hashlib.sha256(row["project"].encode()).hexdigest()[:16]
             events.append(AlertEvent(
-                f"project_ended:{row['platform']}:{row['project']}", "project_ended", row["platform"],
+                f"project_ended:{row['platform']}:{project}", "project_ended", row["platform"],
                 f"{name}: project “{row['project']}” reported ended",
                 f"{row['reporters']} members report that the project “{row['project']}” on {name} has ended.",
                 row["last"]))
@@ -139,7 +142,7 @@ class Alerts:
                         Destination(sub.platform, "user", sub.user_id), member_reply, origin,
                         topic=event.platform, db=tx)
             await alert_events.set_alert_recipients(tx, event.key, queued)
-        log.info("alert %s queued for %d recipients", event.key, queued)
+        log.info("alert %s on %s queued for %d recipients", event.kind, event.platform, queued)
         return queued
 
 
