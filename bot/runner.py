@@ -51,5 +51,5 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
                 await adapter.stop()
             except Exception:
                 log.exception("error while stopping the %s adapter", adapter.name)
-        await app.db.close()
+        await app.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
 
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+DEFAULT_KEY_FILE = Path("data/queuewatch.key")
 
 
 class SettingsError(Exception):
@@ -51,6 +53,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = DEFAULT_TELEGRAM_API
     database_url: str = "sqlite:///data/queuewatch.db"
     queuewatch_secret: SecretStr | None = None
+    queuewatch_secret_file: Path = DEFAULT_KEY_FILE
     log_level: str = "INFO"
 
     _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", mode="before")(_id_list)
@@ -81,9 +84,20 @@ class Settings(BaseSettings):
             raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
         return level
 
+    @field_validator("queuewatch_secret_file", mode="before")
+    @classmethod
+    def _check_secret_file(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return DEFAULT_KEY_FILE  # QUEUEWATCH_SECRET_FILE= (empty) means the default
+        if isinstance(value, str | Path) and Path(value).is_dir():
+            raise ValueError(f"{value} is a folder; name the key file in it, e.g. {Path(value) / 'queuewatch.key'}")
+        return value
+
     @field_validator("queuewatch_secret")
     @classmethod
     def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None  # QUEUEWATCH_SECRET= (empty, as in .env.example) means unset
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError(
                 "use at least 16 characters (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')"

@@ -19,7 +19,8 @@ def settings(tmp_path, monkeypatch) -> Settings:
     """Settings isolated from the developer's environment and .env."""
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "TELEGRAM_TOKEN", "DATABASE_URL", "QUEUEWATCH_SECRET", "LOG_LEVEL",
-                 "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL"):
+                 "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL",
+                 "QUEUEWATCH_SECRET_FILE"):
         monkeypatch.delenv(name, raising=False)
     return load_settings(database_url="sqlite:///:memory:", queuewatch_secret="test-secret-0123456789")
 
