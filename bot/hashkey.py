@@ -126,9 +126,18 @@ class KeyFile:
         """Write a new key file unless one appeared meanwhile; returns False when one did."""
         temporary = self._write_temporary(keys)
         try:
-            os.link(temporary, self.path)
+            os.link(temporary, self.path)  # appears whole, and never over a file another process made
         except FileExistsError:
             return False
+        except OSError:  # a file system without hard links: create it in place, still never over another
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return False
+            with os.fdopen(fd, "wb") as out:
+                out.write(temporary.read_bytes())
+                out.flush()
+                os.fsync(out.fileno())
         finally:
             temporary.unlink()
         _sync_folder(self.path.parent)
