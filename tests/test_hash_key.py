@@ -292,3 +292,12 @@ def test_the_example_env_file_starts_as_it_is(tmp_path, monkeypatch) -> None:
     (tmp_path / "keys").mkdir()
     with pytest.raises(SettingsError, match=r"^QUEUEWATCH_SECRET_FILE: keys is a folder"):
         load_settings(queuewatch_secret_file="keys")
+
+
+async def test_every_column_named_for_a_keyed_hash_is_rekeyed(app) -> None:
+    """A new table keyed by a person's hash (person, reporter, actor, author...) must be in HASHED_COLUMNS."""
+    hash_names = {"person", "reporter", "actor", "author", "moderator", "member_key", "person_key"}
+    tables = [row["name"] for row in await app.db.fetchall(TABLES)]
+    named = {(table, row["name"]) for table in tables
+             for row in await app.db.fetchall(f"PRAGMA table_info({table})") if row["name"] in hash_names}
+    assert named == set(keys_store.HASHED_COLUMNS)
