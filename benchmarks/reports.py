@@ -30,13 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
+from bot.features.availability.reply import all_status, platform_status
 from bot.features.knowledge.platforms import all_platforms
 from bot.features.reports.kinds import KINDS
 from bot.features.reports.pay import crowd_pay, pay_fields
 from bot.features.reports.recording import ROLE_TIERS, window_start
 from bot.settings import load_settings
 from bot.wiring import build_app
-from commands.status import all_status, platform_status
 from storage.database import SqliteDatabase
 from storage.reports import UPSERT_REPORT
 

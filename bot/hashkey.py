@@ -28,15 +28,12 @@ from collections.abc import Sequence
 from hashlib import sha256
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
 from bot.core.errors import StartupError
 from bot.settings import Settings
 from storage import keys as store
 from storage.database import Database
-
-try:
-    import fcntl
-except ImportError:  # not on Windows: there the running-bot check of `rekey` is skipped
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -86,20 +83,36 @@ class KeyChain:
                 return count
         return None
 
+    def seal(self, purpose: str, stored: str) -> str:
+        """A person's keyed hash scrambled for one purpose: unlinkable without the keys, and reversible with
+        them (deterministic AES-SIV under a key derived from the whole chain), so rekey can move it."""
+        return self._sealer(purpose).encrypt(stored.encode(), None).hex()
+
+    def unseal(self, purpose: str, sealed: str) -> str:
+        """The keyed hash a `seal` was made from."""
+        return self._sealer(purpose).decrypt(bytes.fromhex(sealed), None).decode()
+
+    def _sealer(self, purpose: str) -> AESSIV:
+        halves = (self._through(f"queuewatch:seal:{purpose}:{half}".encode()) for half in "ab")
+        return AESSIV(bytes.fromhex("".join(halves)))  # 256 bits: AES-SIV's two 128-bit keys
+
+
+    def prefix(self, count: int) -> KeyChain:
+        """The chain of the first `count` keys (what a database a rekey behind was made with)."""
+        return KeyChain(self.keys[:count])
+
     def extended(self) -> KeyChain:
         """This chain with a new random key at the end."""
         return KeyChain([*self.keys, secrets.token_hex(32)])
 
 
 class KeyFile:
-    """The key file: read, created or replaced atomically with mode 0600, and a lock beside it that a
-    running bot holds shared, so `rekey` (which holds it exclusively) never runs under a live bot."""
+    """The key file: read, and created or replaced atomically with mode 0600."""
 
     setting = "QUEUEWATCH_SECRET_FILE"
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock_fd: int | None = None
 
     def read(self) -> list[str] | None:
         """The keys in the file, oldest first; None when there is no file."""
@@ -158,27 +171,6 @@ class KeyFile:
         finally:
             os.close(fd)
         return temporary
-
-    def lock(self, exclusive: bool = False) -> None:
-        """Hold the lock beside the key file (shared: a bot; exclusive: rekey), or raise StartupError."""
-        if fcntl is None or self._lock_fd is not None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            busy = "queuewatch is running with this key file; stop it first" if exclusive else \
-                "`queuewatch rekey` is changing this key file; start again when it has finished"
-            raise StartupError(f"{self.setting}: {busy} ({self.path})") from None
-        self._lock_fd = fd
-
-    def release(self) -> None:
-        """Let go of the lock."""
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
 
 
 def _sync_folder(folder: Path) -> None:
@@ -243,7 +235,7 @@ async def load_keys(settings: Settings, db: Database, key_file: KeyFile) -> KeyC
     if done is None:
         raise _mismatch(settings, key_file)
     if done < len(chain):
-        people, _rows = await store.rehash(db, lambda old: chain.forward(old, done), chain.fingerprint())
+        people, _rows = await store.rehash(db, _mover(chain.prefix(done), chain), chain.fingerprint())
         log.info("brought %d stored hashes forward through the %d newer key(s) in %s", people,
                  len(chain) - done, key_file.path)
     if stored is None or legacy is not None:  # a first start, or a key still kept in the database
@@ -252,12 +244,21 @@ async def load_keys(settings: Settings, db: Database, key_file: KeyFile) -> KeyC
 
 
 async def rekey(settings: Settings, db: Database, key_file: KeyFile) -> tuple[KeyChain, int, int]:
-    """Add a key to the chain and move every stored hash to it; returns (new chain, people, rows).
+    """Add a key to the chain and move every stored hash to it; returns (new chain, people, rows). The caller
+    holds the database's process lock, so no bot runs meanwhile with the old chain.
 
     The key file is written first: should the transaction not happen, the next start brings the database
     forward to the new chain, so the database never holds hashes of a chain no file knows."""
     chain = await load_keys(settings, db, key_file)
     new = chain.extended()
     key_file.replace(new.keys)
-    people, rows = await store.rehash(db, lambda stored: new.forward(stored, len(chain)), new.fingerprint())
+    people, rows = await store.rehash(db, _mover(chain, new), new.fingerprint())
     return new, people, rows
+
+
+def _mover(old: KeyChain, new: KeyChain) -> store.Mover:
+    """How each stored value moves from a chain to a longer one that starts with it."""
+    return store.Mover(
+        hashed=lambda stored: new.forward(stored, len(old)),
+        sealed=lambda purpose, sealed: new.seal(purpose, new.forward(old.unseal(purpose, sealed), len(old))),
+    )

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from bot.adapters.base import Adapter
 from bot.settings import Settings
 from bot.wiring import App, build_app
+from storage import process_lock
+from storage.database import sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,15 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    lock = process_lock.hold(sqlite_path(settings.database_url))
+    try:
+        await _run(settings, factories, stop)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+async def _run(settings: Settings, factories: list[AdapterFactory], stop: asyncio.Event) -> None:
     app = await build_app(settings)
     started: list[Adapter] = []
     try:
@@ -51,5 +62,5 @@ async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
                 await adapter.stop()
             except Exception:
                 log.exception("error while stopping the %s adapter", adapter.name)
-        await app.close()
+        await app.db.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_KEY_FILE = Path("data/queuewatch.key")
+OPERATOR_ENTRY = re.compile(r"^(telegram|discord):[1-9][0-9]*$")
 
 
 class SettingsError(Exception):
@@ -28,6 +30,20 @@ def _id_list(value: object) -> object:
                 raise ValueError(f"expected comma-separated numeric ids, got {part!r}")
         return [int(part) for part in parts]
     return value
+
+
+def _operator_list(value: object) -> object:
+    """Parse a comma-separated list of `telegram:<user id>` / `discord:<user id>` entries."""
+    parts = [p.strip() for p in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(parts, list):
+        return value
+    entries = [str(part).strip().lower() for part in parts if str(part).strip()]
+    for entry in entries:
+        if not OPERATOR_ENTRY.match(entry):
+            raise ValueError(
+                f"expected comma-separated telegram:<user id> or discord:<user id> entries, got {entry!r}"
+            )
+    return entries
 
 
 def _token(value: SecretStr | None) -> SecretStr | None:
@@ -54,10 +70,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/queuewatch.db"
     queuewatch_secret: SecretStr | None = None
     queuewatch_secret_file: Path = DEFAULT_KEY_FILE
+    queuewatch_operators: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
 
     _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", mode="before")(_id_list)
     _tokens = field_validator("discord_token", "telegram_token")(_token)
+    _operators = field_validator("queuewatch_operators", mode="before")(_operator_list)
 
     @field_validator("telegram_api_base_url")
     @classmethod

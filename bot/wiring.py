@@ -18,8 +18,11 @@ import commands.forget
 import commands.help
 import commands.legit
 import commands.mod_bar
+import commands.mod_elsewhere
+import commands.mod_here_again
 import commands.mod_hide
 import commands.mod_log
+import commands.mod_not_here
 import commands.mod_reports
 import commands.mod_unbar
 import commands.mod_unhide
@@ -43,6 +46,7 @@ from bot.core.declarations import Command
 from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature, Person
 from bot.core.registry import Registry
+from bot.features import buttons
 from bot.features.alerts import subscriptions
 from bot.features.alerts.alerts import Alerts, alert_scan_service
 from bot.features.availability import brigading, trust
@@ -54,7 +58,7 @@ from bot.features.moderation import actions as moderation
 from bot.features.reports import recording
 from bot.features.reports.pay import pay_section
 from bot.features.reports.reliability import reliability_section
-from bot.hashkey import KeyChain, KeyFile, in_memory, load_keys
+from bot.hashkey import KeyChain, KeyFile, load_keys
 from bot.outbox.outbox import Outbox, OutboxService
 from storage.buttons import ButtonPayloads
 
@@ -84,17 +88,24 @@ FEATURES: tuple[Feature, ...] = (
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
-                                    *commands.note.COMMANDS),
+                                    *commands.note.COMMANDS, *commands.mod_not_here.COMMANDS,
+                                    *commands.mod_here_again.COMMANDS, *commands.mod_elsewhere.COMMANDS),
             data_kept=moderation.DATA_KEPT, forget=moderation.forget_moderation,
             personal_tables=("moderation_log", "reporter_bars", "community_notes")),
     Feature("digest", commands=(*commands.digest_setup.COMMANDS, *commands.digest_off.COMMANDS,
                                 *commands.digest_post.COMMANDS, *commands.digest_preview.COMMANDS),
-            give_up=(("digest", digest_settings.digest_undeliverable),), services=(scheduler_service,)),
+            data_kept=digest_settings.DATA_KEPT, forget=digest_settings.forget_digest_actions,
+            personal_tables=("digest_settings",),
+            give_up=((digest_settings.SCHEDULED, digest_settings.digest_undeliverable),
+                     (digest_settings.MANUAL, digest_settings.manual_post_undeliverable)),
+            services=(scheduler_service,)),
     Feature("alerts", commands=(*commands.subscribe.COMMANDS, *commands.unsubscribe.COMMANDS,
                                 *commands.subscriptions.COMMANDS, *commands.alerts_here.COMMANDS),
             data_kept=subscriptions.DATA_KEPT, forget=subscriptions.forget_subscriptions,
             personal_tables=("subscriptions", "outbox"), services=(alert_scan_service,),
             give_up=(("alerts", subscriptions.channel_undeliverable), ("sub", subscriptions.member_undeliverable))),
+    Feature("buttons", data_kept=buttons.DATA_KEPT, forget=buttons.forget_button_payloads,
+            personal_tables=("button_payloads",), services=(buttons.button_expiry_service,)),
     Feature("outbox", services=(OutboxService,)),
 )
 
@@ -114,14 +125,13 @@ class App:
     """The running application: settings, clock, database, registry, the features and their services."""
 
     def __init__(self, settings: Settings, db: Database, registry: Registry, clock: Clock, keys: KeyChain,
-                 features: tuple[Feature, ...] = FEATURES, key_file: KeyFile | None = None) -> None:
+                 features: tuple[Feature, ...] = FEATURES) -> None:
         self.settings = settings
         self.db = db
         self.registry = registry
         self.clock = clock
         self.features = features
         self._keys = keys
-        self.key_file = key_file  # held (locked) while the app runs, so `rekey` cannot run under it
         # Adapters register themselves here when they start, so the outbox can deliver through them.
         self.senders: dict[str, Sender] = {}
         # The bot's own username per platform, once an adapter learns it (deep links, mentions).
@@ -139,17 +149,17 @@ class App:
         self.outbox = Outbox(self, give_up={kind: handler for f in features for kind, handler in f.give_up})
         self.alerts = Alerts(self)
         self.scheduler = Scheduler(self)
-        self.dispatcher = Dispatcher(self, ask=questions.answer)
+        self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators)
 
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored."""
         return self._keys.person_key(str(platform), user_id)
 
-    async def close(self) -> None:
-        """Close the database and let go of the key file."""
-        await self.db.close()
-        if self.key_file is not None:
-            self.key_file.release()
+    def unlinked_key(self, purpose: str, value: str) -> str:
+        """A person's keyed hash scrambled for one purpose: it matches nothing else stored, and without the key
+        it cannot be computed from the hash, so a record kept under it is linked to nothing. (Reversible with
+        the key, so `rekey` can move it along with the hash it stands for.)"""
+        return self._keys.seal(purpose, value)
 
     def background_services(self) -> list:
         """Every feature's background services, built for this app."""
@@ -161,14 +171,10 @@ async def build_app(settings: Settings, clock: Clock | None = None, registry: Re
     from storage.database import open_database
 
     db = await open_database(settings.database_url)
-    key_file = KeyFile(settings.queuewatch_secret_file)
     try:
         await db.migrate()
-        if not in_memory(settings):
-            key_file.lock()
-        keys = await load_keys(settings, db, key_file)
+        keys = await load_keys(settings, db, KeyFile(settings.queuewatch_secret_file))
     except BaseException:
-        key_file.release()
-        await db.close()
+        await db.close()  # an open connection's thread would keep the process from exiting
         raise
-    return App(settings, db, registry or load_registry(), clock or SystemClock(), keys, key_file=key_file)
+    return App(settings, db, registry or load_registry(), clock or SystemClock(), keys)

@@ -16,11 +16,12 @@ ABOUT_BLOCKS = (
     "into one data set. Pay figures are reported ranges at a point in time, never promises.",
     "Privacy: reports are stored under a keyed hash of your account, never your name or id. Your "
     "platform id is kept only where delivery needs it (alert subscriptions). /forget deletes everything "
-    "about you (a moderator's bar on reporting stays until it ends).",
+    "about you (a moderator's bar on reporting stays until it ends, and a reporting weight below a "
+    "newcomer's stays as it was, in a record linked to nothing else).",
 )
 NEVER_KEPT = (
-    "Never kept: your name or username (except a moderator's display name on the moderation actions they "
-    "take), your IP address, or anything linking your reports to your account other than the keyed hash. "
+    "Never kept: your name or username (moderation actions show \"a moderator\"), your IP address, or "
+    "anything linking your reports to your account other than the keyed hash. "
     "Moderators never see who sent a report. Exports for research carry no hash, id, community or note, "
     "and their times are rounded to the hour."
 )

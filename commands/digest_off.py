@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
 from bot.core.model import Invocation, Reply
-from bot.features.digest.settings import settings_of, turn_off
+from bot.features.digest.settings import TURNED_OFF_BY, settings_of, turn_off
 
 
 async def digest_off(inv: Invocation) -> Reply:
@@ -15,8 +15,8 @@ async def digest_off(inv: Invocation) -> Reply:
     if settings is None or not settings.enabled:
         return Reply(title="Weekly digest is already off",
                      blocks=["/digest_setup <weekday> <time> <timezone> turns it on."], ephemeral=True)
-    await turn_off(inv.app, community, f"turned off by {inv.actor.display_name}",
-                               unix(inv.now))
+    who = inv.app.person_key(str(inv.actor.platform), inv.actor.user_id)
+    await turn_off(inv.app, community, TURNED_OFF_BY + "a moderator", unix(inv.now), by=who)
     return Reply(title="Weekly digest off", blocks=["No more scheduled digests here. /digest_setup turns it back on; "
                                                     "/digest_post still posts one when you ask."], ephemeral=True)
 

@@ -9,7 +9,7 @@ from bot.core.model import Invocation, Reply
 from bot.features.alerts.subscriptions import alert_channel
 from bot.features.digest import build_digest, digest_reply
 from bot.features.digest.schedule import describe_schedule
-from bot.features.digest.settings import last_failure, settings_of
+from bot.features.digest.settings import how_to_fix, last_failure, post_failure, settings_of, why_off
 
 
 def _when(at: int | None) -> str:
@@ -26,16 +26,20 @@ async def digest_preview(inv: Invocation) -> Reply:
     elif settings.enabled:
         intro.append(f"Scheduled {describe_schedule(settings, inv.now)}.")
     else:
-        reason = settings.disabled_reason or "no reason recorded"
-        intro.append(f"⚠ The weekly digest is off{_when(settings.disabled_at)}: {reason}."
-                     " Fix that (e.g. give the bot back its access), then run /digest_setup to turn it on again.")
+        viewer = inv.app.person_key(str(inv.actor.platform), inv.actor.user_id)
+        intro.append(f"⚠ The weekly digest is off{_when(settings.disabled_at)}: {why_off(settings, viewer)}")
+    manual = await post_failure(inv.app, community)
+    if manual is not None:
+        still_on = " The weekly digest is still on: only that post failed." if settings and settings.enabled else ""
+        intro.append(f"⚠ The /digest_post{_when(manual.at)} was not delivered: {manual.reason}. To fix it, "
+                     f"{how_to_fix(manual.reason, manual.platform)}; then /digest_post tries again.{still_on}")
     channel = await alert_channel(inv.app, community)
     if channel is not None and not channel.enabled and channel.disabled_reason:
         intro.append(f"⚠ Status alerts to this community stopped: {channel.disabled_reason}. "
                      "/alerts_here on turns them back on.")
-    failure = await last_failure(inv.app, community)
-    if failure is not None:
-        intro.append(f"Last failed digest delivery{_when(failure['created_at'])}: {failure['last_error']}.")
+    failure = await last_failure(inv.app, community) if settings and settings.enabled else None
+    if failure is not None and failure["created_at"] >= settings.updated_at:  # since the schedule was last set
+        intro.append(f"Last failed scheduled digest{_when(failure['created_at'])}: {failure['last_error']}.")
     digest = await build_digest(inv.app, community, inv.now, settings.timezone if settings else "UTC")
     reply = digest_reply(digest, intro)
     reply.ephemeral = reply.private = True

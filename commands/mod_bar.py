@@ -12,13 +12,14 @@ async def mod_bar(inv: Invocation, report_id: int, days: int, reason: str) -> Re
     """Bar a report's reporter from reporting."""
     ctx = moderation.ModContext.of(inv)
     until = await moderation.bar_reporter(ctx, report_id, days, reason)
+    reviewers = "the bot's operators" if ctx.operator else "this community's moderators"
     return Reply(
         title="Reporter barred",
         blocks=[
             f"The person who sent report #{report_id} can't send reports until {format_time(until)}, "
             "and their reports now count for nothing. Nobody, including you, is told who they are.",
-            "If they try to report, they are told why and until when, and to ask this community's moderators "
-            f"to review it. Logged in /mod_log. Lift it with /mod_unbar {report_id}.",
+            f"If they try to report, they are told why and until when, and to ask {reviewers} to review it. "
+            f"Logged in /mod_log. Lift it with /mod_unbar {report_id}.",
         ],
         ephemeral=True,
     )
@@ -37,6 +38,7 @@ COMMANDS = (
                   max_length=moderation.MAX_REASON, example="brigading: 20 identical reports"),
         ),
         access=Access.MODERATOR,
+        operators=True,
         examples=("/mod_bar 12 14 brigading: coordinated false drought reports",),
         help="Bars whoever sent that report from sending reports anywhere the bot runs, without revealing "
         "who it is. Bar for a broken rule (" + moderation.RULES + "), never for being negative.",

@@ -33,6 +33,7 @@ COMMANDS = (
                   max_length=moderation.MAX_REASON, example="spam: referral link"),
         ),
         access=Access.MODERATOR,
+        operators=True,
         examples=("/mod_hide 12 spam: referral link", "/mod_hide 40 personal info: names a team lead"),
         help="Hide a report only when it breaks a rule: " + moderation.RULES + ". Never hide a report for "
         "being negative; negative reports are how members warn each other.",

@@ -15,15 +15,21 @@ VERBS = {
     "unbar": "lifted the bar on the sender of report #{report_id}",
     "note": "set the note on {platform}",
     "note_cleared": "cleared the note on {platform}",
+    "not_here": "stopped report #{report_id} from elsewhere showing here",
+    "here_again": "showed report #{report_id} from elsewhere here again",
 }
 
 
-def describe(row) -> str:
-    """One audit-log entry as a line."""
+def describe(row, viewer: str | None = None, with_log: bool = False) -> str:
+    """One audit-log entry as a line; the actor is "a moderator" (never a name), or "you" for `viewer`'s own;
+    prefixed with whose log it is in, for operators."""
     verb = VERBS.get(row["action"], row["action"]).format(report_id=row["report_id"], platform=row["platform"])
     if row["report_id"] is not None and row["platform"] and row["action"] in ("hide", "unhide", "bar", "unbar"):
         verb += f" ({row['platform']})"
-    line = f"{format_time(row['at'])} — {row['actor_name']} {verb}"
+    who = "you" if viewer and row["actor"] == viewer else "a moderator"
+    line = f"{format_time(row['at'])} — {who} {verb}"
+    if with_log:
+        line = f"[{row['community']}] {line}"
     return line + (f": {row['reason']}" if row["reason"] else "")
 
 
@@ -32,11 +38,12 @@ async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
     ctx = moderation.ModContext.of(inv)
     rows = await moderation.audit_log(ctx, count)
     if not rows:
-        return Reply(title="Moderation log", blocks=["No moderator actions in this community yet."], ephemeral=True)
+        where = "anywhere" if ctx.operator else "in this community"
+        return Reply(title="Moderation log", blocks=[f"No moderator actions {where} yet."], ephemeral=True)
     return Reply(
-        title=f"Moderation log (newest {len(rows)})",
-        blocks=["\n".join(describe(row) for row in rows)],
-        footer="Every hide, unhide, bar, unbar and note is logged here.",
+        title=f"Moderation log{' of every community' if ctx.operator else ''} (newest {len(rows)})",
+        blocks=["\n".join(describe(row, ctx.actor, ctx.operator) for row in rows)],
+        footer="Every hide, unhide, bar, unbar, note and not-shown-here mark is logged here.",
         ephemeral=True,
     )
 
@@ -51,6 +58,7 @@ COMMANDS = (
                   max_value=50, example="20"),
         ),
         access=Access.MODERATOR,
+        operators=True,
         examples=("/mod_log", "/mod_log 50"),
     ),
 )

@@ -20,7 +20,7 @@ def _trust_label(weight: float) -> str:
     return f"trust {weight:.2f}" + (" (established)" if weight >= trust.MAX_WEIGHT else "")
 
 
-def _line(view: moderation.ReportView, now: int, app) -> str:
+def _line(view: moderation.ReportView, now: int, app, operator: bool) -> str:
     row = view.row
     platform = get_platform(app, row["platform"])
     parts = [f"#{row['id']}", platform.name if platform else row["platform"], row["kind"].replace("_", " ")]
@@ -31,6 +31,8 @@ def _line(view: moderation.ReportView, now: int, app) -> str:
     if row["hours"] is not None:
         parts.append(f"{row['hours']:g} h onboarding, {'paid' if row['paid'] else 'unpaid'}")
     parts.append(describe_age(now - row["updated_at"]))
+    if operator:
+        parts.append(f"from {row['community']}" if row["community"] else "from a private chat")
     parts.append(_trust_label(view.weight))
     if view.unconfirmed:
         parts.append("UNCONFIRMED (burst of new reporters)")
@@ -46,11 +48,12 @@ async def mod_reports(inv: Invocation, platform: str | None = None) -> Reply:
     """List this community's recent reports for moderators."""
     ctx = moderation.ModContext.of(inv)
     platform_id = platform_for(inv, platform).id if platform else None
-    views = await moderation.recent_reports(inv.app, ctx.community, platform_id, LIMIT)
+    views = await moderation.recent_reports(inv.app, ctx.reports_of, platform_id, LIMIT)
+    origin = "anywhere" if ctx.operator else "from this community"
     if not views:
         where = f" about {platform}" if platform else ""
-        return Reply(title="Recent reports", blocks=[f"No reports{where} from this community yet."], ephemeral=True)
-    blocks = ["\n".join(_line(v, ctx.now, inv.app) for v in views)]
+        return Reply(title="Recent reports", blocks=[f"No reports{where} {origin} yet."], ephemeral=True)
+    blocks = ["\n".join(_line(v, ctx.now, inv.app, ctx.operator) for v in views)]
     flagged = sum(v.unconfirmed for v in views)
     if flagged:
         blocks.append(
@@ -61,7 +64,9 @@ async def mod_reports(inv: Invocation, platform: str | None = None) -> Reply:
         "Reporters are never named. Act by id: /mod_hide <id> <reason>, /mod_unhide <id>, "
         "/mod_bar <id> <days> <reason>, /mod_unbar <id>."
     )
-    return Reply(title=f"Recent reports from this community ({len(views)})", blocks=blocks, ephemeral=True)
+    title = "Recent reports from every community and private chat" if ctx.operator else \
+        "Recent reports from this community"
+    return Reply(title=f"{title} ({len(views)})", blocks=blocks, ephemeral=True)
 
 
 COMMANDS = (
@@ -73,9 +78,11 @@ COMMANDS = (
             platform_param("Only this platform, e.g. outlier", required=False),
         ),
         access=Access.MODERATOR,
+        operators=True,
         examples=("/mod_reports", "/mod_reports outlier"),
         help="Shows the newest reports made in this community, hidden ones included, never who sent them. "
         "Trust is how much a reporter's reports weigh (new reporters weigh less). Unconfirmed reports "
-        "came in a burst from new reporters and cannot change the status on their own.",
+        "came in a burst from new reporters and cannot change the status on their own. Operators, in a private "
+        "chat with the bot, see every community's reports and private-chat ones.",
     ),
 )

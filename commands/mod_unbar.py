@@ -30,6 +30,7 @@ COMMANDS = (
                   example="appeal accepted"),
         ),
         access=Access.MODERATOR,
+        operators=True,
         examples=("/mod_unbar 12", "/mod_unbar 12 appeal accepted"),
     ),
 )

@@ -29,6 +29,7 @@ COMMANDS = (
                   example="hidden by mistake"),
         ),
         access=Access.MODERATOR,
+        operators=True,
         examples=("/mod_unhide 12", "/mod_unhide 12 hidden by mistake"),
     ),
 )

@@ -29,6 +29,7 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # platforms' reply deadline (Discord: 3 s) and can say truthfully that nothing was saved.
 RETRY_SECONDS = 2.0
 BUSY_TIMEOUT_MS = 50  # SQLite's own wait per attempt; the retry loop above does the rest
+BUSY_TIMEOUT = f"busy_timeout = {BUSY_TIMEOUT_MS}"
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 UNAVAILABLE_REASONS = {SQLITE_BUSY: "busy", SQLITE_FULL: "full", SQLITE_READONLY: "read-only",
@@ -149,13 +150,15 @@ class SqliteDatabase:
         file, or a schema newer than this code.
         """
         if path == ":memory:":
-            return cls(await _connect(path), None, path)
+            return cls(await _connect(path, "foreign_keys = ON"), None, path)
         _prepare_file(path)
         writer = reader = None
         try:
-            writer = await _connect(path)
-            await _check(writer, path)
-            reader = await _connect(path, read_only=True)
+            writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON")
+            await _check(writer, path)  # before WAL is switched on, so a file that is refused stays as it was
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL"):
+                await writer.execute(f"PRAGMA {pragma}")
+            reader = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
         except BaseException as exc:
             for conn in (reader, writer):
                 if conn is not None:
@@ -297,12 +300,10 @@ class DatabaseUnusable(StartupError):
     """The file DATABASE_URL names cannot serve as the bot's database; the message says why, in one line."""
 
 
-async def _connect(path: str, read_only: bool = False) -> aiosqlite.Connection:
-    """A configured connection (closed again if configuring it fails)."""
+async def _connect(path: str, *pragmas: str) -> aiosqlite.Connection:
+    """A connection in autocommit mode with these PRAGMAs set (closed again if setting them fails)."""
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    pragmas = [f"busy_timeout = {BUSY_TIMEOUT_MS}", "foreign_keys = ON"]
-    pragmas += ["query_only = ON"] if read_only else ["journal_mode = WAL", "synchronous = NORMAL"]
     try:
         for pragma in pragmas:
             await conn.execute(f"PRAGMA {pragma}")

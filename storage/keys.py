@@ -7,6 +7,7 @@ only its fingerprint, so a start with another key is refused instead of silently
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from storage import meta
 from storage.database import Database, Executor
@@ -20,9 +21,23 @@ HASHED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("reporter_bars", "reporter"),
     ("moderation_log", "actor"),
     ("community_notes", "author"),
+    ("button_payloads", "viewer"),
+    ("digest_settings", "disabled_by"),
+)
+# Columns that hold a keyed hash sealed for one purpose (app.unlinked_key), with that purpose.
+SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("trust_penalties", "key", "trust-penalty"),
 )
 FINGERPRINT = "key_fingerprint"
 LEGACY_KEY = "queuewatch_secret"  # where versions before the key file kept a generated key
+
+
+@dataclass(frozen=True)
+class Mover:
+    """How stored values move to a new key: a keyed hash, and a sealed one (given its purpose)."""
+
+    hashed: Callable[[str], str]
+    sealed: Callable[[str, str], str]
 
 
 async def fingerprint(db: Database) -> str | None:
@@ -37,7 +52,7 @@ async def legacy_key(db: Database) -> str | None:
 
 async def has_hashes(db: Database) -> bool:
     """True when any table holds a keyed hash (so a key cannot simply be made up for this database)."""
-    for table, column in HASHED_COLUMNS:
+    for table, column in (*HASHED_COLUMNS, *((t, c) for t, c, _purpose in SEALED_COLUMNS)):
         if await db.fetchone(f"SELECT 1 FROM {table} WHERE {column} != '' LIMIT 1"):
             return True
     return False
@@ -54,29 +69,40 @@ async def settle(db: Database, value: str) -> None:
         await _drop_old_pages(db)
 
 
-async def rehash(db: Database, new_hash: Callable[[str], str], new_fingerprint: str) -> tuple[int, int]:
-    """Replace every stored hash h by new_hash(h) and the fingerprint, in one transaction, leaving no old
-    hash in the file; returns (distinct hashes, rows changed)."""
+async def rehash(db: Database, move: Mover, new_fingerprint: str) -> tuple[int, int]:
+    """Move every stored hash and sealed hash to a new key and store its fingerprint, in one transaction,
+    leaving no old value in the file; returns (distinct hashes, rows changed)."""
     rows = 0
     await db.execute("PRAGMA temp_store = MEMORY")  # the old -> new table below never touches the disk
     async with db.transaction() as tx:
         found: set[str] = set()
         for table, column in HASHED_COLUMNS:
-            found.update(r[0] for r in await tx.fetchall(f"SELECT DISTINCT {column} FROM {table} WHERE {column} != ''"))
+            found.update(r[0] for r in await tx.fetchall(
+                f"SELECT DISTINCT {column} FROM {table} WHERE {column} != ''"))
+        hashed = [(old, move.hashed(old)) for old in sorted(found)]
         await tx.execute("CREATE TEMP TABLE rekey_map (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
         try:
-            await tx.executemany("INSERT INTO temp.rekey_map (old, new) VALUES (?, ?)",
-                                 [(old, new_hash(old)) for old in sorted(found)])
             for table, column in HASHED_COLUMNS:
-                # One statement per table: far faster than one UPDATE per person on an indexed column.
-                rows += await _securely(tx, f"UPDATE {table} SET {column} = rekey_map.new FROM temp.rekey_map "
-                                            f"WHERE {table}.{column} = rekey_map.old")
+                rows += await _remap(tx, table, column, hashed)
+            for table, column, purpose in SEALED_COLUMNS:
+                olds = [r[0] for r in await tx.fetchall(f"SELECT {column} FROM {table} WHERE {column} != ''")]
+                rows += await _remap(tx, table, column, [(old, move.sealed(purpose, old)) for old in olds])
         finally:
             await tx.execute("DROP TABLE temp.rekey_map")
         await meta.put(tx, FINGERPRINT, new_fingerprint)
     await db.execute("PRAGMA temp_store = DEFAULT")
     await _drop_old_pages(db)
     return len(found), rows
+
+
+async def _remap(tx: Executor, table: str, column: str, mapping: list[tuple[str, str]]) -> int:
+    """Replace old by new values in one column: one statement per column, far faster than one per value."""
+    if not mapping:
+        return 0
+    await tx.execute("DELETE FROM temp.rekey_map")
+    await tx.executemany("INSERT INTO temp.rekey_map (old, new) VALUES (?, ?)", mapping)
+    return await _securely(tx, f"UPDATE {table} SET {column} = rekey_map.new FROM temp.rekey_map "
+                               f"WHERE {table}.{column} = rekey_map.old")
 
 
 async def _securely(tx: Executor, sql: str, params: tuple[object, ...] = ()) -> int:

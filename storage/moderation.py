@@ -12,6 +12,11 @@ async def report_in_community(db: Database, report_id: int, community: str) -> R
     return await db.fetchone("SELECT * FROM reports WHERE id = ? AND community = ?", (report_id, community))
 
 
+async def report_by_id(db: Database, report_id: int) -> Row | None:
+    """Any report, wherever it was made (for operators), or None."""
+    return await db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
+
+
 async def set_hidden(db: Executor, report_id: int, hidden: bool, reason: str | None) -> int:
     """Hide or unhide a report; returns the rows changed."""
     return await db.execute(
@@ -20,19 +25,21 @@ async def set_hidden(db: Executor, report_id: int, hidden: bool, reason: str | N
 
 
 async def add_log(
-    db: Executor, community: str, actor: str, actor_name: str, action: str, at: int,
+    db: Executor, community: str, actor: str, action: str, at: int,
     report_id: int | None = None, platform: str | None = None, reason: str = "",
 ) -> None:
-    """Append one moderator action to the audit log."""
+    """Append one moderator action to the audit log (the actor as a keyed hash, never a name)."""
     await db.execute(
-        "INSERT INTO moderation_log (community, actor, actor_name, action, report_id, platform, reason, at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (community, actor, actor_name, action, report_id, platform, reason, at),
+        "INSERT INTO moderation_log (community, actor, action, report_id, platform, reason, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (community, actor, action, report_id, platform, reason, at),
     )
 
 
-async def recent_log(db: Database, community: str, limit: int) -> list[Row]:
-    """The newest audit-log entries of a community, newest first."""
+async def recent_log(db: Database, community: str | None, limit: int) -> list[Row]:
+    """The newest audit-log entries of a community (None: of every log), newest first."""
+    if community is None:
+        return await db.fetchall("SELECT * FROM moderation_log ORDER BY at DESC, id DESC LIMIT ?", (limit,))
     return await db.fetchall(
         "SELECT * FROM moderation_log WHERE community = ? ORDER BY at DESC, id DESC LIMIT ?", (community, limit)
     )
@@ -50,13 +57,20 @@ async def put_bar(
     )
 
 
-async def remove_bar(db: Executor, reporter: str, community: str) -> int:
-    """Lift this community's bar on a reporter; returns the rows removed."""
-    return await db.execute("DELETE FROM reporter_bars WHERE reporter = ? AND community = ?", (reporter, community))
+async def lift_bars(db: Executor, reporter: str, community: str | None) -> list[str]:
+    """Lift this community's bar on a reporter (None: every bar on them); returns whose bars were lifted."""
+    if community is None:
+        rows = await db.fetchall("DELETE FROM reporter_bars WHERE reporter = ? RETURNING community", (reporter,))
+    else:
+        rows = await db.fetchall("DELETE FROM reporter_bars WHERE reporter = ? AND community = ? RETURNING community",
+                                 (reporter, community))
+    return sorted(row["community"] for row in rows)
 
 
-async def bar_by_report(db: Database, report_id: int, community: str) -> Row | None:
-    """This community's bar placed through a report (which may have been deleted since), or None."""
+async def bar_by_report(db: Database, report_id: int, community: str | None) -> Row | None:
+    """This community's (None: anyone's) bar placed through a report (which may have been deleted since)."""
+    if community is None:
+        return await db.fetchone("SELECT * FROM reporter_bars WHERE report_id = ? LIMIT 1", (report_id,))
     return await db.fetchone(
         "SELECT * FROM reporter_bars WHERE report_id = ? AND community = ?", (report_id, community)
     )
@@ -100,14 +114,11 @@ async def forget_moderation(db: Database, person_key: str, now: int) -> list[tup
     """Remove a person's expired bars; unlink them from the audit log entries and notes they wrote."""
     async with db.transaction() as tx:
         bars = await tx.execute("DELETE FROM reporter_bars WHERE reporter = ? AND until <= ?", (person_key, now))
-        log = await tx.execute(
-            "UPDATE moderation_log SET actor = '', actor_name = 'a moderator who used /forget' WHERE actor = ?",
-            (person_key,),
-        )
+        log = await tx.execute("UPDATE moderation_log SET actor = '' WHERE actor = ?", (person_key,))
         notes = await tx.execute("UPDATE community_notes SET author = '' WHERE author = ?", (person_key,))
     return [
         ("expired reporting bars", bars),
-        ("moderation log entries (your name removed, the actions kept)", log),
+        ("moderation log entries (no longer linked to you, the actions kept)", log),
         ("community notes (no longer linked to you)", notes),
     ]
 
@@ -117,9 +128,9 @@ async def all_active_bars(db: Database, now: int) -> list[Row]:
     return await db.fetchall("SELECT * FROM reporter_bars WHERE until > ? ORDER BY until", (now,))
 
 
-async def community_reports(db: Database, community: str, platform: str | None, limit: int) -> list[Row]:
-    """The newest reports made in a community (hidden ones too), optionally of one platform."""
-    where, params = "community = ?", [community]
+async def community_reports(db: Database, community: str | None, platform: str | None, limit: int) -> list[Row]:
+    """The newest reports made in a community (None: everywhere; hidden ones too), optionally of one platform."""
+    where, params = ("community = ?", [community]) if community is not None else ("1", [])
     if platform:
         where, params = where + " AND platform = ?", [*params, platform]
     return await db.fetchall(

@@ -17,6 +17,7 @@ INSERT INTO reports (reporter, platform, kind, project, window_start, created_at
                      amount, currency, hourly_usd, role, hours, paid, note)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
+    created_at = min(reports.created_at, excluded.created_at),  -- a time stamped by a clock that ran ahead
     updated_at = excluded.updated_at,
     community  = coalesce(excluded.community, reports.community),
     amount     = excluded.amount,
@@ -27,6 +28,11 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     paid       = excluded.paid,
     note       = coalesce(excluded.note, reports.note)
 """
+
+# Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
+# Served by reports_by_kind_time: one range per kind.
+CLAMP_FUTURE_SQL = ("UPDATE reports SET created_at = min(created_at, ?), updated_at = min(updated_at, ?) "
+                    "WHERE kind IN ({marks}) AND updated_at > ?")
 
 
 @dataclass(slots=True)
@@ -58,6 +64,11 @@ class NewReport:
 async def upsert_report(db: Executor, report: NewReport) -> None:
     """Record a report, or refresh the reporter's earlier one in the same window: one statement."""
     await db.execute(UPSERT_REPORT, report.values())
+
+
+async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
+    """Bring every report time later than `later_than` back to `to`; returns how many reports changed."""
+    return await db.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
 
 
 async def upsert_many(db: Database, reports: Iterable[NewReport]) -> None:
@@ -249,8 +260,9 @@ async def platform_reports_between(db: Database, platform: str, start: int, end:
 
 
 async def export_rows(db: Database) -> list[Row]:
-    """Every visible report with only what research needs (no id, hash, community or note), to the hour."""
+    """Every visible report with what the export needs (no id, community or note); the reporter hash is
+    there only to count distinct people (bot/features/reports/export.py) and is never written out."""
     return await db.fetchall(
-        "SELECT updated_at - updated_at % 3600 AS hour, platform, kind, project, hourly_usd, amount, currency, "
-        "role, hours, paid FROM reports WHERE hidden = 0 ORDER BY hour, platform, kind, project"
+        "SELECT reporter, updated_at, platform, kind, project, amount, currency, hourly_usd, role, hours, paid "
+        "FROM reports WHERE hidden = 0"
     )

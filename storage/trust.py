@@ -57,3 +57,27 @@ async def platform_states(db: Database, platform: str, start: int, end: int) -> 
 async def delete_trust(db: Executor, reporter: str) -> int:
     """Delete a reporter's trust record; returns the rows deleted."""
     return await db.execute("DELETE FROM reporter_trust WHERE reporter = ?", (reporter,))
+
+
+async def penalties(db: Database, keys: Sequence[str]) -> dict[str, float]:
+    """The trust penalty kept under each of these keys (absent: none)."""
+    found: dict[str, float] = {}
+    for chunk in chunks(keys):
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(f"SELECT key, penalty FROM trust_penalties WHERE key IN ({marks})", tuple(chunk))
+        found.update((row["key"], row["penalty"]) for row in rows)
+    return found
+
+
+async def put_penalty(db: Executor, key: str, penalty: float) -> None:
+    """Keep a trust penalty under a key (replacing any before)."""
+    await db.execute(
+        "INSERT INTO trust_penalties (key, penalty) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET penalty = "
+        "excluded.penalty",
+        (key, penalty),
+    )
+
+
+async def delete_penalty(db: Executor, key: str) -> int:
+    """Drop the trust penalty under a key; returns the rows deleted."""
+    return await db.execute("DELETE FROM trust_penalties WHERE key = ?", (key,))

@@ -176,7 +176,8 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or a guild id -> the synced commands
         self.identify: dict[str, Any] | None = None
-        self._failures: list[tuple[str, re.Pattern[str], web.Response | Callable[[], web.Response]]] = []
+        # (method, path regex, response maker, how many more times: None for every time)
+        self._failures: list[list[Any]] = []
         self._sockets: list[tuple[web.WebSocketResponse, Iterator[int]]] = []
         self._ids = itertools.count(990000000000000001)
         self._changed = asyncio.Condition()
@@ -215,11 +216,13 @@ class FakeDiscord:
 
     # -- test controls ------------------------------------------------------------------------------
     def fail(self, method: str, path_pattern: str, status: int, code: int, message: str,
-             headers: dict[str, str] | None = None, body: dict[str, Any] | None = None) -> None:
-        """Make every matching request fail with a Discord-shaped error (path is a regex after /api/v10)."""
+             headers: dict[str, str] | None = None, body: dict[str, Any] | None = None,
+             times: int | None = None) -> None:
+        """Make matching requests fail with a Discord-shaped error (path is a regex after /api/v10): the next
+        `times` of them, or every one when `times` is None."""
         payload = body or {"message": message, "code": code}
         self._failures.append(
-            (method, re.compile(path_pattern), lambda: json_response(payload, status=status, headers=headers))
+            [method, re.compile(path_pattern), lambda: json_response(payload, status=status, headers=headers), times]
         )
 
     def clear_failures(self) -> None:
@@ -255,11 +258,11 @@ class FakeDiscord:
 
     def _answered(self, payload: dict[str, Any]) -> bool:
         calls = self.answers(payload)
-        callback = next((c for c in calls if c.path.endswith("/callback")), None)
+        callback = next((c for c in calls if c.path.endswith("/callback") and c.status < 300), None)
         if callback is None:
             return False
         if callback.json.get("type") in (5, 6):  # deferred: wait for the follow-up or the edit
-            return any(c.method in ("POST", "PATCH") and "/webhooks/" in c.path for c in calls)
+            return any(c.method in ("POST", "PATCH") and "/webhooks/" in c.path and c.status < 300 for c in calls)
         return True
 
     # -- interaction payloads (Discord API v10) -----------------------------------------------------
@@ -345,8 +348,10 @@ class FakeDiscord:
                 self._changed.notify_all()
 
     def _respond(self, request: web.Request, call: Call) -> web.StreamResponse:
-        for method, pattern, make in self._failures:
-            if method == call.method and pattern.search(call.path):
+        for failure in self._failures:
+            method, pattern, make, times = failure
+            if method == call.method and pattern.search(call.path) and times != 0:
+                failure[3] = None if times is None else times - 1
                 return make()
         public = call.path.startswith(("/interactions/", "/webhooks/"))
         if not public and request.headers.get("Authorization") != f"Bot {self.token}":

@@ -123,5 +123,5 @@ async def test_planted_markdown_shows_as_plain_text_in_every_public_message(cloc
     assert any("reported ended" in t and PLANTED in t for t in post_texts), post_texts  # the alert
     assert any("digest" in t.lower() and PLANTED in t for t in post_texts), post_texts  # the weekly digest
     for name, planted in (("status", PLANTED), ("legit", PLANTED), ("mod_reports", PLANTED),
-                          ("mod_log", MOD_NAME)):
+                          ("mod_log", PLANTED)):
         assert any(planted in text for text in answers[name]), (name, answers[name])

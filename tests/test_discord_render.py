@@ -61,6 +61,6 @@ async def test_buttons_become_at_most_25_persistent_components(app):
     assert len(rows) == 5 and all(len(row["components"]) == 5 for row in rows)
     assert message.view.is_finished()  # sent as plain components, never held in memory
     custom_id = rows[0]["components"][0]["custom_id"]
-    assert await decode(app.db, custom_id) == ("help", {"command": "about"})
+    assert await decode(app.button_payloads, custom_id, "anyone", app.clock.now()) == ("help", {"command": "about"})
     assert message.ephemeral
     assert message.send_kwargs()["allowed_mentions"].to_dict() == {"parse": []}

@@ -38,7 +38,7 @@ def assert_matches_registry(synced: list[dict], registry: Registry) -> None:
         assert payload["description"] == command.description
         moderator = command.access is Access.MODERATOR
         assert payload["default_member_permissions"] == (MANAGE_GUILD if moderator else None)
-        in_dms = not (moderator or command.community_only)
+        in_dms = command.operators or not (moderator or command.community_only)  # operators work in DMs
         assert payload["dm_permission"] is in_dms
         assert payload["contexts"] == ([0, 1] if in_dms else [0])
         assert [o["name"] for o in payload["options"]] == [p.name for p in command.params]

@@ -17,12 +17,13 @@ from bot.wiring import build_app
 from tests.conftest import START
 
 SECRET = "export-test-secret-0123456789"
-PEOPLE = [Actor(Platform.TELEGRAM, "123456789", "Alice Example"), Actor(Platform.DISCORD, "987654321012", "bob#42")]
+PEOPLE = [Actor(Platform.TELEGRAM, "123456789", "Alice Example"), Actor(Platform.DISCORD, "987654321012", "bob#42"),
+          *(Actor(Platform.TELEGRAM, f"55500{i}", f"Member {i}") for i in range(3))]
 GROUP = Place(Platform.TELEGRAM, "-1001234567890", "-1001234567890", is_private=False)
 
 
 async def fill(url: str) -> list[str]:
-    """Record reports of every kind from two people (notes included); returns the reporter hashes."""
+    """Record reports of four kinds from five people (notes included); returns the reporter hashes."""
     clock = ManualClock(START.replace(minute=47, second=13))
     app = await build_app(load_settings(database_url=url, queuewatch_secret=SECRET), clock=clock)
     try:
@@ -56,21 +57,24 @@ def database(tmp_path, monkeypatch):
     return tmp_path, hashes
 
 
-def test_export_holds_no_identifier_and_rounds_times_to_the_hour(database, capsys):
+def test_export_holds_no_identifier_and_leaves_out_groups_of_fewer_than_five(database, capsys):
     tmp_path, hashes = database
     out = tmp_path / "exports" / "reports.csv"
     assert main(["export", "--out", str(out)]) == 0
-    assert "Wrote 7 reports" in capsys.readouterr().out
+    assert "Wrote 15 reports" in capsys.readouterr().out
     raw = out.read_text(encoding="utf-8")
     for needle in [*hashes, *(a.user_id for a in PEOPLE), *(a.display_name for a in PEOPLE), "alice@example.com",
                    "Alice", "-1001234567890", "telegram:", "discord:", "spam"]:
         assert needle not in raw, needle
     rows = list(csv.DictReader(raw.splitlines()))
-    assert tuple(rows[0]) == EXPORT_COLUMNS and len(rows) == 7
-    assert {r["hour_utc"] for r in rows} == {"2026-11-16T12:00Z", "2026-11-16T13:00Z"}
-    assert sorted(r["kind"] for r in rows).count("project_ended") == 1  # the hidden one is left out
+    assert tuple(rows[0]) == EXPORT_COLUMNS and len(rows) == 15
+    # Five people reported over three hours: too few for any one hour, enough for the day.
+    assert {(r["day_utc"], r["hour_utc"]) for r in rows} == {("2026-11-16", "")}
+    # One of the five project reports is hidden: four people are too few, so none is exported.
+    assert sorted({r["kind"] for r in rows}) == ["drought", "onboarding", "payrate"]
     pay = [r for r in rows if r["kind"] == "payrate"]
-    assert len(pay) == 2 and all(r["currency"] == "EUR" and r["role"] == "specialist" for r in pay)
+    assert len(pay) == 5 and all(r["currency"] == "EUR" and r["role"] == "specialist" and r["amount"] == "20"
+                                 for r in pay)
     assert {r["onboarding_paid"] for r in rows if r["kind"] == "onboarding"} == {"no"}
 
 
@@ -98,7 +102,7 @@ def test_backup_copies_the_database_while_it_is_open(database, capsys):
     copy = sqlite3.connect(tmp_path / "backups" / "copy.db")
     try:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert copy.execute("SELECT count(*) FROM reports").fetchone()[0] == 8
+        assert copy.execute("SELECT count(*) FROM reports").fetchone()[0] == 20
         assert {r[0] for r in copy.execute("SELECT reporter FROM reports")} == set(hashes)
     finally:
         copy.close()

@@ -20,13 +20,15 @@ import pytest
 from pydantic import SecretStr
 
 from bot import hashkey
+from bot.core import buttons
 from bot.core.errors import StartupError
-from bot.core.model import Actor, Place, Platform
+from bot.core.model import Actor, Button, Place, Platform
 from bot.features.availability.trust import settle_trust
 from bot.hashkey import KeyChain, KeyFile
 from bot.settings import Settings, SettingsError, load_settings
 from bot.wiring import build_app
 from storage import keys as keys_store
+from storage import process_lock
 from storage.database import open_database
 from tests.cli_support import ROOT, queuewatch
 from tests.moderation_helpers import file, report_id, run
@@ -45,12 +47,12 @@ def on_disk(settings: Settings, tmp_path: Path, **update: object) -> Settings:
 
 @contextlib.asynccontextmanager
 async def opened(settings: Settings, clock) -> AsyncIterator:
-    """A started app on these settings, closed (database and key file let go) afterwards."""
+    """A started app on these settings, closed afterwards."""
     app = await build_app(settings, clock)
     try:
         yield app
     finally:
-        await app.close()
+        await app.db.close()
 
 
 def files_of(database: Path) -> bytes:
@@ -74,7 +76,8 @@ def places_holding(database: Path, value: str) -> set[tuple[str, str]]:
 
 
 async def everything_a_member_and_a_moderator_do(app) -> None:
-    """A member reports (with a note), saves settings and gets a trust record; a moderator hides, bars, notes."""
+    """A member reports (with a note), saves settings, is shown their buttons and gets a trust record; a
+    moderator hides, bars, writes a note and turns the digest off."""
     await file(app, MEMBER, GROUP, "tasks_back", note="my own words")
     await file(app, MEMBER, GROUP, "paid_late")
     await file(app, MODERATOR, GROUP, "tasks_back")
@@ -84,6 +87,10 @@ async def everything_a_member_and_a_moderator_do(app) -> None:
     assert not (await run(app, f"/mod_hide {hidden} spam: the same text in ten groups", MODERATOR, GROUP)).is_error
     assert not (await run(app, f"/mod_bar {hidden} 30 spam: flooding", MODERATOR, GROUP)).is_error
     assert not (await run(app, "/note outlier the queue is slow on weekends", MODERATOR, GROUP)).is_error
+    again = Button("Try again", "report", {"platform": "outlier", "note": "my own words"}, personal=True)
+    await buttons.encode(app.button_payloads, again, 64, app.clock.now(), app.person_key("telegram", "4242"))
+    assert not (await run(app, "/digest_setup monday 09:00 Europe/London", MODERATOR, GROUP)).is_error
+    assert not (await run(app, "/digest_off", MODERATOR, GROUP)).is_error
     app.clock.advance(days=2)
     await settle_trust(app)
 
@@ -157,7 +164,7 @@ async def test_a_database_made_with_another_key_never_starts(settings, tmp_path,
         await build_app(on_disk(settings, tmp_path), clock)
     key_file.unlink()
     (tmp_path / "elsewhere.key").rename(key_file)
-    async with opened(on_disk(settings, tmp_path), clock) as app:  # the refusals held no lock
+    async with opened(on_disk(settings, tmp_path), clock) as app:
         assert "no tasks" in (await run(app, "/myreports", MEMBER, GROUP)).plain_text()
 
 
@@ -207,14 +214,11 @@ def test_rekey_keeps_myreports_and_forget_working(tmp_path) -> None:
 
 async def rekey_now(settings: Settings):
     """What `queuewatch rekey` does, in this process."""
-    key_file = KeyFile(settings.queuewatch_secret_file)
-    key_file.lock(exclusive=True)
     db = await open_database(settings.database_url)
     try:
-        return await hashkey.rekey(settings, db, key_file)
+        return await hashkey.rekey(settings, db, KeyFile(settings.queuewatch_secret_file))
     finally:
         await db.close()
-        key_file.release()
 
 
 async def test_rekey_moves_every_stored_hash_and_leaves_no_old_one(settings, tmp_path, clock) -> None:
@@ -266,12 +270,48 @@ async def test_rekey_refuses_while_the_bot_runs(settings, tmp_path, clock) -> No
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}"}
     async with opened(on_disk(settings, tmp_path, queuewatch_secret_file=Path("data/queuewatch.key")), clock) as app:
         await file(app, MEMBER, GROUP, "drought")
+    running = process_lock.hold(str(tmp_path / "q.db"))  # what `queuewatch run` and `console` hold
+    try:
         refused = queuewatch("rekey", cwd=tmp_path, **env)
-        assert refused.returncode == 2, refused.stdout
-        assert refused.stderr.splitlines() == [refused.stderr.strip()]
-        assert "queuewatch is running with this key file; stop it first" in refused.stderr
+    finally:
+        running.release()
+    assert refused.returncode == 2, refused.stdout
+    assert refused.stderr.splitlines() == [refused.stderr.strip()]
+    assert "is in use by another queuewatch process" in refused.stderr
+    assert len(KeyFile(tmp_path / "data" / "queuewatch.key").read()) == 1  # nothing was changed
     done = queuewatch("rekey", cwd=tmp_path, **env)
     assert done.returncode == 0, done.stderr
+
+
+async def test_a_forgotten_members_trust_penalty_survives_a_rekey(settings, tmp_path, clock) -> None:
+    """/forget keeps a below-newcomer trust under a sealed hash; rekey moves it with the member's hash."""
+    from bot.features.availability import trust
+    from storage import trust as trust_store
+
+    async with opened(on_disk(settings, tmp_path), clock) as app:
+        await file(app, MEMBER, GROUP, "drought")
+        key = app.person_key("telegram", MEMBER.user_id)
+        async with app.db.transaction() as tx:
+            await trust_store.add_trust(tx, key, 0, 0, 6, 0)  # often contradicted by what followed
+        assert not (await run(app, "/forget yes", MEMBER, GROUP)).is_error
+        before = (await trust.trust_weights(app, [key]))[key]
+        assert before < trust.NEW_WEIGHT
+    await rekey_now(on_disk(settings, tmp_path))
+    async with opened(on_disk(settings, tmp_path), clock) as app:
+        new_key = app.person_key("telegram", MEMBER.user_id)
+        assert new_key != key
+        assert (await trust.trust_weights(app, [new_key]))[new_key] == before  # back where they were
+        assert (await trust.trust_weights(app, [key]))[key] == trust.NEW_WEIGHT  # the old hash means nobody
+
+
+def test_the_sealed_purposes_are_the_ones_the_features_use() -> None:
+    from bot.features.availability.trust import PENALTY_PURPOSE
+
+    assert {purpose for _table, _column, purpose in keys_store.SEALED_COLUMNS} == {PENALTY_PURPOSE}
+    chain = KeyChain([secrets.token_hex(32)])
+    hashed = chain.person_key("telegram", "1")
+    assert chain.unseal(PENALTY_PURPOSE, chain.seal(PENALTY_PURPOSE, hashed)) == hashed
+    assert chain.seal(PENALTY_PURPOSE, hashed) != chain.extended().seal(PENALTY_PURPOSE, hashed)
 
 
 def test_rekey_needs_the_key_in_the_file(tmp_path) -> None:
@@ -296,7 +336,7 @@ def test_the_example_env_file_starts_as_it_is(tmp_path, monkeypatch) -> None:
 
 async def test_every_column_named_for_a_keyed_hash_is_rekeyed(app) -> None:
     """A new table keyed by a person's hash (person, reporter, actor, author...) must be in HASHED_COLUMNS."""
-    hash_names = {"person", "reporter", "actor", "author", "moderator", "member_key", "person_key"}
+    hash_names = {"person", "reporter", "actor", "author", "viewer", "disabled_by", "moderator", "person_key"}
     tables = [row["name"] for row in await app.db.fetchall(TABLES)]
     named = {(table, row["name"]) for table in tables
              for row in await app.db.fetchall(f"PRAGMA table_info({table})") if row["name"] in hash_names}

@@ -43,7 +43,9 @@ def test_a_look_alike_domain_is_not_taken_for_the_platform() -> None:
 def test_platform_names_in_a_sentence() -> None:
     assert matcher().find_in_text("is outlier legit?") == ["outlier"]
     assert matcher().find_in_text("how much does TELUS pay in the UK?") == ["telus"]
-    assert matcher().find_in_text("Outlier's pay vs data annotation") == ["dataannotation", "outlier"]
+    # In the order they are named, so "DA or outlier" answers about DA first and offers outlier next.
+    assert matcher().find_in_text("Outlier's pay vs data annotation") == ["outlier", "dataannotation"]
+    assert matcher().find_in_text("data annotation vs outlier") == ["dataannotation", "outlier"]
 
 
 def test_platform_refs_and_ids(app) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.declarations import Access
-from bot.core.model import Place, Platform
+from bot.core.model import Actor, Place, Platform
 from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
 from tests.moderation_helpers import crowd, file, report_id, run
 
@@ -140,20 +140,25 @@ async def test_every_moderator_action_appears_in_mod_log(app, clock, member, mod
         clock.advance(minutes=1)
     log = (await run(app, "/mod_log", moderator, group)).plain_text()
     expected = [
-        f"Mod One hid report #{target} (outlier): off-topic: about another site",
-        f"Mod One showed report #{target} again (outlier): it was on topic after all",
-        f"Mod One barred the sender of report #{target} (outlier): 3 days: abuse: insults in the note",
-        f"Mod One lifted the bar on the sender of report #{target} (outlier): apologised",
-        "Mod One set the note on outlier: Ask in #outlier before starting an assessment",
-        "Mod One cleared the note on outlier",
+        f"hid report #{target} (outlier): off-topic: about another site",
+        f"showed report #{target} again (outlier): it was on topic after all",
+        f"barred the sender of report #{target} (outlier): 3 days: abuse: insults in the note",
+        f"lifted the bar on the sender of report #{target} (outlier): apologised",
+        "set the note on outlier: Ask in #outlier before starting an assessment",
+        "cleared the note on outlier",
     ]
     for entry in expected:
-        assert entry in log, entry
+        assert f"— you {entry}" in log, entry  # the moderator's own actions
     assert log.index(expected[-1]) < log.index(expected[0])  # newest first
     assert "16 Nov 2026 12:00 UTC" in log
+    # Another moderator sees "a moderator", never a name (none is stored).
+    colleague = Actor(Platform.CONSOLE, "m2", "Mod Two", is_moderator=True)
+    theirs = (await run(app, "/mod_log", colleague, group)).plain_text()
+    assert all(f"— a moderator {entry}" in theirs for entry in expected) and "Mod One" not in theirs
     # Refused actions are not logged; another community's log is separate.
     await run(app, f"/mod_hide {target} negative", moderator, group)
-    rows = await app.db.fetchall("SELECT actor, actor_name FROM moderation_log")
+    rows = await app.db.fetchall("SELECT * FROM moderation_log")
+    assert "actor_name" not in rows[0].keys()  # noqa: SIM118 (sqlite3.Row)
     assert len(rows) == len(lines)
     assert {r["actor"] for r in rows} == {app.person_key("console", "m1")}
     other = Place(Platform.CONSOLE, "other", "general", is_private=False)

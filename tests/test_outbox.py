@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from bot.core.delivery import Destination, Origin, RetryableDeliveryError
@@ -115,16 +115,16 @@ async def test_a_member_who_blocked_the_bot_has_the_subscription_disabled(app, c
     assert (await subscriptions_store.subscriptions_of(app.db, "telegram", "555"))[0].enabled
 
 
-async def test_a_deleted_digest_channel_disables_the_digest_and_preview_says_why(app, clock, moderator,
-                                                                                 group) -> None:
+async def test_a_deleted_channel_disables_the_scheduled_digest_and_preview_says_why(app, clock, moderator,
+                                                                                  group) -> None:
     await app.dispatcher.dispatch_line("/digest_setup friday 18:00 UTC", moderator, group)
     sender = FakeSender(clock)
     from bot.core.delivery import PermanentDeliveryError
 
     sender.script = [PermanentDeliveryError("the channel was deleted")]
     app.senders["console"] = sender
-    posted = await app.dispatcher.dispatch_line("/digest_post", moderator, group)
-    assert posted.title == "Digest posted"
+    clock.set(datetime(2026, 11, 20, 18, 0, 30, tzinfo=UTC))  # the scheduled send fails, not a manual post
+    assert await app.scheduler.tick() == ["console:local"]
     await manual_outbox(app, clock).run_once()
     settings = await store.get_settings(app.db, "console:local")
     assert not settings.enabled and settings.disabled_reason == "the channel was deleted"

@@ -6,7 +6,10 @@ import argparse
 import sys
 
 from bot.cli.common import quiet_logs, with_settings
+from bot.core.errors import StartupError
 from bot.settings import Settings
+
+MEMORY_URL = "sqlite:///:memory:"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,18 +34,28 @@ def _console_factory(user: str = "you", moderator: bool = False, community: str 
     return lambda app, stop: ConsoleAdapter(app, stop, user=user, moderator=moderator, community=community)
 
 
+def _console_with_notice(app, stop):
+    """The console chat, told about once the database is open (so a refused start prints only its reason)."""
+    print(
+        "No DISCORD_TOKEN or TELEGRAM_TOKEN set: starting the console chat. "
+        "Add tokens to .env (see .env.example) to join Discord or Telegram.",
+        file=sys.stderr,
+    )
+    return _console_factory()(app, stop)
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot import runner
 
     async def body(settings: Settings) -> None:
+        if settings.database_url == MEMORY_URL:
+            raise StartupError(
+                f"DATABASE_URL: {MEMORY_URL} keeps everything in memory, so every report, subscription and "
+                "setting would vanish when the bot stops; point it at a file, e.g. sqlite:///data/queuewatch.db"
+            )
         factories = runner.platform_adapters(settings)
         if not factories:
-            print(
-                "No DISCORD_TOKEN or TELEGRAM_TOKEN set: starting the console chat. "
-                "Add tokens to .env (see .env.example) to join Discord or Telegram.",
-                file=sys.stderr,
-            )
-            factories = [_console_factory()]
+            factories = [_console_with_notice]
             quiet_logs(settings)
         await runner.run(settings, factories)
 

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 
-from bot.adapters.base import StartupError
+from bot.core.errors import StartupError, StorageUnavailable
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -31,6 +31,8 @@ def with_settings(body: Callable[[Settings], Awaitable[int | None]]) -> int:
         return int(asyncio.run(body(settings)) or 0)
     except StartupError as exc:
         return fail(str(exc))
+    except StorageUnavailable as exc:  # e.g. another program held the database's write lock past the retries
+        return fail(f"DATABASE_URL: {exc}; try again in a minute")
 
 
 def quiet_logs(settings: Settings) -> None:

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli.common import fail, with_settings
+from bot.cli.files import atomic_file, refuse_target
+from bot.features.reports import export as research
 from bot.settings import Settings
-from storage import reports
 from storage.database import Database, open_database, sqlite_path
 
-# Only what research needs: no id, no reporter hash, no community, no note, and the time to the hour.
-EXPORT_COLUMNS = ("hour_utc", "platform", "kind", "project", "hourly_usd", "amount", "currency", "role",
-                  "onboarding_hours", "onboarding_paid")
+# Which rows and columns leave the database, and how coarsely: bot/features/reports/export.py.
+EXPORT_COLUMNS = research.COLUMNS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add export and backup."""
     export = subparsers.add_parser(
-        "export", help="write an anonymised CSV of reports (no hashes, no notes, times rounded to the hour)"
+        "export", help="write an anonymised CSV of reports (k-anonymous with k = 5; see the README)"
     )
     export.add_argument("--out", required=True, type=Path, metavar="FILE.csv", help="the CSV file to write")
     export.add_argument("--force", action="store_true", help="overwrite FILE.csv if it exists")
@@ -33,38 +31,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup.set_defaults(func=_backup)
 
 
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 async def export_reports(db: Database, out: Path) -> int:
-    """Write every visible report, anonymised, to a CSV file (atomically); returns the rows written."""
-    rows = await reports.export_rows(db)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
+    """Write every visible report, anonymised, to a CSV file (atomically, mode 0600); returns the rows written."""
+    rows = (await research.export(db)).rows
+    with atomic_file(out) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
-        for row in rows:
-            hour = datetime.fromtimestamp(row["hour"], UTC).strftime("%Y-%m-%dT%H:00Z")
-            paid = None if row["paid"] is None else ("yes" if row["paid"] else "no")
-            writer.writerow([hour, row["platform"], row["kind"], row["project"], _cell(row["hourly_usd"]),
-                             _cell(row["amount"]), _cell(row["currency"]), _cell(row["role"]), _cell(row["hours"]),
-                             _cell(paid)])
-    os.replace(partial, out)
+        writer.writerows(rows)
     return len(rows)
 
 
-def _refuse_overwrite(path: Path, force: bool) -> int | None:
-    if path.exists() and not force:
-        return fail(f"{path} already exists; choose another file name or add --force to overwrite it.", 1)
-    if path.is_dir():
-        return fail(f"{path} is a folder; give a file name such as {path / 'queuewatch.db'}.", 1)
-    return None
-
-
 def _export(args: argparse.Namespace) -> int:
-    refused = _refuse_overwrite(args.out, args.force)
+    refused = refuse_target(args.out, args.force)
     if refused is not None:
         return refused
 
@@ -76,14 +54,16 @@ def _export(args: argparse.Namespace) -> int:
         finally:
             await db.close()
         print(f"Wrote {count} report{'s' if count != 1 else ''} to {args.out} (anonymised: no reporter hashes, "
-              "ids, communities or notes; times rounded down to the hour; hidden reports left out).")
+              f"ids, communities or notes; project names only when {research.K} or more people used them; "
+              "amounts rounded; times to the hour, or the day for pay and onboarding; hidden reports and groups "
+              f"of fewer than {research.K} people left out).")
         return 0
 
     return with_settings(body)
 
 
 def _backup(args: argparse.Namespace) -> int:
-    refused = _refuse_overwrite(args.file, args.force)
+    refused = refuse_target(args.file, args.force)
     if refused is not None:
         return refused
 
@@ -97,9 +77,8 @@ def _backup(args: argparse.Namespace) -> int:
             return fail("The backup must go to a different file than the database itself.", 1)
         db = await open_database(settings.database_url)
         try:
-            if args.file.exists():
-                args.file.unlink()
-            await db.backup(args.file)
+            with atomic_file(args.file) as partial:
+                await db.backup(partial)
         finally:
             await db.close()
         size = args.file.stat().st_size

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.cli.common import fail, with_settings
 from bot.hashkey import KeyFile, in_memory, rekey
 from bot.settings import Settings
+from storage import process_lock
 from storage.database import open_database, sqlite_path
 
 
@@ -34,7 +35,7 @@ def _rekey(args: argparse.Namespace) -> int:
             return fail(f"DATABASE_URL: there is no database at {sqlite_path(settings.database_url)}; nothing to "
                         "rekey")
         key_file = KeyFile(settings.queuewatch_secret_file)
-        key_file.lock(exclusive=True)
+        lock = process_lock.hold(sqlite_path(settings.database_url))  # refuses while a bot runs on it
         try:
             db = await open_database(settings.database_url)
             try:
@@ -43,7 +44,8 @@ def _rekey(args: argparse.Namespace) -> int:
             finally:
                 await db.close()
         finally:
-            key_file.release()
+            if lock is not None:
+                lock.release()
         who = "person" if people == 1 else "people"
         print(f"Moved {rows} stored hashes of {people} {who} to a new key in one transaction. {key_file.path} "
               f"now holds {len(chain)} keys, all of them needed: keep it private and apart from the database's "

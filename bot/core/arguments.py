@@ -53,9 +53,9 @@ def takes_rest_of_line(command: Command, param: Param) -> bool:
     return param is command.params[-1] and param.kind is ParamKind.TEXT and not param.choices
 
 
-# One pass over the line: a double-quoted part (backslash escapes " and \\), a single-quoted part, an escaped
-# character, a run of whitespace, or a run of ordinary characters. A quote that never closes matches none.
-_TOKEN = re.compile(r'"((?:[^"\\]++|\\.)*+)"|\'([^\']*)\'|\\(.)|(\s+)|([^\s"\'\\]+)', re.DOTALL)
+# One pass over the line: a double-quoted part (backslash escapes " and \\), a single-quoted part, a run of
+# escaped characters, a run of whitespace, or a run of ordinary characters. A quote that never closes matches none.
+_TOKEN = re.compile(r'"((?:[^"\\]++|\\.)*+)"|\'([^\']*)\'|((?:\\.)++)|(\s+)|([^\s"\'\\]+)', re.DOTALL)
 _DOUBLE_QUOTED_ESCAPE = re.compile(r'\\(["\\])')
 _LITERAL_WORD = re.compile(r"\S+")
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # what an SQLite INTEGER (and a PostgreSQL BIGINT) holds
@@ -88,7 +88,8 @@ def words(text: str) -> Iterator[Word]:
         else:
             start = match.start() if start is None else start
             parts.append(_DOUBLE_QUOTED_ESCAPE.sub(r"\1", double) if double is not None
-                         else single if single is not None else escaped if escaped is not None else plain)
+                         else single if single is not None
+                         else escaped[1::2] if escaped is not None else plain)  # "\\a\\b" -> "ab"
         position = match.end()
     if start is not None:
         yield Word("".join(parts), start)
@@ -173,7 +174,7 @@ def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
         try:
             number = float(value)
         except OverflowError:  # an int too large for a float
-            number = math.copysign(math.inf, value)
+            number = math.inf if value > 0 else -math.inf
     else:
         try:
             number = float(str(value).replace(",", "."))
@@ -187,9 +188,9 @@ def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
 def _in_range(param: Param, number: float, value: Any, bad: Callable[[str], BadArgument]) -> Any:
     low, high = bounds(param)
     if number < low or number == -math.inf:
-        raise bad(f"{quoted(value)} is too small; {_range(param)}.")
+        raise bad(f"{quoted(value)} is too small; {_range(param, 'low')}.")
     if number > high or number == math.inf:
-        raise bad(f"{quoted(value)} is too large; {_range(param)}.")
+        raise bad(f"{quoted(value)} is too large; {_range(param, 'high')}.")
     return number
 
 
@@ -204,17 +205,23 @@ def bounds(param: Param) -> tuple[float, float]:
     return low, high
 
 
-def _range(param: Param) -> str:
-    """What to use instead, e.g. "use a whole number from 1 to 50" or "use a number of at least 0.01"."""
+def _range(param: Param, broken: str) -> str:
+    """What to use instead, e.g. "use a whole number from 1 to 50" or "use a number of at least 0.01".
+
+    A bound is shown when it is declared, or when it is the storage limit of a whole number that was broken.
+    """
     low, high = bounds(param)
-    what = "a whole number" if param.kind is ParamKind.INTEGER else "a number"
-    if math.isinf(low) and math.isinf(high):
-        return f"use an ordinary number, e.g. {_example_value(param)}"
-    if math.isinf(low):
-        return f"use {what} of at most {_shown(high)}"
-    if math.isinf(high):
+    integer = param.kind is ParamKind.INTEGER
+    what = "a whole number" if integer else "a number"
+    show_low = param.min_value is not None or (integer and broken == "low")
+    show_high = param.max_value is not None or (integer and broken == "high")
+    if show_low and show_high:
+        return f"use {what} from {_shown(low)} to {_shown(high)}"
+    if show_low:
         return f"use {what} of at least {_shown(low)}"
-    return f"use {what} from {_shown(low)} to {_shown(high)}"
+    if show_high:
+        return f"use {what} of at most {_shown(high)}"
+    return f"use an ordinary number, e.g. {_example_value(param)}"
 
 
 def _shown(number: float) -> str:

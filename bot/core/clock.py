@@ -38,14 +38,22 @@ class ManualClock:
         if start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
         self._now = start
+        self._stepped = 0.0  # seconds the wall clock was stepped by jump(); monotonic time ignores them
 
     def now(self) -> datetime:
         """The current (manual) time."""
         return self._now
 
     def monotonic(self) -> float:
-        """The manual time in seconds: it moves only with the clock."""
-        return self._now.timestamp()
+        """The manual time in seconds: it moves with advance() and set(), not with jump()."""
+        return self._now.timestamp() - self._stepped
+
+    def jump(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        """Step the wall clock (as NTP or an operator does), forwards or back; monotonic time does not move."""
+        step = delta if delta is not None else timedelta(**kwargs)
+        self._now += step
+        self._stepped += step.total_seconds()
+        return self._now
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         """Move the clock forward by a timedelta or by keyword units (hours=2)."""

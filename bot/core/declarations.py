@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.core.model import Reply
+    from bot.core.model import Actor, Place, Reply
 
 NAME_PATTERN = re.compile(r"^[a-z0-9_]{1,32}$")
 MAX_DESCRIPTION = 100
@@ -81,11 +81,23 @@ class Command:
     help: str = ""
     slow: bool = False
     hidden: bool = False
+    # Operators (QUEUEWATCH_OPERATORS) may also run it from a private chat with the bot, on every report.
+    operators: bool = False
 
     @property
     def is_moderator_only(self) -> bool:
         """True when only moderators may run it."""
         return self.access is Access.MODERATOR
+
+    def lets_operator(self, actor: Actor, place: Place) -> bool:
+        """True when an operator runs this operator command from a private chat."""
+        return self.operators and actor.is_operator and place.is_private
+
+    @property
+    def replies_privately(self) -> bool:
+        """True when every reply is for the asker alone: moderator replies carry members' notes, reporter
+        trust and hide reasons, so they never go to a public chat (the dispatcher marks them private)."""
+        return self.is_moderator_only
 
     @property
     def needs_community(self) -> bool:

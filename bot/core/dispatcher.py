@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -24,11 +25,21 @@ QuestionHandler = Callable[[Invocation, str], Awaitable[Reply]]
 class Dispatcher:
     """Runs commands from any front end and always returns a Reply."""
 
-    def __init__(self, app: Any, ask: QuestionHandler) -> None:
+    def __init__(self, app: Any, ask: QuestionHandler, operators: Collection[str] = ()) -> None:
         self.app = app
         self.registry = app.registry
         self._ask = ask
         self._limiter = RateLimiter(app.clock, COMMANDS_PER_MINUTE, timedelta(minutes=1))
+        self._operators = frozenset(operators)  # "telegram:<user id>", "discord:<user id>"
+
+    def identify(self, actor: Actor) -> Actor:
+        """The actor with is_operator set when they are on the operator list: the one place it is decided.
+
+        A caller inside the process (the `queuewatch mod` command line) may pass an operator already.
+        """
+        if actor.is_operator or f"{actor.platform}:{actor.user_id}" not in self._operators:
+            return actor
+        return replace(actor, is_operator=True)
 
     async def dispatch_line(self, line: str, actor: Actor, place: Place) -> Reply:
         """Run a typed line such as `/help report`; a line without a slash is a question."""
@@ -44,7 +55,7 @@ class Dispatcher:
         try:
             raw = arguments.parse_line(command, rest)
         except BadArgument as exc:
-            return classify(exc, name)
+            return _declared_privacy(command, classify(exc, name))
         return await self.dispatch(name, raw, actor, place)
 
     async def dispatch(self, name: str, raw: Mapping[str, Any], actor: Actor, place: Place) -> Reply:
@@ -53,23 +64,34 @@ class Dispatcher:
         if command is None:
             return self.unknown_command(name)
         raw = {key: arguments.readable(value) if isinstance(value, str) else value for key, value in raw.items()}
+        actor = self.identify(actor)
+        refused = self._admit(actor, "commands")
+        if refused is not None:
+            return refused
         try:
-            self._check_access(command, actor, place)
-            self._check_rate(actor, "commands")
+            await self._check_access(command, actor, place)
+        except NotAllowed as exc:  # says only who may run it; the asker may have no private chat with the bot
+            return classify(exc, name)
+        try:
             params, prompt = self._convert(command, raw)
             if prompt is not None:
+                # Only the declared choices: it stays where it was asked, where its buttons can run the command.
                 return prompt
             invocation = Invocation(name, params, actor, place, self.app.clock.now(), self.app)
-            return await command.handler(invocation, **params)
+            reply = await command.handler(invocation, **params)
         except Exception as exc:  # the one place every handler error is turned into a reply
-            return classify(exc, name)
+            reply = classify(exc, name)
+        return _declared_privacy(command, reply)
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the question handler the app was wired with."""
         text = arguments.readable(text)
+        actor = self.identify(actor)
+        refused = self._admit(actor, "messages")
+        if refused is not None:
+            return refused
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
         try:
-            self._check_rate(actor, "messages")
             return await self._ask(invocation, text)
         except Exception as exc:
             return classify(exc, "question")
@@ -88,20 +110,29 @@ class Dispatcher:
             is_error=True,
         )
 
-    def _check_rate(self, actor: Actor, what: str) -> None:
+    def _admit(self, actor: Actor, what: str) -> Reply | None:
+        """The per-person limit, checked before anything else (and before any platform call): None if admitted,
+        else the "slow down" reply, marked as a repeat after the first one since the person was last admitted.
+        Piped console input (`rate_limited` False) is never limited."""
         if not actor.rate_limited:
-            return
-        wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
-        if wait is not None:
-            raise RateLimited(f"You're sending {what} very fast. Try again in {wait:.0f} seconds.")
+            return None
+        key = f"{actor.platform}:{actor.user_id}"
+        wait = self._limiter.hit(key)
+        if wait is None:
+            return None
+        reply = classify(RateLimited(f"You're sending {what} very fast. Try again in {wait:.0f} seconds."))
+        reply.repeat_notice = not self._limiter.first_refusal(key)
+        return reply
 
-    def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
+    async def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
+        if command.lets_operator(actor, place):
+            return
         if command.needs_community and place.is_private:
             raise NotAllowed(
                 f"/{command.name} works in a community (a server channel or group), not in a private chat.",
                 hint="Run it in the group or server you moderate.",
             )
-        if command.is_moderator_only and not actor.is_moderator:
+        if command.is_moderator_only and not await actor.moderates():
             raise NotAllowed(f"/{command.name} is for moderators of this community.")
 
     def _convert(self, command: Command, raw: Mapping[str, Any]) -> tuple[dict[str, Any], Reply | None]:
@@ -109,7 +140,7 @@ class Dispatcher:
         unknown = set(raw) - {p.name for p in command.params}
         if unknown:
             raise BadArgument(
-                f"/{command.name} has no parameter {', '.join(sorted(unknown))}.",
+                f"/{command.name} has no parameter {shorten(', '.join(sorted(unknown)))}.",
                 hint=f"Usage: {arguments.usage(command)}",
             )
         params: dict[str, Any] = {}
@@ -132,6 +163,16 @@ class Dispatcher:
         return Reply(
             title=f"/{command.name}: choose {param.name}",
             blocks=[param.description],
-            buttons=[Button(c.display, command.name, {**given, param.name: c.value}) for c in param.choices],
+            # The given arguments are what the member typed (a note, a reason): only they may press these.
+            buttons=[Button(c.display, command.name, {**given, param.name: c.value}, personal=bool(given))
+                     for c in param.choices],
             ephemeral=True,
         )
+
+
+def _declared_privacy(command: Command, reply: Reply) -> Reply:
+    """Mark the reply private when the command's replies are (errors too: "already hidden (reason: ...)" is a
+    moderator's business); the one place this is decided."""
+    if command.replies_privately:
+        reply.private = reply.ephemeral = True
+    return reply

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import threading
 from typing import TextIO
 
+from bot.adapters.console.lines import TooLong, read_lines
 from bot.core.delivery import Destination
 from bot.core.model import Actor, Button, Place, Platform, Reply
 from bot.wiring import App
@@ -43,7 +45,8 @@ class ConsoleAdapter:
         self._stdin = stdin or sys.stdin
         self._stdout = stdout or sys.stdout
         self._interactive = self._stdin.isatty()
-        self.actor = Actor(Platform.CONSOLE, user, user, is_moderator=moderator)
+        # Piped input is the operator's own script: the per-person limit is for people typing.
+        self.actor = Actor(Platform.CONSOLE, user, user, is_moderator=moderator, rate_limited=self._interactive)
         self.place = Place(Platform.CONSOLE, community, community, is_private=community is None)
         self._buttons: list[Button] = []
         self._task: asyncio.Task | None = None
@@ -86,13 +89,19 @@ class ConsoleAdapter:
         return render(reply)
 
     async def _loop(self) -> None:
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        lines: asyncio.Queue[str | TooLong | None] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
+        def put(item: str | TooLong | None) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the console is shutting down
+                loop.call_soon_threadsafe(lines.put_nowait, item)
+
         def read() -> None:  # a daemon thread, so a blocked read never holds up shutdown
-            for raw in self._stdin:
-                loop.call_soon_threadsafe(lines.put_nowait, raw)
-            loop.call_soon_threadsafe(lines.put_nowait, None)
+            try:
+                for line in read_lines(self._stdin):
+                    put(line)
+            finally:
+                put(None)
 
         threading.Thread(target=read, name="console-stdin", daemon=True).start()
         try:
@@ -101,7 +110,7 @@ class ConsoleAdapter:
                 raw = await lines.get()
                 if raw is None:
                     break
-                output = await self.handle(raw)
+                output = raw.refusal() if isinstance(raw, TooLong) else await self.handle(raw)
                 if output:
                     self._print(output + "\n")
         finally:

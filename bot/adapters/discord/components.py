@@ -18,12 +18,13 @@ STYLES = {
 }
 
 
-async def build_view(app: App, buttons: list[Button]) -> discord.ui.View:
-    """A view whose buttons carry their command and arguments in custom_id (long ones via the DB)."""
+async def build_view(app: App, buttons: list[Button], viewer: str | None) -> discord.ui.View:
+    """A view whose buttons carry their command and arguments in custom_id (long or personal ones via the DB,
+    bound to `viewer`, the keyed hash of the person shown them; None: no one in particular)."""
     view = discord.ui.View(timeout=None)
     now = app.clock.now()
     for button in buttons[:MAX_BUTTONS]:
-        custom_id = await button_codec.encode(app.button_payloads, button, CUSTOM_ID_LIMIT, now)
+        custom_id = await button_codec.encode(app.button_payloads, button, CUSTOM_ID_LIMIT, now, viewer)
         label = button.label[:LABEL_LIMIT] or button.command
         style = STYLES.get(button.style, discord.ButtonStyle.secondary)
         view.add_item(discord.ui.Button(label=label, custom_id=custom_id, style=style))
@@ -33,6 +34,7 @@ async def build_view(app: App, buttons: list[Button]) -> discord.ui.View:
     return view
 
 
-async def decode_click(app: App, custom_id: str) -> tuple[str, dict[str, str]] | None:
-    """The command and arguments behind a clicked button, or None if it is not one of ours."""
-    return await button_codec.decode(app.button_payloads, custom_id)
+async def decode_click(app: App, custom_id: str, presser: str) -> tuple[str, dict[str, str]] | None:
+    """The command and arguments behind a button clicked by `presser` (a keyed hash), or None if it is not one
+    of ours or has expired; raises ButtonNotYours for someone else's personal button."""
+    return await button_codec.decode(app.button_payloads, custom_id, presser, app.clock.now())

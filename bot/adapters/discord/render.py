@@ -75,15 +75,16 @@ class Message:
         return kwargs
 
 
-async def render(app: App, reply: Reply) -> Message:
-    """The Discord message for a reply; buttons become persistent components."""
+async def render(app: App, reply: Reply, viewer: str | None = None) -> Message:
+    """The Discord message for a reply to `viewer` (a keyed hash; None: no one in particular); buttons become
+    persistent components."""
     embed = build_embed(reply)
     files = []
     if reply.image is not None:
         filename = _safe_filename(reply.image.filename)
         files.append(discord.File(io.BytesIO(reply.image.data), filename=filename, description=reply.image.alt_text))
         embed.set_image(url=f"attachment://{filename}")
-    view = await build_view(app, reply.buttons) if reply.buttons else None
+    view = await build_view(app, reply.buttons, viewer) if reply.buttons else None
     return Message(embed, files, view, reply.ephemeral)
 
 

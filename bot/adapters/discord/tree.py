@@ -37,8 +37,9 @@ def slash_commands(registry: Registry) -> list[dict[str, Any]]:
 
 
 def command_json(command: Command) -> dict[str, Any]:
-    """One command as the JSON Discord expects; moderator and community-only commands stay in servers."""
-    guild_only = command.needs_community
+    """One command as the JSON Discord expects; moderator and community-only commands stay in servers, except
+    the ones operators may run in a private chat (the dispatcher refuses everyone else there)."""
+    guild_only = command.needs_community and not command.operators
     return {
         "type": discord.AppCommandType.chat_input.value,
         "name": command.name,

@@ -19,16 +19,17 @@ class ParsedCommand:
     addressed: bool
 
 
+# surrogatepass: a lone surrogate (JSON can carry one) goes through untouched; the dispatcher replaces it.
 def utf16_slice(text: str, offset: int, length: int) -> str:
     """The part of `text` at a Telegram entity's offset and length, which count UTF-16 code units."""
-    encoded = text.encode("utf-16-le")
-    return encoded[offset * 2:(offset + length) * 2].decode("utf-16-le")
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    return encoded[offset * 2:(offset + length) * 2].decode("utf-16-le", "surrogatepass")
 
 
 def utf16_remove(text: str, offset: int, length: int) -> str:
     """`text` without the part at a Telegram entity's UTF-16 offset and length."""
-    encoded = text.encode("utf-16-le")
-    return (encoded[:offset * 2] + encoded[(offset + length) * 2:]).decode("utf-16-le")
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    return (encoded[:offset * 2] + encoded[(offset + length) * 2:]).decode("utf-16-le", "surrogatepass")
 
 
 def parse_command(text: str, entities: tuple[MessageEntity, ...], bot_username: str) -> ParsedCommand | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.core.model import Button, Reply
 from bot.features.digest.build import platform_name
+from bot.features.moderation.not_here import NOT_SHOWN, NotShown, not_shown_everywhere
 from bot.features.reports.kinds import PROBLEM_KINDS, PROJECT_KINDS
 from storage import alert_channels, alert_events, status_events, subscriptions
 from storage import digest_queries as q
@@ -44,6 +45,9 @@ class AlertEvent:
     title: str
     text: str
     at: int
+    # For a project event: the title and text as shown in a community that does not show the project's name.
+    unnamed: tuple[str, str] | None = None
+    project: str = ""
 
 
 class Alerts:
@@ -96,9 +100,8 @@ class Alerts:
             project = hashlib.sha256(row["project"].encode()).hexdigest()[:16]
             events.append(AlertEvent(
                 f"project_ended:{row['platform']}:{project}", "project_ended", row["platform"],
-                f"{name}: project “{row['project']}” reported ended",
-                f"{row['reporters']} members report that the project “{row['project']}” on {name} has ended.",
-                row["last"]))
+                *_project_ended(name, row["project"], row["reporters"]), row["last"],
+                _project_ended(name, None, row["reporters"]), row["project"]))
         return events
 
     async def _payment_events(self, now: datetime) -> list[AlertEvent]:
@@ -121,15 +124,19 @@ class Alerts:
         outbox = self.app.outbox
         channel_reply = _reply(event, unsubscribe=False)
         member_reply = _reply(event, unsubscribe=True)
+        hidden = await not_shown_everywhere(self.app) if event.unnamed else {}
         queued = 0
         async with db.transaction() as tx:
             if not await alert_events.claim_alert_event(tx, event.key, event.platform, event.kind, event.at):
                 return 0
             for channel in await alert_channels.enabled_alert_channels(tx):
+                reply = channel_reply
+                if event.unnamed and hidden.get(channel.community, NotShown()).hides(event.platform, event.project):
+                    reply = _reply(replace(event, title=event.unnamed[0], text=event.unnamed[1]), unsubscribe=False)
                 queued += await outbox.enqueue(
                     f"alert:{channel.community}:{event.key}", Destination(channel.platform, "channel",
                                                                           channel.channel_id),
-                    channel_reply, Origin("alerts", channel.community), topic=event.platform, db=tx)
+                    reply, Origin("alerts", channel.community), topic=event.platform, db=tx)
             if event.kind != "drought_started":
                 recent = await outbox_store.recent_refs(tx, event.platform,
                                                         (now - MEMBER_SPACING).timestamp(), "sub")
@@ -144,6 +151,12 @@ class Alerts:
             await alert_events.set_alert_recipients(tx, event.key, queued)
         log.info("alert %s on %s queued for %d recipients", event.kind, event.platform, queued)
         return queued
+
+
+def _project_ended(name: str, project: str | None, reporters: int) -> tuple[str, str]:
+    """The title and text of a project-ended alert; project None: its name is not shown."""
+    title, text = (f"project “{project}”", f"the project “{project}”") if project is not None else (NOT_SHOWN,) * 2
+    return f"{name}: {title} reported ended", f"{reporters} members report that {text} on {name} has ended."
 
 
 def _reply(event: AlertEvent, unsubscribe: bool) -> Reply:

@@ -147,6 +147,8 @@ def tally_opinions(rows, now: int, weights: dict[str, float] | None = None) -> d
         tally = tallies.get((platform, project))
         if tally is None:
             tally = tallies[(platform, project)] = _Tally()
+        if last_at > now:  # stamped by a clock that ran ahead (until the refresh puts it right): it is news now
+            last_at, first_at = now, min(first_at, now)
         age = now - last_at
         weight = 0.5 ** (age / HALF_LIFE) if age > 0 else 1.0
         if trusted:
@@ -245,8 +247,14 @@ class Availability:
                 current[(p, project)] = (new, when)
 
     async def refresh_all(self) -> int:
-        """Re-evaluate every platform with recent reports (run periodically); returns how many statuses."""
-        return len(await self.statuses(self.app.clock.now()))
+        """Re-evaluate every platform with recent reports (run periodically); returns how many statuses.
+
+        First, times stamped later than now (the clock ran ahead and was put right) are brought back to now,
+        so such reports age from now instead of counting as fresh until the wall clock catches up.
+        """
+        now = self.app.clock.now()
+        await self.app.reports.clamp_future(now)
+        return len(await self.statuses(now))
 
 
 def worst_first(statuses: list[Status]) -> list[Status]:

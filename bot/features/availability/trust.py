@@ -14,6 +14,10 @@ The rules, in plain words:
   weight only when right on clearly more than half of the judged days (break-even at 60 %).
 - Contradictions never reach zero weight: queues really differ between workers, so an honest minority
   report still counts a little. Only a moderator's bar sets the weight to 0 (BARRED_WEIGHT).
+- /forget deletes the record, but cannot launder it: a reporter below NEW_WEIGHT keeps the shortfall as a
+  penalty subtracted from their weight (so they come back where they were, and can earn their way up). It is
+  kept under PENALTY_PURPOSE's keyed hash of their reporter hash, with nothing else: it joins no other table,
+  and only the bot, holding the key, finds it when that reporter reports again.
 """
 
 from __future__ import annotations
@@ -50,19 +54,21 @@ DAY = 86400
 CLAIMS = {"drought": "drought", "tasks_back": "flowing"}
 OPPOSITE = {"drought": "flowing", "flowing": "drought"}
 SETTLED_META_KEY = "trust_settled_until"
+PENALTY_PURPOSE = "trust-penalty"
 
 DATA_KEPT = ((
     "Reporter trust",
     "how many days your availability reports agreed or disagreed with the status that followed, "
-    "under your keyed hash (it sets how much your reports weigh)",
+    "under your keyed hash (it sets how much your reports weigh); if it was below a newcomer's when you used "
+    "/forget, only that shortfall, linked to nothing else",
 ),)
 
 
-def weight_for(agreements: int, contradictions: int, barred: bool = False) -> float:
-    """The weight of a reporter's reports from their judged days (0 when barred)."""
+def weight_for(agreements: int, contradictions: int, barred: bool = False, penalty: float = 0.0) -> float:
+    """The weight of a reporter's reports from their judged days and any penalty kept by /forget (0 when barred)."""
     if barred:
         return BARRED_WEIGHT
-    raw = NEW_WEIGHT + AGREEMENT_GAIN * agreements - CONTRADICTION_LOSS * contradictions
+    raw = NEW_WEIGHT + AGREEMENT_GAIN * agreements - CONTRADICTION_LOSS * contradictions - penalty
     return round(min(MAX_WEIGHT, max(MIN_WEIGHT, raw)), 3)
 
 
@@ -104,10 +110,13 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
     if missing:
         rows = await store.trust_rows(app.db, missing)
         bars = await bars_store.active_bars(app.db, missing, now)
+        penalty_keys = {reporter: _penalty_key(app, reporter) for reporter in missing}
+        penalties = await store.penalties(app.db, list(penalty_keys.values()))
         for reporter in missing:
             row = rows.get(reporter)
             weight = weight_for(
-                row["agreements"] if row else 0, row["contradictions"] if row else 0, reporter in bars
+                row["agreements"] if row else 0, row["contradictions"] if row else 0, reporter in bars,
+                penalties.get(penalty_keys[reporter], 0.0),
             )
             cache.weights[reporter] = (weight, now)
             result[reporter] = weight
@@ -175,8 +184,21 @@ def judge(claim: str, states: set[str]) -> str | None:
     return None
 
 
+def _penalty_key(app: App, reporter: str) -> str:
+    return app.unlinked_key(PENALTY_PURPOSE, reporter)
+
+
 async def forget_trust(app: App, person: Person) -> list[tuple[str, int]]:
-    """Delete a person's trust record."""
-    deleted = await store.delete_trust(app.db, person.key)
+    """Delete a person's trust record, keeping only how far below a newcomer's their weight was, if it was."""
+    key = _penalty_key(app, person.key)
+    row = (await store.trust_rows(app.db, [person.key])).get(person.key)
+    penalty = (await store.penalties(app.db, [key])).get(key, 0.0)
+    weight = weight_for(row["agreements"] if row else 0, row["contradictions"] if row else 0, penalty=penalty)
+    async with app.db.transaction() as tx:
+        deleted = await store.delete_trust(tx, person.key)
+        if weight < NEW_WEIGHT:
+            await store.put_penalty(tx, key, round(NEW_WEIGHT - weight, 3))
+        else:
+            await store.delete_penalty(tx, key)
     forget_cached(app, [person.key])
     return [("reporter trust record", deleted)]

@@ -13,6 +13,7 @@ from bot.core.clock import unix
 from bot.features.digest.chart import chart_image
 from bot.features.digest.model import STATE_LABELS, Change, Digest, PayMove, StatusRow
 from bot.features.knowledge.platforms import get_platform
+from bot.features.moderation.not_here import NotShown, not_shown
 from bot.features.reports.kinds import PAYMENT_KINDS, PROJECT_KINDS
 from storage import digest_queries as q
 
@@ -50,7 +51,7 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
         # The chart needs only the daily counts: draw it in a worker thread while the other queries run.
         drawing = asyncio.ensure_future(asyncio.to_thread(chart_image, digest))
     try:
-        digest.changes = await _changes(app, start, end, zone)
+        digest.changes = await _changes(app, start, end, zone, await not_shown(app, community))
         activity = await q.activity_by_platform(db, start, end)
         states = await q.latest_states(db, end)
         digest.status = sorted(
@@ -72,11 +73,12 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     return digest
 
 
-async def _changes(app: App, start: int, end: int, zone: ZoneInfo) -> list[Change]:
+async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotShown) -> list[Change]:
     changes: list[Change] = []
     for event in await q.status_events_between(app.db, start, end):
         name = platform_name(app, event["platform"])
-        where = f"{name} ({event['project']})" if event["project"] else name
+        project = hidden.project(event["platform"], event["project"])
+        where = f"{name} ({project})" if project else name
         day = datetime.fromtimestamp(event["at"], zone).strftime("%a %H:%M")
         if event["new_state"] == "drought" and event["old_state"] != "drought":
             text = f"{where}: drought started {day} ({event['reporters']} reporters)"
@@ -87,7 +89,7 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo) -> list[Chang
     for row in await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS):
         name = platform_name(app, row["platform"])
         verb = "ended" if row["kind"] == "project_ended" else "paused"
-        text = f"{name}: project “{row['project']}” reported {verb} by {row['reporters']} people"
+        text = f"{name}: {hidden.quoted(row['platform'], row['project'])} reported {verb} by {row['reporters']} people"
         changes.append(Change(row["kind"], name, text, row["last"]))
     payments: dict[str, dict[str, int]] = defaultdict(dict)
     for row in await q.payment_reports(app.db, PAYMENT_KINDS, start, end):

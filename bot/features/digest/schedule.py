@@ -1,5 +1,5 @@
-"""One digest scheduler for every platform: local time (DST included), once per ISO week across restarts,
-a missed slot caught up within 24 hours and skipped (and logged) after."""
+"""One digest scheduler for every platform: local time (DST included), once per ISO week across restarts and
+clock jumps, a slot missed while the bot was down caught up within 24 hours and skipped (and logged) after."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.core.background import Every
 from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.features.digest import build_digest, digest_reply
+from bot.features.digest.settings import MANUAL, SCHEDULED
 from storage import digests as store
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
     """Build the digest and queue it for the community's channel under `label`'s key.
 
     With `ledger_slot`, the ISO week is claimed in the ledger in the same transaction, so a scheduled
-    digest is queued at most once per week, whatever happens to the process.
+    digest is queued at most once per week, whatever happens to the process. Without, it is a manual post:
+    its own origin kind, so that its failure never turns the schedule off, and the last manual post's
+    failure is forgotten in the same transaction.
     """
     digest = await build_digest(app, settings.community, now, settings.timezone)
     reply = digest_reply(digest)
@@ -74,46 +77,63 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
             tx, settings.community, label, unix(ledger_slot), "queued", unix(now)
         ):
             return False
-        return await outbox.enqueue(digest_key(settings.community, label), destination, reply,
-                                    Origin("digest", settings.community), db=tx)
+        queued = await outbox.enqueue(digest_key(settings.community, label), destination, reply,
+                                      Origin(SCHEDULED if ledger_slot else MANUAL, settings.community), db=tx)
+        if queued and ledger_slot is None:
+            await store.clear_post_failure(tx, settings.community)
+        return queued
 
 
 class Scheduler:
-    """Decides, on each tick, which communities' weekly digests are due and queues them."""
+    """Decides, on each tick, which communities' weekly digests are due and queues them.
+
+    Every tick works from the wall clock as it reads now, so a clock stepped forwards or back changes
+    nothing by itself: the ledger of ISO weeks keeps a slot from being posted twice, and a slot the wall
+    clock jumped over while the bot was running (between two ticks) is posted however late that makes it;
+    the 24-hour catch-up limit is for a bot that was down over its slot.
+    """
 
     def __init__(self, app: App) -> None:
         self.app = app
+        self._last_tick: datetime | None = None  # the wall time of this process's previous tick
 
     async def tick(self) -> list[str]:
         """Queue every digest that is due now; returns the communities queued."""
         now = self.app.clock.now()
+        previous, self._last_tick = self._last_tick, now
         queued = []
         for settings in await store.enabled_settings(self.app.db):
             try:
-                if await self._check(settings, now):
+                if await self._check(settings, now, previous):
                     queued.append(settings.community)
             except Exception:
                 log.exception("digest for %s failed; will try again on the next tick", settings.community)
         return queued
 
-    async def _check(self, settings: store.DigestSettings, now: datetime) -> bool:
+    async def _check(self, settings: store.DigestSettings, now: datetime, previous: datetime | None) -> bool:
+        set_up = settings.updated_at
+        if set_up > unix(now):  # saved while the clock ran ahead: seen from now, it was saved just now
+            set_up = unix(now)
+            await store.clamp_updated_at(self.app.db, settings.community, set_up)
         this_monday = _monday(now, ZoneInfo(settings.timezone))
-        queued = False
+        due = []
         for monday in (this_monday - timedelta(weeks=1), this_monday):  # last week's slot may still be catchable
             slot = slot_of_week(settings, monday)
             label = iso_week(monday + timedelta(days=settings.weekday))
-            if slot > now or slot.timestamp() < settings.updated_at:
+            if slot <= now and slot.timestamp() >= set_up and not await store.week_recorded(
+                self.app.db, settings.community, label
+            ):
+                due.append((slot, label))
+        for index, (slot, label) in enumerate(due):
+            jumped_over = previous is not None and previous < slot  # the bot was up when the slot came
+            superseded = index < len(due) - 1  # a later week's slot is due too: post that one only
+            if superseded or (now - slot > CATCH_UP and not jumped_over):
+                await store.record_week(self.app.db, settings.community, label, unix(slot), "skipped", unix(now))
+                log.warning("skipped the %s digest of %s: the slot (%s) passed %s", label, settings.community,
+                            slot.isoformat(), "and a later one is due" if superseded else "more than 24 hours ago")
                 continue
-            if await store.week_recorded(self.app.db, settings.community, label):
-                continue
-            if now - slot > CATCH_UP:
-                await store.record_week(self.app.db, settings.community, label, unix(slot), "skipped",
-                                        unix(now))
-                log.warning("skipped the %s digest of %s: the slot (%s) passed more than 24 hours ago",
-                            label, settings.community, slot.isoformat())
-                continue
-            queued = await queue_digest(self.app, settings, now, label, ledger_slot=slot) or queued
-        return queued
+            return await queue_digest(self.app, settings, now, label, ledger_slot=slot)
+        return False
 
 
 def scheduler_service(app: App) -> Every:

@@ -38,6 +38,8 @@ LEGIT_TOPICS = ("owner", "payout", "assessment", "id_check", "problems")
 PROFILE_TOPICS = ("owner", "roles", "payout", "assessment", "id_check", "countries", "problems", "history")
 EXAMPLE_UNPAID_HOURS, EXAMPLE_PAID_HOURS = 10, 40
 LEGIT_CHECKLIST = (5, 0, 1)  # harsh-is-not-scam first, then the three scam tells; /scamcheck shows all
+TOPIC_QUESTIONS = {"payout": "How and when {name} pays", "id_check": "Does {name} check your ID?",
+                   "countries": "Who can work for {name}, by country"}
 LEADS = {
     "established": "{name} is an established, real platform.",
     "legit_with_risks": "{name} is a real platform: legit, with risks.",
@@ -144,7 +146,7 @@ async def legit_reply(inv: Invocation, platform_id: str) -> Reply:
 
 
 def topic_reply(platform_id: str, topic: str) -> Reply:
-    """One topic about a platform (assessments, payouts), answer first."""
+    """One topic about a platform (assessments, payouts, ID checks, countries), answer first."""
     info = platform(platform_id)
     lines = topic_lines(info, topic)
     if topic == "assessment":
@@ -154,7 +156,7 @@ def topic_reply(platform_id: str, topic: str) -> Reply:
                   "Unknown: nothing citable says whether they are paid." if info.gaps_about(topic) else
                   "Here is what is sourced.")
     else:
-        title = f"How and when {info.name} pays"
+        title = TOPIC_QUESTIONS.get(topic, "{name}: " + TOPIC_LABELS[topic]).format(name=info.name)
         answer = "Here is what is sourced." if info.facts_about(topic) else "Unknown: nothing citable found."
     if not lines:
         lines = [Line("Nothing sourced on this yet.")]

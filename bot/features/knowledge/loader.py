@@ -17,11 +17,13 @@ from bot.features.knowledge.models import (
     PlatformInfo,
     ScamSigns,
     Source,
+    Topics,
     Wage,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
-FILES = ("sources.toml", "platforms.toml", "wages.toml", "countries.toml", "exchange_rates.toml", "scam_signs.toml")
+FILES = ("sources.toml", "platforms.toml", "wages.toml", "countries.toml", "exchange_rates.toml", "scam_signs.toml",
+         "topics.toml")
 
 
 class KnowledgeError(StartupError):
@@ -54,6 +56,12 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         raise KnowledgeError(problems)
 
     sources = _keyed(raw["sources.toml"].get("sources", {}), Source, "sources.toml", "sources", problems)
+    # topics.toml cites official pages of its own (gov.uk, irs.gov); they join the one table of sources.
+    topic_raw = dict(raw["topics.toml"])
+    topic_sources = topic_raw.pop("sources", {})
+    problems.extend(f"topics.toml: source {sid!r} is also defined in sources.toml"
+                    for sid in topic_sources if sid in raw["sources.toml"].get("sources", {}))
+    sources.update(_keyed(topic_sources, Source, "topics.toml", "sources", problems))
     platforms = _keyed(raw["platforms.toml"].get("platforms", {}), PlatformInfo, "platforms.toml", "platforms",
                        problems)
     countries = _keyed(raw["countries.toml"].get("countries", {}), Country, "countries.toml", "countries", problems,
@@ -62,12 +70,13 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
              if (w := _one(Wage, item, f"wages.toml: wage #{i + 1}", problems)) is not None]
     rates = _one(ExchangeRates, raw["exchange_rates.toml"], "exchange_rates.toml", problems)
     scams = _one(ScamSigns, raw["scam_signs.toml"], "scam_signs.toml", problems)
-    if rates is None or scams is None:
+    topics = _one(Topics, topic_raw, "topics.toml", problems)
+    if rates is None or scams is None or topics is None:
         raise KnowledgeError(problems)
     kb = KnowledgeBase(sources=sources, platforms=platforms, wages=wages, countries=countries, rates=rates,
-                       scams=scams)
+                       scams=scams, topics=topics)
     # Cross-check what did load; a source that failed validation is already reported, so it counts as known.
-    problems.extend(cross_check(kb, known_sources=set(raw["sources.toml"].get("sources", {}))))
+    problems.extend(cross_check(kb, known_sources={*raw["sources.toml"].get("sources", {}), *topic_sources}))
     if problems:
         raise KnowledgeError(problems)
     return kb
@@ -136,4 +145,9 @@ def cross_check(kb: KnowledgeBase, known_sources: set[str] | None = None) -> lis
                            ("signals", kb.scams.signals)):
         for i, item in enumerate(items):
             refs(f"scam_signs.toml: {section} #{i + 1}", item.sources)
+    for basics in kb.topics.tax:
+        if basics.country not in kb.countries:
+            problems.append(f"topics.toml: tax basics for unknown country {basics.country}")
+        for i, fact in enumerate(basics.facts):
+            refs(f"topics.toml: tax {basics.country} fact #{i + 1}", fact.sources)
     return problems

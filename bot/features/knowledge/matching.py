@@ -8,6 +8,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from bot.core.errors import shorten
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import KnowledgeBase
 
@@ -92,7 +93,7 @@ class PlatformMatcher:
         lookalike = self.lookalike(host)
         if lookalike:
             real = ", ".join(self.kb.platforms[lookalike].domains)
-            return Match(None, (lookalike,), note=f"{host} is not an address of "
+            return Match(None, (lookalike,), note=f"{shorten(host)} is not an address of "
                          f"{self.kb.platforms[lookalike].name} (its site: {real}).")
         return self.match(host.split(".")[0]) if host.split(".")[0] != host else Match(None)
 
@@ -112,20 +113,26 @@ class PlatformMatcher:
         return None
 
     def find_in_text(self, text: str) -> list[str]:
-        """Platforms named anywhere in a sentence (exact names, or close misspellings of long ones)."""
-        found: list[str] = []
+        """Platforms named anywhere in a sentence (exact names, or close misspellings of long ones), in the
+        order they are first named; longer names win over the words inside them."""
+        first: dict[str, int] = {}
+        taken: set[int] = set()
         words = [w.strip(".'-").lower() for w in WORD.findall(text)]
-        words = [w.removesuffix("'s") for w in words if w]
+        words = [w.removesuffix("'s").removesuffix("’s") for w in words if w]
         for size in (3, 2, 1):
             for start in range(len(words) - size + 1):
+                span = set(range(start, start + size))
+                if span & taken:
+                    continue
                 phrase = compact(" ".join(words[start:start + size]))
                 pid = self.keys.get(phrase)
                 if pid is None and size == 1 and len(phrase) >= 6:
                     close = process.extractOne(phrase, self.long_keys, scorer=fuzz.ratio, score_cutoff=SURE)
                     pid = self.keys[close[0]] if close else None
-                if pid is not None and pid not in found:
-                    found.append(pid)
-        return found
+                if pid is not None:
+                    taken |= span
+                    first[pid] = min(first.get(pid, start), start)
+        return sorted(first, key=first.__getitem__)
 
     def domains_in_text(self, text: str) -> list[str]:
         """Every domain-looking word in a text."""

@@ -261,6 +261,41 @@ class ScamSigns(Strict):
     signals: list[Signal] = Field(min_length=1)
 
 
+class TopicSection(Strict):
+    """A part of a cross-platform answer, drawn from the platforms' own facts: those under `topics` whose text
+    contains one of `words` (lower case) and none of `exclude`."""
+
+    name: str
+    topics: list[Topic] = Field(min_length=1)
+    words: list[str] = Field(min_length=1)
+    exclude: list[str] = []
+    limit: int = Field(default=4, ge=1, le=10)
+
+
+class WorthIt(Strict):
+    """The "is it worth it / pros and cons" answer: a lead and the sections built from the facts."""
+
+    title: str
+    lead: str
+    sections: list[TopicSection] = Field(min_length=1)
+
+
+class TaxBasics(Strict):
+    """Sourced tax basics for someone doing this work from one country, and what the sources leave unknown."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    facts: list[SourcedText] = Field(min_length=1)
+    unknown: list[str] = []
+
+
+class Topics(Strict):
+    """Questions that are not about one platform (topics.toml): worth it, and tax basics by country."""
+
+    worth_it: WorthIt
+    tax_note: str
+    tax: list[TaxBasics] = []
+
+
 class KnowledgeBase(Strict):
     """The whole knowledge base, as loaded and cross-checked."""
 
@@ -270,6 +305,7 @@ class KnowledgeBase(Strict):
     countries: dict[str, Country]
     rates: ExchangeRates
     scams: ScamSigns
+    topics: Topics
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""

@@ -53,7 +53,8 @@ def find_platform(
         return PlatformRef(found.platform_id, knowledge_base().platforms[found.platform_id].name)
     shown = quoted(text)
     target = command or "platform"
-    buttons = [Button(knowledge_base().platforms[pid].name, target, {**(args or {}), param: pid})
+    # The other arguments are what the member typed (a note, a project): only they may press these.
+    buttons = [Button(knowledge_base().platforms[pid].name, target, {**(args or {}), param: pid}, personal=bool(args))
                for pid in found.suggestions]
     if found.suggestions:
         names = " or ".join(knowledge_base().platforms[pid].name for pid in found.suggestions)

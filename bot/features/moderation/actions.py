@@ -2,7 +2,10 @@
 
 Glassdoor's rule applies: nothing is hidden for being negative; a hide or a bar needs a reason that
 names a broken rule, and every moderator action lands in the community's audit log (Turkopticon 2).
-Moderators act only on reports made in their own community.
+Moderators act only on reports made in their own community. Operators (QUEUEWATCH_OPERATORS), from a private
+chat with the bot or the `queuewatch mod` command line, act on every report, private-chat ones included: their
+action on a report goes in the log of the community the report came from, or in the OPERATOR_LOG for a report
+sent in a private chat, and a bar they place is theirs (only an operator lifts it).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ MAX_NOTE = 500
 MAX_BAR_DAYS = 365
 BARS_CACHE_SECONDS = 60  # another process changing bars is seen within a minute; this one's changes at once
 CLEAR_WORDS = {"clear", "remove", "delete", "none", "-"}
+OPERATOR_LOG = "operator"  # the audit log (and bar owner) of operators; never a community key ("platform:id")
 
 # What a hide or bar may be for; shown whenever a reason is refused.
 RULES = "spam or advertising, abuse or harassment, personal information, off-topic, a duplicate, or false/brigading"
@@ -52,7 +56,8 @@ DATA_KEPT = ((
     "Moderation",
     "if a moderator bars you from reporting: the bar's end date and reason under your keyed hash (kept "
     "until the bar ends, even after /forget, so /forget cannot lift a bar); if you are a moderator: your "
-    "display name on the actions you took, in that community's moderation log",
+    "keyed hash on the actions you took, in that community's moderation log (shown as \"a moderator\"; "
+    "/forget unlinks you from them)",
 ),)
 
 
@@ -61,19 +66,32 @@ class ModContext:
     """Who is moderating, in which community, and when."""
 
     app: App
-    community: str
-    actor: str  # keyed hash
-    actor_name: str
+    community: str  # OPERATOR_LOG for an operator
+    actor: str  # keyed hash (never a name: the audit log shows "a moderator")
     now: int
+    operator: bool = False  # an operator, acting on every community's reports
 
     @classmethod
     def of(cls, inv: Invocation) -> ModContext:
         """The context of a moderator command (the dispatcher has checked access and the community)."""
-        community = inv.place.community_key
+        operator = inv.actor.is_operator and inv.place.is_private
+        community = OPERATOR_LOG if operator else inv.place.community_key
         if community is None:
             raise NotAllowed("Moderator commands work in a community, not in a private chat.")
         key = inv.app.person_key(inv.actor.platform, inv.actor.user_id)
-        return cls(inv.app, community, key, inv.actor.display_name, unix(inv.now))
+        return cls(inv.app, community, key, unix(inv.now), operator)
+
+    @property
+    def reports_of(self) -> str | None:
+        """The community whose reports this context acts on; None for an operator (every report)."""
+        return None if self.operator else self.community
+
+    def log_for(self, report: Row | None) -> str:
+        """Whose audit log an action on this report goes in: this community's; for an operator, the report's
+        community's, or the OPERATOR_LOG for a private-chat report (or one deleted since)."""
+        if self.operator:
+            return (report["community"] if report is not None else None) or OPERATOR_LOG
+        return self.community
 
 
 def check_reason(reason: str | None, action: str, example: str) -> str:
@@ -96,11 +114,19 @@ def check_reason(reason: str | None, action: str, example: str) -> str:
     return text
 
 
+async def find_report(ctx: ModContext, report_id: int) -> Row | None:
+    """A report this context may act on: this community's, or any for an operator; None when there is none."""
+    if ctx.operator:
+        return await store.report_by_id(ctx.app.db, report_id)
+    return await store.report_in_community(ctx.app.db, report_id, ctx.community)
+
+
 async def report_here(ctx: ModContext, report_id: int) -> Row:
     """A report made in this community, or NotFound (reports from elsewhere are not this community's to act on)."""
-    row = await store.report_in_community(ctx.app.db, report_id, ctx.community)
+    row = await find_report(ctx, report_id)
     if row is None:
         raise NotFound(
+            f"There's no report #{report_id}." if ctx.operator else
             f"There's no report #{report_id} from this community.",
             hint="Use /mod_reports to see recent reports and their ids.",
         )
@@ -118,7 +144,7 @@ async def hide_report(ctx: ModContext, report_id: int, reason: str) -> Row:
         )
     async with ctx.app.db.transaction() as tx:
         await store.set_hidden(tx, report_id, True, text)
-        await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "hide", ctx.now, report_id,
+        await store.add_log(tx, ctx.log_for(row), ctx.actor, "hide", ctx.now, report_id,
                             row["platform"], text)
     return row
 
@@ -130,7 +156,7 @@ async def unhide_report(ctx: ModContext, report_id: int, reason: str | None) -> 
         raise BadArgument(f"Report #{report_id} is not hidden.", hint="Use /mod_reports to see which are.")
     async with ctx.app.db.transaction() as tx:
         await store.set_hidden(tx, report_id, False, None)
-        await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "unhide", ctx.now, report_id,
+        await store.add_log(tx, ctx.log_for(row), ctx.actor, "unhide", ctx.now, report_id,
                             row["platform"], " ".join((reason or "").split())[:MAX_REASON])
     return row
 
@@ -144,7 +170,7 @@ async def bar_reporter(ctx: ModContext, report_id: int, days: int, reason: str) 
     until = ctx.now + days * 86400
     async with ctx.app.db.transaction() as tx:
         await store.put_bar(tx, row["reporter"], ctx.community, report_id, until, text, ctx.now)
-        await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "bar", ctx.now, report_id,
+        await store.add_log(tx, ctx.log_for(row), ctx.actor, "bar", ctx.now, report_id,
                             row["platform"], f"{days} days: {text}")
     trust.forget_cached(ctx.app, [row["reporter"]])
     ctx.app.bars.invalidate()
@@ -152,22 +178,26 @@ async def bar_reporter(ctx: ModContext, report_id: int, days: int, reason: str) 
 
 
 async def unbar_reporter(ctx: ModContext, report_id: int, reason: str | None) -> None:
-    """Lift this community's bar on the reporter of a report (even if the report is gone since), and log it."""
-    report = await store.report_in_community(ctx.app.db, report_id, ctx.community)
-    bar = await store.bar_by_report(ctx.app.db, report_id, ctx.community)
+    """Lift this community's bar on the reporter of a report (even if the report is gone since), and log it.
+
+    An operator lifts every bar on that reporter; each lift goes in the log of the community that placed it.
+    """
+    report = await find_report(ctx, report_id)
+    bar = await store.bar_by_report(ctx.app.db, report_id, ctx.reports_of)
     if report is None and bar is None:
         await report_here(ctx, report_id)  # raises NotFound
     reporter = report["reporter"] if report is not None else bar["reporter"]
     async with ctx.app.db.transaction() as tx:
-        removed = await store.remove_bar(tx, reporter, ctx.community)
-        if removed:
-            await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "unbar", ctx.now, report_id,
+        lifted = await store.lift_bars(tx, reporter, ctx.reports_of)
+        for owner in lifted:
+            await store.add_log(tx, ctx.log_for(report) if owner == OPERATOR_LOG else owner, ctx.actor,
+                                "unbar", ctx.now, report_id,
                                 report["platform"] if report is not None else None,
                                 " ".join((reason or "").split())[:MAX_REASON])
-    if not removed:
+    if not lifted:
         raise BadArgument(
-            f"The reporter of report #{report_id} is not barred by this community.",
-            hint="Bars placed by other communities can only be lifted by their moderators.",
+            f"The reporter of report #{report_id} is not barred" + ("." if ctx.operator else " by this community."),
+            hint="Bars placed by other communities can only be lifted by their moderators (or an operator).",
         )
     trust.forget_cached(ctx.app, [reporter])
     ctx.app.bars.invalidate()
@@ -180,7 +210,7 @@ async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
         async with ctx.app.db.transaction() as tx:
             removed = await store.clear_note(tx, ctx.community, platform)
             if removed:
-                await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "note_cleared", ctx.now,
+                await store.add_log(tx, ctx.community, ctx.actor, "note_cleared", ctx.now,
                                     platform=platform)
         if not removed:
             raise BadArgument("This community has no note about that platform to clear.")
@@ -189,14 +219,14 @@ async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
         raise BadArgument(f"A note can be at most {MAX_NOTE} characters (this one has {len(note)}).")
     async with ctx.app.db.transaction() as tx:
         await store.set_note(tx, ctx.community, platform, note, ctx.actor, ctx.now)
-        await store.add_log(tx, ctx.community, ctx.actor, ctx.actor_name, "note", ctx.now, platform=platform,
+        await store.add_log(tx, ctx.community, ctx.actor, "note", ctx.now, platform=platform,
                             reason=note[:MAX_REASON])
     return True
 
 
 async def audit_log(ctx: ModContext, count: int) -> list[Row]:
-    """The community's newest moderator actions."""
-    return await store.recent_log(ctx.app.db, ctx.community, count)
+    """The community's newest moderator actions (an operator: every log's)."""
+    return await store.recent_log(ctx.app.db, ctx.reports_of, count)
 
 
 async def community_note(app: App, community: str | None, platform: str) -> str | None:
@@ -247,10 +277,12 @@ async def ensure_not_barred(app: App, reporter: str, now: int, community: str | 
         return
     here = bar["community"] == community
     who = "this community's moderators" if here else "the moderators of a community you reported in"
+    if bar["community"] == OPERATOR_LOG:
+        who = "the bot's operators"
     raise NotAllowed(
         f"You can't send reports until {format_time(bar['until'])}: {who} barred you from reporting "
         f"(reason: {bar['reason']}). Everything else in the bot still works for you.",
-        hint="If you think this is a mistake, message those moderators and ask them to review it; "
+        hint="If you think this is a mistake, message them and ask them to review it; "
         "they can lift the bar with /mod_unbar.",
     )
 
@@ -264,8 +296,9 @@ class ReportView:
     unconfirmed: bool
 
 
-async def recent_reports(app: App, community: str, platform: str | None, limit: int = 20) -> list[ReportView]:
-    """The newest reports made in this community (hidden ones too), with trust and the brigading flag."""
+async def recent_reports(app: App, community: str | None, platform: str | None, limit: int = 20) -> list[ReportView]:
+    """The newest reports made in this community (None: everywhere), hidden ones too, with trust and the
+    brigading flag."""
     rows = await store.community_reports(app.db, community, platform, limit)
     if not rows:
         return []

@@ -95,6 +95,7 @@ class Reports:
         self.app = app
         self._limiter = RateLimiter(app.clock, REPORTS_PER_HOUR, timedelta(hours=1))
         self._keys: dict[tuple[str, str], str] = {}
+        self._newest_write: int | None = None  # the time of this process's latest report; None before the first
 
     def reporter_key(self, actor: Actor) -> str:
         """The keyed hash a member's reports are stored under (remembered, so a busy reporter costs no HMAC)."""
@@ -109,6 +110,12 @@ class Reports:
     async def mine(self, actor: Actor, limit: int) -> list[Row]:
         """A member's newest reports."""
         return await store.reports_of(self.app.db, self.reporter_key(actor), limit)
+
+    async def clamp_future(self, now: datetime) -> int:
+        """Bring report times stamped later than now (by a clock that ran ahead) back to now; how many changed."""
+        at = unix(now)
+        self._newest_write = min(self._newest_write or at, at)
+        return await store.clamp_future(self.app.db, tuple(KINDS), at, at)
 
     async def count_of(self, reporter: str) -> int:
         """How many reports a reporter (keyed hash) has stored."""
@@ -157,6 +164,11 @@ class Reports:
             reporter=reporter, platform=platform, kind=kind, project=project_key,
             window_start=window_start(kind, at), at=at, community=community, note=clean, **values,  # type: ignore[arg-type]
         )
+        if self._newest_write is None or at < self._newest_write:
+            # The first write, or the wall clock went back: no stored report may stay later than this one, or
+            # it would outweigh it as the member's latest word. Seen from now, those were made just before.
+            await store.clamp_future(self.app.db, tuple(KINDS), at, at - 1)
+        self._newest_write = at
         await store.upsert_report(self.app.db, report)
         return Recorded(platform, kind, project_key, KINDS[kind].window)
 
