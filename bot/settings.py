@@ -15,6 +15,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_KEY_FILE = Path("data/queuewatch.key")
 OPERATOR_ENTRY = re.compile(r"^(telegram|discord):[1-9][0-9]*$")
+DEFAULT_FX_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
 
 
 class SettingsError(Exception):
@@ -71,6 +72,7 @@ class Settings(BaseSettings):
     queuewatch_secret: SecretStr | None = None
     queuewatch_secret_file: Path = DEFAULT_KEY_FILE
     queuewatch_operators: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    queuewatch_fx_url: str = DEFAULT_FX_URL
     log_level: str = "INFO"
 
     _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", mode="before")(_id_list)
@@ -83,6 +85,15 @@ class Settings(BaseSettings):
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"expected an http(s) URL such as {DEFAULT_TELEGRAM_API}")
+        return value
+
+    @field_validator("queuewatch_fx_url")
+    @classmethod
+    def _check_fx_url(cls, value: str) -> str:
+        value = value.strip()
+        parsed = urlparse(value)
+        if value and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+            raise ValueError(f"expected an http(s) URL such as {DEFAULT_FX_URL}, or nothing to turn the refresh off")
         return value
 
     @field_validator("database_url")

@@ -54,6 +54,7 @@ from bot.features.availability.status import Availability, availability_service
 from bot.features.digest import settings as digest_settings
 from bot.features.digest.schedule import Scheduler, scheduler_service
 from bot.features.knowledge import preferences, questions
+from bot.features.knowledge.fx import FxRates, fx_service
 from bot.features.moderation import actions as moderation
 from bot.features.reports import recording
 from bot.features.reports.pay import pay_section
@@ -78,7 +79,7 @@ FEATURES: tuple[Feature, ...] = (
                                    *commands.platforms.COMMANDS, *commands.pay.COMMANDS,
                                    *commands.scamcheck.COMMANDS, *commands.settings.COMMANDS),
             data_kept=preferences.DATA_KEPT, forget=preferences.forget_settings,
-            personal_tables=("member_settings",)),
+            personal_tables=("member_settings",), services=(fx_service,)),
     Feature("reports", commands=(*commands.report.COMMANDS, *commands.retract.COMMANDS,
                                  *commands.myreports.COMMANDS, *commands.payrate.COMMANDS,
                                  *commands.onboarding.COMMANDS),
@@ -140,6 +141,8 @@ class App:
         self.legit_sections = (reliability_section, moderation.note_section)
         self.pay_sections = (pay_section,)
         self.button_payloads = ButtonPayloads(db)
+        # The exchange rates conversions use: the newest fetched ECB table, else the shipped one.
+        self.fx = FxRates(self)
         # The services, one instance each.
         self.trust = trust.TrustCache()
         self.first_seen = brigading.FirstSeen(self)
@@ -174,7 +177,9 @@ async def build_app(settings: Settings, clock: Clock | None = None, registry: Re
     try:
         await db.migrate()
         keys = await load_keys(settings, db, KeyFile(settings.queuewatch_secret_file))
+        app = App(settings, db, registry or load_registry(), clock or SystemClock(), keys)
+        await app.fx.load()
     except BaseException:
         await db.close()  # an open connection's thread would keep the process from exiting
         raise
-    return App(settings, db, registry or load_registry(), clock or SystemClock(), keys)
+    return app

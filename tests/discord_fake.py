@@ -2,6 +2,7 @@
 
 It records every REST call, stores synced commands, answers interaction callbacks and follow-ups in the
 documented v10 shapes, and lets a test dispatch INTERACTION_CREATE events (commands, autocomplete, clicks).
+It can be scripted to fail requests, or to act on one but answer late (after the client's timeout).
 """
 
 from __future__ import annotations
@@ -178,6 +179,7 @@ class FakeDiscord:
         self.identify: dict[str, Any] | None = None
         # (method, path regex, response maker, how many more times: None for every time)
         self._failures: list[list[Any]] = []
+        self._delays: list[list[Any]] = []  # [method, pattern, seconds, calls left]
         self._sockets: list[tuple[web.WebSocketResponse, Iterator[int]]] = []
         self._ids = itertools.count(990000000000000001)
         self._changed = asyncio.Condition()
@@ -224,6 +226,11 @@ class FakeDiscord:
         self._failures.append(
             [method, re.compile(path_pattern), lambda: json_response(payload, status=status, headers=headers), times]
         )
+
+    def delay(self, method: str, path_pattern: str, seconds: float, times: int = 1) -> None:
+        """Make the next `times` matching requests take effect at once (a message is posted) but answer only
+        after `seconds`."""
+        self._delays.append([method, re.compile(path_pattern), seconds, times])
 
     def clear_failures(self) -> None:
         """Stop failing requests."""
@@ -342,10 +349,15 @@ class FakeDiscord:
         try:
             response = self._respond(request, call)
             call.status = response.status
-            return response
         finally:
             async with self._changed:
                 self._changed.notify_all()
+        for delay in self._delays:
+            if delay[3] > 0 and delay[0] == call.method and delay[1].search(call.path):
+                delay[3] -= 1
+                await asyncio.sleep(delay[2])
+                break
+        return response
 
     def _respond(self, request: web.Request, call: Call) -> web.StreamResponse:
         for failure in self._failures:

@@ -3,7 +3,8 @@
 It queues Update JSON for long-polling getUpdates and hands it out in batches as Telegram does (an update
 stays until a getUpdates with a higher offset confirms it), answers the methods the adapter uses in the
 documented Bot API shapes, records every call, enforces Telegram's 20 messages a minute per group (429 with
-retry_after), and can be scripted to fail (429, 5xx, 401, 403).
+retry_after), and can be scripted to fail (429, 5xx, 401, 403) or to act on a call but answer late (after the
+client's timeout).
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._callback_ids = itertools.count(1)
         self._errors: dict[str, list[ScriptedError]] = {}
+        self._delays: dict[str, list[float]] = {}
         self._changed = asyncio.Condition()
         self._chats: dict[int, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
@@ -158,6 +160,11 @@ class FakeBotApi:
         """Make the next `times` calls of `method` fail with this status (parameters: e.g. retry_after=1)."""
         error = ScriptedError(status, description, parameters or None)
         self._errors.setdefault(method, []).extend([error] * times)
+
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Make the next `times` calls of `method` take effect at once (the message is sent) but answer only
+        after `seconds`: what a client with a shorter timeout sees as a timeout."""
+        self._delays.setdefault(method, []).extend([seconds] * times)
 
     def queue(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (its update_id is assigned here) for the next getUpdates."""
@@ -247,6 +254,9 @@ class FakeBotApi:
             call.result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
             response = web.json_response({"ok": True, "result": call.result})
         self._notify()
+        delays = self._delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.pop(0))
         return response
 
     def _group_wait(self, method: str, params: dict) -> int | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -49,7 +51,13 @@ from bot.adapters.telegram.ratelimit import ChatRateLimiter, before_send, retry_
 from bot.adapters.telegram.render import escape, render
 from bot.core.buttons import ButtonNotYours
 from bot.core.declarations import Access
-from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.delivery import (
+    Destination,
+    PartSent,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+    UncertainDeliveryError,
+)
 from bot.core.errors import classify
 from bot.core.model import Actor, Place, Platform, Reply
 from bot.wiring import App
@@ -60,6 +68,9 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_MENU_COMMANDS = 100  # the Bot API's limit per scope
 EXPIRED_BUTTON = "This button has expired. Run the command again."
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll is held open by Telegram
+# httpx failures after the request was (perhaps partly) written: Telegram may have acted on it. A refused
+# connection or a full connection pool means it never went out.
+MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 STOP_TIMEOUT = 10  # seconds the updates in hand get to finish at shutdown
 NAMED_ASKERS = 25  # a combined group answer names this many askers (a mention each), then "and N more"
 NAME_LIMIT = 32
@@ -81,6 +92,7 @@ class TelegramAdapter:
     """Serves every registered command in Telegram private chats and groups."""
 
     name = "telegram"
+    send_read_timeout: float | None = None  # seconds an outbox send waits for Telegram's answer (None: PTB's)
 
     def __init__(self, app: App, private_chat_interval: float = 1.0, poll_timeout: float = POLL_TIMEOUT) -> None:
         token = app.settings.telegram_token
@@ -149,23 +161,39 @@ class TelegramAdapter:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
-        """Deliver a reply for the outbox; raise RetryableDeliveryError or PermanentDeliveryError on failure."""
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0,
+                   part_sent: PartSent | None = None) -> None:
+        """Deliver a reply for the outbox from part `first_part` on (the photo, then each text message), awaiting
+        `part_sent` after each; raise a Retryable-, Uncertain- or PermanentDeliveryError on failure."""
         try:
             chat_id = int(destination.id)
         except ValueError:
             raise PermanentDeliveryError(f"not a Telegram chat id: {destination.id!r}") from None
+        delivered = first_part
+
+        async def counted(parts: int) -> None:
+            nonlocal delivered
+            delivered = parts
+            if part_sent is not None:
+                await part_sent(parts)
+
+        timeouts = {} if self.send_read_timeout is None else {"read_timeout": self.send_read_timeout}
         try:
             try:
-                await self._deliver(chat_id, reply)
+                await self._deliver(chat_id, reply, first_part=first_part, part_sent=counted, timeouts=timeouts)
             except ChatMigrated as exc:  # the group became a supergroup with a new id
-                await self._deliver(int(exc.new_chat_id), reply)
+                await self._deliver(int(exc.new_chat_id), reply, first_part=delivered, part_sent=counted,
+                                    timeouts=timeouts)
         except RetryAfter as exc:
             seconds = retry_seconds(exc)
             raise RetryableDeliveryError(f"Telegram rate limit: retry after {seconds:g} s", seconds) from None
         except (Forbidden, BadRequest) as exc:
             raise PermanentDeliveryError(f"Telegram refused the message: {exc.message}") from None
-        except (NetworkError, InvalidToken) as exc:  # includes TimedOut and 5xx
+        except NetworkError as exc:  # includes TimedOut and 5xx
+            if _may_have_arrived(exc):
+                raise UncertainDeliveryError(f"Telegram did not answer ({exc.message})") from None
+            raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
+        except InvalidToken as exc:
             raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
 
     async def _publish_commands(self) -> None:
@@ -309,37 +337,36 @@ class TelegramAdapter:
                             header=header, viewer=self._viewer(first.user_id))
 
     async def _deliver(self, chat_id: int, reply: Reply, reply_to: int | None = None,
-                       thread_id: int | None = None, header: str | None = None, viewer: str | None = None) -> None:
+                       thread_id: int | None = None, header: str | None = None, viewer: str | None = None,
+                       first_part: int = 0, part_sent: PartSent | None = None,
+                       timeouts: Mapping[str, float] | None = None) -> None:
         """Send a reply: an optional photo with its caption, then text messages; buttons on the last one.
 
-        Telegram has no ephemeral messages: in a group, an ephemeral reply is sent as a reply to the member's
-        message, so it is clear whom it answers (personal ones go privately: see _respond).
+        Each of these is a part: parts before `first_part` are skipped (an earlier attempt delivered them) and
+        `part_sent` is awaited with the count of parts delivered after each. Telegram has no ephemeral messages:
+        in a group, an ephemeral reply is sent as a reply to the member's message, so it is clear whom it answers
+        (personal ones go privately: see _respond).
         """
         rendered = render(reply, header)
         markup = await keyboard(self.app, reply.buttons, viewer)
-        reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         bot = self.application.bot
+        common = {"parse_mode": ParseMode.HTML, "message_thread_id": thread_id, **(timeouts or {})}
+        parts = []  # each sends one message, given the reply parameters (set on the first part sent only)
         if rendered.image is not None:
-            await bot.send_photo(
-                chat_id,
-                InputFile(rendered.image.data, filename=rendered.image.filename),
-                caption=rendered.caption or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None if rendered.messages else markup,
-                reply_parameters=reply_parameters,
-                message_thread_id=thread_id,
-            )
+            parts.append(partial(bot.send_photo, chat_id,
+                                 InputFile(rendered.image.data, filename=rendered.image.filename),
+                                 caption=rendered.caption or None,
+                                 reply_markup=None if rendered.messages else markup, **common))
+        last = len(rendered.messages) - 1
+        parts += [partial(bot.send_message, chat_id, text, link_preview_options=NO_PREVIEW,
+                          reply_markup=markup if index == last else None, **common)
+                  for index, text in enumerate(rendered.messages)]
+        reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        for number, send_part in enumerate(parts[first_part:], start=first_part + 1):
+            await send_part(reply_parameters=reply_parameters)
             reply_parameters = None
-        for index, text in enumerate(rendered.messages):
-            await bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup if index == len(rendered.messages) - 1 else None,
-                reply_parameters=reply_parameters if index == 0 else None,
-                message_thread_id=thread_id,
-            )
+            if part_sent is not None:
+                await part_sent(number)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An error PTB caught while handling an update (usually a reply that could not be sent)."""
@@ -365,6 +392,11 @@ async def _answer(query: CallbackQuery, text: str | None) -> None:
         await query.answer(text, show_alert=bool(text))
     except TelegramError as exc:  # e.g. the query is too old; the command still runs
         log.warning("telegram: could not answer a callback query: %s", exc)
+
+
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """Whether a failed request may have reached Telegram: it went out, but no answer came back."""
+    return isinstance(exc.__cause__, MAYBE_SENT)
 
 
 def _content(reply: Reply, thread_id: int | None) -> Hashable:

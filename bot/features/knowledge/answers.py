@@ -19,10 +19,11 @@ from bot.features.knowledge.models import (
     TOPIC_LABELS,
     PayRange,
     PlatformInfo,
+    RateTable,
     Wage,
     format_date,
 )
-from bot.features.knowledge.money import convert, format_money, format_range
+from bot.features.knowledge.money import convert, covers, format_money, format_range, rates, rates_note
 from bot.features.knowledge.render import Answer, Line, Section, render
 from bot.features.knowledge.scams import HOURS_PER_DAY, scan
 from bot.features.knowledge.wages import next_change, wages_in_force
@@ -33,7 +34,7 @@ ExtraSection = Callable[..., Awaitable[list[Field | str]]]
 
 ROLE_LABELS = {"any": "Any role", "generalist": "Generalist", "specialist": "Specialist", "expert": "Expert",
                "reviewer": "Reviewer"}
-UNIT_SUFFIX = {"hour": "/h", "task": " per task", "month": " a month"}
+UNIT_SUFFIX = {"hour": "/h", "task": " per task", "day": " a day", "month": " a month"}
 LEGIT_TOPICS = ("owner", "payout", "assessment", "id_check", "problems")
 PROFILE_TOPICS = ("owner", "roles", "payout", "assessment", "id_check", "countries", "problems", "history")
 EXAMPLE_UNPAID_HOURS, EXAMPLE_PAID_HOURS = 10, 40
@@ -164,22 +165,24 @@ def topic_reply(platform_id: str, topic: str) -> Reply:
                          buttons=_buttons(platform_id)))
 
 
-def _pay_text(pay: PayRange, currency: str | None) -> str:
-    """One reported figure: role, range, converted range, note."""
+def _pay_text(pay: PayRange, currency: str | None, table: RateTable | None = None) -> str:
+    """One reported figure: role, range, converted range (when the table has both currencies), note."""
     text = f"{ROLE_LABELS[pay.role]}: {format_range(pay.low, pay.high, pay.currency)}{UNIT_SUFFIX[pay.unit]}"
-    if currency and currency != pay.currency:
-        low = convert(pay.low, pay.currency, currency) if pay.low is not None else None
-        high = convert(pay.high, pay.currency, currency) if pay.high is not None else None
+    if currency and currency != pay.currency and covers(table, pay.currency, currency):
+        low = convert(pay.low, pay.currency, currency, table) if pay.low is not None else None
+        high = convert(pay.high, pay.currency, currency, table) if pay.high is not None else None
         text += f" (≈ {format_range(low, high, currency)})"
     if pay.country:
         text += f", {knowledge_base().countries[pay.country].name}"
     return text + (f": {pay.note}." if pay.note else ".")
 
 
-def _below(pay: PayRange, wage: Wage | None) -> str:
+def _below(pay: PayRange, wage: Wage | None, table: RateTable | None = None) -> str:
     if wage is None or wage.none or wage.unit != "hour" or pay.unit != "hour" or wage.amount is None:
         return ""
-    ends = [convert(v, pay.currency, wage.currency or "USD") for v in (pay.low, pay.high) if v is not None]
+    if not covers(table, pay.currency, wage.currency):
+        return ""
+    ends = [convert(v, pay.currency, wage.currency or "USD", table) for v in (pay.low, pay.high) if v is not None]
     if max(ends) < wage.amount:
         return " Below the minimum wage."
     if min(ends) < wage.amount and pay.low is not None:
@@ -187,28 +190,44 @@ def _below(pay: PayRange, wage: Wage | None) -> str:
     return ""
 
 
-def wage_lines(country: str, day: date, currency: str | None) -> list[Line]:
-    """The minimum wages in force in a country on a day, converted, with the next known change."""
+def wage_converts(wage: Wage, currency: str | None, table: RateTable | None = None) -> bool:
+    """True when a wage is shown converted into `currency` by the table (both have a rate)."""
+    return (bool(currency and wage.currency and wage.amount and currency != wage.currency)
+            and covers(table, wage.currency, currency))
+
+
+def wage_lines(country: str, day: date, currency: str | None, table: RateTable | None = None) -> list[Line]:
+    """The minimum wages in force in a country on a day, converted where the table allows, with the next known
+    change; a currency no table has stays as it is, with the sourced reason."""
     kb = knowledge_base()
     name = kb.countries[country].name
     wages = wages_in_force(country, day)
     if not wages:
         return [Line(f"No sourced minimum wage for {name}.")]
     lines = []
+    unconverted: set[str] = set()
     for wage in wages:
         if wage.none:
             lines.append(Line(f"{name} has no statutory national minimum wage.", tuple(wage.sources)))
             continue
-        amount = format_money(wage.amount or 0, wage.currency or "USD")
-        text = f"{wage.group}: {amount}{UNIT_SUFFIX[wage.unit]} since {format_date(wage.effective.isoformat())}"
-        if currency and wage.currency and currency != wage.currency:
-            text += f" (≈ {format_money(convert(wage.amount or 0, wage.currency, currency), currency)})"
+        if wage.pending:
+            lines.append(Line(f"{wage.group}: not fixed yet (since {wage.effective_label})"
+                              + (f"; {wage.note}" if wage.note else "") + ".", tuple(wage.sources)))
+            continue
+        amount = format_money(wage.amount or 0, wage.currency or "USD", exact=True)
+        text = f"{wage.group}: {amount}{UNIT_SUFFIX[wage.unit]} since {wage.effective_label}"
+        if wage_converts(wage, currency, table):
+            local = convert(wage.amount or 0, wage.currency or "", currency or "", table)
+            text += f" (≈ {format_money(local, currency or '')})"
+        elif currency and wage.currency and currency != wage.currency:
+            unconverted.add(wage.currency)
         lines.append(Line(text + (f"; {wage.note}" if wage.note else "") + ".", tuple(wage.sources)))
     upcoming = next_change(country, day)
     if upcoming and upcoming.amount:
-        lines.append(Line(f"Next: {format_money(upcoming.amount, upcoming.currency or 'USD')}"
-                          f"{UNIT_SUFFIX[upcoming.unit]} from {format_date(upcoming.effective.isoformat())}.",
+        lines.append(Line(f"Next: {format_money(upcoming.amount, upcoming.currency or 'USD', exact=True)}"
+                          f"{UNIT_SUFFIX[upcoming.unit]} from {upcoming.effective_label}.",
                           tuple(upcoming.sources)))
+    lines += [Line(note.text, tuple(note.sources)) for note in kb.rates.notes if unconverted & set(note.currencies)]
     return lines
 
 
@@ -232,7 +251,8 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
     day = inv.now.date()
     figures = [p for p in info.pay if role in (None, "any") or p.role in (role, "any")]
     figures.sort(key=lambda p: (p.country not in (None, country), p.unit != "hour"))
-    main_wage = next(iter(wages_in_force(country, day)), None) if country else None
+    country_wages = wages_in_force(country, day) if country else []
+    main_wage = next(iter(country_wages), None)
     hourly = [p for p in figures if p.unit == "hour"]
     if hourly:
         first = hourly[0]
@@ -244,26 +264,33 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
         answer = "No sourced pay figure" + (f" for {ROLE_LABELS[role].lower()}s" if role else "") + "."
     lead = [Line(answer), *_related(info),
             Line("These are reported figures at a point in time, not current rates; most platforms pay per project.")]
-    pay_lines = [Line(_pay_text(p, currency) + _below(p, main_wage), tuple(p.sources)) for p in figures]
+    table = inv.app.fx.table(currency, *(p.currency for p in figures), *(w.currency for w in country_wages))
+    pay_lines = [Line(_pay_text(p, currency, table) + _below(p, main_wage, table), tuple(p.sources)) for p in figures]
     pay_lines += topic_lines(info, "pay")
     sections = [Section("Reported pay", pay_lines, rank=-1, min_lines=2)]
     if country:
-        sections.append(Section(f"Minimum wage, {kb.countries[country].name}", wage_lines(country, day, currency),
-                                min_lines=1))
+        sections.append(Section(f"Minimum wage, {kb.countries[country].name}",
+                                wage_lines(country, day, currency, table), min_lines=1))
     sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly), rank=1, min_lines=1))
     sections += await _extra(inv.app.pay_sections, inv, platform_id, role=role, country=country, currency=currency)
-    rates_note = f"Converted at ECB reference rates of {format_date(kb.rates.date.isoformat())}."
+    converted = any(currency != p.currency and covers(table, p.currency, currency) for p in figures) or any(
+        wage_converts(w, currency, table) for w in country_wages)
+    note = rates_note(table) if converted else ""
     if not country:
-        rates_note += " Add a country (or save one with /settings) to compare with its minimum wage."
+        note += " Add a country (or save one with /settings) to compare with its minimum wage."
     return render(Answer(f"What {info.name} pays (reported)", lead, sections, buttons=_buttons(platform_id, "pay"),
-                         note=rates_note))
+                         note=note.strip() or None))
 
 
-def wage_reply(country: str, day: date, currency: str | None) -> Reply:
-    """The minimum wage in force in a country today."""
+def wage_reply(country: str, day: date, currency: str | None, table: RateTable | None = None) -> Reply:
+    """The minimum wage in force in a country today, converted by `table` (pass the app's `fx.table(...)`;
+    the shipped table if None), with the date of the rates used."""
     name = knowledge_base().countries[country].name
+    table = table or rates()
+    converted = any(wage_converts(w, currency, table) for w in wages_in_force(country, day))
     return render(Answer(f"Minimum wage in {name}", [], [Section(f"In force on {format_date(day.isoformat())}",
-                                                                  wage_lines(country, day, currency))]))
+                                                                  wage_lines(country, day, currency, table))],
+                         note=rates_note(table) if converted else None))
 
 
 def scam_signs_reply() -> Reply:

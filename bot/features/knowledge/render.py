@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from bot.core.model import Button, Field, Reply
 from bot.features.knowledge.check import fact_date
 from bot.features.knowledge.loader import knowledge_base
-from bot.features.knowledge.models import KIND_LABELS, format_date
+from bot.features.knowledge.models import KIND_LABELS, format_date, weak_flag
 
 TOTAL_LIMIT = 3500  # the whole reply as plain text (Discord embed 6000, Telegram message 4096)
 BLOCK_LIMIT = 1400  # one text block
@@ -52,7 +52,8 @@ class Answer:
 
 
 def cite(sources: tuple[str, ...], numbers: dict[str, int]) -> str:
-    """The inline citation of a line: date (and kind of source when there is one), then the numbers."""
+    """The inline citation of a line: date (and kind of source when there is one), then the numbers, then
+    "(forum only)" / "(SEO site only)" when every source is a forum or SEO-tier page."""
     if not sources:
         return ""
     kb = knowledge_base()
@@ -60,9 +61,11 @@ def cite(sources: tuple[str, ...], numbers: dict[str, int]) -> str:
         numbers.setdefault(source_id, len(numbers) + 1)
     marks = "".join(f"[{numbers[s]}]" for s in sources)
     when = format_date(fact_date(kb, sources))
+    flag = weak_flag([kb.source(s) for s in sources])
+    flag = f" ({flag})" if flag else ""
     if len(sources) == 1:
-        return f" ({when}, {KIND_LABELS[kb.source(sources[0]).kind]}) {marks}"
-    return f" ({'newest ' if when != 'n.d.' else ''}{when}) {marks}"
+        return f" ({when}, {KIND_LABELS[kb.source(sources[0]).kind]}) {marks}{flag}"
+    return f" ({'newest ' if when != 'n.d.' else ''}{when}) {marks}{flag}"
 
 
 def _join(lines: list[Line], numbers: dict[str, int], limit: int) -> str:
