@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CLEARED = ("DISCORD_TOKEN", "TELEGRAM_TOKEN", "DATABASE_URL", "QUEUEWATCH_SECRET", "LOG_LEVEL",
            "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS",
-           "QUEUEWATCH_FX_URL")
+           "QUEUEWATCH_FX_URL", "QUEUEWATCH_SECRET_FILE")
 
 
 def clean_env(**extra: str) -> dict[str, str]:

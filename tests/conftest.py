@@ -26,7 +26,8 @@ def settings(tmp_path, monkeypatch) -> Settings:
     """Settings isolated from the developer's environment and .env; the exchange-rate refresh is off."""
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "TELEGRAM_TOKEN", "DATABASE_URL", "QUEUEWATCH_SECRET", "LOG_LEVEL",
-                 "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS"):
+                 "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS",
+                 "QUEUEWATCH_SECRET_FILE"):
         monkeypatch.delenv(name, raising=False)
     return load_settings(database_url="sqlite:///:memory:", queuewatch_secret="test-secret-0123456789",
                          queuewatch_fx_url="")
