@@ -19,6 +19,7 @@ HASHED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("member_settings", "person"),
     ("reporter_trust", "reporter"),
     ("reporter_bars", "reporter"),
+    ("reporter_first_seen", "reporter"),
     ("moderation_log", "actor"),
     ("community_notes", "author"),
     ("button_payloads", "viewer"),

@@ -18,9 +18,10 @@ CREATE TRIGGER reports_first_seen_insert AFTER INSERT ON reports BEGIN
         ON CONFLICT (reporter, community) DO UPDATE SET first_at = excluded.first_at
         WHERE excluded.first_at < reporter_first_seen.first_at;
 END;
--- A repeat can add a community (coalesce) and a clock put right can lower created_at.
-CREATE TRIGGER reports_first_seen_update AFTER UPDATE OF created_at, community, reporter ON reports
-    WHEN NEW.created_at < OLD.created_at OR NEW.community IS NOT OLD.community OR NEW.reporter != OLD.reporter BEGIN
+-- A repeat can add a community (coalesce) and a clock put right can lower created_at. A reporter hash changes
+-- only in `queuewatch rekey`, which moves this table's hashes itself.
+CREATE TRIGGER reports_first_seen_update AFTER UPDATE OF created_at, community ON reports
+    WHEN NEW.created_at < OLD.created_at OR NEW.community IS NOT OLD.community BEGIN
     INSERT INTO reporter_first_seen (reporter, community, first_at)
         VALUES (NEW.reporter, coalesce(NEW.community, ''), NEW.created_at)
         ON CONFLICT (reporter, community) DO UPDATE SET first_at = excluded.first_at
