@@ -37,6 +37,7 @@ import commands.report
 import commands.retract
 import commands.scamcheck
 import commands.settings
+import commands.sources
 import commands.status
 import commands.subscribe
 import commands.subscriptions
@@ -77,7 +78,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("help", commands=(*commands.help.COMMANDS, *commands.about.COMMANDS, *commands.forget.COMMANDS)),
     Feature("knowledge", commands=(*commands.legit.COMMANDS, *commands.platform.COMMANDS,
                                    *commands.platforms.COMMANDS, *commands.pay.COMMANDS,
-                                   *commands.scamcheck.COMMANDS, *commands.settings.COMMANDS),
+                                   *commands.scamcheck.COMMANDS, *commands.settings.COMMANDS,
+                                   *commands.sources.COMMANDS),
             data_kept=preferences.DATA_KEPT, forget=preferences.forget_settings,
             personal_tables=("member_settings",), services=(fx_service,)),
     Feature("reports", commands=(*commands.report.COMMANDS, *commands.retract.COMMANDS,

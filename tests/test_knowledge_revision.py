@@ -52,8 +52,8 @@ def test_outlier_payout_is_unknown_and_cites_no_dataannotation_article() -> None
 
 async def test_outlier_payout_answer_says_unknown(app, member, group) -> None:
     reply = await app.dispatcher.dispatch_line("/legit outlier", member, group)
-    payout = next(f.value for f in reply.fields if f.name == "How and when it pays")
-    assert payout.startswith("Unknown: Payment method and schedule: nothing citable found")
+    gaps = next(f.value for f in reply.fields if f.name == "Gaps in the record")
+    assert gaps.startswith("Unknown: Payment method and schedule: nothing citable found")
     assert "aistudentjobs.com/is-data-annotation-legit" not in (reply.footer or "")
 
 

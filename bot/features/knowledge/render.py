@@ -17,6 +17,9 @@ TOTAL_LIMIT = 3500  # the whole reply as plain text (Discord embed 6000, Telegra
 BLOCK_LIMIT = 1400  # one text block
 FIELD_LIMIT = 1000  # one field value (Discord allows 1024)
 FOOTER_LIMIT = 2000  # the footer with the sources (Discord allows 2048)
+# The body (answer and facts, without title and footer) of /legit, /platform and /pay: about one phone screen,
+# half the old answers' bodies (1,950-2,140), so the verdict and its facts are read before any list.
+BRIEF_BODY_LIMIT = 1500
 
 
 @dataclass
@@ -100,11 +103,17 @@ def _render(answer: Answer) -> Reply:
                  ephemeral=answer.ephemeral)
 
 
-def render(answer: Answer, limit: int = TOTAL_LIMIT) -> Reply:
+def body_text(reply: Reply) -> str:
+    """A reply's body as plain text: its blocks and fields, without title and footer."""
+    return Reply(blocks=reply.blocks, fields=reply.fields).plain_text()
+
+
+def render(answer: Answer, limit: int = TOTAL_LIMIT, body_limit: int | None = None) -> Reply:
     """Render, trimming the least important detail (last lines of high-rank, long sections) until it fits."""
     while True:
         reply = _render(answer)
-        if len(reply.plain_text()) <= limit and len(reply.footer or "") <= FOOTER_LIMIT:
+        fits_body = body_limit is None or len(body_text(reply)) <= body_limit
+        if fits_body and len(reply.plain_text()) <= limit and len(reply.footer or "") <= FOOTER_LIMIT:
             return reply
         trimmable = [s for s in answer.sections if not s.keep and len(s.lines) > s.min_lines]
         if not trimmable:
