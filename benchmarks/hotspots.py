@@ -48,6 +48,7 @@ PLATFORMS = [f"p{i:03d}" for i in range(100)]
 COMMUNITIES = [None] * 25 + [f"telegram:-100{i}" for i in range(30)] + [f"discord:{9000 + i}" for i in range(30)]
 DAYS = 90
 SCHEMA_BEFORE = 12
+HISTORY_COPY_UP_TO = 200_000  # sizes up to this are measured again with twice the history (older reports)
 KIND_MIX = {"drought": 30, "tasks_back": 15, "project_paused": 3, "project_ended": 2, "paid_on_time": 15,
             "paid_late": 4, "payment_missing": 2, "account_restricted": 2, "payrate": 20, "onboarding": 7}
 INSERT = ("INSERT OR IGNORE INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, "
@@ -189,6 +190,57 @@ async def timing_transactions(db, held: list[float]):
         db.transaction = real
 
 
+async def query_figures(old, app, now: int, suffix: str = "") -> dict[str, list[float]]:
+    """Queries that read all history before: first-seen, /legit's counts, the digest's states and pay, onboarding."""
+    figures: dict[str, list[float]] = {}
+    reporters = [r[0] for r in await old.fetchall(
+        "SELECT DISTINCT reporter FROM reports WHERE updated_at >= ? LIMIT 2000", (now - 6 * 3600,))]
+    reporters += [f"m{i:07d}" for i in range(1, 2001 - len(reporters))]
+    figures["first_seen_2000_ms"] = [await median_ms(lambda: before.first_seen_by_scan(old, reporters)),
+                                     await median_ms(lambda: first_seen.firsts(app.db, reporters))]
+    kinds = (*PAYMENT_KINDS, "account_restricted")
+    since = now - 90 * 86400
+
+    async def legit_all(kind_counts) -> None:
+        for platform in PLATFORMS:
+            await kind_counts(platform)
+
+    figures["legit_kind_counts_100_platforms_ms"] = [
+        await median_ms(lambda: legit_all(lambda p: before.kind_counts_by_scan(old, p, kinds, since)), 3),
+        await median_ms(lambda: legit_all(lambda p: store.kind_counts(app.db, p, kinds, since)), 3)]
+    figures["digest_latest_states_ms"] = [await median_ms(lambda: before.latest_states_by_scan(old, now)),
+                                          await median_ms(lambda: digest_queries.latest_states(app.db, now))]
+    figures["digest_pay_moves_ms"] = [
+        await median_ms(lambda: before.pay_moves_in_python(old, now - WEEK, now, PAYBACK_SECONDS, MIN_PAY_N,
+                                                           MIN_PAY_MOVE)),
+        await median_ms(lambda: _pay_moves(app, now - WEEK, now))]
+
+    async def onboarding_all(query) -> None:
+        for platform in PLATFORMS[:20]:
+            await query(platform)
+
+    figures["pay_onboarding_20_platforms_ms"] = [
+        await median_ms(lambda: onboarding_all(lambda p: before.onboarding_hours_unbounded(old, p))),
+        await median_ms(lambda: onboarding_all(lambda p: store.onboarding_hours(app.db, p, now - ONBOARDING_SPAN)))]
+    return {f"{name}{suffix}": value for name, value in figures.items()}
+
+
+OLDER = 2 * 365 * 86400
+COPY_OLDER = ("INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, "
+              "community, amount, currency, hourly_usd, role, hours, paid, note, hidden) SELECT reporter, platform, "
+              "kind, project, window_start - ?, created_at - ?, updated_at - ?, community, amount, currency, "
+              "hourly_usd, role, hours, paid, note, hidden FROM reports")
+COPY_OLDER_EVENTS = ("INSERT INTO status_events (platform, project, old_state, new_state, at, reporters, confidence) "
+                     "SELECT platform, project, old_state, new_state, at - ?, reporters, confidence FROM status_events")
+
+
+async def with_older_history(db) -> None:
+    """Add a copy of every report and status event two years earlier: twice the history, the same windows."""
+    async with db.transaction() as tx:
+        await tx.execute(COPY_OLDER, (OLDER, OLDER, OLDER))
+        await tx.execute(COPY_OLDER_EVENTS, (OLDER,))
+
+
 async def measure(count: int) -> dict[str, object]:
     base = database_for(count)
     old_path, new_path = copy(base, "before.db"), copy(base, "after.db")
@@ -202,36 +254,7 @@ async def measure(count: int) -> dict[str, object]:
     app = await build_app(settings, clock=clock)  # migrates to the current schema: 0014 fills its tables
     figures["migrate_0014_ms"] = round((time.perf_counter() - started) * 1000, 1)
     try:
-        reporters = [r[0] for r in await old.fetchall(
-            "SELECT DISTINCT reporter FROM reports WHERE updated_at >= ? LIMIT 2000", (now - 6 * 3600,))]
-        reporters += [f"m{i:07d}" for i in range(1, 2001 - len(reporters))]
-        figures["first_seen_2000_ms"] = [await median_ms(lambda: before.first_seen_by_scan(old, reporters)),
-                                         await median_ms(lambda: first_seen.firsts(app.db, reporters))]
-        kinds = (*PAYMENT_KINDS, "account_restricted")
-        since = now - 90 * 86400
-
-        async def legit_all(kind_counts) -> None:
-            for platform in PLATFORMS:
-                await kind_counts(platform)
-
-        figures["legit_kind_counts_100_platforms_ms"] = [
-            await median_ms(lambda: legit_all(lambda p: before.kind_counts_by_scan(old, p, kinds, since)), 3),
-            await median_ms(lambda: legit_all(lambda p: store.kind_counts(app.db, p, kinds, since)), 3)]
-        figures["digest_latest_states_ms"] = [await median_ms(lambda: before.latest_states_by_scan(old, now)),
-                                              await median_ms(lambda: digest_queries.latest_states(app.db, now))]
-        figures["digest_pay_moves_ms"] = [
-            await median_ms(lambda: before.pay_moves_in_python(old, now - WEEK, now, PAYBACK_SECONDS, MIN_PAY_N,
-                                                               MIN_PAY_MOVE)),
-            await median_ms(lambda: _pay_moves(app, now - WEEK, now))]
-
-        async def onboarding_all(query) -> None:
-            for platform in PLATFORMS[:20]:
-                await query(platform)
-
-        figures["pay_onboarding_20_platforms_ms"] = [
-            await median_ms(lambda: onboarding_all(lambda p: before.onboarding_hours_unbounded(old, p))),
-            await median_ms(lambda: onboarding_all(lambda p: store.onboarding_hours(app.db, p, now - ONBOARDING_SPAN)))]
-
+        figures.update(await query_figures(old, app, now))
         # Trust: the first settle judges 30 days; then a restart; then a day later.
         started = time.perf_counter()
         judged_before, lock_before = await before.settle_before(old, now)
@@ -258,6 +281,10 @@ async def measure(count: int) -> dict[str, object]:
 
         figures.update(await status_with_newcomers(app, clock))
         figures.update(await caches_under_new_members(app, clock))
+        if count <= HISTORY_COPY_UP_TO:
+            for db in (old, app.db):
+                await with_older_history(db)
+            figures.update(await query_figures(old, app, now, "_with_2x_history"))
     finally:
         await old.close()
         await app.db.close()
