@@ -190,12 +190,17 @@ async def timing_transactions(db, held: list[float]):
         db.transaction = real
 
 
-async def query_figures(old, app, now: int, suffix: str = "") -> dict[str, list[float]]:
+async def recent_members(db, now: int) -> list[str]:
+    """2,000 generated members who reported in the last six hours (topped up with the earliest members)."""
+    reporters = [r[0] for r in await db.fetchall(
+        "SELECT DISTINCT reporter FROM reports WHERE updated_at >= ? AND reporter LIKE 'm%' LIMIT 2000",
+        (now - 6 * 3600,))]
+    return reporters + [f"m{i:07d}" for i in range(1, 2001 - len(reporters))]
+
+
+async def query_figures(old, app, now: int, reporters: list[str], suffix: str = "") -> dict[str, list[float]]:
     """Queries that read all history before: first-seen, /legit's counts, the digest's states and pay, onboarding."""
     figures: dict[str, list[float]] = {}
-    reporters = [r[0] for r in await old.fetchall(
-        "SELECT DISTINCT reporter FROM reports WHERE updated_at >= ? LIMIT 2000", (now - 6 * 3600,))]
-    reporters += [f"m{i:07d}" for i in range(1, 2001 - len(reporters))]
     figures["first_seen_2000_ms"] = [await median_ms(lambda: before.first_seen_by_scan(old, reporters)),
                                      await median_ms(lambda: first_seen.firsts(app.db, reporters))]
     kinds = (*PAYMENT_KINDS, "account_restricted")
@@ -254,7 +259,8 @@ async def measure(count: int) -> dict[str, object]:
     app = await build_app(settings, clock=clock)  # migrates to the current schema: 0014 fills its tables
     figures["migrate_0014_ms"] = round((time.perf_counter() - started) * 1000, 1)
     try:
-        figures.update(await query_figures(old, app, now))
+        reporters = await recent_members(old, now)
+        figures.update(await query_figures(old, app, now, reporters))
         # Trust: the first settle judges 30 days; then a restart; then a day later.
         started = time.perf_counter()
         judged_before, lock_before = await before.settle_before(old, now)
@@ -279,16 +285,27 @@ async def measure(count: int) -> dict[str, object]:
             figures["trust_next_day_settle_ms"] = [None, await median_ms(lambda: trust.settle_trust(app), 1)]
         figures["trust_next_day_settle_longest_lock_ms"] = [None, round(max(held, default=0) * 1000, 1)]
 
+        figures["ingest_per_report_us"] = [await ingest_us(old, now), await ingest_us(app.db, now)]
         figures.update(await status_with_newcomers(app, clock))
         figures.update(await caches_under_new_members(app, clock))
         if count <= HISTORY_COPY_UP_TO:
             for db in (old, app.db):
                 await with_older_history(db)
-            figures.update(await query_figures(old, app, now, "_with_2x_history"))
+            figures.update(await query_figures(old, app, now, reporters, "_with_2x_history"))
     finally:
         await old.close()
         await app.db.close()
     return figures
+
+
+async def ingest_us(db, now: int, count: int = 3000) -> float:
+    """Microseconds per new report written one by one (autocommit): what the triggers of 0014 add to /report."""
+    started = time.perf_counter()
+    for i in range(count):
+        at = now + i
+        await store.upsert_report(db, store.NewReport(f"ingest{i}", PLATFORMS[i % 100], "drought", "",
+                                                      window_start("drought", at), at, COMMUNITIES[i % 85]))
+    return round((time.perf_counter() - started) / count * 1e6, 1)
 
 
 async def status_with_newcomers(app, clock: ManualClock) -> dict[str, object]:
