@@ -48,6 +48,7 @@ PLATFORMS = [f"p{i:03d}" for i in range(100)]
 COMMUNITIES = [None] * 25 + [f"telegram:-100{i}" for i in range(30)] + [f"discord:{9000 + i}" for i in range(30)]
 DAYS = 90
 SCHEMA_BEFORE = 12
+HISTORY_COPY_UP_TO = 200_000  # sizes up to this are measured again with twice the history (older reports)
 KIND_MIX = {"drought": 30, "tasks_back": 15, "project_paused": 3, "project_ended": 2, "paid_on_time": 15,
             "paid_late": 4, "payment_missing": 2, "account_restricted": 2, "payrate": 20, "onboarding": 7}
 INSERT = ("INSERT OR IGNORE INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, "
@@ -189,6 +190,62 @@ async def timing_transactions(db, held: list[float]):
         db.transaction = real
 
 
+async def recent_members(db, now: int) -> list[str]:
+    """2,000 generated members who reported in the last six hours (topped up with the earliest members)."""
+    reporters = [r[0] for r in await db.fetchall(
+        "SELECT DISTINCT reporter FROM reports WHERE updated_at >= ? AND reporter LIKE 'm%' LIMIT 2000",
+        (now - 6 * 3600,))]
+    return reporters + [f"m{i:07d}" for i in range(1, 2001 - len(reporters))]
+
+
+async def query_figures(old, app, now: int, reporters: list[str], suffix: str = "") -> dict[str, list[float]]:
+    """Queries that read all history before: first-seen, /legit's counts, the digest's states and pay, onboarding."""
+    figures: dict[str, list[float]] = {}
+    figures["first_seen_2000_ms"] = [await median_ms(lambda: before.first_seen_by_scan(old, reporters)),
+                                     await median_ms(lambda: first_seen.firsts(app.db, reporters))]
+    kinds = (*PAYMENT_KINDS, "account_restricted")
+    since = now - 90 * 86400
+
+    async def legit_all(kind_counts) -> None:
+        for platform in PLATFORMS:
+            await kind_counts(platform)
+
+    figures["legit_kind_counts_100_platforms_ms"] = [
+        await median_ms(lambda: legit_all(lambda p: before.kind_counts_by_scan(old, p, kinds, since)), 3),
+        await median_ms(lambda: legit_all(lambda p: store.kind_counts(app.db, p, kinds, since)), 3)]
+    figures["digest_latest_states_ms"] = [await median_ms(lambda: before.latest_states_by_scan(old, now)),
+                                          await median_ms(lambda: digest_queries.latest_states(app.db, now))]
+    figures["digest_pay_moves_ms"] = [
+        await median_ms(lambda: before.pay_moves_in_python(old, now - WEEK, now, PAYBACK_SECONDS, MIN_PAY_N,
+                                                           MIN_PAY_MOVE)),
+        await median_ms(lambda: _pay_moves(app, now - WEEK, now))]
+
+    async def onboarding_all(query) -> None:
+        for platform in PLATFORMS[:20]:
+            await query(platform)
+
+    figures["pay_onboarding_20_platforms_ms"] = [
+        await median_ms(lambda: onboarding_all(lambda p: before.onboarding_hours_unbounded(old, p))),
+        await median_ms(lambda: onboarding_all(lambda p: store.onboarding_hours(app.db, p, now - ONBOARDING_SPAN)))]
+    return {f"{name}{suffix}": value for name, value in figures.items()}
+
+
+OLDER = 2 * 365 * 86400
+COPY_OLDER = ("INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, "
+              "community, amount, currency, hourly_usd, role, hours, paid, note, hidden) SELECT reporter, platform, "
+              "kind, project, window_start - ?, created_at - ?, updated_at - ?, community, amount, currency, "
+              "hourly_usd, role, hours, paid, note, hidden FROM reports")
+COPY_OLDER_EVENTS = ("INSERT INTO status_events (platform, project, old_state, new_state, at, reporters, confidence) "
+                     "SELECT platform, project, old_state, new_state, at - ?, reporters, confidence FROM status_events")
+
+
+async def with_older_history(db) -> None:
+    """Add a copy of every report and status event two years earlier: twice the history, the same windows."""
+    async with db.transaction() as tx:
+        await tx.execute(COPY_OLDER, (OLDER, OLDER, OLDER))
+        await tx.execute(COPY_OLDER_EVENTS, (OLDER,))
+
+
 async def measure(count: int) -> dict[str, object]:
     base = database_for(count)
     old_path, new_path = copy(base, "before.db"), copy(base, "after.db")
@@ -202,36 +259,8 @@ async def measure(count: int) -> dict[str, object]:
     app = await build_app(settings, clock=clock)  # migrates to the current schema: 0014 fills its tables
     figures["migrate_0014_ms"] = round((time.perf_counter() - started) * 1000, 1)
     try:
-        reporters = [r[0] for r in await old.fetchall(
-            "SELECT DISTINCT reporter FROM reports WHERE updated_at >= ? LIMIT 2000", (now - 6 * 3600,))]
-        reporters += [f"m{i:07d}" for i in range(1, 2001 - len(reporters))]
-        figures["first_seen_2000_ms"] = [await median_ms(lambda: before.first_seen_by_scan(old, reporters)),
-                                         await median_ms(lambda: first_seen.firsts(app.db, reporters))]
-        kinds = (*PAYMENT_KINDS, "account_restricted")
-        since = now - 90 * 86400
-
-        async def legit_all(kind_counts) -> None:
-            for platform in PLATFORMS:
-                await kind_counts(platform)
-
-        figures["legit_kind_counts_100_platforms_ms"] = [
-            await median_ms(lambda: legit_all(lambda p: before.kind_counts_by_scan(old, p, kinds, since)), 3),
-            await median_ms(lambda: legit_all(lambda p: store.kind_counts(app.db, p, kinds, since)), 3)]
-        figures["digest_latest_states_ms"] = [await median_ms(lambda: before.latest_states_by_scan(old, now)),
-                                              await median_ms(lambda: digest_queries.latest_states(app.db, now))]
-        figures["digest_pay_moves_ms"] = [
-            await median_ms(lambda: before.pay_moves_in_python(old, now - WEEK, now, PAYBACK_SECONDS, MIN_PAY_N,
-                                                               MIN_PAY_MOVE)),
-            await median_ms(lambda: _pay_moves(app, now - WEEK, now))]
-
-        async def onboarding_all(query) -> None:
-            for platform in PLATFORMS[:20]:
-                await query(platform)
-
-        figures["pay_onboarding_20_platforms_ms"] = [
-            await median_ms(lambda: onboarding_all(lambda p: before.onboarding_hours_unbounded(old, p))),
-            await median_ms(lambda: onboarding_all(lambda p: store.onboarding_hours(app.db, p, now - ONBOARDING_SPAN)))]
-
+        reporters = await recent_members(old, now)
+        figures.update(await query_figures(old, app, now, reporters))
         # Trust: the first settle judges 30 days; then a restart; then a day later.
         started = time.perf_counter()
         judged_before, lock_before = await before.settle_before(old, now)
@@ -256,12 +285,32 @@ async def measure(count: int) -> dict[str, object]:
             figures["trust_next_day_settle_ms"] = [None, await median_ms(lambda: trust.settle_trust(app), 1)]
         figures["trust_next_day_settle_longest_lock_ms"] = [None, round(max(held, default=0) * 1000, 1)]
 
+        figures["ingest_per_report_us"] = await ingest_us(old, app.db, now)
         figures.update(await status_with_newcomers(app, clock))
         figures.update(await caches_under_new_members(app, clock))
+        if count <= HISTORY_COPY_UP_TO:
+            for db in (old, app.db):
+                await with_older_history(db)
+            figures.update(await query_figures(old, app, now, reporters, "_with_2x_history"))
     finally:
         await old.close()
         await app.db.close()
     return figures
+
+
+async def ingest_us(old, new, now: int, count: int = 3000) -> list[float]:
+    """Microseconds per new report written one by one (autocommit), before and after: what the triggers of
+    0014 add to /report. The two sides alternate, so both run under the same load."""
+    spent = [0.0, 0.0]
+    for i in range(count):
+        at = now + i
+        report = store.NewReport(f"ingest{i}", PLATFORMS[i % 100], "drought", "", window_start("drought", at), at,
+                                 COMMUNITIES[i % len(COMMUNITIES)])
+        for side, db in ((i % 2, (old, new)[i % 2]), (1 - i % 2, (old, new)[1 - i % 2])):
+            started = time.perf_counter()
+            await store.upsert_report(db, report)
+            spent[side] += time.perf_counter() - started
+    return [round(total / count * 1e6, 1) for total in spent]
 
 
 async def status_with_newcomers(app, clock: ManualClock) -> dict[str, object]:

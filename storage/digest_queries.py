@@ -88,31 +88,38 @@ async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     )
 
 
-async def pay_medians(db: Executor, before_start: int, start: int, end: int,
-                      min_n: int = 1) -> list[tuple[str, int, float, int]]:
-    """(platform, recent, median hourly USD, n) of the pay figures in [start, end) (recent 1) and in
-    [before_start, start) (recent 0), for each platform and span with at least `min_n` figures.
+# The middle one or two pay figures of one platform and span, averaged: its median.
+_MIDDLE = ("SELECT ?, ?, ?, (SELECT (min(v) + max(v)) / 2.0 FROM (SELECT hourly_usd AS v FROM reports "
+           "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND updated_at < ? AND hidden = 0 "
+           "AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?))")
+_MIDDLES_PER_STATEMENT = 200  # below SQLite's 500 terms of a compound SELECT
 
-    SQL does the work and sends back a few values: one query counts each span's figures per platform, then for
-    each one the middle one or two figures are picked by ORDER BY ... LIMIT ... OFFSET (both served by covering
-    indexes), so the cost grows with the figures in the window, and no list of them reaches Python.
+
+async def pay_medians(db: Executor, before_start: int, start: int, end: int,
+                      min_n: int = 1) -> list[tuple[str, int, int, float]]:
+    """(platform, recent, n, median hourly USD) of the pay figures in [start, end) (recent 1) and in
+    [before_start, start) (recent 0), for each platform with at least `min_n` figures in both spans.
+
+    SQL does the work and sends back a few values: one query counts each span's figures per platform, then
+    one statement picks, for every platform and span, the middle one or two figures by ORDER BY ... LIMIT ...
+    OFFSET (both served by covering indexes), so the cost grows with the figures in the window and no list
+    of them reaches Python.
     """
-    groups = await db.fetchall(
+    counts = await db.fetchall(
         "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
         "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL GROUP BY platform, recent",
         (start, before_start, end),
     )
-    found = []
-    for platform, recent, n in groups:
-        if n < min_n:
-            continue
-        low, high = (start, end) if recent else (before_start, start)
-        middle = await db.fetchall(
-            "SELECT hourly_usd FROM reports WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? "
-            "AND updated_at < ? AND hidden = 0 AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?",
-            (platform, low, high, 2 - n % 2, (n - 1) // 2),
-        )
-        found.append((platform, recent, (middle[0][0] + middle[-1][0]) / 2, n))
+    n_of = {(platform, recent): n for platform, recent, n in counts}
+    wanted = [(platform, recent, n) for (platform, recent), n in n_of.items()
+              if n_of.get((platform, 0), 0) >= min_n and n_of.get((platform, 1), 0) >= min_n]
+    found: list[tuple[str, int, int, float]] = []
+    for first in range(0, len(wanted), _MIDDLES_PER_STATEMENT):
+        chunk = wanted[first:first + _MIDDLES_PER_STATEMENT]
+        params = [value for platform, recent, n in chunk
+                  for value in (platform, recent, n, platform, *((start, end) if recent else (before_start, start)),
+                                2 - n % 2, (n - 1) // 2)]
+        found.extend(tuple(row) for row in await db.fetchall(" UNION ALL ".join([_MIDDLE] * len(chunk)), params))
     return found
 
 

@@ -177,7 +177,7 @@ async def test_onboarding_counts_the_last_twelve_months_and_says_so(history) -> 
     assert f"Median unpaid onboarding, last 12 months: {crowd.unpaid_hours_median:g} h (n = {len(recent)})" in text
 
 
-async def test_first_seen_and_latest_states_read_an_index_not_the_history(history) -> None:
+async def test_first_seen_latest_states_and_pay_medians_read_an_index_not_the_history(history) -> None:
     queries = {
         "reporter_first_seen": ("SELECT reporter, nullif(community, '') AS community, first_at "
                                 "FROM reporter_first_seen WHERE reporter IN (?, ?)", ("p1", "p2")),
@@ -191,9 +191,10 @@ async def test_first_seen_and_latest_states_read_an_index_not_the_history(histor
 
     await digest_queries.latest_states(Recording(), NOW)
     queries["status_events"] = recording[0]
+    queries["reports"] = (digest_queries._MIDDLE, ("alpha", 1, 9, "alpha", NOW - WEEK, NOW, 1, 4))
     for table, (sql, params) in queries.items():
         plan = " | ".join(r["detail"] for r in await history.db.fetchall("EXPLAIN QUERY PLAN " + sql, params))
-        assert f"SCAN {table}" not in plan and "SCAN s" not in plan, plan
+        assert f"SCAN {table}" not in plan and "SCAN s" not in plan and "SCAN r" not in plan, plan
         assert "PRIMARY KEY" in plan or "COVERING INDEX" in plan, plan
 
 

@@ -12,6 +12,7 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from bot.core.clock import unix
+from bot.core.expiring import ExpiringCache
 from bot.features.availability import brigading, trust
 from bot.features.availability.brigading import BURST_WINDOW, Arrival, split_confirmed
 from bot.features.availability.trust import DAY, SETTLED_META_KEY, settle_bounds, settle_trust
@@ -234,9 +235,8 @@ async def test_the_weight_cache_is_bounded_and_a_clock_stepped_back_does_not_kee
     clock.advance(seconds=trust.CACHE_SECONDS)
     assert (await trust.trust_weights(app, ["r499"]))["r499"] == trust.MAX_WEIGHT
     clock.advance(seconds=trust.CACHE_SECONDS)
-    await trust.trust_weights(app, [])
-    app.trust.weights.expire()
-    assert len(app.trust.weights) == 0  # expired entries go
+    await trust.trust_weights(app, ["newcomer"])
+    assert len(app.trust.weights) == 1  # storing one drops the expired ones
 
 
 async def test_first_seen_cache_is_bounded_and_expires_on_the_monotonic_clock(app, clock, monkeypatch) -> None:
@@ -261,3 +261,19 @@ async def test_bars_are_reloaded_on_the_monotonic_clock(app, clock) -> None:
     clock.jump(hours=-5)
     clock.advance(seconds=BARS_CACHE_SECONDS)
     assert await app.bars.get("someone", unix(clock.now())) is not None
+
+
+def test_the_expiring_cache_drops_expired_and_oldest_entries_as_new_ones_arrive(clock) -> None:
+    cache: ExpiringCache[str, int] = ExpiringCache(3, 60, clock.monotonic)
+    for i in range(5):
+        cache[f"k{i}"] = i
+    assert len(cache) == 3 and cache.get("k0") is None and cache.get("k4") == 4  # the oldest went
+    clock.jump(hours=-1)  # the wall clock: nothing changes
+    assert cache.get("k2") == 2
+    clock.advance(seconds=59)
+    cache["k2"] = 20  # stored again: kept for another minute
+    clock.advance(seconds=1)
+    assert cache.get("k3") is None and cache.get("k2") == 20
+    cache["k5"] = 5
+    assert len(cache) == 2  # k3 and k4 had expired
+    assert cache.pop("k2") == 20 and cache.pop("k2", -1) == -1

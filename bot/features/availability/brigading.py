@@ -27,9 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cachetools import TTLCache
-
 from bot.core.clock import unix
+from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
 from bot.features.reports.kinds import AVAILABILITY_KINDS
 from storage import first_seen as first_seen_store
@@ -106,8 +105,8 @@ class FirstSeen:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self._firsts: TTLCache[str, dict[str | None, int]] = TTLCache(
-            FIRST_SEEN_CACHE_SIZE, CACHE_SECONDS, timer=app.clock.monotonic)
+        self._firsts: ExpiringCache[str, dict[str | None, int]] = ExpiringCache(
+            FIRST_SEEN_CACHE_SIZE, CACHE_SECONDS, app.clock.monotonic)
         self._launched: int | None = None
 
     async def launched(self) -> int | None:
@@ -121,8 +120,9 @@ class FirstSeen:
         """Per reporter: community key (None: private) -> time of their first report there."""
         found: dict[str, dict[str | None, int]] = {}
         missing: list[str] = []
+        moment = self._firsts.timer()
         for reporter in dict.fromkeys(reporters):
-            cached = self._firsts.get(reporter)
+            cached = self._firsts.get(reporter, moment)
             if cached is None:
                 missing.append(reporter)
             else:
@@ -141,11 +141,14 @@ class FirstSeen:
         self._firsts.pop(reporter, None)
 
 
-async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]]) -> list[Arrival]:
-    """Arrivals for (ref, reporter, community, time) tuples, judging who is new from their first reports."""
+async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]],
+                       firsts: dict[str, dict[str | None, int]] | None = None) -> list[Arrival]:
+    """Arrivals for (ref, reporter, community, time) tuples, judging who is new from their first reports
+    (`firsts`: already looked up for these reporters)."""
     seen = app.first_seen
     launched = await seen.launched()
-    firsts = await seen.of([reporter for _ref, reporter, _community, _at in items])
+    if firsts is None:
+        firsts = await seen.of([reporter for _ref, reporter, _community, _at in items])
     arrivals = []
     for ref, reporter, community, at in items:
         mine = firsts.get(reporter, {})
@@ -156,14 +159,16 @@ async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int
 
 
 async def split_by_platform(
-    app: App, items: Sequence[tuple[Any, str, str, str | None, int]]
+    app: App, items: Sequence[tuple[Any, str, str, str | None, int]],
+    firsts: dict[str, dict[str | None, int]] | None = None,
 ) -> tuple[list[Arrival], list[Arrival]]:
     """(confirmed, unconfirmed) arrivals for (ref, platform, reporter, community, time), platform by platform.
 
     One lookup of first reports for all items, then one pass grouping them by platform (platforms in order
     of first appearance), so the cost grows with the number of items, not items times platforms.
     """
-    arrivals = await arrivals_for(app, [(ref, reporter, community, at) for ref, _p, reporter, community, at in items])
+    arrivals = await arrivals_for(
+        app, [(ref, reporter, community, at) for ref, _p, reporter, community, at in items], firsts)
     per_platform: dict[str, list[Arrival]] = defaultdict(list)
     for item, arrival in zip(items, arrivals, strict=True):
         per_platform[item[1]].append(arrival)
@@ -216,7 +221,7 @@ async def split_opinions(
         (o, o["platform"], o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])),
          o["last_at"])
         for o in opinions
-    ])
+    ], firsts)
     return [a.ref for a in ok], Counter((a.ref["platform"], a.ref["project"]) for a in flagged)
 
 

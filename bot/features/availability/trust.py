@@ -30,9 +30,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cachetools import TTLCache
-
 from bot.core.clock import Clock, unix
+from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
 from storage import meta
 from storage import moderation as bars_store
@@ -85,7 +84,7 @@ class TrustCache:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.weights: TTLCache[str, float] = TTLCache(WEIGHT_CACHE_SIZE, CACHE_SECONDS, timer=clock.monotonic)
+        self.weights: ExpiringCache[str, float] = ExpiringCache(WEIGHT_CACHE_SIZE, CACHE_SECONDS, clock.monotonic)
         self.last_settle: float | None = None
 
 
@@ -109,8 +108,9 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
             log.exception("settling reporter trust failed")
     result: dict[str, float] = {}
     missing: list[str] = []
+    moment = cache.clock.monotonic()
     for reporter in dict.fromkeys(reporters):
-        cached = cache.weights.get(reporter)
+        cached = cache.weights.get(reporter, moment)
         if cached is not None:
             result[reporter] = cached
         else:

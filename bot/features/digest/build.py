@@ -106,13 +106,13 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
 
 
 async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:
-    medians = {(platform_id, recent): (median, n) for platform_id, recent, median, n
+    medians = {(platform_id, recent): (median, n) for platform_id, recent, n, median
                in await q.pay_medians(app.db, start - PAYBACK_SECONDS, start, end, MIN_PAY_N)}
     moves = []
     for (platform_id, recent), (median_now, n_now) in medians.items():
-        median_before, n_before = medians.get((platform_id, 0), (0.0, 0))
-        if not recent or n_before == 0:
+        if not recent:
             continue
+        median_before, n_before = medians[(platform_id, 0)]  # pay_medians gives both spans or neither
         move = PayMove(platform_name(app, platform_id), median_now, median_before, n_now, n_before)
         if move.median_before > 0 and abs(move.change) >= MIN_PAY_MOVE:
             moves.append(move)
