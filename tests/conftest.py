@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from datetime import UTC, datetime
 
 import pytest
@@ -71,10 +74,27 @@ def private() -> Place:
     return Place(Platform.CONSOLE, None, None, is_private=True)
 
 
+def pytest_configure(config) -> None:
+    """Name a folder for the figures workers measure (the controlling process only; workers inherit it)."""
+    from tests.support import figures
+
+    if not hasattr(config, "workerinput") and figures.FOLDER_VARIABLE not in os.environ:
+        os.environ[figures.FOLDER_VARIABLE] = tempfile.mkdtemp(prefix="queuewatch-figures-")
+
+
+def pytest_unconfigure(config) -> None:
+    """Remove the figures folder once the summary is printed (the controlling process only)."""
+    from tests.support import figures
+
+    folder = os.environ.get(figures.FOLDER_VARIABLE)
+    if folder and not hasattr(config, "workerinput") and folder.startswith(tempfile.gettempdir()):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Print the figures tests measured (e.g. the intent router's accuracy per intent) after the results."""
     from tests.support import figures
 
-    for title, text in figures.MEASURED:
+    for title, text in figures.collected():
         terminalreporter.write_sep("-", title)
         terminalreporter.write_line(text)
