@@ -8,7 +8,7 @@ from bot.core.timetext import describe_span
 from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
 from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.reports import reliability
-from bot.features.reports.kinds import KINDS, REPORT_WHATS
+from bot.features.reports.kinds import KINDS, REPORT_WHATS, kind_aliases
 from bot.features.reports.recording import NOTE_MAX, Recorded
 
 PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
@@ -62,7 +62,8 @@ COMMANDS = (
         handler=report,
         params=(
             platform_param(),
-            Param("what", "What happened", choices=tuple(Choice(k, KINDS[k].label) for k in REPORT_WHATS)),
+            Param("what", "What happened, e.g. drought (EQ, dry, no tasks) or tasks_back (back)",
+                  choices=tuple(Choice(k, KINDS[k].label, kind_aliases(k)) for k in REPORT_WHATS)),
             Param("project", "The project, if it is about one project (quote names with spaces)", required=False,
                   max_length=60),
             Param("note", "A short note for moderators (up to 200 characters)", required=False, max_length=NOTE_MAX),

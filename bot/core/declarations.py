@@ -33,17 +33,32 @@ class Access(StrEnum):
     MODERATOR = "moderator"
 
 
+def choice_key(text: str) -> str:
+    """A typed choice compared loosely: case, hyphens, underscores and runs of spaces do not matter."""
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of a parameter, with the label people see."""
+    """One allowed value of a parameter, with the label people see and other words that mean it."""
 
     value: str
     label: str = ""
+    aliases: tuple[str, ...] = ()  # what members also type for it ("EQ", "dry" for a drought)
 
     @property
     def display(self) -> str:
         """The label, or the value when there is no label."""
         return self.label or self.value
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every way of typing it: value, label and aliases, compared loosely (choice_key)."""
+        return tuple(dict.fromkeys(choice_key(name) for name in (self.value, self.display, *self.aliases)))
+
+    def is_named(self, text: str) -> bool:
+        """True when the text is one of its names."""
+        return choice_key(text) in self.names
 
 
 # (the app, what the member typed so far) -> suggestions
