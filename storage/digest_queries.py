@@ -16,17 +16,6 @@ async def status_events_between(db: Executor, start: int, end: int) -> list[Row]
     )
 
 
-async def latest_states(db: Executor, before: int) -> dict[str, Row]:
-    """Each platform's latest whole-platform state at `before`, by platform id."""
-    rows = await db.fetchall(
-        "SELECT s.platform, s.new_state, s.at, s.reporters, s.confidence FROM status_events s "
-        "JOIN (SELECT platform, max(at) AS at FROM status_events WHERE project = '' AND at < ? GROUP BY platform) m "
-        "ON s.platform = m.platform AND s.at = m.at WHERE s.project = '' ORDER BY s.id",
-        (before,),
-    )
-    return {row["platform"]: row for row in rows}
-
-
 async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
     """Per platform: visible reports and distinct contributors in [start, end)."""
     return await db.fetchall(
@@ -36,12 +25,14 @@ async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
     )
 
 
-async def daily_counts(db: Executor, start: int, end: int) -> list[Row]:
-    """Per platform and day (0 = the first 24 hours from `start`): visible reports."""
+async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[Row]:
+    """Per platform and day: visible reports, day i being [bounds[i], bounds[i + 1]) (the caller's calendar days)."""
+    cuts = bounds[1:-1]
+    day = "CASE " + " ".join(f"WHEN updated_at < ? THEN {i}" for i in range(len(cuts))) + f" ELSE {len(cuts)} END"
     return await db.fetchall(
-        "SELECT platform, (updated_at - ?) / 86400 AS day, count(*) AS reports FROM reports "
+        f"SELECT platform, {day if cuts else '0'} AS day, count(*) AS reports FROM reports "
         "WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 GROUP BY platform, day",
-        (start, start, end),
+        (*cuts, bounds[0], bounds[-1]),
     )
 
 
