@@ -61,9 +61,14 @@ class NewReport:
                 self.community, self.amount, self.currency, self.hourly_usd, self.role, self.hours, paid, self.note)
 
 
-async def upsert_report(db: Executor, report: NewReport) -> None:
-    """Record a report, or refresh the reporter's earlier one in the same window: one statement."""
+async def upsert_report(db: Executor, report: NewReport) -> bool:
+    """Record a report, or refresh the reporter's earlier one in the same window; True when it refreshed one."""
+    earlier = await db.fetchone(
+        "SELECT 1 FROM reports WHERE reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?",
+        (report.reporter, report.platform, report.kind, report.project, report.window_start),
+    )
     await db.execute(UPSERT_REPORT, report.values())
+    return earlier is not None
 
 
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
@@ -100,6 +105,13 @@ async def delete_report(db: Database, report_id: int, reporter: str) -> Row | No
         if row is not None:
             await tx.execute("DELETE FROM reports WHERE id = ?", (report_id,))
     return row
+
+
+async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
+    """The (platform, project) pairs a reporter's reports name."""
+    rows = await db.fetchall("SELECT DISTINCT platform, project FROM reports WHERE reporter = ? AND project != ''",
+                             (reporter,))
+    return [(row["platform"], row["project"]) for row in rows]
 
 
 async def delete_reporter(db: Database, reporter: str) -> int:

@@ -108,8 +108,10 @@ def _choice_words(param: Param) -> int:
 def _choice_span(param: Param, found: list[Word], index: int) -> int:
     """How many words from `index` name one of the parameter's choices together: the longest that does, else 1."""
     for size in range(min(_choice_words(param), len(found) - index), 1, -1):
-        typed = " ".join(word.text for word in found[index:index + size])
-        if any(choice.is_named(typed) for choice in param.choices):
+        span = found[index:index + size]
+        if any(not word.text.strip() for word in span):  # "" is a value of its own (an empty project)
+            continue
+        if any(choice.is_named(" ".join(word.text for word in span)) for choice in param.choices):
             return size
     return 1
 

@@ -144,6 +144,9 @@ def check_command(command: Command) -> list[str]:
         names.add(param.name)
         if not 0 < len(param.description) <= MAX_DESCRIPTION:
             problems.append(f"/{command.name} {param.name}: description must be 1-{MAX_DESCRIPTION} characters")
+        if "optional" in param.description.lower():
+            problems.append(f"/{command.name} {param.name}: the front ends and /help say a parameter is optional; "
+                            "its description should not")
         if len(param.choices) > MAX_CHOICES:
             problems.append(f"/{command.name} {param.name}: more than {MAX_CHOICES} choices")
         if param.required and seen_optional:

@@ -18,6 +18,7 @@ from bot.features.availability.wording import state_label
 from bot.features.digest.build import platform_name
 from bot.features.moderation.not_here import NOT_SHOWN, NotShown, not_shown_everywhere
 from bot.features.reports.kinds import PROBLEM_KINDS, PROJECT_KINDS
+from bot.features.reports.projects import project_names
 from storage import alert_channels, alert_events, status_events, subscriptions
 from storage import digest_queries as q
 from storage import outbox as outbox_store
@@ -100,11 +101,13 @@ class Alerts:
         rows = await q.project_reports(self.app.db, PROJECT_KINDS, unix(now - PROJECT_WINDOW), unix(now) + 1,
                                        MIN_PROJECT_REPORTERS)
         events = []
-        for row in (row for row in rows if row["kind"] == "project_ended"):
+        ended = [row for row in rows if row["kind"] == "project_ended"]
+        names = await project_names(self.app, [(row["platform"], row["project"]) for row in ended])
+        for row in ended:
             name = platform_name(self.app, row["platform"])
             events.append(AlertEvent(
                 f"project_ended:{row['platform']}:{row['project']}", "project_ended", row["platform"],
-                *_project_ended(name, row["project"], row["reporters"]), row["last"],
+                *_project_ended(name, names.of(row["platform"], row["project"]), row["reporters"]), row["last"],
                 _project_ended(name, None, row["reporters"]), row["project"]))
         return events
 

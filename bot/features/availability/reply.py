@@ -16,6 +16,7 @@ from bot.features.availability.status import LOOKBACK, PROJECT_CHANGES_SPAN, wor
 from bot.features.availability.wording import explanation, label, summary
 from bot.features.knowledge.platforms import get_platform
 from bot.features.moderation.not_here import not_shown
+from bot.features.reports.projects import project_names
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -40,14 +41,19 @@ async def platform_status(app: App, platform_id: str, name: str, now: datetime,
     # The last report the status is made of (an empty queue or tasks back, platform-wide), so the two agree.
     last = main.last_at or await app.availability.last_report_at(platform_id)
     fields.append(Field("Last report", describe_age(at - last) if last is not None else "none yet"))
-    if projects:
-        fields.append(Field("Projects", "\n".join(f"{hidden.project(platform_id, s.project)}: {summary(s, at)}"
-                                                for s in projects[:10])))
     changes = await app.availability.project_changes(platform_id, at - PROJECT_CHANGES_SPAN)
+    keys = [*(s.project for s in projects[:10]), *(row["project"] for row in changes[:10])]
+    names = await project_names(app, [(platform_id, key) for key in keys])
+
+    def shown(key: str) -> str:
+        return hidden.project(platform_id, key, names.of(platform_id, key))
+
+    if projects:
+        fields.append(Field("Projects", "\n".join(f"{shown(s.project)}: {summary(s, at)}" for s in projects[:10])))
     if changes:
         fields.append(Field(
             "Projects paused or ended (14 days)",
-            "\n".join(f"{hidden.project(platform_id, row['project'])}: {row['kind'].removeprefix('project_')} "
+            "\n".join(f"{shown(row['project'])}: {row['kind'].removeprefix('project_')} "
                       f"(n = {row['reporters']}, last {describe_age(at - row['last_at'])})" for row in changes[:10]),
         ))
     return Reply(

@@ -19,6 +19,7 @@ from bot.features.digest.model import Change, Digest, PayMove, StatusRow
 from bot.features.knowledge.platforms import get_platform
 from bot.features.moderation.not_here import NotShown, not_shown
 from bot.features.reports.kinds import PAYMENT_KINDS, PROJECT_KINDS
+from bot.features.reports.projects import project_names
 from storage import digest_queries as q
 
 if TYPE_CHECKING:
@@ -99,9 +100,12 @@ def _status_row(app: App, row, status: Status | None) -> StatusRow:
 
 async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotShown) -> list[Change]:
     changes: list[Change] = []
-    for event in await q.status_events_between(app.db, start, end):
+    events = await q.status_events_between(app.db, start, end)
+    projects = await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS)
+    names = await project_names(app, [(row["platform"], row["project"]) for row in [*events, *projects]])
+    for event in events:
         name = platform_name(app, event["platform"])
-        project = hidden.project(event["platform"], event["project"])
+        project = hidden.project(event["platform"], event["project"], names.of(event["platform"], event["project"]))
         where = f"{name} ({project})" if project else name
         day = datetime.fromtimestamp(event["at"], zone).strftime("%a %H:%M")
         if starts_drought(event):
@@ -110,10 +114,11 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
         elif await ends_drought(app.db, event):
             text = f"{where}: drought over, {state_label('flowing')} again from {day}"
             changes.append(Change("drought_ended", name, text, event["at"]))
-    for row in await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS):
+    for row in projects:
         name = platform_name(app, row["platform"])
         verb = "ended" if row["kind"] == "project_ended" else "paused"
-        text = (f"{name}: {hidden.quoted(row['platform'], row['project'])} reported {verb} by "
+        shown = hidden.quoted(row["platform"], row["project"], names.of(row["platform"], row["project"]))
+        text = (f"{name}: {shown} reported {verb} by "
                 f"{plural(row['reporters'], 'person', 'people')}")
         changes.append(Change(row["kind"], name, text, row["last"]))
     payments: dict[str, dict[str, int]] = defaultdict(dict)
