@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from storage.database import Executor, chunks
 
 
-async def remember(db: Executor, platform: str, project: str, shown: str) -> None:
-    """Keep the shown name of a project unless it has one already: the first reporter's form stays."""
-    await db.execute(
+async def remember(db: Executor, platform: str, project: str, shown: str) -> bool:
+    """Keep the shown name of a project unless it has one already (the first reporter's form stays); True when
+    this one was kept."""
+    return bool(await db.execute(
         "INSERT INTO project_names (platform, project, shown) VALUES (?, ?, ?) ON CONFLICT (platform, project) "
         "DO NOTHING",
         (platform, project, shown),
-    )
+    ))
 
 
 async def shown_names(db: Executor, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:

@@ -26,7 +26,8 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     role       = excluded.role,
     hours      = excluded.hours,
     paid       = excluded.paid,
-    note       = coalesce(excluded.note, reports.note)
+    note       = coalesce(excluded.note, reports.note),
+    repeats    = reports.repeats + 1
 """
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
@@ -61,14 +62,13 @@ class NewReport:
                 self.community, self.amount, self.currency, self.hourly_usd, self.role, self.hours, paid, self.note)
 
 
+
+
 async def upsert_report(db: Executor, report: NewReport) -> bool:
-    """Record a report, or refresh the reporter's earlier one in the same window; True when it refreshed one."""
-    earlier = await db.fetchone(
-        "SELECT 1 FROM reports WHERE reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?",
-        (report.reporter, report.platform, report.kind, report.project, report.window_start),
-    )
-    await db.execute(UPSERT_REPORT, report.values())
-    return earlier is not None
+    """Record a report, or refresh the reporter's earlier one in the same window (one statement); True when it
+    refreshed one."""
+    [row] = await db.write_returning(UPSERT_REPORT + " RETURNING repeats", report.values())
+    return row["repeats"] > 0
 
 
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class Choice:
         """The label, or the value when there is no label."""
         return self.label or self.value
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         """Every way of typing it: value, label and aliases, compared loosely (choice_key)."""
         return tuple(dict.fromkeys(choice_key(name) for name in (self.value, self.display, *self.aliases)))

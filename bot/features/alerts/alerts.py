@@ -13,7 +13,7 @@ from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.core.model import Button, Reply
 from bot.core.plural import plural
-from bot.features.availability.changes import ends_drought, starts_drought
+from bot.features.availability.changes import drought_endings, starts_drought
 from bot.features.availability.wording import state_label
 from bot.features.digest.build import platform_name
 from bot.features.moderation.not_here import NOT_SHOWN, NotShown, not_shown_everywhere
@@ -79,12 +79,13 @@ class Alerts:
         if rows:
             await db.set_meta(WATERMARK, str(rows[-1]["id"]))
         events = []
+        endings = await drought_endings(db, rows)
         for row in rows:
             if row["project"] or now.timestamp() - row["at"] > FRESH.total_seconds():
                 continue
             name = platform_name(self.app, row["platform"])
             n = f"n = {row['reporters']}"  # as /status shows it: distinct members behind the state
-            if await ends_drought(db, row):
+            if row["id"] in endings:
                 events.append(AlertEvent(
                     f"drought_ended:{row['id']}", "drought_ended", row["platform"],
                     f"{name}: {state_label('flowing')} again",

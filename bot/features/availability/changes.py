@@ -7,8 +7,12 @@ flowing in between, is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from storage import status_events
 from storage.database import Executor, Row
+
+EPISODE_STATES = ("drought", "flowing")  # the states that open or close a drought
 
 
 def starts_drought(event: Row) -> bool:
@@ -16,12 +20,22 @@ def starts_drought(event: Row) -> bool:
     return event["new_state"] == "drought" and event["old_state"] != "drought"
 
 
-async def ends_drought(db: Executor, event: Row) -> bool:
-    """True when the change is to tasks flowing and the last drought-or-flowing state before it was a drought."""
-    if event["new_state"] != "flowing":
-        return False
-    if event["old_state"] == "drought":
-        return True
-    before = await status_events.last_state_among(db, event["platform"], event["project"], event["id"],
-                                                  ("drought", "flowing"))
-    return before == "drought"
+async def drought_endings(db: Executor, events: Sequence[Row]) -> set[int]:
+    """The ids of the events (oldest first) that end a drought: a change to tasks flowing whose last drought-or-
+    flowing state before it was a drought. What came before the first event is read once per platform (or
+    project), and only when it matters."""
+    last: dict[tuple[str, str], str | None] = {}
+    endings = set()
+    for event in events:
+        key = (event["platform"], event["project"])
+        if event["new_state"] == "flowing":
+            before = "drought" if event["old_state"] == "drought" else last.get(key, "?")
+            if before == "?":
+                before = await status_events.last_state_among(db, *key, event["id"], EPISODE_STATES)
+            if before == "drought":
+                endings.add(event["id"])
+        if event["new_state"] in EPISODE_STATES:
+            last[key] = event["new_state"]
+        elif key not in last and event["old_state"] in EPISODE_STATES:
+            last[key] = event["old_state"]
+    return endings

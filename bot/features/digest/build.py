@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import unix
 from bot.core.plural import plural
-from bot.features.availability.changes import ends_drought, starts_drought
+from bot.features.availability.changes import drought_endings, starts_drought
 from bot.features.availability.status import Status
 from bot.features.availability.wording import label, state_label
 from bot.features.digest.chart import chart_image
@@ -103,6 +103,7 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
     events = await q.status_events_between(app.db, start, end)
     projects = await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS)
     names = await project_names(app, [(row["platform"], row["project"]) for row in [*events, *projects]])
+    endings = await drought_endings(app.db, events)
     for event in events:
         name = platform_name(app, event["platform"])
         project = hidden.project(event["platform"], event["project"], names.of(event["platform"], event["project"]))
@@ -111,7 +112,7 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
         if starts_drought(event):
             text = f"{where}: {state_label('drought')} from {day} ({plural(event['reporters'], 'member')})"
             changes.append(Change("drought_started", name, text, event["at"]))
-        elif await ends_drought(app.db, event):
+        elif event["id"] in endings:
             text = f"{where}: drought over, {state_label('flowing')} again from {day}"
             changes.append(Change("drought_ended", name, text, event["at"]))
     for row in projects:

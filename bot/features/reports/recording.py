@@ -182,12 +182,13 @@ class Reports:
             # it would outweigh it as the member's latest word. Seen from now, those were made just before.
             await store.clamp_future(self.app.db, tuple(KINDS), at, at - 1)
         self._newest_write = at
-        async with self.app.db.transaction() as tx:
-            refreshed = await store.upsert_report(tx, report)
-            if project_key:
-                await project_store.remember(tx, platform, project_key, project_name)
-                project_name = (await project_store.shown_names(tx, [(platform, project_key)]))[(platform,
-                                                                                                project_key)]
+        refreshed = await store.upsert_report(self.app.db, report)
+        if project_key:  # the first reporter's form is kept: read it, and write only a project's first name
+            pair = (platform, project_key)
+            shown = (await project_names(self.app, [pair])).names.get(pair)
+            if shown is None:
+                await project_store.remember(self.app.db, platform, project_key, project_name)
+            project_name = shown or project_name
         return Recorded(platform, kind, project_key, KINDS[kind].window, refreshed, project_name)
 
     async def record_payrate(

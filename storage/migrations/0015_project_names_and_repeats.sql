@@ -6,3 +6,7 @@ CREATE TABLE project_names (
     shown       TEXT    NOT NULL,   -- as the first reporter typed it (cleaned of control characters)
     PRIMARY KEY (platform, project)
 );
+
+-- How many times a report was repeated within its window (a repeat refreshes it instead of counting again), so the
+-- reporter can be told "updated your earlier report".
+ALTER TABLE reports ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;
