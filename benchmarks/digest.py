@@ -162,7 +162,7 @@ class StrictPlatform:
         self.first = self.last = None
         self.rejected = 0
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0, part_sent=None) -> None:
         now = self.clock.monotonic()
         while self.recent and self.recent[0] <= now - 1.0 + 1e-6:  # float noise below a microsecond
             self.recent.popleft()
@@ -173,6 +173,8 @@ class StrictPlatform:
         self.delivered[destination.id] += 1
         self.first = now if self.first is None else self.first
         self.last = now
+        if part_sent is not None:
+            await part_sent(1)
 
 
 async def bench_fanout(path: Path, alerts: int, time_source, label: str) -> None:

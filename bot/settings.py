@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
 
@@ -12,7 +13,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
+DEFAULT_KEY_FILE = Path("data/queuewatch.key")
 OPERATOR_ENTRY = re.compile(r"^(telegram|discord):[1-9][0-9]*$")
+DEFAULT_FX_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
 
 
 class SettingsError(Exception):
@@ -67,7 +70,9 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = DEFAULT_TELEGRAM_API
     database_url: str = "sqlite:///data/queuewatch.db"
     queuewatch_secret: SecretStr | None = None
+    queuewatch_secret_file: Path = DEFAULT_KEY_FILE
     queuewatch_operators: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    queuewatch_fx_url: str = DEFAULT_FX_URL
     log_level: str = "INFO"
 
     _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", mode="before")(_id_list)
@@ -80,6 +85,15 @@ class Settings(BaseSettings):
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"expected an http(s) URL such as {DEFAULT_TELEGRAM_API}")
+        return value
+
+    @field_validator("queuewatch_fx_url")
+    @classmethod
+    def _check_fx_url(cls, value: str) -> str:
+        value = value.strip()
+        parsed = urlparse(value)
+        if value and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+            raise ValueError(f"expected an http(s) URL such as {DEFAULT_FX_URL}, or nothing to turn the refresh off")
         return value
 
     @field_validator("database_url")
@@ -99,9 +113,20 @@ class Settings(BaseSettings):
             raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}")
         return level
 
+    @field_validator("queuewatch_secret_file", mode="before")
+    @classmethod
+    def _check_secret_file(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return DEFAULT_KEY_FILE  # QUEUEWATCH_SECRET_FILE= (empty) means the default
+        if isinstance(value, str | Path) and Path(value).is_dir():
+            raise ValueError(f"{value} is a folder; name the key file in it, e.g. {Path(value) / 'queuewatch.key'}")
+        return value
+
     @field_validator("queuewatch_secret")
     @classmethod
     def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None  # QUEUEWATCH_SECRET= (empty, as in .env.example) means unset
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError(
                 "use at least 16 characters (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))')"

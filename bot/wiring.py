@@ -6,9 +6,6 @@ Nothing else wires anything: features and commands receive the App built here, e
 
 from __future__ import annotations
 
-import hmac
-import secrets
-from hashlib import sha256
 from typing import TYPE_CHECKING
 
 import commands.about
@@ -40,6 +37,7 @@ import commands.report
 import commands.retract
 import commands.scamcheck
 import commands.settings
+import commands.sources
 import commands.status
 import commands.subscribe
 import commands.subscriptions
@@ -57,10 +55,12 @@ from bot.features.availability.status import Availability, availability_service
 from bot.features.digest import settings as digest_settings
 from bot.features.digest.schedule import Scheduler, scheduler_service
 from bot.features.knowledge import preferences, questions
+from bot.features.knowledge.fx import FxRates, fx_service
 from bot.features.moderation import actions as moderation
 from bot.features.reports import recording
 from bot.features.reports.pay import pay_section
 from bot.features.reports.reliability import reliability_section
+from bot.hashkey import KeyChain, KeyFile, load_keys
 from bot.outbox.outbox import Outbox, OutboxService
 from storage.buttons import ButtonPayloads
 
@@ -69,11 +69,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from storage.database import Database
 
-SECRET_META_KEY = "queuewatch_secret"
-
-
 async def _forget_availability(app: App, person: Person) -> list[tuple[str, int]]:
-    """Availability keeps a trust record and cached first-report times."""
+    """Availability keeps a trust record and first-report times."""
     return [*await trust.forget_trust(app, person), *await brigading.forget_first_seen(app, person)]
 
 
@@ -81,15 +78,17 @@ FEATURES: tuple[Feature, ...] = (
     Feature("help", commands=(*commands.help.COMMANDS, *commands.about.COMMANDS, *commands.forget.COMMANDS)),
     Feature("knowledge", commands=(*commands.legit.COMMANDS, *commands.platform.COMMANDS,
                                    *commands.platforms.COMMANDS, *commands.pay.COMMANDS,
-                                   *commands.scamcheck.COMMANDS, *commands.settings.COMMANDS),
+                                   *commands.scamcheck.COMMANDS, *commands.settings.COMMANDS,
+                                   *commands.sources.COMMANDS),
             data_kept=preferences.DATA_KEPT, forget=preferences.forget_settings,
-            personal_tables=("member_settings",)),
+            personal_tables=("member_settings",), services=(fx_service,)),
     Feature("reports", commands=(*commands.report.COMMANDS, *commands.retract.COMMANDS,
                                  *commands.myreports.COMMANDS, *commands.payrate.COMMANDS,
                                  *commands.onboarding.COMMANDS),
             data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
-    Feature("availability", commands=commands.status.COMMANDS, data_kept=trust.DATA_KEPT,
-            forget=_forget_availability, personal_tables=("reporter_trust",), services=(availability_service,)),
+    Feature("availability", commands=commands.status.COMMANDS, data_kept=(*trust.DATA_KEPT, *brigading.DATA_KEPT),
+            forget=_forget_availability, personal_tables=("reporter_trust", "reporter_first_seen"),
+            services=(availability_service,)),
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
@@ -129,14 +128,14 @@ def load_registry() -> Registry:
 class App:
     """The running application: settings, clock, database, registry, the features and their services."""
 
-    def __init__(self, settings: Settings, db: Database, registry: Registry, clock: Clock, secret: bytes,
+    def __init__(self, settings: Settings, db: Database, registry: Registry, clock: Clock, keys: KeyChain,
                  features: tuple[Feature, ...] = FEATURES) -> None:
         self.settings = settings
         self.db = db
         self.registry = registry
         self.clock = clock
         self.features = features
-        self._secret = secret
+        self._keys = keys
         # Adapters register themselves here when they start, so the outbox can deliver through them.
         self.senders: dict[str, Sender] = {}
         # The bot's own username per platform, once an adapter learns it (deep links, mentions).
@@ -145,8 +144,10 @@ class App:
         self.legit_sections = (reliability_section, moderation.note_section)
         self.pay_sections = (pay_section,)
         self.button_payloads = ButtonPayloads(db)
+        # The exchange rates conversions use: the newest fetched ECB table, else the shipped one.
+        self.fx = FxRates(self)
         # The services, one instance each.
-        self.trust = trust.TrustCache()
+        self.trust = trust.TrustCache(clock)
         self.first_seen = brigading.FirstSeen(self)
         self.bars = moderation.ActiveBars(self)
         self.reports = recording.Reports(self)
@@ -158,29 +159,17 @@ class App:
 
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored."""
-        message = f"{platform}:{user_id}".encode()
-        return hmac.new(self._secret, message, sha256).hexdigest()[:32]
+        return self._keys.person_key(str(platform), user_id)
 
     def unlinked_key(self, purpose: str, value: str) -> str:
-        """A keyed hash of a value for one purpose: it matches nothing else stored, and without the secret it
-        cannot be computed from the value, so a record kept under it is linked to nothing."""
-        return hmac.new(self._secret, f"{purpose}:{value}".encode(), sha256).hexdigest()[:32]
+        """A person's keyed hash scrambled for one purpose: it matches nothing else stored, and without the key
+        it cannot be computed from the hash, so a record kept under it is linked to nothing. (Reversible with
+        the key, so `rekey` can move it along with the hash it stands for.)"""
+        return self._keys.seal(purpose, value)
 
     def background_services(self) -> list:
         """Every feature's background services, built for this app."""
         return [factory(self) for feature in self.features for factory in feature.services]
-
-
-async def load_secret(settings: Settings, db: Database) -> bytes:
-    """The HMAC key: QUEUEWATCH_SECRET, or one generated once and kept in the database."""
-    if settings.queuewatch_secret is not None:
-        return settings.queuewatch_secret.get_secret_value().encode()
-    stored = await db.get_meta(SECRET_META_KEY)
-    if stored is None:
-        stored = secrets.token_hex(32)
-        await db.set_meta(SECRET_META_KEY, stored, only_if_missing=True)
-        stored = await db.get_meta(SECRET_META_KEY) or stored
-    return stored.encode()
 
 
 async def build_app(settings: Settings, clock: Clock | None = None, registry: Registry | None = None) -> App:
@@ -190,8 +179,10 @@ async def build_app(settings: Settings, clock: Clock | None = None, registry: Re
     db = await open_database(settings.database_url)
     try:
         await db.migrate()
-        secret = await load_secret(settings, db)
+        keys = await load_keys(settings, db, KeyFile(settings.queuewatch_secret_file))
+        app = App(settings, db, registry or load_registry(), clock or SystemClock(), keys)
+        await app.fx.load()
     except BaseException:
         await db.close()  # an open connection's thread would keep the process from exiting
         raise
-    return App(settings, db, registry or load_registry(), clock or SystemClock(), secret)
+    return app

@@ -9,11 +9,35 @@ from bot.core.model import Invocation, Reply
 from bot.features.alerts.subscriptions import alert_channel
 from bot.features.digest import build_digest, digest_reply
 from bot.features.digest.schedule import describe_schedule
-from bot.features.digest.settings import how_to_fix, last_failure, post_failure, settings_of, why_off
+from bot.features.digest.settings import (
+    UNCERTAIN_DAYS,
+    how_to_fix,
+    last_failure,
+    post_failure,
+    settings_of,
+    uncertain_sends,
+    why_off,
+)
 
 
 def _when(at: int | None) -> str:
     return "" if at is None else f" on {datetime.fromtimestamp(at, UTC):%d %b %Y %H:%M} UTC"
+
+
+def _uncertain_note(count: int, unconfirmed: int, latest: int | None) -> str:
+    """Say what we know of digest posts whose send got no answer: they may show twice, or may be missing."""
+    posts = "1 digest post" if count == 1 else f"{count} digest posts"
+    note = (f"⚠ {posts} of the last {UNCERTAIN_DAYS} days got no answer from the platform in time (the newest "
+            f"queued{_when(latest)}).")
+    resent = count - unconfirmed
+    if resent:
+        note += (" It was sent once more, so the channel may show it twice." if resent == count == 1 else
+                 f" {resent} of them {'was' if resent == 1 else 'were'} sent once more, so the channel may show "
+                 f"{'it' if resent == 1 else 'them'} twice.")
+    if unconfirmed:
+        note += (f" {unconfirmed} of them got no answer twice and {'was' if unconfirmed == 1 else 'were'} not sent "
+                 "again: check the channel, and use /digest_post if a digest is missing.")
+    return note
 
 
 async def digest_preview(inv: Invocation) -> Reply:
@@ -40,6 +64,9 @@ async def digest_preview(inv: Invocation) -> Reply:
     failure = await last_failure(inv.app, community) if settings and settings.enabled else None
     if failure is not None and failure["created_at"] >= settings.updated_at:  # since the schedule was last set
         intro.append(f"Last failed scheduled digest{_when(failure['created_at'])}: {failure['last_error']}.")
+    unsure = await uncertain_sends(inv.app, community)
+    if unsure is not None:
+        intro.append(_uncertain_note(unsure["n"], unsure["unconfirmed"] or 0, unsure["latest"]))
     digest = await build_digest(inv.app, community, inv.now, settings.timezone if settings else "UTC")
     reply = digest_reply(digest, intro)
     reply.ephemeral = reply.private = True

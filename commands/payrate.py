@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.declarations import Choice, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge import parse_currency
+from bot.features.knowledge.models import format_date
 from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.reports import pay as pay_stats
 from bot.features.reports.recording import ROLE_TIERS
@@ -16,12 +17,13 @@ async def payrate(
 ) -> Reply:
     """Record an hourly pay figure."""
     ref = platform_for(inv, platform)
-    recorded, usd = await inv.app.reports.record_payrate(
+    recorded, usd, rates_date = await inv.app.reports.record_payrate(
         inv.actor, inv.place.community_key, ref.id, amount, currency, inv.now, role=role, project=project
     )
     code = parse_currency(currency)
     tier = f" as {role}" if role else ""
-    converted = "" if code == "USD" else f" (about ${usd:,.2f})"
+    when = format_date(rates_date.isoformat())
+    converted = "" if code == "USD" else f" (about ${usd:,.2f} at ECB reference rates of {when})"
     return acknowledgement(
         ref.name, recorded,
         extra=f" {amount:g} {code} an hour{converted}{tier}. It joins the crowd median /pay shows "

@@ -293,6 +293,8 @@ class SqliteDatabase:
 
     async def backup(self, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))  # private from its first byte
+        os.chmod(target, 0o600)
         async with aiosqlite.connect(target) as dest:
             with _storage_errors(self.path, writing=False):
                 if self._reader_conn is not None:  # the reader sees committed data only

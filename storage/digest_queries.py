@@ -16,6 +16,26 @@ async def status_events_between(db: Executor, start: int, end: int) -> list[Row]
     )
 
 
+async def latest_states(db: Executor, before: int) -> dict[str, Row]:
+    """Each platform's latest whole-platform state at `before`, by platform id (the later event of a tie).
+
+    One index descent per platform (status_events_by_project_platform): the platforms are walked with a
+    recursive skip-scan and each one's latest event is a LIMIT 1, so the cost grows with the platforms,
+    not with every status event ever stored.
+    """
+    rows = await db.fetchall(
+        "WITH RECURSIVE platforms(platform) AS ("
+        " SELECT (SELECT min(platform) FROM status_events WHERE project = '')"
+        " UNION ALL SELECT (SELECT min(platform) FROM status_events WHERE project = '' AND platform > p.platform)"
+        " FROM platforms p WHERE p.platform IS NOT NULL) "
+        "SELECT s.platform, s.new_state, s.at, s.reporters, s.confidence FROM platforms p "
+        "JOIN status_events s ON s.id = (SELECT id FROM status_events WHERE project = '' AND platform = p.platform "
+        "AND at < ? ORDER BY at DESC, id DESC LIMIT 1)",
+        (before,),
+    )
+    return {row["platform"]: row for row in rows}
+
+
 async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
     """Per platform: visible reports and distinct contributors in [start, end)."""
     return await db.fetchall(
@@ -70,13 +90,39 @@ async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     )
 
 
-async def pay_values(db: Executor, start: int, end: int) -> list[Row]:
-    """Hourly pay (USD) reported in [start, end): platform, updated_at, hourly_usd."""
-    return await db.fetchall(
-        "SELECT platform, updated_at, hourly_usd FROM reports WHERE updated_at >= ? AND updated_at < ? "
-        "AND hidden = 0 AND kind = 'payrate' AND hourly_usd IS NOT NULL",
-        (start, end),
+# The middle one or two pay figures of one platform and span, averaged: its median.
+_MIDDLE = ("SELECT ?, ?, ?, (SELECT (min(v) + max(v)) / 2.0 FROM (SELECT hourly_usd AS v FROM reports "
+           "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND updated_at < ? AND hidden = 0 "
+           "AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?))")
+_MIDDLES_PER_STATEMENT = 200  # below SQLite's 500 terms of a compound SELECT
+
+
+async def pay_medians(db: Executor, before_start: int, start: int, end: int,
+                      min_n: int = 1) -> list[tuple[str, int, int, float]]:
+    """(platform, recent, n, median hourly USD) of the pay figures in [start, end) (recent 1) and in
+    [before_start, start) (recent 0), for each platform with at least `min_n` figures in both spans.
+
+    SQL does the work and sends back a few values: one query counts each span's figures per platform, then
+    one statement picks, for every platform and span, the middle one or two figures by ORDER BY ... LIMIT ...
+    OFFSET (both served by covering indexes), so the cost grows with the figures in the window and no list
+    of them reaches Python.
+    """
+    counts = await db.fetchall(
+        "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
+        "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL GROUP BY platform, recent",
+        (start, before_start, end),
     )
+    n_of = {(platform, recent): n for platform, recent, n in counts}
+    wanted = [(platform, recent, n) for (platform, recent), n in n_of.items()
+              if n_of.get((platform, 0), 0) >= min_n and n_of.get((platform, 1), 0) >= min_n]
+    found: list[tuple[str, int, int, float]] = []
+    for first in range(0, len(wanted), _MIDDLES_PER_STATEMENT):
+        chunk = wanted[first:first + _MIDDLES_PER_STATEMENT]
+        params = [value for platform, recent, n in chunk
+                  for value in (platform, recent, n, platform, *((start, end) if recent else (before_start, start)),
+                                2 - n % 2, (n - 1) // 2)]
+        found.extend(tuple(row) for row in await db.fetchall(" UNION ALL ".join([_MIDDLE] * len(chunk)), params))
+    return found
 
 
 async def payment_problem_reporters(db: Executor, kinds: Sequence[str], start: int, end: int) -> dict[str, int]:

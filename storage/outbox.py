@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.errors import StorageUnavailable
 from storage.database import Executor, Row
+
+DUE_STATES = "('pending', 'uncertain')"
+TRANSIENT_REASONS = ("busy", "full", "unavailable")  # may pass: another process's lock, a full disk, an I/O error
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for a store error that may pass if the statement is tried again (a lock, a full disk)."""
+    return isinstance(exc, StorageUnavailable) and exc.reason in TRANSIENT_REASONS
 
 
 @dataclass(frozen=True)
@@ -23,12 +32,15 @@ class OutboxItem:
     topic: str
     payload: str
     attempts: int
+    parts_sent: int = 0  # parts of the message delivered by earlier attempts
+    uncertain: int = 0  # earlier sends whose outcome was unknown
 
     @classmethod
     def from_row(cls, row: Row) -> OutboxItem:
         """Build from an outbox row."""
         return cls(row["id"], row["key"], row["platform"], row["dest_kind"], row["dest_id"], row["origin"],
-                   row["origin_ref"], row["topic"], row["payload"], row["attempts"])
+                   row["origin_ref"], row["topic"], row["payload"], row["attempts"], row["parts_sent"],
+                   row["uncertain"])
 
 
 async def insert_new(db: Executor, exists_sql: str, insert_sql: str, key_params: Sequence[Any],
@@ -56,12 +68,12 @@ async def add(db: Executor, key: str, platform: str, dest_kind: str, dest_id: st
 
 
 async def due(db: Executor, platforms: list[str], now: float, limit: int) -> list[OutboxItem]:
-    """Pending messages for these platforms whose time has come, oldest first."""
+    """Pending (and uncertain) messages for these platforms whose time has come, oldest first."""
     if not platforms:
         return []
     marks = ",".join("?" * len(platforms))
     rows = await db.fetchall(
-        f"SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? AND platform IN ({marks}) "
+        f"SELECT * FROM outbox WHERE state IN {DUE_STATES} AND next_at <= ? AND platform IN ({marks}) "
         "ORDER BY next_at, id LIMIT ?",
         (now, *platforms, limit),
     )
@@ -69,45 +81,107 @@ async def due(db: Executor, platforms: list[str], now: float, limit: int) -> lis
 
 
 async def next_due_at(db: Executor, platforms: list[str]) -> float | None:
-    """When the next pending message for these platforms falls due, or None."""
+    """When the next message for these platforms falls due (or a lease on one runs out), or None."""
     if not platforms:
         return None
     marks = ",".join("?" * len(platforms))
     row = await db.fetchone(
-        f"SELECT min(next_at) FROM outbox WHERE state = 'pending' AND platform IN ({marks})", tuple(platforms)
+        f"SELECT min(CASE WHEN state = 'sending' THEN lease_until ELSE next_at END) FROM outbox "
+        f"WHERE state IN ('pending', 'uncertain', 'sending') AND platform IN ({marks})", tuple(platforms)
     )
     return None if row is None or row[0] is None else float(row[0])
 
 
-async def mark_sent(db: Executor, item_id: int, now: float) -> None:
-    """The message was delivered."""
-    await db.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
-        (int(now), item_id),
+async def bring_back_future(db: Executor, now: float, horizon: float) -> int:
+    """Times written by a clock that ran ahead: a try due more than `horizon` from now is due now, a lease that
+    long is over now, and no message was queued in the future. Returns the messages whose try was brought back."""
+    brought = await db.execute(f"UPDATE outbox SET next_at = ? WHERE state IN {DUE_STATES} AND next_at > ?",
+                               (now, now + horizon))
+    await db.execute("UPDATE outbox SET lease_until = ? WHERE state = 'sending' AND lease_until > ?",
+                     (now, now + horizon))
+    await db.execute("UPDATE outbox SET created_at = ? WHERE created_at > ?", (int(now), int(now)))
+    return brought
+
+
+async def reclaim_expired(db: Executor, now: float) -> int:
+    """Release the claims whose lease ran out: their claimer stopped mid-send, so the send it had in flight may
+    have arrived. Each becomes uncertain (due now), or unconfirmed when it was uncertain before."""
+    return await db.execute(
+        "UPDATE outbox SET state = CASE WHEN uncertain > 0 THEN 'unconfirmed' ELSE 'uncertain' END, "
+        "uncertain = uncertain + 1, claim = NULL, lease_until = NULL, next_at = ?, "
+        "last_error = 'the sender stopped while sending; it may have arrived' "
+        "WHERE state = 'sending' AND lease_until <= ?",
+        (now, now),
     )
 
 
-async def retry_later(db: Executor, item_id: int, next_at: float, error: str) -> None:
-    """A passing failure: try again at `next_at`."""
-    await db.execute(
-        "UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?",
-        (next_at, error[:500], item_id),
+async def claim(db: Executor, item_id: int, token: str, now: float, lease_until: float) -> bool:
+    """Claim a due message for one send, until `lease_until`; False when another claimer got it first.
+
+    One statement, so two processes can never both claim the same message.
+    """
+    changed = await db.execute(
+        f"UPDATE outbox SET state = 'sending', claim = ?, lease_until = ?, attempts = attempts + 1 "
+        f"WHERE id = ? AND state IN {DUE_STATES} AND next_at <= ?",
+        (token, lease_until, item_id, now),
     )
+    return changed == 1
 
 
-async def mark_failed(db: Executor, item_id: int, error: str) -> None:
+async def record_parts(db: Executor, item_id: int, token: str, parts: int, lease_until: float) -> bool:
+    """`parts` parts of a claimed message have arrived; renew the lease. False when the claim was lost."""
+    changed = await db.execute(
+        "UPDATE outbox SET parts_sent = ?, lease_until = ? WHERE id = ? AND claim = ? AND state = 'sending'",
+        (parts, lease_until, item_id, token),
+    )
+    return changed == 1
+
+
+async def mark_sent(db: Executor, item_id: int, token: str, now: float, parts: int) -> bool:
+    """The message was delivered. Recorded also when the claim was lost but nobody holds it now (so it is not
+    sent again); False only when another claimer is sending it at this moment."""
+    changed = await db.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, parts_sent = max(parts_sent, ?), claim = NULL, "
+        "lease_until = NULL, last_error = NULL "
+        "WHERE id = ? AND (claim = ? OR state IN ('pending', 'uncertain', 'unconfirmed'))",
+        (int(now), parts, item_id, token),
+    )
+    return changed == 1
+
+
+async def retry_later(db: Executor, item_id: int, token: str, next_at: float, error: str, parts: int) -> bool:
+    """A passing failure (nothing more of the message arrived): try again at `next_at`."""
+    return await _release(db, "'pending'", item_id, token, next_at, error, parts)
+
+
+async def mark_uncertain(db: Executor, item_id: int, token: str, next_at: float, error: str, parts: int) -> bool:
+    """No answer came, so the send may have arrived: try once more at `next_at`; after a second unknown
+    outcome, never again (unconfirmed)."""
+    return await _release(db, "CASE WHEN uncertain > 0 THEN 'unconfirmed' ELSE 'uncertain' END", item_id, token,
+                          next_at, error, parts, "uncertain = uncertain + 1, ")
+
+
+async def mark_failed(db: Executor, item_id: int, token: str, error: str, parts: int = 0) -> bool:
     """Delivery can never succeed."""
-    await db.execute(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
-        (error[:500], item_id),
+    return await _release(db, "'failed'", item_id, token, None, error, parts)
+
+
+async def _release(db: Executor, state_sql: str, item_id: int, token: str, next_at: float | None, error: str,
+                   parts: int, extra_sql: str = "") -> bool:
+    """End a claim with a new state; False when the claim had been lost (another claimer handles it)."""
+    changed = await db.execute(
+        f"UPDATE outbox SET state = {state_sql}, {extra_sql}next_at = coalesce(?, next_at), last_error = ?, "
+        "parts_sent = max(parts_sent, ?), claim = NULL, lease_until = NULL WHERE id = ? AND claim = ?",
+        (next_at, error[:500], parts, item_id, token),
     )
+    return changed == 1
 
 
 async def cancel_destination(db: Executor, platform: str, dest_kind: str, dest_id: str, reason: str) -> int:
-    """Cancel every pending message to a destination that can no longer receive any."""
+    """Cancel every waiting message to a destination that can no longer receive any."""
     return await db.execute(
-        "UPDATE outbox SET state = 'cancelled', last_error = ? "
-        "WHERE state = 'pending' AND platform = ? AND dest_kind = ? AND dest_id = ?",
+        f"UPDATE outbox SET state = 'cancelled', last_error = ? "
+        f"WHERE state IN {DUE_STATES} AND platform = ? AND dest_kind = ? AND dest_id = ?",
         (reason[:500], platform, dest_kind, dest_id),
     )
 
@@ -135,3 +209,22 @@ async def recent_refs(db: Executor, topic: str, since: float, origin: str) -> se
         (topic, int(since), origin),
     )
     return {row[0] for row in rows}
+
+
+async def uncertain_sends(db: Executor, origins: Sequence[str], origin_ref: str, since: float) -> Row | None:
+    """Messages of these sender kinds for one reference, queued since `since`, that had a send with an unknown
+    outcome: how many, how many were then not tried again (unconfirmed), and when the newest was queued; None
+    when there are none."""
+    marks = ",".join("?" * len(origins))
+    row = await db.fetchone(
+        "SELECT count(*) AS n, sum(state = 'unconfirmed') AS unconfirmed, max(created_at) AS latest FROM outbox "
+        f"WHERE origin IN ({marks}) AND origin_ref = ? AND uncertain > 0 AND created_at >= ?",
+        (*origins, origin_ref, int(since)),
+    )
+    return row if row is not None and row["n"] else None
+
+
+async def uncertain_total(db: Executor) -> int:
+    """How many sends, over every message, had an unknown outcome."""
+    row = await db.fetchone("SELECT coalesce(sum(uncertain), 0) FROM outbox")
+    return int(row[0]) if row else 0

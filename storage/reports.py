@@ -1,6 +1,6 @@
 """SQL for crowd reports and availability state. Times are unix seconds; reporters are keyed hashes.
 
-Every query here is served by an index of storage/migrations/0003_reports.sql (see the EXPLAIN QUERY PLAN
+Every query here is served by an index of storage/migrations/0003_reports.sql or 0014 (see the EXPLAIN QUERY PLAN
 test). The per-reporter latest opinion uses SQLite's documented bare-column rule: with max(), the other
 columns come from the row holding the maximum (PostgreSQL would use DISTINCT ON).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from storage.database import Database, Executor, Row, chunks
+from storage.database import Database, Executor, Row
 
 UPSERT_REPORT = """
 INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
@@ -26,9 +26,11 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     role       = excluded.role,
     hours      = excluded.hours,
     paid       = excluded.paid,
-    note       = coalesce(excluded.note, reports.note),
-    repeats    = reports.repeats + 1
+    note       = coalesce(excluded.note, reports.note)
 """
+# One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
+# (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
+UPSERT_ONE_REPORT = UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
 # Served by reports_by_kind_time: one range per kind.
@@ -67,7 +69,7 @@ class NewReport:
 async def upsert_report(db: Executor, report: NewReport) -> bool:
     """Record a report, or refresh the reporter's earlier one in the same window (one statement); True when it
     refreshed one."""
-    [row] = await db.write_returning(UPSERT_REPORT + " RETURNING repeats", report.values())
+    [row] = await db.write_returning(UPSERT_ONE_REPORT, report.values())
     return row["repeats"] > 0
 
 
@@ -195,21 +197,29 @@ async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:
     )
 
 
-async def onboarding_hours(db: Database, platform: str) -> list[Row]:
-    """Per paid (0/1): how many onboarding reports and their hours, comma-separated (one per person per year)."""
+async def onboarding_hours(db: Database, platform: str, since: int) -> list[Row]:
+    """Per paid (0/1): onboarding reports updated since `since`, and their hours comma-separated.
+
+    Bounded by time (callers pass a year: one onboarding report per person per year), so the cost grows
+    with that window, not with all history; served by the partial index reports_onboarding_by_time.
+    """
     return await db.fetchall(
         "SELECT paid, count(*) AS n, group_concat(hours) AS hours FROM reports "
-        "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 GROUP BY paid",
-        (platform,),
+        "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 AND updated_at >= ? GROUP BY paid",
+        (platform, since),
     )
 
 
 async def kind_counts(db: Database, platform: str, kinds: Sequence[str], recent_since: int) -> list[Row]:
-    """Per kind: reports in total and since `recent_since`."""
-    marks = ", ".join("?" for _ in kinds)
+    """Per kind with visible reports: reports in total and since `recent_since` (kind, total, recent).
+
+    The totals come from report_totals (kept by triggers), the recent counts from an index range, so the
+    cost grows with the recent window, not with all history.
+    """
     return await db.fetchall(
-        "SELECT kind, count(*) AS total, sum(updated_at >= ?) AS recent FROM reports "
-        f"WHERE platform = ? AND kind IN ({marks}) AND hidden = 0 GROUP BY kind",
+        "SELECT t.kind, t.n AS total, (SELECT count(*) FROM reports r WHERE r.platform = t.platform "
+        "AND r.kind = t.kind AND r.updated_at >= ? AND r.hidden = 0) AS recent FROM report_totals t "
+        f"WHERE t.platform = ? AND t.kind IN ({_marks(kinds)}) AND t.n > 0",
         (recent_since, platform, *kinds),
     )
 
@@ -233,19 +243,6 @@ async def save_changes(db: Database, changes: Sequence[tuple[str, str, str, str,
             "since = excluded.since, reporters = excluded.reporters, confidence = excluded.confidence",
             [(p, proj, new, at, n, conf) for p, proj, _old, new, at, n, conf in changes],
         )
-
-
-async def first_seen(db: Database, reporters: Sequence[str]) -> list[Row]:
-    """(reporter, community, first report time) for these reporters, one row per community they reported in."""
-    rows: list[Row] = []
-    for chunk in chunks(reporters):
-        marks = ",".join("?" * len(chunk))
-        rows.extend(await db.fetchall(
-            f"SELECT reporter, community, MIN(created_at) AS first FROM reports WHERE reporter IN ({marks}) "
-            "GROUP BY reporter, community",
-            tuple(chunk),
-        ))
-    return rows
 
 
 async def recent_availability(db: Database, kinds: Sequence[str], since: int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from storage.database import Database, Executor, Row, chunks
 
@@ -17,17 +17,34 @@ async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
     return found
 
 
+# settled_until makes a settle's write idempotent: a reporter's totals up to a watermark are added once, so a
+# settle written in several short transactions can be retried after an interruption without counting twice.
+ADD_TRUST = (
+    "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at, settled_until) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
+    "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
+    "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at, "
+    "settled_until = max(settled_until, excluded.settled_until) "
+    "WHERE excluded.settled_until = 0 OR reporter_trust.settled_until < excluded.settled_until"
+)
+
+
 async def add_trust(
     db: Executor, reporter: str, first_seen: int, agreements: int, contradictions: int, at: int
 ) -> None:
-    """Add settled agreements and contradictions to a reporter's record."""
-    await db.execute(
-        "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
-        "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
-        "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at",
-        (reporter, first_seen, agreements, contradictions, at),
-    )
+    """Add agreements and contradictions to a reporter's record (not part of a settle: always added)."""
+    await db.execute(ADD_TRUST, (reporter, first_seen, agreements, contradictions, at, 0))
+
+
+async def add_settled(db: Executor, rows: Iterable[tuple[str, int, int, int, int, int]]) -> None:
+    """Add a settle's (reporter, first_seen, agreements, contradictions, at, settled_until) in one statement;
+    a reporter whose record is already settled up to that watermark is left as it is."""
+    await db.executemany(ADD_TRUST, rows)
+
+
+async def bring_back_settled(db: Executor, until: int) -> int:
+    """Records settled past `until` (by a clock that ran ahead) marked as settled to `until`; how many."""
+    return await db.execute("UPDATE reporter_trust SET settled_until = ? WHERE settled_until > ?", (until, until))
 
 
 async def judgeable_reports(db: Database, kinds: Sequence[str], since: int, until: int) -> list[Row]:

@@ -9,13 +9,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEARED = ("DISCORD_TOKEN", "TELEGRAM_TOKEN", "DATABASE_URL", "QUEUEWATCH_SECRET", "LOG_LEVEL",
-           "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS")
+           "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS",
+           "QUEUEWATCH_FX_URL", "QUEUEWATCH_SECRET_FILE")
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment without any queuewatch setting, plus `extra`."""
+    """The environment without any queuewatch setting, plus `extra`; the exchange-rate refresh is off (no test
+    reaches the internet) unless `extra` sets QUEUEWATCH_FX_URL."""
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env["PYTHONPATH"] = str(ROOT)
+    env["QUEUEWATCH_FX_URL"] = ""
     env.update(extra)
     return env
 

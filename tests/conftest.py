@@ -14,14 +14,23 @@ from bot.wiring import App, build_app
 START = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # a Monday
 
 
+@pytest.fixture(autouse=True)
+def no_exchange_rate_refresh(monkeypatch) -> None:
+    """No test reaches the internet: settings built anywhere in a test (and the processes it starts) have the
+    exchange-rate refresh off unless the test points QUEUEWATCH_FX_URL at a loopback server."""
+    monkeypatch.setenv("QUEUEWATCH_FX_URL", "")
+
+
 @pytest.fixture
 def settings(tmp_path, monkeypatch) -> Settings:
-    """Settings isolated from the developer's environment and .env."""
+    """Settings isolated from the developer's environment and .env; the exchange-rate refresh is off."""
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "TELEGRAM_TOKEN", "DATABASE_URL", "QUEUEWATCH_SECRET", "LOG_LEVEL",
-                 "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS"):
+                 "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS",
+                 "QUEUEWATCH_SECRET_FILE"):
         monkeypatch.delenv(name, raising=False)
-    return load_settings(database_url="sqlite:///:memory:", queuewatch_secret="test-secret-0123456789")
+    return load_settings(database_url="sqlite:///:memory:", queuewatch_secret="test-secret-0123456789",
+                         queuewatch_fx_url="")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 It records every REST call, stores synced commands, answers interaction callbacks and follow-ups in the
 documented v10 shapes, and lets a test dispatch INTERACTION_CREATE events (commands, autocomplete, clicks).
+It can be scripted to fail requests, or to act on one but answer late (after the client's timeout).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import discord
+import discord_markdown
 import yarl
 from aiohttp import web
 
@@ -60,13 +62,57 @@ def messages(calls: list[Call]) -> list[dict[str, Any]]:
     return [c.message for c in calls if c.message is not None and c.status < 300]
 
 
+# Discord's escape rule: a backslash before any ASCII punctuation shows that character alone.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+# What a parse of plain words gives; every other node is markup Discord would act on.
+_PLAIN_NODES = {"paragraph", "text", "empty", "line_break"}
+
+
+def shown(markdown: str) -> str:
+    """The characters Discord shows for markdown that carries no live markup (backslash escapes removed)."""
+    return _ESCAPED.sub(r"\1", markdown)
+
+
 def text_of(message: dict[str, Any]) -> str:
     """Everything a person would read in a message: content, embed titles, descriptions, fields, footers."""
+    parts = [shown(message.get("content") or "")]
+    for embed in message.get("embeds") or []:
+        parts += [shown(embed.get("title", "")), shown(embed.get("description", "")),
+                  (embed.get("footer") or {}).get("text", "")]  # Discord shows footers as they are
+        parts += [f"{shown(f['name'])}: {shown(f['value'])}" for f in embed.get("fields", [])]
+    return "\n".join(p for p in parts if p)
+
+
+def markdown_parts(message: dict[str, Any]) -> list[str]:
+    """The parts of a message Discord reads as markdown: content, embed titles, descriptions, field names, values."""
     parts = [message.get("content") or ""]
     for embed in message.get("embeds") or []:
-        parts += [embed.get("title", ""), embed.get("description", ""), (embed.get("footer") or {}).get("text", "")]
-        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields", [])]
-    return "\n".join(p for p in parts if p)
+        parts += [embed.get("title", ""), embed.get("description", "")]
+        parts += [text for f in embed.get("fields", []) for text in (f["name"], f["value"])]
+    return [p for p in parts if p]
+
+
+def live_markup(message: dict[str, Any]) -> list[str]:
+    """The markup Discord would act on in a message (links, formatting, headings, lists, mentions, emoji...),
+    as read by an independent parser of Discord's markdown; channel mentions <#id> are not counted."""
+    found: list[str] = []
+
+    def walk(node: Any, part: str) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, part)
+        elif isinstance(node, dict) and "type" in node:
+            kind, value = node["type"], node.get("value")
+            if kind == "mention" and isinstance(value, dict) and value.get("type") == "channel":
+                return
+            if kind not in _PLAIN_NODES:
+                found.append(f"{kind} in {part[:80]!r}")
+            if isinstance(value, list | dict):
+                walk(value if isinstance(value, list) else list(value.values()), part)
+
+    for part in markdown_parts(message):
+        walk(discord_markdown.parse(part), part)
+    return found
 
 
 def custom_ids(message: dict[str, Any]) -> dict[str, str]:
@@ -133,6 +179,7 @@ class FakeDiscord:
         self.identify: dict[str, Any] | None = None
         # (method, path regex, response maker, how many more times: None for every time)
         self._failures: list[list[Any]] = []
+        self._delays: list[list[Any]] = []  # [method, pattern, seconds, calls left]
         self._sockets: list[tuple[web.WebSocketResponse, Iterator[int]]] = []
         self._ids = itertools.count(990000000000000001)
         self._changed = asyncio.Condition()
@@ -179,6 +226,11 @@ class FakeDiscord:
         self._failures.append(
             [method, re.compile(path_pattern), lambda: json_response(payload, status=status, headers=headers), times]
         )
+
+    def delay(self, method: str, path_pattern: str, seconds: float, times: int = 1) -> None:
+        """Make the next `times` matching requests take effect at once (a message is posted) but answer only
+        after `seconds`."""
+        self._delays.append([method, re.compile(path_pattern), seconds, times])
 
     def clear_failures(self) -> None:
         """Stop failing requests."""
@@ -297,10 +349,15 @@ class FakeDiscord:
         try:
             response = self._respond(request, call)
             call.status = response.status
-            return response
         finally:
             async with self._changed:
                 self._changed.notify_all()
+        for delay in self._delays:
+            if delay[3] > 0 and delay[0] == call.method and delay[1].search(call.path):
+                delay[3] -= 1
+                await asyncio.sleep(delay[2])
+                break
+        return response
 
     def _respond(self, request: web.Request, call: Call) -> web.StreamResponse:
         for failure in self._failures:

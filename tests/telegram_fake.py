@@ -1,7 +1,10 @@
 """A fake Telegram Bot API server on 127.0.0.1 (aiohttp) that the real PTB Application talks to.
 
-It queues Update JSON for long-polling getUpdates, answers the methods the adapter uses in the
-documented Bot API shapes, records every call, and can be scripted to fail (429, 5xx, 401, 403).
+It queues Update JSON for long-polling getUpdates and hands it out in batches as Telegram does (an update
+stays until a getUpdates with a higher offset confirms it), answers the methods the adapter uses in the
+documented Bot API shapes, records every call, enforces Telegram's 20 messages a minute per group (429 with
+retry_after), and can be scripted to fail (429, 5xx, 401, 403) or to act on a call but answer late (after the
+client's timeout).
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +27,8 @@ BOT_ID = 123456
 BOT_USERNAME = "queuewatch_test_bot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "queuewatch", "username": BOT_USERNAME}
 MAX_HOLD = 0.5  # seconds a getUpdates long poll is held when nothing is queued (keeps tests fast)
+GROUP_LIMIT, GROUP_PERIOD = 20, 60.0  # messages per group per minute, as Telegram allows
+MESSAGE_METHODS = {"sendMessage", "sendPhoto"}
 JSON_PARAMS = {"reply_markup", "commands", "scope", "link_preview_options", "reply_parameters", "entities",
                "allowed_updates", "caption_entities"}
 
@@ -102,9 +109,13 @@ def _words(text: str):
 class FakeBotApi:
     """The fake server: start() it, point PTB at `base_url`, queue updates, read `calls`."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, group_limit: int | None = GROUP_LIMIT) -> None:
         self.token = token
+        self.group_limit = group_limit  # None: no per-group limit
         self.calls: list[Call] = []
+        self.queued: dict[int, dict[str, Any]] = {}  # update id -> every update ever queued
+        self.handed_out: dict[int, float] = {}  # update id -> when getUpdates first returned it
+        self._group_sends: dict[int, deque[float]] = {}
         self.admins: dict[int, set[int]] = {}  # chat id -> admin user ids
         self.creators: dict[int, int] = {}  # chat id -> creator user id
         self._updates: list[dict[str, Any]] = []
@@ -112,6 +123,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._callback_ids = itertools.count(1)
         self._errors: dict[str, list[ScriptedError]] = {}
+        self._delays: dict[str, list[float]] = {}
         self._changed = asyncio.Condition()
         self._chats: dict[int, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
@@ -149,10 +161,16 @@ class FakeBotApi:
         error = ScriptedError(status, description, parameters or None)
         self._errors.setdefault(method, []).extend([error] * times)
 
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Make the next `times` calls of `method` take effect at once (the message is sent) but answer only
+        after `seconds`: what a client with a shorter timeout sees as a timeout."""
+        self._delays.setdefault(method, []).extend([seconds] * times)
+
     def queue(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue an update (its update_id is assigned here) for the next getUpdates."""
         update = {"update_id": next(self._update_ids), **update}
         self._updates.append(update)
+        self.queued[update["update_id"]] = update
         self._notify()
         return update
 
@@ -221,7 +239,11 @@ class FakeBotApi:
         self.calls.append(call)
         scripted = self._errors.get(method)
         handler = getattr(self, f"_api_{method}", None)
-        if scripted:
+        wait = self._group_wait(method, params)
+        if wait is not None:
+            call.status = 429
+            response = _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        elif scripted:
             error = scripted.pop(0)
             call.status = error.status
             response = _error(error.status, error.description, error.parameters)
@@ -232,7 +254,24 @@ class FakeBotApi:
             call.result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
             response = web.json_response({"ok": True, "result": call.result})
         self._notify()
+        delays = self._delays.get(method)
+        if delays:
+            await asyncio.sleep(delays.pop(0))
         return response
+
+    def _group_wait(self, method: str, params: dict) -> int | None:
+        """Whole seconds until a group may get another message, or None if it may now (and it is counted)."""
+        chat_id = params.get("chat_id")
+        if self.group_limit is None or method not in MESSAGE_METHODS or chat_id is None or int(chat_id) >= 0:
+            return None
+        now = time.monotonic()
+        sent = self._group_sends.setdefault(int(chat_id), deque())
+        while sent and now - sent[0] >= GROUP_PERIOD:
+            sent.popleft()
+        if len(sent) >= self.group_limit:
+            return max(1, math.ceil(sent[0] + GROUP_PERIOD - now))
+        sent.append(now)
+        return None
 
     def _api_getMe(self, params: dict) -> dict:
         return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
@@ -259,7 +298,11 @@ class FakeBotApi:
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates) or self._closing), hold)
-        return self._updates[: int(params.get("limit") or 100)]
+        batch = self._updates[: int(params.get("limit") or 100)]
+        now = time.monotonic()
+        for update in batch:
+            self.handed_out.setdefault(update["update_id"], now)
+        return batch
 
     def _api_sendMessage(self, params: dict) -> dict:
         return self._sent_message(params, {"text": params["text"]})

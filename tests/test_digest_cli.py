@@ -19,7 +19,8 @@ async def test_digest_prints_and_writes_the_chart(settings, tmp_path) -> None:
 
     chart = tmp_path / "out" / "chart.png"
     result = queuewatch("digest", "--community", "telegram:-100123", "--print", "--chart", str(chart),
-                        cwd=tmp_path, DATABASE_URL=url)
+                        cwd=tmp_path, DATABASE_URL=url,
+                        QUEUEWATCH_SECRET=settings.queuewatch_secret.get_secret_value())  # the key it was made with
     assert result.returncode == 0, result.stderr
     assert "Weekly digest" in result.stdout and "Outlier" in result.stdout
     assert "Reports this week: 5 here · 5 across all communities" in result.stdout

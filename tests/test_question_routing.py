@@ -27,7 +27,8 @@ PAYMENT_RECORD = [("is appen paying on time?", "appen", "Appen / CrowdGen"),
 LOOKALIKES = ["is dataannotation.cc legit", "is data-annotation.org legit?"]
 IMPERSONATORS = [("is Data Annotation Jobs on telegram real?", "DataAnnotation", "dataannotation.tech"),
                  ("is this scale ai recruiter legit", "Scale AI", "scale.com")]
-CITED = re.compile(r"\((newest )?(\d{1,2} \w{3} )?(\w{3} )?(\d{4}|n\.d\.)(, [\w -]+)?\) (\[\d+\])+$")
+CITED = re.compile(r"\((newest )?(\d{1,2} \w{3} )?(\w{3} )?(\d{4}|n\.d\.)(, [\w -]+)?\) (\[\d+\])+"
+                   r"( \([\w -]+ only\))?$")
 
 
 def text_of(reply: Reply) -> str:

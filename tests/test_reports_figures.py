@@ -62,7 +62,7 @@ async def test_unpaid_onboarding_lowers_the_effective_rate(app, clock, group, me
     assert pay.effective == [(20, 20 * 20 / 30), (100, 20 * 100 / 110)]
     inv = type("Inv", (), {"app": app, "now": clock.now()})()
     text = "\n".join(f.value for f in await pay_section(inv, "outlier", role=None))
-    assert "$20.00/h" in text and "$13.33/h" in text and "Median unpaid onboarding: 10 h" in text
+    assert "$20.00/h" in text and "$13.33/h" in text and "Median unpaid onboarding, last 12 months: 10 h" in text
 
 
 async def test_payment_reliability_x_of_n_recent_and_all_time(app, clock, group):

@@ -6,6 +6,7 @@ import pytest
 
 from bot.features.availability.status import baseline_slots
 from bot.features.reports.kinds import AVAILABILITY_KINDS, PROJECT_KINDS
+from storage import digest_queries
 from storage import reports as store
 
 
@@ -33,9 +34,10 @@ HOT_QUERIES = {
     "last report": lambda db: store.last_report_at(db, "outlier", AVAILABILITY_KINDS),
     "projects paused or ended": lambda db: store.project_changes(db, PROJECT_KINDS, "outlier", 0),
     "pay": lambda db: store.pay_figures(db, "outlier", 0),
-    "onboarding": lambda db: store.onboarding_hours(db, "outlier"),
+    "onboarding": lambda db: store.onboarding_hours(db, "outlier", 0),
     "payment reliability": lambda db: store.kind_counts(db, "outlier", ("paid_on_time", "paid_late"), 0),
     "my reports": lambda db: store.reports_of(db, "someone", 15),
+    "digest pay medians": lambda db: digest_queries.pay_medians(db, 0, 10**9, 2 * 10**9),
 }
 
 

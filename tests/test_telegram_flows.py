@@ -177,7 +177,7 @@ async def test_polling_survives_a_server_error(bot):
     await bot.fake.wait_for(lambda: any(c.status == 502 for c in bot.fake.calls))
     bot.fake.message(private_chat(BOB), user(BOB), "/help")
     await bot.fake.wait_sent(BOB, timeout=5)
-    assert bot.adapter.application.updater.running
+    assert bot.adapter.poller.running
 
 
 async def test_long_reply_split_under_limits_with_buttons_last(bot):

@@ -90,7 +90,9 @@ async def test_reports_too_recent_to_judge_wait_and_hidden_reports_are_not_judge
     await insert_report(app, "fresh", "drought", start)
     await insert_report(app, "hidden", "drought", start)
     await app.db.execute("UPDATE reports SET hidden = 1 WHERE reporter = 'hidden'")
-    clock.advance(seconds=SETTLE_AFTER - 60)
+    # Days are judged whole: the report's day ends at midnight, and is judged once SETTLE_AFTER has passed since.
+    day_end = (start // DAY + 1) * DAY
+    clock.advance(seconds=day_end + SETTLE_AFTER - 60 - start)
     assert await settle_trust(app) == 0
     clock.advance(seconds=120)
     assert await settle_trust(app) == 1

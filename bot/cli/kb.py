@@ -13,7 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `kb check`."""
     kb = subparsers.add_parser("kb", help="knowledge base tools")
     commands = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
-    check = commands.add_parser("check", help="validate the knowledge base; list problems, stale and undated facts")
+    check = commands.add_parser("check", help="validate the knowledge base; list problems, stale and undated facts, "
+                                "and facts whose only sources are forum or SEO pages")
     check.add_argument("--data", type=Path, default=None, help="check this folder instead of the shipped data")
     check.add_argument("--today", type=date.fromisoformat, default=None,
                        help="judge staleness as of this day (YYYY-MM-DD; default: today)")
@@ -40,4 +41,7 @@ def _check(args: argparse.Namespace) -> int:
     print(f"Undated (every source is n.d.; re-check by hand): {len(report.undated)}")
     for fact in report.undated:
         print(f"  - {describe(fact)}")
+    print(f"Only forum or SEO sources (answers flag them; find a stronger source): {len(report.weak)}")
+    for fact, flag in report.weak:
+        print(f"  - ({flag}) {describe(fact)}")
     return 1 if args.strict and report.stale else 0

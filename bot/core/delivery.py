@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.core.model import Reply
+
+# Awaited by a Sender after each part of a message is delivered, with the number of parts delivered so far
+# (counting from the first part of the whole message, not from `first_part`). The outbox records it before
+# the next part goes, so a retry resumes after the last part that arrived. If it raises, send no more parts.
+PartSent = Callable[[int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -33,11 +39,16 @@ class DeliveryError(Exception):
 
 
 class RetryableDeliveryError(DeliveryError):
-    """A passing failure (429, 5xx, network): try again later, after `retry_after` seconds if given."""
+    """A passing failure that surely did not deliver (429, 5xx, no connection): try again later, after
+    `retry_after` seconds if given."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class UncertainDeliveryError(DeliveryError):
+    """The request went out but no answer came (a timeout, a dropped connection): it may have arrived."""
 
 
 class PermanentDeliveryError(DeliveryError):
@@ -49,8 +60,14 @@ class PermanentDeliveryError(DeliveryError):
 
 
 class Sender(Protocol):
-    """An adapter that can post a Reply to a Destination on its platform."""
+    """An adapter that can post a Reply to a Destination on its platform.
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
-        """Deliver once or raise RetryableDeliveryError / PermanentDeliveryError."""
+    A reply may go out as several platform messages (parts: e.g. a photo, then text messages). The sender
+    skips the parts before `first_part` (delivered by an earlier attempt) and awaits `part_sent` after each
+    part it delivers.
+    """
+
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0,
+                   part_sent: PartSent | None = None) -> None:
+        """Deliver the parts from `first_part` on, or raise Retryable-, Uncertain- or PermanentDeliveryError."""
         ...

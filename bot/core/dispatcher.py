@@ -65,12 +65,14 @@ class Dispatcher:
             return self.unknown_command(name)
         raw = {key: arguments.readable(value) if isinstance(value, str) else value for key, value in raw.items()}
         actor = self.identify(actor)
+        refused = self._admit(actor, "commands")
+        if refused is not None:
+            return refused
         try:
-            self._check_access(command, actor, place)
+            await self._check_access(command, actor, place)
         except NotAllowed as exc:  # says only who may run it; the asker may have no private chat with the bot
             return classify(exc, name)
         try:
-            self._check_rate(actor, "commands")
             params, prompt = self._convert(command, raw)
             if prompt is not None:
                 # Only the declared choices: it stays where it was asked, where its buttons can run the command.
@@ -85,9 +87,11 @@ class Dispatcher:
         """Answer a plain-language message through the question handler the app was wired with."""
         text = arguments.readable(text)
         actor = self.identify(actor)
+        refused = self._admit(actor, "messages")
+        if refused is not None:
+            return refused
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
         try:
-            self._check_rate(actor, "messages")
             return await self._ask(invocation, text)
         except Exception as exc:
             return classify(exc, "question")
@@ -106,14 +110,21 @@ class Dispatcher:
             is_error=True,
         )
 
-    def _check_rate(self, actor: Actor, what: str) -> None:
+    def _admit(self, actor: Actor, what: str) -> Reply | None:
+        """The per-person limit, checked before anything else (and before any platform call): None if admitted,
+        else the "slow down" reply, marked as a repeat after the first one since the person was last admitted.
+        Piped console input (`rate_limited` False) is never limited."""
         if not actor.rate_limited:
-            return
-        wait = self._limiter.hit(f"{actor.platform}:{actor.user_id}")
-        if wait is not None:
-            raise RateLimited(f"You're sending {what} very fast. Try again in {wait:.0f} seconds.")
+            return None
+        key = f"{actor.platform}:{actor.user_id}"
+        wait = self._limiter.hit(key)
+        if wait is None:
+            return None
+        reply = classify(RateLimited(f"You're sending {what} very fast. Try again in {wait:.0f} seconds."))
+        reply.repeat_notice = not self._limiter.first_refusal(key)
+        return reply
 
-    def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
+    async def _check_access(self, command: Command, actor: Actor, place: Place) -> None:
         if command.lets_operator(actor, place):
             return
         if command.needs_community and place.is_private:
@@ -121,7 +132,7 @@ class Dispatcher:
                 f"/{command.name} works in a community (a server channel or group), not in a private chat.",
                 hint="Run it in the group or server you moderate.",
             )
-        if command.is_moderator_only and not actor.is_moderator:
+        if command.is_moderator_only and not await actor.moderates():
             raise NotAllowed(f"/{command.name} is for moderators of this community.")
 
     def _convert(self, command: Command, raw: Mapping[str, Any]) -> tuple[dict[str, Any], Reply | None]:

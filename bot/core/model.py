@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -28,6 +29,15 @@ class Actor:
     rate_limited: bool = True
     # One of QUEUEWATCH_OPERATORS (set by the dispatcher from the list; adapters never set it).
     is_operator: bool = False
+    # Where finding out costs a platform call (Telegram's getChatMember), the adapter gives this instead of
+    # is_moderator, and it is awaited only for a command that needs a moderator.
+    moderator_check: Callable[[], Awaitable[bool]] | None = field(default=None, compare=False, repr=False)
+
+    async def moderates(self) -> bool:
+        """Whether the person moderates the community they asked in (asking the platform now, if it must)."""
+        if self.is_moderator or self.moderator_check is None:
+            return self.is_moderator
+        return await self.moderator_check()
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,9 @@ class Reply:
     # rather than into the group. Implies ephemeral.
     private: bool = False
     is_error: bool = False
+    # The person was already told this in the current window (a second "slow down"): a front end where the
+    # answer would be posted for everyone to see may leave it out.
+    repeat_notice: bool = False
 
     def __post_init__(self) -> None:
         self.ephemeral = self.ephemeral or self.private

@@ -17,6 +17,7 @@ class RateLimiter:
         self._limit = limit
         self._window = window.total_seconds()
         self._events: dict[str, deque[float]] = {}
+        self._refused: set[str] = set()  # keys refused since they were last allowed
 
     def hit(self, key: str) -> float | None:
         """Record an event; None if allowed, else the seconds to wait before the next one is."""
@@ -27,11 +28,20 @@ class RateLimiter:
         if len(events) >= self._limit:
             return max(1.0, events[0] + self._window - now)
         events.append(now)
+        self._refused.discard(key)
         if len(self._events) > 10_000:
             self._prune(now)
         return None
+
+    def first_refusal(self, key: str) -> bool:
+        """After a refused hit: True the first time since the key was last allowed (say so once, not at every try)."""
+        if key in self._refused:
+            return False
+        self._refused.add(key)
+        return True
 
     def _prune(self, now: float) -> None:
         """Drop keys with no recent events, so memory stays bounded."""
         for key in [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self._window]:
             del self._events[key]
+            self._refused.discard(key)

@@ -1,7 +1,14 @@
 """The loss-free outbox: every message is queued under an idempotency key, then delivered through the
 platform's Sender with per-platform pacing and retry with backoff for passing failures. On a permanent
 failure the give-up handler registered for the message's origin kind is told (e.g. the digest switches
-itself off); the outbox itself knows nothing of who sends through it."""
+itself off); the outbox itself knows nothing of who sends through it.
+
+Delivered once: each send first claims its message with a lease (one atomic UPDATE, so two processes never
+both send it), every part of a multi-part message is recorded as it arrives (a retry resumes at the next
+part), and the outcome is written with retries while the database is locked or full; an outcome that still
+cannot be written is held in memory, and nothing more is sent until it is. A send whose outcome is unknown
+(no answer in time) is marked uncertain, tried once more after a delay, and counted.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +17,19 @@ import base64
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from bot.core.background import PeriodicService
-from bot.core.delivery import Destination, Origin, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.delivery import (
+    Destination,
+    Origin,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+    UncertainDeliveryError,
+)
 from bot.core.model import Button, Field, Image, Reply
 from storage import outbox as store
 from storage.database import Executor
@@ -28,15 +42,24 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12  # with backoff doubling from 2 s (capped at 30 min): about 3 hours of retrying
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 1800.0
+# The furthest ahead the outbox ever schedules a try (a platform's Retry-After is capped to it): a time further
+# ahead was written by a clock that ran fast, and is brought back to now.
+HORIZON = 6 * 3600.0
 BATCH = 500
 POLL_SECONDS = 2.0
 MAX_IN_FLIGHT = 8
-SEND_TIMEOUT = 60.0
+SEND_TIMEOUT = 60.0  # seconds without an answer to one part before its outcome counts as unknown
+LEASE_SECONDS = SEND_TIMEOUT + 60.0  # a claim outlives a part's send; renewed after each part
+UNCERTAIN_DELAY = 120.0  # an unanswered send is tried once more after this long
+RECORD_DELAYS = (0.1, 0.3, 1.0)  # real seconds between tries of a write the database refused (busy or full)
+RECORD_PAUSE = 1.0  # seconds before the next round while an outcome is still unwritten
+DRAIN_SECONDS = 10.0  # at shutdown, how long the sends in flight may take to finish
 EPSILON = 1e-6  # clocks tick in microseconds; a smaller shortfall is no shortfall
 MIN_SLEEP = 0.001
 
 # Told when messages from one origin kind can never reach a destination: (app, destination, ref, reason).
 GiveUpHandler = Callable[["App", Destination, str, str], Awaitable[None]]
+T = TypeVar("T")
 
 
 def encode_reply(reply: Reply) -> str:
@@ -174,6 +197,22 @@ def backoff(attempts: int) -> float:
     return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
 
 
+@dataclass
+class Outcome:
+    """What became of one claimed send, to be written to the outbox (held in memory until it is)."""
+
+    item: store.OutboxItem
+    token: str
+    kind: Literal["sent", "retry", "uncertain", "failed"]
+    parts: int  # parts of the message known to have arrived
+    next_at: float | None = None
+    error: str = ""
+
+
+class _ProgressNotRecorded(Exception):
+    """A part arrived but the database refused to record it: send no further part until it is."""
+
+
 class Outbox:
     """Queues messages under idempotency keys and delivers them through `app.senders`."""
 
@@ -181,12 +220,21 @@ class Outbox:
         self.app = app
         self.limits = RateLimits()
         self.give_up_handlers = dict(give_up or {})
-        # Injected time: wall time (persisted next_at) and the monotonic time that drives pacing both come
-        # from the app clock; the sleep is replaced by simulated ones in tests and benchmarks.
+        # Injected time: wall time (persisted next_at and leases) and the monotonic time that drives pacing both
+        # come from the app clock; the sleep is replaced by simulated ones in tests and benchmarks.
         self.monotonic: Callable[[], float] = app.clock.monotonic
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self.send_timeout = SEND_TIMEOUT
+        self.lease_seconds = LEASE_SECONDS
+        self._last_wall: float | None = None
+        self.uncertain_delay = UNCERTAIN_DELAY
+        self.record_delays: tuple[float, ...] = RECORD_DELAYS
+        self.stopping = False
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._round = asyncio.Lock()
+        self._inflight: set[asyncio.Task] = set()
+        self._unwritten: dict[int, Outcome] = {}  # item id -> an outcome the database refused so far
 
     def wall(self) -> float:
         """The current wall time in unix seconds (from the app clock)."""
@@ -207,20 +255,49 @@ class Outbox:
 
     async def wait(self, seconds: float) -> None:
         """Wait up to `seconds`, or until something is queued."""
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for loses a cancel that meets a wake-up.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+            async with asyncio.timeout(max(0.0, seconds)):
+                await self._wake.wait()
         self._wake.clear()
 
     async def run_once(self, limit: int = BATCH) -> float:
         """Deliver what is due now, pacing each platform; returns how long to pause before the next call."""
+        async with self._round:
+            if self.stopping:
+                return POLL_SECONDS
+            if not await self.flush():
+                return RECORD_PAUSE  # nothing more goes out before what went out is written down
+            return await self._round_of(limit)
+
+    def _clock_went_back(self) -> bool:
+        """True at the first round and whenever the wall clock went back since the last one: then times written
+        while it ran ahead (by this process or an earlier one) are brought back (a scan, so not every round)."""
+        now, last = self.wall(), self._last_wall
+        self._last_wall = now
+        return last is None or now < last
+
+    async def _round_of(self, limit: int) -> float:
+        db = self.app.db
         platforms = sorted(self.app.senders)
-        items = await store.due(self.app.db, platforms, self.wall(), limit)
-        pending: set[asyncio.Task] = set()
+        try:
+            if platforms:
+                if self._clock_went_back():
+                    await self._retrying(lambda: store.bring_back_future(db, self.wall(), HORIZON))
+                await self._retrying(lambda: store.reclaim_expired(db, self.wall()))
+        except Exception as exc:
+            if not store.is_transient(exc):
+                raise
+            log.warning("outbox: the database refused a write (%s); delivering again shortly", exc)
+            return RECORD_PAUSE
+        items = await store.due(db, platforms, self.wall(), limit)
+        started: list[asyncio.Task] = []
         dead: set[Destination] = set()
         dest_wait: float | None = None
+        refused = False
         for item in items:
             dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
-            if dest in dead:
+            if dest in dead or item.platform not in self.app.senders:
                 continue
             overall, own = self.limits.waits(dest, self.monotonic())
             if own > overall and own > 0:
@@ -229,63 +306,198 @@ class Outbox:
             while overall > 0:
                 await self.sleep(max(overall, MIN_SLEEP))
                 overall, own = self.limits.waits(dest, self.monotonic())
-            self.limits.take(dest, self.monotonic())
             await self._slots.acquire()
-            task = asyncio.create_task(self._deliver(item, dest, dead))
-            task.add_done_callback(lambda _t: self._slots.release())
-            pending.add(task)
-            pending = {t for t in pending if not t.done()}
-        if pending:
-            await asyncio.gather(*pending)
+            if self.stopping or self._unwritten:
+                self._slots.release()
+                break
+            try:
+                token = await self._claim(item)
+            except Exception as exc:
+                self._slots.release()
+                if not store.is_transient(exc):
+                    raise
+                log.warning("outbox: could not claim a message (%s); delivering again shortly", exc)
+                refused = True
+                break
+            if token is None:  # another process claimed it first
+                self._slots.release()
+                continue
+            self.limits.take(dest, self.monotonic())
+            task = asyncio.create_task(self._deliver(item, token, dest, dead))
+            task.add_done_callback(self._finished)
+            self._inflight.add(task)
+            started.append(task)
+        if started:
+            await asyncio.gather(*started, return_exceptions=True)
+        if refused or self._unwritten:
+            return RECORD_PAUSE
         if len(items) >= limit:
             return 0.0
         if dest_wait is not None:
             return max(0.05, dest_wait)
-        next_at = await store.next_due_at(self.app.db, platforms)
+        next_at = await store.next_due_at(db, platforms)
         return POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
 
-    async def _deliver(self, item: store.OutboxItem, dest: Destination, dead: set[Destination]) -> None:
-        db = self.app.db
+    def _finished(self, task: asyncio.Task) -> None:
+        self._inflight.discard(task)
+        self._slots.release()
+
+    async def _claim(self, item: store.OutboxItem) -> str | None:
+        """Claim an item for one send under a fresh token; None when another process got it first."""
+        token = uuid.uuid4().hex
+        now = self.wall()
+        claimed = await self._retrying(lambda: store.claim(self.app.db, item.id, token, now, now + self.lease_seconds))
+        return token if claimed else None
+
+    async def _deliver(self, item: store.OutboxItem, token: str, dest: Destination, dead: set[Destination]) -> None:
+        """Send a claimed item from its first missing part and write down what happened."""
         sender = self.app.senders.get(item.platform)
-        if sender is None:
-            return  # the adapter stopped meanwhile; the item stays pending
+        parts = item.parts_sent
+        loop = asyncio.get_running_loop()
+        deadline: asyncio.Timeout | None = None
+
+        async def part_sent(count: int) -> None:
+            nonlocal parts
+            parts = max(parts, count)
+            if deadline is not None:
+                deadline.reschedule(None)  # the timeout is for the platform's answer, not for our own write
+            try:
+                await self._retrying(lambda: store.record_parts(self.app.db, item.id, token, parts,
+                                                                self.wall() + self.lease_seconds))
+            except Exception as exc:
+                raise _ProgressNotRecorded(str(exc)) from exc
+            if deadline is not None:
+                deadline.reschedule(loop.time() + self.send_timeout)  # the timeout is per part
+
+        permanent = False
         try:
-            async with asyncio.timeout(SEND_TIMEOUT):  # no extra task: the send starts at once
-                await sender.send(dest, decode_reply(item.payload))
+            if sender is None:
+                raise RetryableDeliveryError("the adapter stopped")
+            async with asyncio.timeout(self.send_timeout) as deadline:  # no extra task: the send starts at once
+                await sender.send(dest, decode_reply(item.payload), first_part=item.parts_sent, part_sent=part_sent)
         except PermanentDeliveryError as exc:
             dead.add(dest)
-            await self._give_up(item, dest, exc.reason)
-        except Exception as exc:  # RetryableDeliveryError, timeouts and surprises are all worth retrying
-            retry_after = exc.retry_after if isinstance(exc, RetryableDeliveryError) else None
-            if not isinstance(exc, RetryableDeliveryError | TimeoutError):
-                log.exception("unexpected error delivering outbox item %s", item.key)
-            attempts = item.attempts + 1
-            if retry_after:
-                self.limits.block(dest, self.monotonic(), retry_after)
-            if attempts >= MAX_ATTEMPTS:
-                log.warning("giving up on outbox item %s after %d attempts: %s", item.key, attempts, exc)
-                await store.mark_failed(db, item.id, f"gave up after {attempts} attempts: {exc}")
-                return
-            delay = retry_after if retry_after else backoff(attempts)  # honour the platform's Retry-After
-            await store.retry_later(db, item.id, self.wall() + delay, str(exc) or type(exc).__name__)
+            permanent = True
+            outcome = Outcome(item, token, "failed", parts, error=exc.reason)
+        except (UncertainDeliveryError, TimeoutError) as exc:
+            error = str(exc) or f"no answer within {self.send_timeout:g} s"
+            outcome = self._uncertain(item, token, parts, error)
+        except asyncio.CancelledError:  # shutting down mid-send: it may have gone out
+            await self._settle(self._uncertain(item, token, parts, "stopped while sending; it may have arrived"))
+            raise
+        except _ProgressNotRecorded as exc:
+            outcome = Outcome(item, token, "retry", parts, self.wall(), f"could not record progress: {exc}")
+        except Exception as exc:  # RetryableDeliveryError and surprises are worth retrying
+            outcome = self._retry(item, token, dest, parts, exc)
         else:
-            await store.mark_sent(db, item.id, self.wall())
+            outcome = Outcome(item, token, "sent", parts)
+        await self._settle(outcome)
+        if permanent:
+            await self._give_up(item, dest, outcome.error)
+
+    def _uncertain(self, item: store.OutboxItem, token: str, parts: int, error: str) -> Outcome:
+        log.warning("outbox item %s: %s; %s", item.key, error,
+                    "trying once more later" if item.uncertain == 0 else "not trying again")
+        return Outcome(item, token, "uncertain", parts, self.wall() + self.uncertain_delay, error)
+
+    def _retry(self, item: store.OutboxItem, token: str, dest: Destination, parts: int, exc: Exception) -> Outcome:
+        """The outcome of a passing failure: a retry after backoff (or Retry-After), or giving up."""
+        retry_after = exc.retry_after if isinstance(exc, RetryableDeliveryError) else None
+        if not isinstance(exc, RetryableDeliveryError):
+            log.error("unexpected error delivering outbox item %s", item.key, exc_info=exc)
+        attempts = item.attempts + 1
+        if retry_after:
+            self.limits.block(dest, self.monotonic(), retry_after)
+        if attempts >= MAX_ATTEMPTS:
+            log.warning("giving up on outbox item %s after %d attempts: %s", item.key, attempts, exc)
+            return Outcome(item, token, "failed", parts, error=f"gave up after {attempts} attempts: {exc}")
+        delay = min(retry_after, HORIZON) if retry_after else backoff(attempts)  # honour the platform's Retry-After
+        return Outcome(item, token, "retry", parts, self.wall() + delay, str(exc) or type(exc).__name__)
+
+    async def _retrying(self, write: Callable[[], Awaitable[T]]) -> T:
+        """Run a write, trying again after a short wait while the database is locked, busy or full."""
+        for delay in (*self.record_delays, None):
+            try:
+                return await write()
+            except Exception as exc:
+                if delay is None or not store.is_transient(exc):
+                    raise
+                await asyncio.sleep(delay)  # real time: the lock is held by another process, in real time
+        raise AssertionError("unreachable")
+
+    async def _write(self, outcome: Outcome) -> None:
+        db, item, token = self.app.db, outcome.item, outcome.token
+        if outcome.kind == "sent":
+            held = await store.mark_sent(db, item.id, token, self.wall(), outcome.parts)
+        elif outcome.kind == "retry":
+            held = await store.retry_later(db, item.id, token, outcome.next_at or self.wall(), outcome.error,
+                                           outcome.parts)
+        elif outcome.kind == "uncertain":
+            held = await store.mark_uncertain(db, item.id, token, outcome.next_at or self.wall(), outcome.error,
+                                              outcome.parts)
+        else:
+            held = await store.mark_failed(db, item.id, token, outcome.error, outcome.parts)
+        if not held:
+            log.warning("outbox item %s changed while it was being sent (another process took it over, or it was "
+                        "deleted); not recorded as %s", item.key, outcome.kind)
+
+    async def _settle(self, outcome: Outcome) -> None:
+        """Write an outcome, retrying while the database refuses; hold it in memory if it still does."""
+        try:
+            await self._retrying(lambda: self._write(outcome))
+        except asyncio.CancelledError:  # stopped while writing: drain() writes it before the process ends
+            self._unwritten[outcome.item.id] = outcome
+            raise
+        except Exception as exc:
+            log.warning("outbox item %s: could not record it as %s (%s); holding it until the database takes it",
+                        outcome.item.key, outcome.kind, exc)
+            self._unwritten[outcome.item.id] = outcome
+        else:
+            self._unwritten.pop(outcome.item.id, None)
+
+    async def flush(self) -> bool:
+        """Write the outcomes the database refused before; True when none is left."""
+        for outcome in list(self._unwritten.values()):
+            try:
+                await self._write(outcome)
+            except Exception as exc:
+                log.warning("outbox: still cannot record %s as %s (%s)", outcome.item.key, outcome.kind, exc)
+                return False
+            del self._unwritten[outcome.item.id]
+        return True
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Stop claiming; let the sends in flight finish within `timeout` (those still running then are
+        cancelled and recorded as uncertain) and write every outcome held in memory."""
+        self.stopping = True
+        self._wake.set()
+        try:
+            async with asyncio.timeout(timeout), self._round:
+                pass  # the round under way ends once its sends are done
+        except TimeoutError:
+            for task in list(self._inflight):
+                task.cancel()
+            if self._inflight:
+                await asyncio.wait(list(self._inflight))
+        await self.flush()
 
     async def _give_up(self, item: store.OutboxItem, dest: Destination, reason: str) -> None:
-        """A permanent failure: fail the item, cancel others to the same place, tell the sender's handler."""
+        """A permanent failure: cancel others to the same place and tell the sender's handler."""
         log.warning("delivery to %s %s %s failed for good (%s); telling the %s sender",
                     dest.platform, dest.kind, dest.id, reason, item.origin)
-        db = self.app.db
-        await store.mark_failed(db, item.id, reason)
-        await store.cancel_destination(db, dest.platform, dest.kind, dest.id, reason)
-        handler = self.give_up_handlers.get(item.origin)
-        if handler is not None:
-            await handler(self.app, dest, item.origin_ref, reason)
+        try:
+            await self._retrying(lambda: store.cancel_destination(self.app.db, dest.platform, dest.kind, dest.id,
+                                                                  reason))
+            handler = self.give_up_handlers.get(item.origin)
+            if handler is not None:
+                await self._retrying(lambda: handler(self.app, dest, item.origin_ref, reason))
+        except Exception:
+            log.exception("outbox: could not record that %s %s %s is unreachable", dest.platform, dest.kind, dest.id)
 
 
 class OutboxService(PeriodicService):
     """The runner service that keeps delivering the outbox until stopped; what is not yet sent stays
-    queued for the next start."""
+    queued for the next start, and a send in flight at shutdown is finished and recorded first."""
 
     name = "outbox"
     retry_seconds = 5.0
@@ -301,3 +513,13 @@ class OutboxService(PeriodicService):
     async def pause(self, seconds: float) -> None:
         """Pause, waking early when something is queued."""
         await self.outbox.wait(seconds)
+
+    async def start(self) -> None:
+        """Begin delivering (again, after a stop)."""
+        self.outbox.stopping = False
+        await super().start()
+
+    async def stop(self) -> None:
+        """Let the sends in flight finish and be recorded, then stop the loop."""
+        await self.outbox.drain()
+        await super().stop()

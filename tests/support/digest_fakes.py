@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.clock import ManualClock, unix
-from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.delivery import Destination, PartSent, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Reply
 from bot.outbox.outbox import Outbox
 from bot.wiring import App
@@ -23,14 +23,19 @@ class FakeSender:
     delivered: list[tuple[Destination, Reply, datetime | None]] = field(default_factory=list)
     calls: int = 0
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
-        """Deliver, or raise what the script says."""
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0,
+                   part_sent: PartSent | None = None) -> None:
+        """Deliver (the reply is one part), or raise what the script says."""
         self.calls += 1
         if self.script:
             outcome = self.script.pop(0)
             if outcome is not None:
                 raise outcome
+        if first_part > 0:
+            return  # delivered by an earlier attempt
         self.delivered.append((destination, reply, self.clock.now() if self.clock else None))
+        if part_sent is not None:
+            await part_sent(1)
 
     def titles(self) -> list[str | None]:
         """The titles of everything delivered, in order."""

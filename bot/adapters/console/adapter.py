@@ -9,7 +9,7 @@ import threading
 from typing import TextIO
 
 from bot.adapters.console.lines import TooLong, read_lines
-from bot.core.delivery import Destination
+from bot.core.delivery import Destination, PartSent
 from bot.core.model import Actor, Button, Place, Platform, Reply
 from bot.wiring import App
 
@@ -68,9 +68,14 @@ class ConsoleAdapter:
         if self._task and not self._task.done():
             self._task.cancel()
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
-        """Deliver a digest or alert from the outbox by printing it."""
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0,
+                   part_sent: PartSent | None = None) -> None:
+        """Deliver a digest or alert from the outbox by printing it (one part)."""
+        if first_part > 0:
+            return
         self._print(f"[to {destination.kind} {destination.id}] {render(reply)}\n")
+        if part_sent is not None:
+            await part_sent(1)
 
     async def handle(self, line: str) -> str | None:
         """Run one line (a command, a button number or a question) and return the rendered reply."""

@@ -13,13 +13,28 @@ from bot.adapters.base import StartupError
 from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.render import render
 from bot.adapters.discord.sync import sync_commands
-from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.delivery import (
+    Destination,
+    PartSent,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+    UncertainDeliveryError,
+)
 from bot.core.model import Reply
 from bot.wiring import App
 
 log = logging.getLogger(__name__)
 
 CANNOT_DM_USER = 50007
+
+
+def _may_have_arrived(exc: BaseException) -> bool:
+    """Whether a failed post may have reached Discord: it went out, but no answer came back (a connection that
+    was never made, or an error raised before sending, means it did not)."""
+    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.InvalidURL):
+        return False
+    return isinstance(exc, TimeoutError | aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError
+                      | aiohttp.ClientOSError)
 
 
 def needed_intents() -> discord.Intents:
@@ -82,8 +97,12 @@ class DiscordAdapter:
                 await asyncio.wait_for(self._task, timeout=5)
             self._task = None
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
-        """Post a reply to a channel or as a direct message; raise a Retryable/PermanentDeliveryError."""
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0,
+                   part_sent: PartSent | None = None) -> None:
+        """Post a reply (one message: one part) to a channel or as a direct message; raise a Retryable-,
+        Uncertain- or PermanentDeliveryError."""
+        if first_part > 0:
+            return  # an earlier attempt posted it
         client = self.client
         if client is None or client.is_closed():
             raise RetryableDeliveryError("the Discord client is not connected")
@@ -92,11 +111,13 @@ class DiscordAdapter:
         except ValueError:
             raise PermanentDeliveryError(f"not a Discord id: {destination.id!r}") from None
         message = await render(self.app, reply)
+        posting = False
         try:
             if destination.kind == "user":
                 channel: discord.abc.Messageable = await client.create_dm(discord.Object(target_id))
             else:
                 channel = client.get_partial_messageable(target_id)
+            posting = True
             await channel.send(**message.send_kwargs())
         except discord.RateLimited as exc:
             raise RetryableDeliveryError("Discord rate limit", retry_after=exc.retry_after) from None
@@ -110,7 +131,11 @@ class DiscordAdapter:
                 raise RetryableDeliveryError(f"Discord answered {exc.status}") from None
             raise PermanentDeliveryError(f"Discord refused the message: {exc.status} {exc.text}") from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            if posting and _may_have_arrived(exc):
+                raise UncertainDeliveryError(f"Discord did not answer ({type(exc).__name__})") from None
             raise RetryableDeliveryError(f"network error: {type(exc).__name__}") from None
+        if part_sent is not None:
+            await part_sent(1)
 
     def _new_client(self) -> discord.Client:
         # The bot never joins voice, so discord.py's "voice will NOT be supported" warnings are noise.

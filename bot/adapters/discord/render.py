@@ -1,4 +1,14 @@
-"""A neutral Reply rendered as a Discord message: one embed within Discord's limits, an image, buttons."""
+"""A neutral Reply rendered as a Discord message: one embed within Discord's limits, an image, buttons.
+
+Reply text is plain text on every platform: the bot's own words use no markup, and much of what a
+reply shows was typed by members (project names, notes, community notes). Telegram escapes it all as
+HTML; here `escape` does the same for Discord markdown, in every part Discord reads markdown in (the
+title, the description, field names and values; footers are shown as they are). So a member's
+`[Claim your bonus](https://evil.example/x) **now**` shows exactly as typed, never as a link, with no
+list of which strings came from whom to keep up to date. The one construct left live is a channel
+mention `<#id>` (digits only), which the bot writes to name a digest channel: it links inside Discord,
+cannot carry a URL, and pings no one (every message goes out with allowed_mentions none).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +34,19 @@ MIN_DESCRIPTION = 1000  # when the total is too long, the description keeps at l
 COLOUR = discord.Colour(0x3B82F6)
 ERROR_COLOUR = discord.Colour(0xDC2626)
 NO_MENTIONS = discord.AllowedMentions.none()
+
+# Discord shows a backslash before any ASCII punctuation as that character alone, so escaping is always
+# safe. Escaped: every character that opens or closes markup anywhere (emphasis, strike, spoiler, code,
+# masked links, <mentions, timestamps, emoji, autolinks>, @everyone, "scheme:" links and :emoji:), the
+# dot of a domain (Discord links discord.gg/... without a scheme), and what starts a line as a heading,
+# block quote, list or "-#" small text.
+_MARKUP = re.compile(
+    r"(?P<channel><#\d+>)"
+    r"|(?P<char>[\\*_~|`\[\]<@:])"
+    r"|(?P<dot>(?<=[^\W_])\.(?=[^\W\d_]))"
+    r"|^(?P<indent>[ \t]*)(?P<lead>[#>+-]|\d+[.)])",
+    re.MULTILINE,
+)
 
 
 @dataclass
@@ -65,13 +88,32 @@ async def render(app: App, reply: Reply, viewer: str | None = None) -> Message:
     return Message(embed, files, view, reply.ephemeral)
 
 
+def escape(text: str) -> str:
+    """Plain text as Discord markdown that shows exactly that text: no links, formatting or mentions."""
+    return _MARKUP.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    if match["channel"]:
+        return match["channel"]
+    if match["char"]:
+        return "\\" + match["char"]
+    if match["dot"]:
+        return "\\."
+    lead = match["lead"]
+    if lead[0].isdigit():  # "1." starts a numbered list: escape the dot (or bracket) after the number
+        return match["indent"] + lead[:-1] + "\\" + lead[-1]
+    return match["indent"] + "\\" + lead
+
+
 def build_embed(reply: Reply) -> discord.Embed:
-    """One embed: title, blocks as the description, fields and footer, all cut to Discord's limits."""
-    title = cut(reply.title, TITLE_LIMIT) if reply.title else None
-    description = cut("\n\n".join(b for b in reply.blocks if b), DESCRIPTION_LIMIT) or None
-    footer = cut(reply.footer, FOOTER_LIMIT) if reply.footer else None
+    """One embed: title, blocks as the description, fields and footer, escaped and cut to Discord's limits."""
+    title = cut(escape(reply.title), TITLE_LIMIT) if reply.title else None
+    description = cut(escape("\n\n".join(b for b in reply.blocks if b)), DESCRIPTION_LIMIT) or None
+    footer = cut(reply.footer, FOOTER_LIMIT) if reply.footer else None  # Discord shows footers as plain text
     fields = [
-        (cut(f.name, FIELD_NAME_LIMIT) or "\u200b", cut(f.value, FIELD_VALUE_LIMIT) or "\u200b", f.inline)
+        (cut(escape(f.name), FIELD_NAME_LIMIT) or "\u200b", cut(escape(f.value), FIELD_VALUE_LIMIT) or "\u200b",
+         f.inline)
         for f in reply.fields[:FIELD_COUNT_LIMIT]
     ]
     if not (title or description or fields):
@@ -101,8 +143,13 @@ def _fit_total(fixed: int, description: str | None, fields: list) -> tuple[str |
 
 
 def cut(text: str, limit: int) -> str:
-    """The text, shortened with an ellipsis when it is longer than limit characters."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """The text, shortened with an ellipsis when it is longer than limit characters (never mid-escape)."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    if (len(kept) - len(kept.rstrip("\\"))) % 2:  # a lone backslash would escape the ellipsis
+        kept = kept[:-1]
+    return kept + "…"
 
 
 def _safe_filename(name: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import replace
-from datetime import timedelta
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -33,6 +35,8 @@ from telegram.error import (
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.adapters.base import StartupError
+from bot.adapters.telegram.groups import GroupReplies
+from bot.adapters.telegram.inbox import Inbox, reply_ready
 from bot.adapters.telegram.keyboards import keyboard, pressed
 from bot.adapters.telegram.moderators import ModeratorCache
 from bot.adapters.telegram.parsing import (
@@ -42,11 +46,18 @@ from bot.adapters.telegram.parsing import (
     start_target,
     without_mention,
 )
-from bot.adapters.telegram.ratelimit import ChatRateLimiter
-from bot.adapters.telegram.render import render
+from bot.adapters.telegram.polling import Poller
+from bot.adapters.telegram.ratelimit import ChatRateLimiter, before_send, retry_seconds
+from bot.adapters.telegram.render import escape, render
 from bot.core.buttons import ButtonNotYours
 from bot.core.declarations import Access
-from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
+from bot.core.delivery import (
+    Destination,
+    PartSent,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+    UncertainDeliveryError,
+)
 from bot.core.errors import classify
 from bot.core.model import Actor, Place, Platform, Reply
 from bot.wiring import App
@@ -57,20 +68,37 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_MENU_COMMANDS = 100  # the Bot API's limit per scope
 EXPIRED_BUTTON = "This button has expired. Run the command again."
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll is held open by Telegram
-BOOTSTRAP_RETRIES = 3  # deleteWebhook attempts at start before giving up
+# httpx failures after the request was (perhaps partly) written: Telegram may have acted on it. A refused
+# connection or a full connection pool means it never went out.
+MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+STOP_TIMEOUT = 10  # seconds the updates in hand get to finish at shutdown
+NAMED_ASKERS = 25  # a combined group answer names this many askers (a mention each), then "and N more"
+NAME_LIMIT = 32
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+
+
+@dataclass(frozen=True)
+class _GroupReply:
+    """One member's reply waiting to go to a group."""
+
+    reply: Reply
+    user_id: int
+    name: str
+    reply_to: int | None
+    thread_id: int | None
 
 
 class TelegramAdapter:
     """Serves every registered command in Telegram private chats and groups."""
 
     name = "telegram"
+    send_read_timeout: float | None = None  # seconds an outbox send waits for Telegram's answer (None: PTB's)
 
     def __init__(self, app: App, private_chat_interval: float = 1.0, poll_timeout: float = POLL_TIMEOUT) -> None:
         token = app.settings.telegram_token
         if token is None:
             raise StartupError("TELEGRAM_TOKEN is not set")
         self.app = app
-        self._poll_timeout = poll_timeout
         base_url = app.settings.telegram_api_base_url
         self.application = (
             Application.builder()
@@ -78,18 +106,22 @@ class TelegramAdapter:
             .base_url(base_url)
             .base_file_url(_file_url(base_url))
             .rate_limiter(ChatRateLimiter(private_chat_interval))
-            .concurrent_updates(True)  # a slow command must not hold up everyone else
+            .updater(None)  # polling is ours (polling.py): an update is acknowledged only once it is stored
             .build()
         )
         self.application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_error_handler(self._on_error)
         self._moderators = ModeratorCache(self.application.bot, app.clock)
+        self.inbox = Inbox(app, self._process)
+        self.poller = Poller(self.application.bot, self.inbox, poll_timeout, ALLOWED_UPDATES)
+        self._groups: GroupReplies[_GroupReply] = GroupReplies(self._send_to_group, before_send)
         self.username = ""
         self.bot_id = 0
 
     async def start(self) -> None:
-        """Check the token (getMe), publish the command menus, start long polling and register for the outbox."""
+        """Check the token (getMe), publish the command menus, handle what the last run left unfinished, start
+        long polling and register for the outbox."""
         api = self.app.settings.telegram_api_base_url  # the token is appended by PTB, never part of this
         try:
             await self.application.initialize()
@@ -110,12 +142,8 @@ class TelegramAdapter:
         await self._publish_commands()
         try:
             await self.application.start()
-            await self.application.updater.start_polling(
-                timeout=self._poll_timeout,
-                bootstrap_retries=BOOTSTRAP_RETRIES,
-                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-                error_callback=self._on_polling_error,
-            )
+            await self.inbox.resume()
+            await self.poller.start()
         except TelegramError as exc:
             await self.stop()
             raise StartupError(f"could not start polling Telegram at {api} ({type(exc).__name__})") from None
@@ -124,31 +152,48 @@ class TelegramAdapter:
         log.info("telegram: polling as @%s", self.username)
 
     async def stop(self) -> None:
-        """Stop polling, finish the updates in hand and close the HTTP clients."""
+        """Stop polling, finish the updates in hand (for a while) and close the HTTP clients."""
         self.app.senders.pop(self.name, None)
-        if self.application.updater and self.application.updater.running:
-            await self.application.updater.stop()
+        await self.poller.stop()
+        await self.inbox.close(STOP_TIMEOUT)
+        await self._groups.close()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def send(self, destination: Destination, reply: Reply) -> None:
-        """Deliver a reply for the outbox; raise RetryableDeliveryError or PermanentDeliveryError on failure."""
+    async def send(self, destination: Destination, reply: Reply, first_part: int = 0,
+                   part_sent: PartSent | None = None) -> None:
+        """Deliver a reply for the outbox from part `first_part` on (the photo, then each text message), awaiting
+        `part_sent` after each; raise a Retryable-, Uncertain- or PermanentDeliveryError on failure."""
         try:
             chat_id = int(destination.id)
         except ValueError:
             raise PermanentDeliveryError(f"not a Telegram chat id: {destination.id!r}") from None
+        delivered = first_part
+
+        async def counted(parts: int) -> None:
+            nonlocal delivered
+            delivered = parts
+            if part_sent is not None:
+                await part_sent(parts)
+
+        timeouts = {} if self.send_read_timeout is None else {"read_timeout": self.send_read_timeout}
         try:
             try:
-                await self._deliver(chat_id, reply)
+                await self._deliver(chat_id, reply, first_part=first_part, part_sent=counted, timeouts=timeouts)
             except ChatMigrated as exc:  # the group became a supergroup with a new id
-                await self._deliver(int(exc.new_chat_id), reply)
+                await self._deliver(int(exc.new_chat_id), reply, first_part=delivered, part_sent=counted,
+                                    timeouts=timeouts)
         except RetryAfter as exc:
-            seconds = _retry_seconds(exc)
+            seconds = retry_seconds(exc)
             raise RetryableDeliveryError(f"Telegram rate limit: retry after {seconds:g} s", seconds) from None
         except (Forbidden, BadRequest) as exc:
             raise PermanentDeliveryError(f"Telegram refused the message: {exc.message}") from None
-        except (NetworkError, InvalidToken) as exc:  # includes TimedOut and 5xx
+        except NetworkError as exc:  # includes TimedOut and 5xx
+            if _may_have_arrived(exc):
+                raise UncertainDeliveryError(f"Telegram did not answer ({exc.message})") from None
+            raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
+        except InvalidToken as exc:
             raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
 
     async def _publish_commands(self) -> None:
@@ -182,17 +227,14 @@ class TelegramAdapter:
                     name, args = start_target(args)
                 if not private and not parsed.addressed and self.app.registry.get(name) is None:
                     return  # a plain /command in a group may be meant for another bot
-                actor = await self._actor(user, chat, message)
-                reply = await self._run(name, args, actor, _place(chat))
+                reply = await self._run(name, args, self._actor(user, chat, message), _place(chat))
             elif private:
-                reply = await self.app.dispatcher.ask(message.text, await self._actor(user, chat, message),
-                                                      _place(chat))
+                reply = await self.app.dispatcher.ask(message.text, self._actor(user, chat, message), _place(chat))
             elif not message.text.startswith("/") and (
                 mentions_bot(message, self.username, self.bot_id) or replies_to_bot(message, self.bot_id)
             ):
                 question = without_mention(message.text, self.username)
-                reply = await self.app.dispatcher.ask(question, await self._actor(user, chat, message),
-                                                      _place(chat))
+                reply = await self.app.dispatcher.ask(question, self._actor(user, chat, message), _place(chat))
             else:
                 return
         except Exception as exc:  # never leave a member without an answer
@@ -205,7 +247,7 @@ class TelegramAdapter:
         query = update.callback_query
         target, refusal = None, EXPIRED_BUTTON
         try:
-            target = await pressed(self.app, query.data, self._viewer(query.from_user))
+            target = await pressed(self.app, query.data, self._viewer(query.from_user.id))
         except ButtonNotYours as exc:
             refusal = exc.message
         finally:
@@ -216,8 +258,7 @@ class TelegramAdapter:
         chat = message.chat
         command, args = target
         try:
-            actor = await self._actor(query.from_user, chat, None)
-            reply = await self._run(command, args, actor, _place(chat))
+            reply = await self._run(command, args, self._actor(query.from_user, chat, None), _place(chat))
         except Exception as exc:
             reply = classify(exc, command)
         private = chat.type == ChatType.PRIVATE
@@ -231,22 +272,34 @@ class TelegramAdapter:
             return await self.app.dispatcher.dispatch(name, args, actor, place)
         return await self.app.dispatcher.dispatch_line(f"/{name} {args}".rstrip(), actor, place)
 
-    async def _actor(self, user: User, chat: Chat, message: Message | None) -> Actor:
-        """The person, with moderator = admin or creator of this group (never in a private chat)."""
-        moderator = False
-        if chat.type != ChatType.PRIVATE:
-            anonymous_admin = message is not None and message.sender_chat is not None \
-                and message.sender_chat.id == chat.id
-            moderator = anonymous_admin or await self._moderators.is_moderator(chat.id, user.id)
-        return Actor(Platform.TELEGRAM, str(user.id), user.full_name, is_moderator=moderator)
+    def _actor(self, user: User, chat: Chat, message: Message | None) -> Actor:
+        """The person; a moderator is an admin or the creator of this group (never in a private chat), asked of
+        Telegram (getChatMember) only when a moderator command needs to know."""
+        if chat.type == ChatType.PRIVATE:
+            return Actor(Platform.TELEGRAM, str(user.id), user.full_name)
+        if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+            return Actor(Platform.TELEGRAM, str(user.id), user.full_name, is_moderator=True)  # an anonymous admin
+
+        async def check() -> bool:
+            return await self._moderators.is_moderator(chat.id, user.id)
+
+        return Actor(Platform.TELEGRAM, str(user.id), user.full_name, moderator_check=check)
+
+    async def _process(self, raw: dict[str, Any]) -> None:
+        """Handle one update from the inbox through PTB's handlers."""
+        await self.application.process_update(Update.de_json(raw, self.application.bot))
 
     async def _respond(self, chat: Chat, user: User, reply: Reply, reply_to: int | None,
                        thread_id: int | None) -> None:
         """Answer in the chat asked from; a private reply asked for in a group goes to the member's private
-        chat (Telegram has no ephemeral messages), with a pointer, or a link to start one, left in the group."""
+        chat (Telegram has no ephemeral messages), with a pointer, or a link to start one, left in the group.
+        A group's replies go through GroupReplies (see groups.py), which sends identical ones once."""
+        reply_ready()
+        if reply.repeat_notice:
+            return  # they were told a moment ago; in a group a second "slow down" would only add noise
         if reply.private and chat.type != ChatType.PRIVATE:
             try:
-                await self._deliver(user.id, self._for_private_chat(reply), viewer=self._viewer(user))
+                await self._deliver(user.id, self._for_private_chat(reply), viewer=self._viewer(user.id))
                 reply = Reply(blocks=["I've sent you the answer in a private message."])
             except Forbidden:  # Telegram lets a bot write to someone only after they start a chat with it
                 reply = Reply(
@@ -256,11 +309,15 @@ class TelegramAdapter:
                             "(press Start), then send the command again."],
                     is_error=True,
                 )
-        await self._deliver(chat.id, reply, reply_to=reply_to, thread_id=thread_id, viewer=self._viewer(user))
+        if chat.type == ChatType.PRIVATE:
+            await self._deliver(chat.id, reply, reply_to=reply_to, thread_id=thread_id, viewer=self._viewer(user.id))
+        else:
+            await self._groups.send(chat.id, _content(reply, thread_id),
+                                    _GroupReply(reply, user.id, user.full_name, reply_to, thread_id))
 
-    def _viewer(self, user: User) -> str:
+    def _viewer(self, user_id: int) -> str:
         """The keyed hash of a Telegram user: whom a reply's personal buttons are bound to."""
-        return self.app.person_key(str(Platform.TELEGRAM), str(user.id))
+        return self.app.person_key(str(Platform.TELEGRAM), str(user_id))
 
     def _for_private_chat(self, reply: Reply) -> Reply:
         """The reply without buttons that would run a community-only command: pressed in a private chat, they
@@ -271,42 +328,45 @@ class TelegramAdapter:
 
         return replace(reply, buttons=[b for b in reply.buttons if works_there(b.command)])
 
+    async def _send_to_group(self, chat_id: int, replies: list[_GroupReply]) -> None:
+        """One message for replies of the same content: answering the first asker's message, naming them all."""
+        first = replies[0]
+        askers = list({r.user_id: r for r in replies}.values())
+        header = _answering(askers) if len(askers) > 1 else None
+        await self._deliver(chat_id, first.reply, reply_to=first.reply_to, thread_id=first.thread_id,
+                            header=header, viewer=self._viewer(first.user_id))
+
     async def _deliver(self, chat_id: int, reply: Reply, reply_to: int | None = None,
-                       thread_id: int | None = None, viewer: str | None = None) -> None:
+                       thread_id: int | None = None, header: str | None = None, viewer: str | None = None,
+                       first_part: int = 0, part_sent: PartSent | None = None,
+                       timeouts: Mapping[str, float] | None = None) -> None:
         """Send a reply: an optional photo with its caption, then text messages; buttons on the last one.
 
-        Telegram has no ephemeral messages: in a group, an ephemeral reply is sent as a reply to the member's
-        message, so it is clear whom it answers (personal ones go privately: see _respond).
+        Each of these is a part: parts before `first_part` are skipped (an earlier attempt delivered them) and
+        `part_sent` is awaited with the count of parts delivered after each. Telegram has no ephemeral messages:
+        in a group, an ephemeral reply is sent as a reply to the member's message, so it is clear whom it answers
+        (personal ones go privately: see _respond).
         """
-        rendered = render(reply)
+        rendered = render(reply, header)
         markup = await keyboard(self.app, reply.buttons, viewer)
-        reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         bot = self.application.bot
+        common = {"parse_mode": ParseMode.HTML, "message_thread_id": thread_id, **(timeouts or {})}
+        parts = []  # each sends one message, given the reply parameters (set on the first part sent only)
         if rendered.image is not None:
-            await bot.send_photo(
-                chat_id,
-                InputFile(rendered.image.data, filename=rendered.image.filename),
-                caption=rendered.caption or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None if rendered.messages else markup,
-                reply_parameters=reply_parameters,
-                message_thread_id=thread_id,
-            )
+            parts.append(partial(bot.send_photo, chat_id,
+                                 InputFile(rendered.image.data, filename=rendered.image.filename),
+                                 caption=rendered.caption or None,
+                                 reply_markup=None if rendered.messages else markup, **common))
+        last = len(rendered.messages) - 1
+        parts += [partial(bot.send_message, chat_id, text, link_preview_options=NO_PREVIEW,
+                          reply_markup=markup if index == last else None, **common)
+                  for index, text in enumerate(rendered.messages)]
+        reply_parameters = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        for number, send_part in enumerate(parts[first_part:], start=first_part + 1):
+            await send_part(reply_parameters=reply_parameters)
             reply_parameters = None
-        for index, text in enumerate(rendered.messages):
-            await bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup if index == len(rendered.messages) - 1 else None,
-                reply_parameters=reply_parameters if index == 0 else None,
-                message_thread_id=thread_id,
-            )
-
-    def _on_polling_error(self, exc: TelegramError) -> None:
-        """PTB retries polling with backoff (up to 30 s) forever; say so in one line instead of a traceback."""
-        log.warning("telegram: polling failed (%s: %s); retrying with backoff", type(exc).__name__, exc)
+            if part_sent is not None:
+                await part_sent(number)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An error PTB caught while handling an update (usually a reply that could not be sent)."""
@@ -334,9 +394,26 @@ async def _answer(query: CallbackQuery, text: str | None) -> None:
         log.warning("telegram: could not answer a callback query: %s", exc)
 
 
-def _retry_seconds(exc: RetryAfter) -> float:
-    delay = getattr(exc, "_retry_after", None)  # a timedelta; the public property warns about its type
-    return delay.total_seconds() if isinstance(delay, timedelta) else float(exc.retry_after)
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """Whether a failed request may have reached Telegram: it went out, but no answer came back."""
+    return isinstance(exc.__cause__, MAYBE_SENT)
+
+
+def _content(reply: Reply, thread_id: int | None) -> Hashable:
+    """What makes two replies one message: the same text, image and buttons, in the same forum topic."""
+    image = (reply.image.data, reply.image.filename) if reply.image else None
+    buttons = tuple((b.label, b.command, tuple(sorted(b.args.items())), b.style) for b in reply.buttons)
+    return (thread_id, reply.title, tuple(reply.blocks), tuple(reply.fields), reply.footer, reply.is_error,
+            reply.private, image, buttons)
+
+
+def _answering(askers: list[_GroupReply]) -> str:
+    """"For Ann, Bob and Cid:", each a mention, so everyone answered by a combined message is told."""
+    names = [f'<a href="tg://user?id={a.user_id}">{escape(a.name[:NAME_LIMIT] or "member")}</a>'
+             for a in askers[:NAMED_ASKERS]]
+    more = len(askers) - len(names)
+    listed = ", ".join(names[:-1]) + (f", {names[-1]}" if more else f" and {names[-1]}")
+    return f"For {listed}{f' and {more} more' if more else ''}:"
 
 
 def _file_url(base_url: str) -> str:

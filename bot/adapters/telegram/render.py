@@ -107,9 +107,10 @@ def pack(pieces: list[Unit], first_limit: int = MESSAGE_LIMIT, limit: int = MESS
     return messages
 
 
-def render(reply: Reply) -> Rendered:
-    """Render a reply: text messages under 4096 characters, or a photo with a caption under 1024 and the rest."""
-    pieces = units(reply)
+def render(reply: Reply, header: str | None = None) -> Rendered:
+    """Render a reply: text messages under 4096 characters, or a photo with a caption under 1024 and the rest;
+    `header` (HTML, short) goes first."""
+    pieces = ([Unit(header)] if header else []) + units(reply)
     if reply.image is None:
         messages = [m for m in pack(pieces) if m] or [escape("(no text)")]
         return Rendered(messages=messages)

@@ -3,6 +3,7 @@ rising. Each event is announced once, at most one alert per platform per member 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -106,8 +107,10 @@ class Alerts:
         names = await project_names(self.app, [(row["platform"], row["project"]) for row in ended])
         for row in ended:
             name = platform_name(self.app, row["platform"])
+            # Keys end up in logs and outbox keys, so they name the project by a digest, never its text.
+            project = hashlib.sha256(row["project"].encode()).hexdigest()[:16]
             events.append(AlertEvent(
-                f"project_ended:{row['platform']}:{row['project']}", "project_ended", row["platform"],
+                f"project_ended:{row['platform']}:{project}", "project_ended", row["platform"],
                 *_project_ended(name, names.of(row["platform"], row["project"]), row["reporters"]), row["last"],
                 _project_ended(name, None, row["reporters"]), row["project"]))
         return events
@@ -157,7 +160,7 @@ class Alerts:
                         Destination(sub.platform, "user", sub.user_id), member_reply, origin,
                         topic=event.platform, db=tx)
             await alert_events.set_alert_recipients(tx, event.key, queued)
-        log.info("alert %s queued for %d recipients", event.key, queued)
+        log.info("alert %s on %s queued for %d recipients", event.kind, event.platform, queued)
         return queued
 
 

@@ -8,6 +8,11 @@ change the status on their own. Established reporters' reports are never unconfi
 newcomers reporting at their own pace (fewer than BURST_SIZE per window) count as usual, with the low
 weight trust gives newcomers.
 
+A reporter's first report is the first they ever made: retracting it (or a moderator hiding it) does not
+make them new again. Newness measures how long someone has been around, and the report was made; a
+retraction that reset it would let an established member turn into a "newcomer" by tidying up. Only /forget
+removes the times, with everything else about the person.
+
 During the bot's first LAUNCH_GRACE (counted from its first stored report) nobody is new: at launch
 everyone is a newcomer, and a guard that blocked every burst would leave the status empty for a week.
 
@@ -17,14 +22,16 @@ from the confirmed ones; `split_confirmed` is the pure rule underneath.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import unix
+from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
 from bot.features.reports.kinds import AVAILABILITY_KINDS
+from storage import first_seen as first_seen_store
 from storage import reports as store
 
 if TYPE_CHECKING:
@@ -34,7 +41,14 @@ NEW_FOR = 7 * 86400  # new to the bot or to a community for a week: one full wee
 BURST_WINDOW = 2 * 3600  # reports within 2 hours of each other belong to one burst
 BURST_SIZE = 5  # 5 or more different newcomers in one window make a burst (the VRCPulse alert line is 5/hour)
 LAUNCH_GRACE = NEW_FOR  # the bot's own first week: no one is new yet
-CACHE_SECONDS = 300  # first-report times are reused for 5 minutes of clock time
+CACHE_SECONDS = 300  # first-report times are reused for 5 minutes (monotonic clock)
+FIRST_SEEN_CACHE_SIZE = 20_000  # reporters whose first-report times are kept in memory at most
+
+DATA_KEPT = ((
+    "First reports",
+    "when you first reported to the bot and in each community, under your keyed hash, so a burst of brand-new "
+    "accounts can be told from regulars; a retracted report still counts as having been made; /forget removes it",
+),)
 
 
 @dataclass(frozen=True)
@@ -56,27 +70,43 @@ def is_new(first_seen: int | None, first_seen_here: int | None, at: int) -> bool
 
 
 def split_confirmed(arrivals: Iterable[Arrival]) -> tuple[list[Arrival], list[Arrival]]:
-    """(confirmed, unconfirmed) for one platform: newcomers' reports inside a burst are unconfirmed."""
+    """(confirmed, unconfirmed) for one platform: newcomers' reports inside a burst are unconfirmed.
+
+    One pass over the newcomers in time order (O(n log n) for the sort): a window [start, end) slides along,
+    holding every newcomer within BURST_WINDOW of the one at `start`, with a count of reports per reporter in
+    it; a window with BURST_SIZE or more reporters flags its reports (those not flagged by an earlier window).
+    """
     ordered = sorted(arrivals, key=lambda a: a.at)
     newcomers = [a for a in ordered if a.new]
     flagged: set[int] = set()
-    end = 0
+    in_window: Counter[str] = Counter()  # reports per reporter in newcomers[start:end]
+    end = flagged_until = 0
     for start, first in enumerate(newcomers):
-        end = max(end, start)
-        while end + 1 < len(newcomers) and newcomers[end + 1].at - first.at <= BURST_WINDOW:
+        while end < len(newcomers) and newcomers[end].at - first.at <= BURST_WINDOW:
+            in_window[newcomers[end].reporter] += 1
             end += 1
-        window = newcomers[start:end + 1]
-        if len({a.reporter for a in window}) >= BURST_SIZE:
-            flagged.update(id(a) for a in window)
+        if len(in_window) >= BURST_SIZE:
+            flagged.update(id(a) for a in newcomers[max(start, flagged_until):end])
+            flagged_until = end
+        in_window[first.reporter] -= 1
+        if not in_window[first.reporter]:
+            del in_window[first.reporter]
     return [a for a in ordered if id(a) not in flagged], [a for a in ordered if id(a) in flagged]
 
 
 class FirstSeen:
-    """When each reporter first reported, overall and per community, cached with the clock (one per app)."""
+    """When each reporter first reported, overall and per community, cached for CACHE_SECONDS (one per app).
+
+    The times come from the reporter_first_seen table (one row per reporter and community, kept by the
+    database as reports are written), so a lookup costs the same however long a reporter's history is. The
+    cache holds at most FIRST_SEEN_CACHE_SIZE reporters (the least recently used go first) and expires on the
+    monotonic clock, so neither new members nor a wall clock stepped back can keep entries in it for ever.
+    """
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self._firsts: dict[str, tuple[dict[str | None, int], int]] = {}
+        self._firsts: ExpiringCache[str, dict[str | None, int]] = ExpiringCache(
+            FIRST_SEEN_CACHE_SIZE, CACHE_SECONDS, app.clock.monotonic)
         self._launched: int | None = None
 
     async def launched(self) -> int | None:
@@ -88,26 +118,37 @@ class FirstSeen:
 
     async def of(self, reporters: Sequence[str]) -> dict[str, dict[str | None, int]]:
         """Per reporter: community key (None: private) -> time of their first report there."""
-        now = unix(self.app.clock.now())
-        missing = [r for r in dict.fromkeys(reporters)
-                   if r not in self._firsts or now - self._firsts[r][1] >= CACHE_SECONDS]
+        found: dict[str, dict[str | None, int]] = {}
+        missing: list[str] = []
+        moment = self._firsts.timer()
+        for reporter in dict.fromkeys(reporters):
+            cached = self._firsts.get(reporter, moment)
+            if cached is None:
+                missing.append(reporter)
+            else:
+                found[reporter] = cached
         if missing:
-            found: dict[str, dict[str | None, int]] = {r: {} for r in missing}
-            for row in await store.first_seen(self.app.db, missing):
-                found[row["reporter"]][row["community"]] = int(row["first"])
-            self._firsts.update((r, (firsts, now)) for r, firsts in found.items())
-        return {r: self._firsts[r][0] for r in reporters if r in self._firsts}
+            fetched: dict[str, dict[str | None, int]] = {r: {} for r in missing}
+            for row in await first_seen_store.firsts(self.app.db, missing):
+                fetched[row["reporter"]][row["community"]] = int(row["first_at"])
+            for reporter, firsts in fetched.items():
+                self._firsts[reporter] = firsts
+            found.update(fetched)  # from here, not the cache: a request larger than the cache evicts its own
+        return found
 
     def forget(self, reporter: str) -> None:
         """Drop one reporter's cached times (after /forget)."""
         self._firsts.pop(reporter, None)
 
 
-async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]]) -> list[Arrival]:
-    """Arrivals for (ref, reporter, community, time) tuples, judging who is new from their first reports."""
+async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]],
+                       firsts: dict[str, dict[str | None, int]] | None = None) -> list[Arrival]:
+    """Arrivals for (ref, reporter, community, time) tuples, judging who is new from their first reports
+    (`firsts`: already looked up for these reporters)."""
     seen = app.first_seen
     launched = await seen.launched()
-    firsts = await seen.of([reporter for _ref, reporter, _community, _at in items])
+    if firsts is None:
+        firsts = await seen.of([reporter for _ref, reporter, _community, _at in items])
     arrivals = []
     for ref, reporter, community, at in items:
         mine = firsts.get(reporter, {})
@@ -117,16 +158,34 @@ async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int
     return arrivals
 
 
+async def split_by_platform(
+    app: App, items: Sequence[tuple[Any, str, str, str | None, int]],
+    firsts: dict[str, dict[str | None, int]] | None = None,
+) -> tuple[list[Arrival], list[Arrival]]:
+    """(confirmed, unconfirmed) arrivals for (ref, platform, reporter, community, time), platform by platform.
+
+    One lookup of first reports for all items, then one pass grouping them by platform (platforms in order
+    of first appearance), so the cost grows with the number of items, not items times platforms.
+    """
+    arrivals = await arrivals_for(
+        app, [(ref, reporter, community, at) for ref, _p, reporter, community, at in items], firsts)
+    per_platform: dict[str, list[Arrival]] = defaultdict(list)
+    for item, arrival in zip(items, arrivals, strict=True):
+        per_platform[item[1]].append(arrival)
+    confirmed: list[Arrival] = []
+    unconfirmed: list[Arrival] = []
+    for group in per_platform.values():
+        ok, flagged = split_confirmed(group)
+        confirmed.extend(ok)
+        unconfirmed.extend(flagged)
+    return confirmed, unconfirmed
+
+
 async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     """(confirmed, unconfirmed) report rows (with reporter, community, updated_at), platform by platform."""
-    confirmed: list[Any] = []
-    unconfirmed: list[Any] = []
-    for platform in dict.fromkeys(r["platform"] for r in rows):
-        items = [(r, r["reporter"], r["community"], r["updated_at"]) for r in rows if r["platform"] == platform]
-        ok, flagged = split_confirmed(await arrivals_for(app, items))
-        confirmed.extend(a.ref for a in ok)
-        unconfirmed.extend(a.ref for a in flagged)
-    return confirmed, unconfirmed
+    ok, flagged = await split_by_platform(
+        app, [(r, r["platform"], r["reporter"], r["community"], r["updated_at"]) for r in rows])
+    return [a.ref for a in ok], [a.ref for a in flagged]
 
 
 async def split_opinions(
@@ -158,20 +217,15 @@ async def split_opinions(
             (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
             for r in await store.recent_availability(app.db, AVAILABILITY_KINDS, since, platform)
         }
-    confirmed: list[Any] = []
-    unconfirmed: Counter = Counter()
-    for name in dict.fromkeys(o["platform"] for o in opinions):
-        items = [
-            (o, o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])), o["last_at"])
-            for o in opinions if o["platform"] == name
-        ]
-        ok, flagged = split_confirmed(await arrivals_for(app, items))
-        confirmed.extend(a.ref for a in ok)
-        unconfirmed.update((a.ref["platform"], a.ref["project"]) for a in flagged)
-    return confirmed, unconfirmed
+    ok, flagged = await split_by_platform(app, [
+        (o, o["platform"], o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])),
+         o["last_at"])
+        for o in opinions
+    ], firsts)
+    return [a.ref for a in ok], Counter((a.ref["platform"], a.ref["project"]) for a in flagged)
 
 
 async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:
-    """Drop the person's cached first-report times (the reports themselves go with the reports hook)."""
+    """Delete the person's first-report times, stored and cached (the reports go with the reports hook)."""
     app.first_seen.forget(person.key)
-    return []
+    return [("first-report times", await first_seen_store.delete_reporter(app.db, person.key))]

@@ -9,6 +9,8 @@ The rules, in plain words:
   (and only it) is a contradiction; "mixed" or "no recent reports" decides nothing.
 - At most one verdict per reporter, platform and day (a day with any contradiction counts as one
   contradiction, otherwise one agreement), so trust grows with days of being right, not report volume.
+  Days are UTC days, settled whole and once: a day is judged when its last report is SETTLE_AFTER old, and a
+  watermark in the meta table remembers the last day settled, so a restart judges only the days since.
 - weight = NEW_WEIGHT + AGREEMENT_GAIN * agreements - CONTRADICTION_LOSS * contradictions, kept between
   MIN_WEIGHT and MAX_WEIGHT. A wrong day costs a bit more than a right day earns, so a reporter gains
   weight only when right on clearly more than half of the judged days (break-even at 60 %).
@@ -23,11 +25,13 @@ The rules, in plain words:
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.core.clock import unix
+from bot.core.clock import Clock, unix
+from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
 from storage import meta
 from storage import moderation as bars_store
@@ -45,9 +49,11 @@ MIN_WEIGHT = 0.1  # the floor for honest reporters who are often in the minority
 MAX_WEIGHT = 1.0
 BARRED_WEIGHT = 0.0
 SETTLE_AFTER = 12 * 3600  # judge a report against the status in force during the 12 hours after it
-SETTLE_EVERY = 3600  # trust_weights settles newly judgeable reports at most once an hour
+SETTLE_EVERY = 3600  # trust_weights looks for newly judgeable days at most once an hour (monotonic clock)
 FIRST_SETTLE_LOOKBACK = 30 * 86400  # on the very first settle, judge at most the last 30 days
-CACHE_SECONDS = 300  # a weight is reused for 5 minutes of clock time (bars and settling clear it)
+SETTLE_WRITE_BATCH = 5_000  # reporters written per transaction: each holds the write lock for ~40 ms at most
+CACHE_SECONDS = 300  # a weight is reused for 5 minutes (monotonic clock; bars and settling clear it)
+WEIGHT_CACHE_SIZE = 50_000  # reporters whose weight is kept in memory at most
 DAY = 86400
 
 # What each kind of report claims about the platform's state (other kinds are not judged).
@@ -73,11 +79,13 @@ def weight_for(agreements: int, contradictions: int, barred: bool = False, penal
 
 
 class TrustCache:
-    """Per-reporter weights with the clock time they were computed, and when trust was last settled."""
+    """Per-reporter weights, expiring after CACHE_SECONDS on the monotonic clock and at most WEIGHT_CACHE_SIZE of
+    them (the least recently used go first), and the monotonic time trust was last settled."""
 
-    def __init__(self) -> None:
-        self.weights: dict[str, tuple[float, int]] = {}
-        self.last_settle: int | None = None
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.weights: ExpiringCache[str, float] = ExpiringCache(WEIGHT_CACHE_SIZE, CACHE_SECONDS, clock.monotonic)
+        self.last_settle: float | None = None
 
 
 def forget_cached(app: App, reporters: Sequence[str] | None = None) -> None:
@@ -91,23 +99,24 @@ def forget_cached(app: App, reporters: Sequence[str] | None = None) -> None:
 
 
 async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
-    """The weight of each reporter's reports (batched and cached; settles judgeable reports hourly)."""
-    now = unix(app.clock.now())
+    """The weight of each reporter's reports (batched and cached; settles judgeable days hourly)."""
     cache = app.trust
-    if cache.last_settle is None or now - cache.last_settle >= SETTLE_EVERY:
+    if cache.last_settle is None or cache.clock.monotonic() - cache.last_settle >= SETTLE_EVERY:
         try:
             await settle_trust(app)
         except Exception:  # trust must never break /status; the next call retries
             log.exception("settling reporter trust failed")
     result: dict[str, float] = {}
     missing: list[str] = []
+    moment = cache.clock.monotonic()
     for reporter in dict.fromkeys(reporters):
-        cached = cache.weights.get(reporter)
-        if cached is not None and now - cached[1] < CACHE_SECONDS:
-            result[reporter] = cached[0]
+        cached = cache.weights.get(reporter, moment)
+        if cached is not None:
+            result[reporter] = cached
         else:
             missing.append(reporter)
     if missing:
+        now = unix(app.clock.now())
         rows = await store.trust_rows(app.db, missing)
         bars = await bars_store.active_bars(app.db, missing, now)
         penalty_keys = {reporter: _penalty_key(app, reporter) for reporter in missing}
@@ -118,61 +127,99 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
                 row["agreements"] if row else 0, row["contradictions"] if row else 0, reporter in bars,
                 penalties.get(penalty_keys[reporter], 0.0),
             )
-            cache.weights[reporter] = (weight, now)
-            result[reporter] = weight
+            cache.weights[reporter] = result[reporter] = weight
     return result
 
 
+def settle_bounds(now: int, stored: str | None) -> tuple[int, int, bool]:
+    """(since, until, watermark moved back) of the next settle: whole UTC days, each judged once.
+
+    `until` is the start of the day after the last day whose every report is SETTLE_AFTER old; `since` is
+    the stored watermark, or FIRST_SETTLE_LOOKBACK before `until` on the very first settle. A watermark later
+    than `until` was stored by a clock that ran ahead: it is brought back to `until`, or the days the
+    clock skipped would wait until the real time caught up with it, and then never be judged.
+    """
+    until = (now - SETTLE_AFTER) // DAY * DAY
+    if stored is None:
+        return until - FIRST_SETTLE_LOOKBACK, until, False
+    since = int(stored)
+    return (until, until, True) if since > until else (since, until, False)
+
+
 async def settle_trust(app: App) -> int:
-    """Judge every report that became judgeable since the last settle; returns the judged days recorded."""
-    now = unix(app.clock.now())
-    cache = app.trust
-    cache.last_settle = now
-    until = now - SETTLE_AFTER
-    stored = await app.db.get_meta(SETTLED_META_KEY)
-    since = int(stored) if stored else until - FIRST_SETTLE_LOOKBACK
+    """Judge the reports of every whole day that became judgeable since the last settle; returns the judged days.
+
+    Everything is read and computed first. Then the totals are written in short transactions of
+    SETTLE_WRITE_BATCH reporters, one executemany each, awaiting nothing else while one is open; between them
+    other writers (a /report) get the lock. Each record carries the watermark it was settled to, so a settle
+    interrupted part-way adds the rest on retry and counts nobody twice; the watermark itself moves last.
+    """
+    app.trust.last_settle = app.trust.clock.monotonic()
+    since, until, moved_back = settle_bounds(unix(app.clock.now()), await app.db.get_meta(SETTLED_META_KEY))
+    if moved_back:
+        log.warning("the trust watermark was later than now (the clock ran ahead); brought back to %s", until)
+        async with app.db.transaction() as tx:
+            await store.bring_back_settled(tx, until)
+            await meta.put(tx, SETTLED_META_KEY, str(until))
     if until <= since:
         return 0
-    kinds = tuple(CLAIMS)
-    rows = await store.judgeable_reports(app.db, kinds, since, until)
-    timelines = {p: await _timeline(app, p, since, until + SETTLE_AFTER) for p in {r["platform"] for r in rows}}
-    # (reporter, platform, day) -> verdicts; one verdict per day, a contradiction outweighs agreements.
-    days: dict[tuple[str, str, int], set[str]] = defaultdict(set)
-    first: dict[str, int] = {}
-    for row in rows:
-        at = row["updated_at"]
-        verdict = judge(CLAIMS[row["kind"]], states_during(timelines[row["platform"]], at, at + SETTLE_AFTER))
-        first[row["reporter"]] = min(first.get(row["reporter"], at), at)
-        if verdict:
-            days[(row["reporter"], row["platform"], at // DAY)].add(verdict)
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (reporter, _platform, _day), verdicts in days.items():
-        totals[reporter][1 if "contradiction" in verdicts else 0] += 1
-    async with app.db.transaction() as tx:
-        for reporter, (agreements, contradictions) in totals.items():
-            await store.add_trust(tx, reporter, first[reporter], agreements, contradictions, now)
-        await meta.put(tx, SETTLED_META_KEY, str(until))
+    totals, first = await judge_days(app, since, until)
+    now = unix(app.clock.now())
+    rows = [(reporter, first[reporter], agreements, contradictions, now, until)
+            for reporter, (agreements, contradictions) in totals.items()]
+    for start in range(0, len(rows), SETTLE_WRITE_BATCH):
+        async with app.db.transaction() as tx:
+            await store.add_settled(tx, rows[start:start + SETTLE_WRITE_BATCH])
+    await app.db.set_meta(SETTLED_META_KEY, str(until))
     forget_cached(app, list(totals))
     return sum(a + c for a, c in totals.values())
 
 
-async def _timeline(app: App, platform: str, start: int, end: int) -> list[tuple[int, str]]:
-    """(time, new state) of a platform's status events: the one in force at `start`, then those up to `end`."""
-    return [(r["at"], r["new_state"]) for r in await store.platform_states(app.db, platform, start, end)]
+async def judge_days(app: App, since: int, until: int) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """Per reporter: [agreements, contradictions] of their judged days in [since, until), and their first report."""
+    rows = await store.judgeable_reports(app.db, tuple(CLAIMS), since, until)
+    timelines = {p: await _timeline(app, p, since, until + SETTLE_AFTER) for p in {r["platform"] for r in rows}}
+    # (reporter, platform, day) -> verdicts; one verdict per day, a contradiction outweighs agreements.
+    days: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+    first: dict[str, int] = {}
+    for reporter, platform, kind, at in rows:
+        verdict = judge(CLAIMS[kind], states_during(timelines[platform], at, at + SETTLE_AFTER))
+        first[reporter] = min(first.get(reporter, at), at)
+        if verdict:
+            days[(reporter, platform, at // DAY)].add(verdict)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (reporter, _platform, _day), verdicts in days.items():
+        totals[reporter][1 if "contradiction" in verdicts else 0] += 1
+    return totals, first
 
 
-def states_during(timeline: list[tuple[int, str]], start: int, end: int) -> set[str]:
-    """Every state in force at some moment of [start, end], from a sorted (time, state) timeline."""
-    states: set[str] = set()
-    current: str | None = None
-    for at, state in timeline:
-        if at <= start:
-            current = state
-        elif at <= end:
-            states.add(state)
-    if current is not None:
-        states.add(current)
-    return states
+async def _timeline(app: App, platform: str, start: int, end: int) -> Timeline:
+    """A platform's status events: the one in force at `start`, then those up to `end`, oldest first."""
+    rows = await store.platform_states(app.db, platform, start, end)
+    return Timeline([r["at"] for r in rows], [r["new_state"] for r in rows])
+
+
+class Timeline:
+    """(time, new state) status events sorted by time, searched by bisection."""
+
+    __slots__ = ("states", "times")
+
+    def __init__(self, times: list[int], states: list[str]) -> None:
+        self.times = times
+        self.states = states
+
+
+def states_during(timeline: Timeline | list[tuple[int, str]], start: int, end: int) -> set[str]:
+    """Every state in force at some moment of [start, end], from a sorted (time, state) timeline.
+
+    O(log n + k) for k events inside the span: the state in force at `start` is the last event at or
+    before it, found by bisection, and the span's events follow it.
+    """
+    if not isinstance(timeline, Timeline):
+        timeline = Timeline([at for at, _state in timeline], [state for _at, state in timeline])
+    first = bisect_right(timeline.times, start)
+    last = bisect_right(timeline.times, end, lo=first)
+    return set(timeline.states[max(0, first - 1):last])
 
 
 def judge(claim: str, states: set[str]) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from datetime import datetime, time, timedelta
-from statistics import median
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -138,20 +137,17 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
 
 
 async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:
-    now_values: dict[str, list[float]] = defaultdict(list)
-    before_values: dict[str, list[float]] = defaultdict(list)
-    for platform_id, at, usd in await q.pay_values(app.db, start - PAYBACK_SECONDS, end):
-        (now_values if at >= start else before_values)[platform_id].append(usd)
+    medians = {(platform_id, recent): (median, n) for platform_id, recent, n, median
+               in await q.pay_medians(app.db, start - PAYBACK_SECONDS, start, end, MIN_PAY_N)}
     moves = []
-    for platform_id, values in now_values.items():
-        before = before_values.get(platform_id, [])
-        if len(values) < MIN_PAY_N or len(before) < MIN_PAY_N:
+    for (platform_id, recent), (median_now, n_now) in medians.items():
+        if not recent:
             continue
-        move = PayMove(platform_name(app, platform_id), median(values), median(before), len(values), len(before))
+        median_before, n_before = medians[(platform_id, 0)]  # pay_medians gives both spans or neither
+        move = PayMove(platform_name(app, platform_id), median_now, median_before, n_now, n_before)
         if move.median_before > 0 and abs(move.change) >= MIN_PAY_MOVE:
             moves.append(move)
-    return sorted(moves, key=lambda m: -abs(m.change))
-
+    return sorted(moves, key=lambda m: (-abs(m.change), m.name))
 
 
 async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:

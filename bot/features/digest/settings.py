@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DigestSettings"]
 
+UNCERTAIN_DAYS = 30
 DATA_KEPT = ((
     "Digest",
     "if you are a moderator and turned a community's weekly digest off: your keyed hash on that setting "
@@ -62,6 +63,13 @@ async def last_failure(app: App, community: str) -> Row | None:
     """The newest scheduled digest delivery to this community that failed for good, or None."""
     rows = await outbox.failures(app.db, SCHEDULED, community, limit=1)
     return rows[0] if rows else None
+
+
+async def uncertain_sends(app: App, community: str, days: int = UNCERTAIN_DAYS) -> Row | None:
+    """This community's digest posts (scheduled or manual) of the last `days` days that got no answer in time (so
+    they may show twice, or, when not tried again, may be missing): n, unconfirmed, latest; None if there are none."""
+    since = unix(app.clock.now()) - days * 86_400
+    return await outbox.uncertain_sends(app.db, (SCHEDULED, MANUAL), community, since)
 
 
 def how_to_fix(reason: str, platform: str) -> str:

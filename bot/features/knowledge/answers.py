@@ -22,12 +22,14 @@ from bot.features.knowledge.models import (
     Gap,
     PayRange,
     PlatformInfo,
+    RateTable,
     Wage,
     format_date,
 )
-from bot.features.knowledge.money import convert, format_money, format_range
-from bot.features.knowledge.render import Answer, Line, Section, render
-from bot.features.knowledge.scams import HOURS_PER_DAY, scan
+from bot.features.knowledge.money import convert, covers, format_money, format_range, rates, rates_note
+from bot.features.knowledge.render import BRIEF_BODY_LIMIT, FIELD_LIMIT, Answer, Line, Section, render
+from bot.features.knowledge.scam_lines import findings_sections
+from bot.features.knowledge.scams import scan
 from bot.features.knowledge.wages import next_change, wages_in_force
 
 log = logging.getLogger(__name__)
@@ -36,13 +38,15 @@ ExtraSection = Callable[..., Awaitable[list[Field | str]]]
 
 ROLE_LABELS = {"any": "Any role", "generalist": "Generalist", "specialist": "Specialist", "expert": "Expert",
                "reviewer": "Reviewer"}
-UNIT_SUFFIX = {"hour": "/h", "task": " per task", "month": " a month"}
-LEGIT_TOPICS = ("owner", "payout", "assessment", "id_check", "problems")
-PROFILE_TOPICS = ("owner", "roles", "payout", "assessment", "id_check", "countries", "problems", "history")
+UNIT_SUFFIX = {"hour": "/h", "task": " per task", "day": " a day", "month": " a month"}
+# The order topics are drawn from for the 4-6 facts that lead an answer (the first fact of each, then the second...).
+LEGIT_TOPICS = ("problems", "payout", "owner", "id_check", "assessment", "countries", "pay", "roles", "history")
+PROFILE_TOPICS = ("owner", "roles", "pay", "payout", "assessment", "id_check", "countries", "problems", "history")
+MAX_FACTS = 6
 EXAMPLE_UNPAID_HOURS, EXAMPLE_PAID_HOURS = 10, 40
-LEGIT_CHECKLIST = (5, 0, 1)  # harsh-is-not-scam first, then the three scam tells; /scamcheck shows all
 TOPIC_QUESTIONS = {"payout": "How and when {name} pays", "id_check": "Does {name} check your ID?",
                    "countries": "Who can work for {name}, by country"}
+MORE = "The legit-or-scam checklist and every source: the buttons below (/scamcheck, /sources)."
 LEADS = {
     "established": "{name} is an established, real platform.",
     "legit_with_risks": "{name} is a real platform: legit, with risks.",
@@ -83,8 +87,39 @@ def _buttons(platform_id: str, *skip: str) -> list[Button]:
     options = [Button("Is it legit?", "legit", {"platform": platform_id}),
                Button("What does it pay?", "pay", {"platform": platform_id}),
                Button("Full profile", "platform", {"platform": platform_id}),
-               Button("Scam warning signs", "scamcheck")]
+               Button("Scam checklist", "scamcheck"),
+               Button("All sources", "sources", {"platform": platform_id})]
     return [b for b in options if b.command not in skip]
+
+
+def deciding_lines(info: PlatformInfo, topics: tuple[str, ...], limit: int = MAX_FACTS) -> list[Line]:
+    """Up to `limit` sourced facts, each labelled with its topic: the first fact of each topic in the given
+    order, then the second of each, and so on (a profile's "pay" topic starts with the reported figures)."""
+    by_topic = {t: [Line(f"{TOPIC_LABELS[t]}: {f.text}", tuple(f.sources)) for f in info.facts_about(t)]
+                for t in topics}
+    if "pay" in topics and topics is PROFILE_TOPICS:
+        by_topic["pay"][:0] = [Line(f"Reported pay: {_pay_text(p, None)}", tuple(p.sources)) for p in info.pay]
+    chosen: list[Line] = []
+    depth = 0
+    while len(chosen) < limit and any(len(lines) > depth for lines in by_topic.values()):
+        chosen += [lines[depth] for lines in by_topic.values() if len(lines) > depth][:limit - len(chosen)]
+        depth += 1
+    return chosen
+
+
+def unknown_section(info: PlatformInfo, topics: tuple[str, ...]) -> list[Section]:
+    """The topics the research found nothing citable on, stated as unknown (trimmed first when space is short)."""
+    lines = [Line(f"{TOPIC_LABELS[topic]}: {gap_text(gap)}") for topic in topics for gap in info.gaps_about(topic)]
+    return [Section("Gaps in the record", lines, rank=1)] if lines else []
+
+
+def _cap_sourced(sections: list[Section], limit: int = MAX_FACTS) -> None:
+    """Drop sourced lines (the last of the highest-ranked section first) until at most `limit` are left."""
+    def sourced(section: Section) -> list[Line]:
+        return [line for line in section.lines if line.sources]
+    while sum(len(sourced(s)) for s in sections) > limit:
+        section = max((s for s in sections if len(sourced(s)) > 1 and not s.keep), key=lambda s: s.rank)
+        section.lines.remove(sourced(section)[-1])
 
 
 async def _extra(builders: Sequence[ExtraSection], inv: Invocation, platform_id: str,
@@ -130,14 +165,15 @@ def platforms_reply() -> Reply:
 
 
 def profile_reply(platform_id: str) -> Reply:
-    """The full profile card of a platform."""
+    """A platform's profile: its category, then one sourced fact per topic (up to six); every source is behind
+    the "All sources" button."""
     info = platform(platform_id)
     lead = [Line(f"{CATEGORY_LABELS[info.category]}: {info.category_basis}"), *_related(info)]
-    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t)) for t in PROFILE_TOPICS]
-    pay = [Line(_pay_text(p, None), tuple(p.sources)) for p in info.pay] + topic_lines(info, "pay")
-    sections.insert(2, Section("Reported pay", pay))
+    facts = Section("Key facts", deciding_lines(info, PROFILE_TOPICS), min_lines=4)
+    sections = [facts, *unknown_section(info, PROFILE_TOPICS)]
     return render(Answer(f"{info.name} — profile", lead, sections, buttons=_buttons(platform_id, "platform"),
-                         note=f"Also known as: {', '.join(info.aliases) or 'no other names'}."))
+                         note=f"Also known as: {', '.join(info.aliases) or 'no other names'}. {MORE}"),
+                  body_limit=BRIEF_BODY_LIMIT)
 
 
 def checklist_lines(only: tuple[int, ...] | None = None) -> list[Line]:
@@ -148,20 +184,46 @@ def checklist_lines(only: tuple[int, ...] | None = None) -> list[Line]:
 
 
 async def legit_reply(inv: Invocation, platform_id: str) -> Reply:
-    """Is a platform legit: its category with the facts behind it, and the scam checklist."""
+    """Is a platform legit: the verdict, then the 4-6 sourced facts that decide it; the scam checklist and every
+    source are behind buttons."""
     info = platform(platform_id)
     lead = [
         Line(LEADS[info.category].format(name=info.name) + " " + info.category_basis),
         Line(f"Category: {CATEGORY_LABELS[info.category]} ({CATEGORY_MEANINGS[info.category]})."),
         *_related(info),
     ]
-    sections = [Section(TOPIC_LABELS[t], topic_lines(info, t), rank=-1 if t == "problems" else 0,
-                        min_lines=2 if t == "problems" else 1) for t in LEGIT_TOPICS]
+    sections = [Section("What decides it", deciding_lines(info, LEGIT_TOPICS), min_lines=4),
+                *unknown_section(info, LEGIT_TOPICS[:5])]
     sections += await _extra(inv.app.legit_sections, inv, platform_id)
-    sections.append(Section("Legit but harsh, or a scam? Check", checklist_lines(LEGIT_CHECKLIST), rank=1,
-                            min_lines=1))
     return render(Answer(f"Is {info.name} legit? {CATEGORY_LABELS[info.category]}", lead, sections,
-                         buttons=_buttons(platform_id, "legit")))
+                         buttons=_buttons(platform_id, "legit"), note=MORE), body_limit=BRIEF_BODY_LIMIT)
+
+
+def sources_reply(platform_id: str) -> Reply:
+    """Every source the knowledge base holds on a platform: URL, date, kind and the topics it backs."""
+    kb = knowledge_base()
+    info = platform(platform_id)
+    backs: dict[str, list[str]] = {}
+    for item, label in [*((f, TOPIC_LABELS[f.topic]) for f in info.facts), *((p, "Reported pay") for p in info.pay)]:
+        for source_id in item.sources:
+            topics = backs.setdefault(source_id, [])
+            if label not in topics:
+                topics.append(label)
+    lines = []
+    for number, (source_id, topics) in enumerate(backs.items(), start=1):
+        source = kb.source(source_id)
+        lines.append(f"[{number}] {source.url} ({format_date(source.date)}, {source.kind_label}): "
+                     f"{', '.join(topics)}")
+    fields: list[Field] = []
+    for line in lines:
+        if fields and len(fields[-1].value) + len(line) + 1 <= FIELD_LIMIT:
+            fields[-1] = Field(fields[-1].name, fields[-1].value + "\n" + line)
+        else:
+            fields.append(Field("Sources" if not fields else "Sources (continued)", line))
+    return Reply(title=f"{info.name}: all sources ({len(lines)})",
+                 blocks=["Every source behind what I know about " + info.name + ", with its date, its kind and "
+                         "what it backs. A forum or SEO page alone is weak evidence."],
+                 fields=fields, buttons=_buttons(platform_id, "sources"))
 
 
 def topic_reply(platform_id: str, topic: str) -> Reply:
@@ -194,22 +256,24 @@ def pay_note(pay: PayRange) -> str:
     return f" {note}" if note.startswith("(") else f": {note}"
 
 
-def _pay_text(pay: PayRange, currency: str | None) -> str:
-    """One reported figure: role, range, converted range, note."""
+def _pay_text(pay: PayRange, currency: str | None, table: RateTable | None = None) -> str:
+    """One reported figure: role, range, converted range (when the table has both currencies), note."""
     text = f"{ROLE_LABELS[pay.role]}: {format_range(pay.low, pay.high, pay.currency)}{UNIT_SUFFIX[pay.unit]}"
-    if currency and currency != pay.currency:
-        low = convert(pay.low, pay.currency, currency) if pay.low is not None else None
-        high = convert(pay.high, pay.currency, currency) if pay.high is not None else None
+    if currency and currency != pay.currency and covers(table, pay.currency, currency):
+        low = convert(pay.low, pay.currency, currency, table) if pay.low is not None else None
+        high = convert(pay.high, pay.currency, currency, table) if pay.high is not None else None
         text += f" (≈ {format_range(low, high, currency)})"
     if pay.country:
         text += f", {knowledge_base().countries[pay.country].name}"
     return text + pay_note(pay) + "."
 
 
-def _below(pay: PayRange, wage: Wage | None) -> str:
+def _below(pay: PayRange, wage: Wage | None, table: RateTable | None = None) -> str:
     if wage is None or wage.none or wage.unit != "hour" or pay.unit != "hour" or wage.amount is None:
         return ""
-    ends = [convert(v, pay.currency, wage.currency or "USD") for v in (pay.low, pay.high) if v is not None]
+    if not covers(table, pay.currency, wage.currency):
+        return ""
+    ends = [convert(v, pay.currency, wage.currency or "USD", table) for v in (pay.low, pay.high) if v is not None]
     if max(ends) < wage.amount:
         return " Below the minimum wage."
     if min(ends) < wage.amount and pay.low is not None:
@@ -217,28 +281,46 @@ def _below(pay: PayRange, wage: Wage | None) -> str:
     return ""
 
 
-def wage_lines(country: str, day: date, currency: str | None) -> list[Line]:
-    """The minimum wages in force in a country on a day, converted, with the next known change."""
+def wage_converts(wage: Wage, currency: str | None, table: RateTable | None = None) -> bool:
+    """True when a wage is shown converted into `currency` by the table (both have a rate)."""
+    return (bool(currency and wage.currency and wage.amount and currency != wage.currency)
+            and covers(table, wage.currency, currency))
+
+
+def wage_lines(country: str, day: date, currency: str | None, table: RateTable | None = None,
+               groups: int | None = None) -> list[Line]:
+    """The minimum wages in force in a country on a day (the first `groups` of them, if given), converted where
+    the table allows, with the next known change; a currency no table has stays as it is, with the sourced
+    reason."""
     kb = knowledge_base()
     name = kb.countries[country].name
-    wages = wages_in_force(country, day)
+    wages = wages_in_force(country, day)[:groups]
     if not wages:
         return [Line(f"No sourced minimum wage for {name}.")]
     lines = []
+    unconverted: set[str] = set()
     for wage in wages:
         if wage.none:
             lines.append(Line(f"{name} has no statutory national minimum wage.", tuple(wage.sources)))
             continue
-        amount = format_money(wage.amount or 0, wage.currency or "USD")
-        text = f"{wage.group}: {amount}{UNIT_SUFFIX[wage.unit]} since {format_date(wage.effective.isoformat())}"
-        if currency and wage.currency and currency != wage.currency:
-            text += f" (≈ {format_money(convert(wage.amount or 0, wage.currency, currency), currency)})"
+        if wage.pending:
+            lines.append(Line(f"{wage.group}: not fixed yet (since {wage.effective_label})"
+                              + (f"; {wage.note}" if wage.note else "") + ".", tuple(wage.sources)))
+            continue
+        amount = format_money(wage.amount or 0, wage.currency or "USD", exact=True)
+        text = f"{wage.group}: {amount}{UNIT_SUFFIX[wage.unit]} since {wage.effective_label}"
+        if wage_converts(wage, currency, table):
+            local = convert(wage.amount or 0, wage.currency or "", currency or "", table)
+            text += f" (≈ {format_money(local, currency or '')})"
+        elif currency and wage.currency and currency != wage.currency:
+            unconverted.add(wage.currency)
         lines.append(Line(text + (f"; {wage.note}" if wage.note else "") + ".", tuple(wage.sources)))
     upcoming = next_change(country, day)
     if upcoming and upcoming.amount:
-        lines.append(Line(f"Next: {format_money(upcoming.amount, upcoming.currency or 'USD')}"
-                          f"{UNIT_SUFFIX[upcoming.unit]} from {format_date(upcoming.effective.isoformat())}.",
+        lines.append(Line(f"Next: {format_money(upcoming.amount, upcoming.currency or 'USD', exact=True)}"
+                          f"{UNIT_SUFFIX[upcoming.unit]} from {upcoming.effective_label}.",
                           tuple(upcoming.sources)))
+    lines += [Line(note.text, tuple(note.sources)) for note in kb.rates.notes if unconverted & set(note.currencies)]
     return lines
 
 
@@ -262,7 +344,8 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
     day = inv.now.date()
     figures = [p for p in info.pay if role in (None, "any") or p.role in (role, "any")]
     figures.sort(key=lambda p: (p.country not in (None, country), p.unit != "hour"))
-    main_wage = next(iter(wages_in_force(country, day)), None) if country else None
+    country_wages = wages_in_force(country, day) if country else []
+    main_wage = next(iter(country_wages), None)
     hourly = [p for p in figures if p.unit == "hour"]
     if hourly:
         first = hourly[0]
@@ -274,26 +357,34 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
         answer = "No sourced pay figure" + (f" for {ROLE_LABELS[role].lower()}s" if role else "") + "."
     lead = [Line(answer), *_related(info),
             Line("These are reported figures at a point in time, not current rates; most platforms pay per project.")]
-    pay_lines = [Line(_pay_text(p, currency) + _below(p, main_wage), tuple(p.sources)) for p in figures]
+    table = inv.app.fx.table(currency, *(p.currency for p in figures), *(w.currency for w in country_wages))
+    pay_lines = [Line(_pay_text(p, currency, table) + _below(p, main_wage, table), tuple(p.sources)) for p in figures]
     pay_lines += topic_lines(info, "pay")
     sections = [Section("Reported pay", pay_lines, rank=-1, min_lines=2)]
     if country:
-        sections.append(Section(f"Minimum wage, {kb.countries[country].name}", wage_lines(country, day, currency),
-                                min_lines=1))
+        sections.append(Section(f"Minimum wage, {kb.countries[country].name}",
+                                wage_lines(country, day, currency, table, groups=1), min_lines=1))
     sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly), rank=1, min_lines=1))
+    _cap_sourced(sections)
     sections += await _extra(inv.app.pay_sections, inv, platform_id, role=role, country=country, currency=currency)
-    rates_note = f"Converted at ECB reference rates of {format_date(kb.rates.date.isoformat())}."
+    converted = any(currency != p.currency and covers(table, p.currency, currency) for p in figures) or any(
+        wage_converts(w, currency, table) for w in country_wages)
+    note = rates_note(table) if converted else ""
     if not country:
-        rates_note += " Add a country (or save one with /settings) to compare with its minimum wage."
+        note += " Add a country (or save one with /settings) to compare with its minimum wage."
     return render(Answer(f"What {info.name} pays (reported)", lead, sections, buttons=_buttons(platform_id, "pay"),
-                         note=rates_note))
+                         note=(note + " " + MORE).strip()), body_limit=BRIEF_BODY_LIMIT)
 
 
-def wage_reply(country: str, day: date, currency: str | None) -> Reply:
-    """The minimum wage in force in a country today."""
+def wage_reply(country: str, day: date, currency: str | None, table: RateTable | None = None) -> Reply:
+    """The minimum wage in force in a country today, converted by `table` (pass the app's `fx.table(...)`;
+    the shipped table if None), with the date of the rates used."""
     name = knowledge_base().countries[country].name
+    table = table or rates()
+    converted = any(wage_converts(w, currency, table) for w in wages_in_force(country, day))
     return render(Answer(f"Minimum wage in {name}", [], [Section(f"In force on {format_date(day.isoformat())}",
-                                                                  wage_lines(country, day, currency))]))
+                                                                  wage_lines(country, day, currency, table))],
+                         note=rates_note(table) if converted else None))
 
 
 def scam_signs_reply() -> Reply:
@@ -312,8 +403,6 @@ def scamcheck_reply(message: str) -> Reply:
     """Which warning signs a pasted message shows, and a plain verdict on them."""
     kb = knowledge_base()
     report = scan(message)
-    found = [Line(f"{f.signal.label} (“{f.evidence}”). {f.signal.explain}", tuple(f.signal.sources))
-             for f in report.findings]
     lead = [Line(report.verdict())]
     notes = []
     for pid in report.platforms:
@@ -322,10 +411,7 @@ def scamcheck_reply(message: str) -> Reply:
         if report.findings:
             notes.append(Line(f"{info.name} is a real platform; scammers impersonate real platforms.{where}",
                               ("W7",)))
-    if any(f.signal.id == "pay_too_high" for f in report.findings):
-        notes.append(Line(f"Per-day offers are compared as {HOURS_PER_DAY} hours of work."))
-    sections = [Section(f"Warning signs found ({len(found)})", found or [Line("None of the usual signs.")],
-                        keep=True), Section("Note", notes)]
-    sections.append(Section("Checklist", checklist_lines((0, 1, 2))))
+    sections = [*findings_sections(report.findings), Section("Note", notes),
+                Section("Checklist", checklist_lines((0, 1, 2)))]
     return render(Answer("Scam check", lead, sections, buttons=[Button("All warning signs", "scamcheck")],
                          ephemeral=True))

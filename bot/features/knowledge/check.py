@@ -1,4 +1,5 @@
-"""`kb check`: problems in the files, facts older than 18 months, and undated facts, as of a given day."""
+"""`kb check`: problems in the files, facts older than 18 months, undated facts, and facts resting only on forum or
+SEO pages, as of a given day."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.features.knowledge.loader import KnowledgeError, load_knowledge
-from bot.features.knowledge.models import KnowledgeBase, date_bounds, format_date
+from bot.features.knowledge.models import KnowledgeBase, date_bounds, format_date, weak_flag
 
 STALE_MONTHS = 18
 
@@ -30,6 +31,7 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     stale: list[FactRef] = field(default_factory=list)
     undated: list[FactRef] = field(default_factory=list)
+    weak: list[tuple[FactRef, str]] = field(default_factory=list)  # (fact, "forum only" / "SEO site only")
     facts: int = 0
     gaps: int = 0
     platforms: int = 0
@@ -68,10 +70,14 @@ def all_facts(kb: KnowledgeBase) -> Iterator[FactRef]:
             text = f"pay {amount} {pay.currency}/{pay.unit}: {pay.note}"
             yield FactRef(f"{pid} (pay)", text, tuple(pay.sources), fact_date(kb, pay.sources))
     for wage in kb.wages:
-        text = f"{wage.country} {wage.group} from {wage.effective}"
+        text = f"{wage.country} {wage.group} from {wage.effective_label}"
         yield FactRef("minimum wage", text, tuple(wage.sources), fact_date(kb, wage.sources))
+    for pay in kb.market_pay:
+        yield FactRef("market reference (pay)", pay.note, tuple(pay.sources), fact_date(kb, pay.sources))
     rates = kb.rates
     yield FactRef("exchange rates", f"rates of {rates.date}", tuple(rates.sources), rates.date.isoformat())
+    for note in rates.notes:
+        yield FactRef("exchange rates", note.text, tuple(note.sources), fact_date(kb, note.sources))
     for item in (*kb.scams.checklist, *kb.scams.facts):
         yield FactRef("scam guidance", item.text, tuple(item.sources), fact_date(kb, item.sources))
 
@@ -93,6 +99,8 @@ def check(today: date, directory: Path | None = None) -> CheckReport:
             report.undated.append(fact)
         elif bounds[1] < cutoff:
             report.stale.append(fact)
+        if flag := weak_flag([kb.sources[s] for s in fact.sources]):
+            report.weak.append((fact, flag))
     return report
 
 

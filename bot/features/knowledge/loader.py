@@ -14,6 +14,7 @@ from bot.features.knowledge.models import (
     Country,
     ExchangeRates,
     KnowledgeBase,
+    PayRange,
     PlatformInfo,
     ScamSigns,
     Source,
@@ -68,13 +69,15 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                        key_field="code")
     wages = [w for i, item in enumerate(raw["wages.toml"].get("wage", []))
              if (w := _one(Wage, item, f"wages.toml: wage #{i + 1}", problems)) is not None]
+    market = [m for i, item in enumerate(raw["platforms.toml"].get("market_pay", []))
+              if (m := _one(PayRange, item, f"platforms.toml: market_pay #{i + 1}", problems)) is not None]
     rates = _one(ExchangeRates, raw["exchange_rates.toml"], "exchange_rates.toml", problems)
     scams = _one(ScamSigns, raw["scam_signs.toml"], "scam_signs.toml", problems)
     topics = _one(Topics, topic_raw, "topics.toml", problems)
     if rates is None or scams is None or topics is None:
         raise KnowledgeError(problems)
     kb = KnowledgeBase(sources=sources, platforms=platforms, wages=wages, countries=countries, rates=rates,
-                       scams=scams, topics=topics)
+                       scams=scams, topics=topics, market_pay=market)
     # Cross-check what did load; a source that failed validation is already reported, so it counts as known.
     problems.extend(cross_check(kb, known_sources={*raw["sources.toml"].get("sources", {}), *topic_sources}))
     if problems:
@@ -132,13 +135,22 @@ def cross_check(kb: KnowledgeBase, known_sources: set[str] | None = None) -> lis
             key = name.strip().lower()
             if names.setdefault(key, pid) != pid:
                 problems.append(f"platforms.toml: name {name!r} is used by both {names[key]} and {pid}")
+    for i, pay in enumerate(kb.market_pay):
+        refs(f"platforms.toml: market_pay #{i + 1}", pay.sources)
+        if pay.currency not in kb.rates.rates:
+            problems.append(f"platforms.toml: market_pay #{i + 1}: currency {pay.currency} has no exchange rate")
+    # A wage may be in a currency no reference table covers, if a sourced rate note says so (shown unconverted).
+    explained = {code for note in kb.rates.notes for code in note.currencies}
     for i, wage in enumerate(kb.wages):
         refs(f"wages.toml: wage #{i + 1}", wage.sources)
         if wage.country not in kb.countries:
             problems.append(f"wages.toml: wage #{i + 1}: unknown country {wage.country}")
-        if wage.currency and wage.currency not in kb.rates.rates:
-            problems.append(f"wages.toml: wage #{i + 1}: currency {wage.currency} has no exchange rate")
+        if wage.currency and wage.currency not in kb.rates.rates and wage.currency not in explained:
+            problems.append(f"wages.toml: wage #{i + 1}: currency {wage.currency} has no exchange rate "
+                            "and no rate note in exchange_rates.toml explains why")
     refs("exchange_rates.toml", kb.rates.sources)
+    for i, note in enumerate(kb.rates.notes):
+        refs(f"exchange_rates.toml: notes #{i + 1}", note.sources)
     if kb.rates.rates.get(kb.rates.base) != 1.0:
         problems.append(f"exchange_rates.toml: the base currency {kb.rates.base} must have rate 1.0")
     for section, items in (("checklist", kb.scams.checklist), ("facts", kb.scams.facts),

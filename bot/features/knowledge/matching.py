@@ -15,7 +15,8 @@ from bot.features.knowledge.models import KnowledgeBase
 SURE = 88  # a single platform scoring this or more is taken as meant
 NEAR = 70  # platforms scoring this or more are offered as "did you mean"
 SHORT = 3  # names this short (DA, AMT) only ever match exactly
-DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b", re.IGNORECASE)
+# Not the part of an email address before the @ ("outlier.support@gmail.com" names gmail.com, not a site).
+DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b(?![\w.-]*@)", re.IGNORECASE)
 WORD = re.compile(r"[a-z0-9][a-z0-9.'-]*", re.IGNORECASE)
 
 

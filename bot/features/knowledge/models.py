@@ -20,7 +20,11 @@ SourceKind = Literal[
 Topic = Literal["owner", "roles", "pay", "payout", "assessment", "id_check", "countries", "problems", "history"]
 Category = Literal["established", "legit_with_risks", "caution", "unknown"]
 Role = Literal["any", "generalist", "specialist", "expert", "reviewer"]
-Unit = Literal["hour", "task", "month"]
+Unit = Literal["hour", "task", "day", "month"]
+# The fact sheet's source tiers, strongest first: official, government, law, news, research, forum, SEO.
+Tier = Literal["OFF", "GOV", "LAW", "NEWS", "RES", "FORUM", "SEO"]
+TIERS: tuple[str, ...] = ("OFF", "GOV", "LAW", "NEWS", "RES", "FORUM", "SEO")
+WEAK_TIERS = frozenset({"FORUM", "SEO"})  # "if the only support for a claim is SEO or FORUM, say so"
 
 KIND_LABELS: dict[str, str] = {
     "official": "official",
@@ -36,6 +40,9 @@ KIND_LABELS: dict[str, str] = {
     "secondary": "secondary",
     "seo": "SEO site",
 }
+# How a fact backed only by weak sources is flagged, by the kind of page: "(forum only)", "(SEO site only)".
+WEAK_NOUNS: dict[str, str] = {"forum": "forum", "blog": "worker blog", "review": "review site", "seo": "SEO site",
+                              "secondary": "secondary site"}
 CATEGORY_LABELS: dict[str, str] = {
     "established": "Established",
     "legit_with_risks": "Legit, with risks",
@@ -94,11 +101,12 @@ class Strict(BaseModel):
 
 
 class Source(Strict):
-    """Where a fact comes from: the page, the date it shows ("n.d." when none) and its kind."""
+    """Where a fact comes from: the page, the date it shows ("n.d." when none), its kind and its tier."""
 
     url: str
     date: str
     kind: SourceKind
+    tier: Tier
     note: str = ""
     id: str = ""
 
@@ -125,6 +133,20 @@ class Source(Strict):
     def kind_label(self) -> str:
         """The kind of source in words, e.g. "SEO site"."""
         return KIND_LABELS[self.kind]
+
+    @property
+    def weak(self) -> bool:
+        """True for a forum or SEO-tier page: a claim resting only on such pages is flagged."""
+        return self.tier in WEAK_TIERS
+
+
+def weak_flag(sources: list[Source]) -> str:
+    """"forum only" / "SEO site only" when every source is forum or SEO tier; "" otherwise."""
+    if not sources or not all(source.weak for source in sources):
+        return ""
+    ranked = sorted(sources, key=lambda source: TIERS.index(source.tier))
+    nouns = dict.fromkeys(WEAK_NOUNS.get(source.kind, source.kind_label) for source in ranked)
+    return " and ".join(nouns) + " only"
 
 
 class Sourced(Strict):
@@ -191,7 +213,11 @@ class PlatformInfo(Strict):
 
 
 class Wage(Sourced):
-    """A statutory minimum wage for one country and age group from an effective date."""
+    """A statutory minimum wage for one country and group from an effective date.
+
+    `effective` may be written as a partial date ("2017-06") when the source gives no day: it then counts
+    from the first day of that month or year and is shown as written. `pending` marks a rate set by law
+    whose level is not fixed yet (no amount); `none` a country with no statutory minimum."""
 
     country: str = Field(pattern=r"^[A-Z]{2}$")
     group: str
@@ -200,16 +226,34 @@ class Wage(Sourced):
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     unit: Unit = "hour"
     effective: date
+    effective_text: str = ""  # the partial date as the source gives it; "" when a full day is given
     none: bool = False
+    pending: bool = False
     note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _partial_effective(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("effective"), str):
+            text = data["effective"]
+            if re.match(r"^\d{4}(-\d{2})?$", text):
+                return {**data, "effective": date_bounds(text)[0], "effective_text": text}  # type: ignore[index]
+        return data
 
     @model_validator(mode="after")
     def _amount(self) -> Wage:
-        if self.none and self.amount is not None:
-            raise ValueError("a country with no minimum wage has no amount")
-        if not self.none and (self.amount is None or self.currency is None):
-            raise ValueError("needs amount and currency (or none = true)")
+        if (self.none or self.pending) and self.amount is not None:
+            raise ValueError("a country with no minimum wage, or one not fixed yet, has no amount")
+        if self.none and self.pending:
+            raise ValueError("none and pending exclude each other")
+        if not (self.none or self.pending) and (self.amount is None or self.currency is None):
+            raise ValueError("needs amount and currency (or none = true, or pending = true)")
         return self
+
+    @property
+    def effective_label(self) -> str:
+        """The effective date for people, as precise as its source: "1 Jan 2027", "Jun 2017"."""
+        return format_date(self.effective_text or self.effective.isoformat())
 
 
 class Country(Strict):
@@ -221,17 +265,20 @@ class Country(Strict):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
 
 
-class ExchangeRates(Sourced):
-    """How many units of each currency one unit of `base` bought on `date`."""
+class RateTable(Strict):
+    """How many units of each currency one unit of `base` bought on `date`; `url` is where a fetched table
+    came from ("" for the shipped one)."""
 
     date: date
     base: str = Field(pattern=r"^[A-Z]{3}$")
     rates: dict[str, float]
+    url: str = ""
 
     @field_validator("rates")
     @classmethod
     def _positive(cls, value: dict[str, float]) -> dict[str, float]:
-        bad = [code for code, rate in value.items() if rate <= 0 or not re.match(r"^[A-Z]{3}$", code)]
+        bad = [code for code, rate in value.items()
+               if not rate > 0 or rate == float("inf") or not re.match(r"^[A-Z]{3}$", code)]
         if bad:
             raise ValueError(f"bad currency code or non-positive rate: {', '.join(bad)}")
         return value
@@ -243,14 +290,38 @@ class SourcedText(Sourced):
     text: str = Field(min_length=3)
 
 
-class Signal(Sourced):
-    """A scam warning sign /scamcheck looks for in a pasted message."""
+class RateNote(SourcedText):
+    """A sourced remark on the exchange rates, about some currencies (e.g. ones no reference table covers)."""
+
+    currencies: list[str] = []
+
+
+class ExchangeRates(RateTable):
+    """The shipped, sourced rate table, with sourced remarks on what it covers."""
+
+    sources: list[str] = Field(min_length=1)
+    notes: list[RateNote] = []
+
+
+class Signal(Strict):
+    """A scam warning sign /scamcheck looks for in a pasted message, with its sources, or with `unsourced`
+    saying plainly that nothing citable backs it."""
 
     id: str
     label: str
     explain: str
-    words: list[str] = []
+    words: list[str] = []  # phrases that show the sign (whole words, any case)
+    needs: list[str] = []  # if set, a phrase counts only with one of these in the same sentence
+    unless: list[str] = []  # a phrase does not count in a sentence naming one of these (the platform's own route)
     severity: Literal["high", "medium"]
+    sources: list[str] = []
+    unsourced: str = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Signal:
+        if bool(self.sources) == bool(self.unsourced):
+            raise ValueError("needs sources, or an `unsourced` note saying nothing citable was found (not both)")
+        return self
 
 
 class ScamSigns(Strict):
@@ -306,6 +377,7 @@ class KnowledgeBase(Strict):
     rates: ExchangeRates
     scams: ScamSigns
     topics: Topics
+    market_pay: list[PayRange] = []  # cross-platform survey figures (not one platform's)
 
     def source(self, source_id: str) -> Source:
         """The source with this id."""

@@ -1,10 +1,15 @@
-"""Currencies: the dated exchange table, conversion (to USD per hour for crowd reports) and formatting."""
+"""Currencies: dated exchange tables, conversion (to USD per hour for crowd reports) and formatting.
+
+Conversion takes the table to use: the app's current one (`app.fx.table(...)`, kept fresh from the ECB in the
+background) wherever the bot shows an amount, so the date shown is the date of the rates actually used.
+Without a table it falls back to the shipped one.
+"""
 
 from __future__ import annotations
 
 from bot.core.errors import BadArgument, quoted
 from bot.features.knowledge.loader import knowledge_base
-from bot.features.knowledge.models import ExchangeRates
+from bot.features.knowledge.models import ExchangeRates, RateTable, format_date
 
 SYMBOLS = {"USD": "US$", "GBP": "£", "EUR": "€"}
 CURRENCY_WORDS = {
@@ -17,8 +22,19 @@ KNOWN_CURRENCIES: frozenset[str] = frozenset(knowledge_base().rates.rates)
 
 
 def rates() -> ExchangeRates:
-    """The shipped, dated exchange-rate table."""
+    """The shipped, dated exchange-rate table (the fallback when no newer table was fetched)."""
     return knowledge_base().rates
+
+
+def covers(table: RateTable | None, *currencies: str | None) -> bool:
+    """True when the table (the shipped one if None) has a rate for every one of these currencies."""
+    known = (table or rates()).rates
+    return all(code in known for code in currencies if code)
+
+
+def rates_note(table: RateTable) -> str:
+    """The sentence that says which rates an answer used: "Converted at ECB reference rates of 28 Feb 2025."."""
+    return f"Converted at ECB reference rates of {format_date(table.date.isoformat())}."
 
 
 def parse_currency(text: str) -> str:
@@ -34,23 +50,31 @@ def parse_currency(text: str) -> str:
     return code
 
 
-def convert(amount: float, from_currency: str, to_currency: str) -> float:
-    """Convert an amount between two currencies in the table; raises BadArgument for an unknown one."""
-    table = rates().rates
+def convert(amount: float, from_currency: str, to_currency: str, table: RateTable | None = None) -> float:
+    """Convert an amount between two currencies by a table (the shipped one if None); raises BadArgument for a
+    currency the table lacks."""
+    known = (table or rates()).rates
     for code in (from_currency, to_currency):
-        if code not in table:
-            parse_currency(code)  # raises the friendly error
-    return amount / table[from_currency] * table[to_currency]
+        if code not in known:
+            parse_currency(code)  # raises the friendly error for a currency the bot does not know at all
+            raise BadArgument(f"The exchange rates of {format_date((table or rates()).date.isoformat())} have no "
+                              f"rate for {code}.", hint="Try another currency, e.g. USD or EUR.")
+    return amount / known[from_currency] * known[to_currency]
 
 
-def to_usd(amount: float, currency: str) -> float:
-    """An amount (e.g. per hour) in US dollars, by the shipped dated table; raises a UserError if unknown."""
-    return convert(amount, parse_currency(currency), "USD")
+def to_usd(amount: float, currency: str, table: RateTable | None = None) -> float:
+    """An amount (e.g. per hour) in US dollars by a table (the shipped one if None); raises a UserError if
+    the currency is unknown."""
+    return convert(amount, parse_currency(currency), "USD", table)
 
 
-def format_money(amount: float, currency: str) -> str:
-    """An amount for people: "US$12.50", "£12.71", "€1,802", "INR 1,520"."""
-    if amount >= 100 or amount == int(amount):
+def format_money(amount: float, currency: str, exact: bool = False) -> str:
+    """An amount for people: "US$12.50", "£12.71", "€1,802", "INR 1,520"; `exact` keeps a sourced amount's
+    decimals ("€12.735", "KES 16,113.75") instead of rounding it for display."""
+    if exact and amount != int(amount):
+        decimals = min(3, max(2, len(f"{amount:.3f}".rstrip("0").split(".")[1])))
+        number = f"{amount:,.{decimals}f}"
+    elif amount >= 100 or amount == int(amount):
         number = f"{amount:,.0f}"
     elif amount >= 0.1:
         number = f"{amount:,.2f}"

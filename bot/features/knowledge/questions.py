@@ -17,6 +17,7 @@ from bot.features.knowledge.lookalikes import domain_reply, impersonation_reply
 from bot.features.knowledge.platforms import find_platform
 from bot.features.knowledge.preferences import country_and_currency
 from bot.features.knowledge.topics import tax_reply, worth_it_reply
+from bot.features.knowledge.wages import wages_in_force
 from bot.features.reports.kinds import PAYMENT_KINDS, label
 from bot.features.reports.reliability import reliability, reliability_fields
 
@@ -57,7 +58,9 @@ async def answer(invocation: Invocation, text: str) -> Reply:
         return await answers.legit_reply(invocation, found.id)
     if kind == "wage":
         country, currency = await country_and_currency(invocation, intent.country)
-        return answers.wage_reply(country or "", invocation.now.date(), currency)
+        day = invocation.now.date()
+        local = [w.currency for w in wages_in_force(country or "", day)]
+        return answers.wage_reply(country or "", day, currency, invocation.app.fx.table(currency, *local))
     if kind == "tax":
         country, _currency = await country_and_currency(invocation, intent.country)
         return tax_reply(country)

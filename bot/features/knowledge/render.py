@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from bot.core.model import Button, Field, Reply
 from bot.features.knowledge.check import fact_date
 from bot.features.knowledge.loader import knowledge_base
-from bot.features.knowledge.models import KIND_LABELS, format_date
+from bot.features.knowledge.models import KIND_LABELS, format_date, weak_flag
 
 TOTAL_LIMIT = 3500  # the whole reply as plain text (Discord embed 6000, Telegram message 4096)
 BLOCK_LIMIT = 1400  # one text block
 FIELD_LIMIT = 1000  # one field value (Discord allows 1024)
 FOOTER_LIMIT = 2000  # the footer with the sources (Discord allows 2048)
+# The body (answer and facts, without title and footer) of /legit, /platform and /pay: about one phone screen,
+# half the old answers' bodies (1,950-2,140), so the verdict and its facts are read before any list.
+BRIEF_BODY_LIMIT = 1500
 
 
 @dataclass
@@ -52,7 +55,8 @@ class Answer:
 
 
 def cite(sources: tuple[str, ...], numbers: dict[str, int]) -> str:
-    """The inline citation of a line: date (and kind of source when there is one), then the numbers."""
+    """The inline citation of a line: date (and kind of source when there is one), then the numbers, then
+    "(forum only)" / "(SEO site only)" when every source is a forum or SEO-tier page."""
     if not sources:
         return ""
     kb = knowledge_base()
@@ -60,9 +64,11 @@ def cite(sources: tuple[str, ...], numbers: dict[str, int]) -> str:
         numbers.setdefault(source_id, len(numbers) + 1)
     marks = "".join(f"[{numbers[s]}]" for s in sources)
     when = format_date(fact_date(kb, sources))
+    flag = weak_flag([kb.source(s) for s in sources])
+    flag = f" ({flag})" if flag else ""
     if len(sources) == 1:
-        return f" ({when}, {KIND_LABELS[kb.source(sources[0]).kind]}) {marks}"
-    return f" ({'newest ' if when != 'n.d.' else ''}{when}) {marks}"
+        return f" ({when}, {KIND_LABELS[kb.source(sources[0]).kind]}) {marks}{flag}"
+    return f" ({'newest ' if when != 'n.d.' else ''}{when}) {marks}{flag}"
 
 
 def _join(lines: list[Line], numbers: dict[str, int], limit: int) -> str:
@@ -97,11 +103,17 @@ def _render(answer: Answer) -> Reply:
                  ephemeral=answer.ephemeral)
 
 
-def render(answer: Answer, limit: int = TOTAL_LIMIT) -> Reply:
+def body_text(reply: Reply) -> str:
+    """A reply's body as plain text: its blocks and fields, without title and footer."""
+    return Reply(blocks=reply.blocks, fields=reply.fields).plain_text()
+
+
+def render(answer: Answer, limit: int = TOTAL_LIMIT, body_limit: int | None = None) -> Reply:
     """Render, trimming the least important detail (last lines of high-rank, long sections) until it fits."""
     while True:
         reply = _render(answer)
-        if len(reply.plain_text()) <= limit and len(reply.footer or "") <= FOOTER_LIMIT:
+        fits_body = body_limit is None or len(body_text(reply)) <= body_limit
+        if fits_body and len(reply.plain_text()) <= limit and len(reply.footer or "") <= FOOTER_LIMIT:
             return reply
         trimmable = [s for s in answer.sections if not s.keep and len(s.lines) > s.min_lines]
         if not trimmable:

@@ -245,12 +245,13 @@ async def note_section(inv: Invocation, platform_id: str, **context: object) -> 
 
 
 class ActiveBars:
-    """Every active bar, held in memory (bars are few; every report checks them), reloaded each BARS_CACHE_SECONDS."""
+    """Every active bar, held in memory (bars are few; every report checks them), reloaded each BARS_CACHE_SECONDS
+    of monotonic time (a wall clock stepped back must not keep an old copy)."""
 
     def __init__(self, app: App) -> None:
         self.app = app
         self._bars: dict[str, Row] = {}
-        self._loaded: int | None = None
+        self._loaded: float | None = None
 
     def invalidate(self) -> None:
         """Reload on next use (after a bar or unbar)."""
@@ -258,9 +259,10 @@ class ActiveBars:
 
     async def get(self, reporter: str, now: int) -> Row | None:
         """The reporter's longest active bar, or None."""
-        if self._loaded is None or now - self._loaded >= BARS_CACHE_SECONDS:
+        moment = self.app.clock.monotonic()
+        if self._loaded is None or moment - self._loaded >= BARS_CACHE_SECONDS:
             rows = await store.all_active_bars(self.app.db, now)
-            self._bars, self._loaded = {row["reporter"]: row for row in rows}, now
+            self._bars, self._loaded = {row["reporter"]: row for row in rows}, moment
         bar = self._bars.get(reporter)
         return bar if bar is not None and bar["until"] > now else None
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.wiring import App
 
 PAY_SPAN = 90 * DAY  # pay changes; only the last 90 days of reports count
+ONBOARDING_SPAN = 365 * DAY  # onboarding reports of the last 12 months: one per person (its dedupe window)
 MIN_SHOWN = 5  # a figure from fewer than 5 people is hidden (too easy to skew, too easy to identify someone)
 EFFECTIVE_PAID_HOURS = (20, 100)  # show the effective rate over the first 20 and 100 paid hours
 ALL_ROLES = "all roles"
@@ -55,7 +56,7 @@ class CrowdPay:
     """A platform's crowd pay: per role tier, unpaid onboarding, and the effective rate after it."""
 
     figures: list[PayFigure]
-    onboarding_n: int
+    onboarding_n: int  # onboarding reports of the last ONBOARDING_SPAN
     unpaid_hours_median: float | None
     effective: list[tuple[int, float]]  # (paid hours, effective hourly USD) for the all-roles median
 
@@ -74,7 +75,8 @@ async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     everyone = [value for values in by_role.values() for value in values]
     figures = [_figure(ALL_ROLES, everyone)]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
-    onboarding = {paid: (n, hours) for paid, n, hours in await store.onboarding_hours(app.db, platform)}
+    rows = await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN)
+    onboarding = {paid: (n, hours) for paid, n, hours in rows}
     onboarding_n = sum(n for n, _hours in onboarding.values())
     unpaid = sorted(float(h) for h in onboarding[0][1].split(",")) if 0 in onboarding else []
     unpaid_median = percentile(unpaid, 0.5) if len(unpaid) >= MIN_SHOWN else None
@@ -101,15 +103,16 @@ def pay_fields(pay: CrowdPay, platform_id: str) -> list[Field]:
                          f"(middle half {_money(figure.p25)}-{_money(figure.p75)}), n = {figure.n}")
     fields = [Field("Crowd-reported hourly pay, last 90 days (USD)", "\n".join(lines))]
     if pay.unpaid_hours_median is not None:
-        text = f"Median unpaid onboarding: {pay.unpaid_hours_median:g} h (n = {pay.onboarding_n})."
+        text = (f"Median unpaid onboarding, last 12 months: {pay.unpaid_hours_median:g} h "
+                f"(n = {pay.onboarding_n}).")
         if pay.effective:
             text += " Effective rate counting it: " + "; ".join(
                 f"over your first {paid} paid hours {_money(rate)}/h" for paid, rate in pay.effective
             ) + "."
         fields.append(Field("Unpaid onboarding", text))
     elif pay.onboarding_n:
-        fields.append(Field("Unpaid onboarding", f"{plural(pay.onboarding_n, 'onboarding report')}; "
-                            f"{MIN_SHOWN} unpaid ones are needed to show a median."))
+        fields.append(Field("Unpaid onboarding", f"{plural(pay.onboarding_n, 'onboarding report')} in the last 12 "
+                            f"months; {MIN_SHOWN} unpaid ones are needed to show a median."))
     fields.append(Field("Add yours", f"/payrate {platform_id} <amount> <currency> [role] and "
                         f"/onboarding {platform_id} <hours> [paid]"))
     return fields

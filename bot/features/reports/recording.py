@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
@@ -194,10 +194,11 @@ class Reports:
     async def record_payrate(
         self, actor: Actor, community: str | None, platform: str, amount: float, currency: str, now: datetime,
         role: str | None = None, project: str | None = None,
-    ) -> tuple[Recorded, float]:
-        """Validate and store an hourly pay figure; returns it normalised to USD."""
-        code = parse_currency(clean_text(currency))  # the knowledge base's dated exchange table
-        usd = to_usd(amount, code)
+    ) -> tuple[Recorded, float, date]:
+        """Validate and store an hourly pay figure; returns it normalised to USD, and the date of the rates used."""
+        code = parse_currency(clean_text(currency))
+        table = self.app.fx.table(code, "USD")  # the newest exchange rates the app has
+        usd = to_usd(amount, code, table)
         low, high = HOURLY_USD_RANGE
         if not low <= usd <= high:
             scale = usd / amount if amount else 1.0
@@ -210,7 +211,7 @@ class Reports:
             actor, community, platform, "payrate", now, project=project,
             amount=amount, currency=code, hourly_usd=round(usd, 2), role=role,
         )
-        return recorded, usd
+        return recorded, usd, table.date
 
     async def record_onboarding(
         self, actor: Actor, community: str | None, platform: str, hours: float, paid: bool, now: datetime

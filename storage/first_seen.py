@@ -1,0 +1,31 @@
+"""SQL for reporter_first_seen: when each reporter first reported, per community (kept by triggers on reports).
+
+Migration 0014 creates the table, fills it from the stored reports and adds the triggers that keep it as
+reports are written: a new report, or a report whose first time or community changes, lowers the time held
+for (reporter, community) when it is earlier. Nothing lowers it back up: a retracted or hidden report was
+still made. '' stands for a private chat (a primary key cannot hold NULL as one value); readers get None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storage.database import Database, Executor, Row, chunks
+
+
+async def firsts(db: Database, reporters: Sequence[str]) -> list[Row]:
+    """(reporter, community, first_at) for these reporters: one row per community they reported in (None: private)."""
+    rows: list[Row] = []
+    for chunk in chunks(reporters):
+        marks = ",".join("?" * len(chunk))
+        rows.extend(await db.fetchall(
+            "SELECT reporter, nullif(community, '') AS community, first_at FROM reporter_first_seen "
+            f"WHERE reporter IN ({marks})",
+            tuple(chunk),
+        ))
+    return rows
+
+
+async def delete_reporter(db: Executor, reporter: str) -> int:
+    """Delete a reporter's first-report times (/forget); returns the rows deleted."""
+    return await db.execute("DELETE FROM reporter_first_seen WHERE reporter = ?", (reporter,))
