@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from bot.core.declarations import Choice, Command, Param
+from bot.core.declarations import Command, Param, ParamKind
 from bot.core.model import Button, Invocation, Reply
+from bot.core.plural import plural
 from bot.features import privacy
 
 
-async def forget(inv: Invocation, confirm: str | None = None) -> Reply:
-    """Ask for confirmation, then delete the member's data and say what was deleted."""
+async def forget(inv: Invocation, confirm: bool | None = None) -> Reply:
+    """Ask for confirmation, then delete the member's data and say what was deleted; "no" deletes nothing."""
     reports = inv.app.reports
     person = privacy.Person(reports.reporter_key(inv.actor), str(inv.actor.platform), inv.actor.user_id)
-    if confirm != "yes":
+    if confirm is False:
+        return Reply(title="Nothing deleted", blocks=["Your data stays as it is. /forget asks again whenever you "
+                                                      "want it deleted; /myreports lists your reports."],
+                     private=True)
+    if confirm is None:
         count = await reports.count_of(person.key)
         kept = "\n".join(f"- {feature}: {what}" for feature, what in privacy.data_kept(inv.app))
         return Reply(
             title="Delete everything about you?",
-            blocks=[f"This deletes all your data here, including your {count} report{'s' if count != 1 else ''}. "
+            blocks=[f"This deletes all your data here, including your {plural(count, 'report')}. "
                     "It cannot be undone. What the bot keeps about members:", kept,
                     "Press the button to confirm."],
             buttons=[Button("Yes, delete everything", "forget", {"confirm": "yes"}, style="danger")],
@@ -34,7 +39,8 @@ COMMANDS = (
         name="forget",
         description="Delete everything the bot keeps about you (asks to confirm first)",
         handler=forget,
-        params=(Param("confirm", "Type yes to skip the question", required=False, choices=(Choice("yes"),)),),
+        params=(Param("confirm", "Type yes to skip the question (no: keep everything)", kind=ParamKind.BOOLEAN,
+                      required=False),),
         examples=("/forget",),
     ),
 )

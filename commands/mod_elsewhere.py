@@ -8,15 +8,16 @@ from bot.core.timetext import describe_age, describe_span
 from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
 from bot.features.moderation import actions as moderation
 from bot.features.moderation import not_here
+from bot.features.reports.projects import ProjectNames, project_names
 
 LIMIT = 20
 
 
-def _line(report: not_here.FromElsewhere, now: int, app) -> str:
+def _line(report: not_here.FromElsewhere, now: int, app, names: ProjectNames) -> str:
     row = report.row
     platform = get_platform(app, row["platform"])
     parts = [f"#{row['id']}", platform.name if platform else row["platform"], row["kind"].replace("_", " "),
-             f"project “{row['project']}”", describe_age(now - row["updated_at"])]
+             f"project “{names.of(row['platform'], row['project'])}”", describe_age(now - row["updated_at"])]
     if report.marked:
         parts.append("NOT SHOWN HERE (marked)")
     elif report.name_hidden:
@@ -30,6 +31,7 @@ async def mod_elsewhere(inv: Invocation, platform: str | None = None) -> Reply:
     platform_id = platform_for(inv, platform).id if platform else None
     rows = await not_here.from_elsewhere(ctx, platform_id, LIMIT)
     span = describe_span(not_here.ELSEWHERE_SPAN)
+    names = await project_names(inv.app, [(r.row["platform"], r.row["project"]) for r in rows])
     if not rows:
         return Reply(title="Reports from elsewhere",
                      blocks=[f"No report from another community named a project in the last {span}."],
@@ -37,7 +39,7 @@ async def mod_elsewhere(inv: Invocation, platform: str | None = None) -> Reply:
     return Reply(
         title=f"Reports from elsewhere naming a project ({len(rows)})",
         blocks=[
-            "\n".join(_line(row, ctx.now, inv.app) for row in rows),
+            "\n".join(_line(row, ctx.now, inv.app, names) for row in rows),
             "They count everywhere. To stop a project name showing in this community: "
             "/mod_not_here <id> <reason>; undo with /mod_here_again <id>.",
         ],

@@ -28,7 +28,7 @@ COMMANDS = (
         params=(
             Param("report_id", "The report's id from /mod_elsewhere", kind=ParamKind.INTEGER, min_value=1,
                   example="12"),
-            Param("reason", "Why, for the log (optional)", required=False, max_length=moderation.MAX_REASON,
+            Param("reason", "Why, for the log", required=False, max_length=moderation.MAX_REASON,
                   example="marked by mistake"),
         ),
         access=Access.MODERATOR,

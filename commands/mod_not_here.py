@@ -6,16 +6,18 @@ from bot.core.declarations import Access, Command, Param, ParamKind
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 from bot.features.moderation import not_here
+from bot.features.reports.projects import project_names
 
 
 async def mod_not_here(inv: Invocation, report_id: int, reason: str) -> Reply:
     """Mark a report from elsewhere as not shown in this community."""
     ctx = moderation.ModContext.of(inv)
     row = await not_here.mark_not_here(ctx, report_id, reason)
+    shown = (await project_names(inv.app, [(row["platform"], row["project"])])).of(row["platform"], row["project"])
     return Reply(
         title=f"Report #{report_id} not shown here",
         blocks=[
-            f"The project name “{row['project']}” is no longer shown in this community's /status, alert channel "
+            f"The project name “{shown}” is no longer shown in this community's /status, alert channel "
             "or digest, whoever reported it. The reports still count everywhere, this community included.",
             f"Reason: {' '.join(reason.split())}",
             f"Logged in /mod_log. Undo with /mod_here_again {report_id}.",

@@ -8,6 +8,7 @@ from bot.core.timetext import describe_age
 from bot.features.availability import trust
 from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
 from bot.features.moderation import actions as moderation
+from bot.features.reports.projects import ProjectNames, project_names
 
 LIMIT = 20
 
@@ -20,12 +21,12 @@ def _trust_label(weight: float) -> str:
     return f"trust {weight:.2f}" + (" (established)" if weight >= trust.MAX_WEIGHT else "")
 
 
-def _line(view: moderation.ReportView, now: int, app, operator: bool) -> str:
+def _line(view: moderation.ReportView, now: int, app, operator: bool, names: ProjectNames) -> str:
     row = view.row
     platform = get_platform(app, row["platform"])
     parts = [f"#{row['id']}", platform.name if platform else row["platform"], row["kind"].replace("_", " ")]
     if row["project"]:
-        parts.append(f"project “{row['project']}”")
+        parts.append(f"project “{names.of(row['platform'], row['project'])}”")
     if row["hourly_usd"] is not None:
         parts.append(f"${row['hourly_usd']:.2f}/h" + (f" ({row['role']})" if row["role"] else ""))
     if row["hours"] is not None:
@@ -53,7 +54,8 @@ async def mod_reports(inv: Invocation, platform: str | None = None) -> Reply:
     if not views:
         where = f" about {platform}" if platform else ""
         return Reply(title="Recent reports", blocks=[f"No reports{where} {origin} yet."], ephemeral=True)
-    blocks = ["\n".join(_line(v, ctx.now, inv.app, ctx.operator) for v in views)]
+    names = await project_names(inv.app, [(v.row["platform"], v.row["project"]) for v in views])
+    blocks = ["\n".join(_line(v, ctx.now, inv.app, ctx.operator, names) for v in views)]
     flagged = sum(v.unconfirmed for v in views)
     if flagged:
         blocks.append(

@@ -26,7 +26,7 @@ COMMANDS = (
         params=(
             Param("report_id", "The id of the report the bar was placed through", kind=ParamKind.INTEGER,
                   min_value=1, example="12"),
-            Param("reason", "Why, for the log (optional)", required=False, max_length=moderation.MAX_REASON,
+            Param("reason", "Why, for the log", required=False, max_length=moderation.MAX_REASON,
                   example="appeal accepted"),
         ),
         access=Access.MODERATOR,

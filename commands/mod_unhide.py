@@ -25,7 +25,7 @@ COMMANDS = (
         handler=mod_unhide,
         params=(
             Param("report_id", "The report's id from /mod_reports", kind=ParamKind.INTEGER, min_value=1, example="12"),
-            Param("reason", "Why, for the log (optional)", required=False, max_length=moderation.MAX_REASON,
+            Param("reason", "Why, for the log", required=False, max_length=moderation.MAX_REASON,
                   example="hidden by mistake"),
         ),
         access=Access.MODERATOR,

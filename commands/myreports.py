@@ -8,6 +8,7 @@ from bot.core.model import Button, Invocation, Reply
 from bot.core.timetext import describe_age
 from bot.features.knowledge.platforms import get_platform
 from bot.features.reports.kinds import KINDS
+from bot.features.reports.projects import project_names
 
 SHOWN = 15
 
@@ -28,10 +29,11 @@ async def myreports(inv: Invocation) -> Reply:
         return Reply(title="Your reports", blocks=["You have no reports. /report, /payrate and /onboarding add one."],
                      private=True)
     now = unix(inv.now)
+    names = await project_names(inv.app, [(row["platform"], row["project"]) for row in rows])
     lines = []
     for row in rows:
         ref = get_platform(inv.app, row["platform"])
-        project = f" “{row['project']}”" if row["project"] else ""
+        project = f" “{names.of(row['platform'], row['project'])}”" if row["project"] else ""
         hidden = " (hidden by a moderator)" if row["hidden"] else ""
         lines.append(f"#{row['id']} {ref.name if ref else row['platform']}: {KINDS[row['kind']].label}{project}"
                      f"{_detail(row)}, {describe_age(now - row['updated_at'])}{hidden}")

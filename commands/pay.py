@@ -9,29 +9,28 @@ from bot.features.knowledge.answers import ROLE_LABELS, pay_reply
 from bot.features.knowledge.intents import ROLES
 from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.knowledge.preferences import country_and_currency
-from bot.features.knowledge.wages import find_country
+from bot.features.knowledge.wages import country_named, find_country
 
 ROLE_WORDS = {**ROLES, **{role: role for role in ROLE_LABELS}, "all": "any"}
 
 
 def split_role_and_country(role: str | None, country: str | None) -> tuple[str | None, str | None]:
-    """Sort the two optional words into (role, country), whichever order they were typed in."""
-    found_role: str | None = None
-    found_country: str | None = None
-    for word in (role, country):
-        if not word:
-            continue
-        key = word.strip().lower()
-        if key in ROLE_WORDS and found_role is None:
-            found_role = ROLE_WORDS[key]
-        elif found_country is None:
-            found_country = word
-        else:
+    """Sort the optional words into (role, country), in any order: "expert us", "united kingdom", "in the uk".
+
+    Slash-command front ends give two fields and a typed line splits at spaces, so the words are read together:
+    the first role word is the role, the rest name the country."""
+    words = " ".join(part for part in (role, country) if part).split()
+    found_role = next((ROLE_WORDS[w.lower()] for w in words if w.lower() in ROLE_WORDS), None)
+    rest = [w for w in words if w.lower() not in ROLE_WORDS] if found_role else words
+    found_country = " ".join(rest) or None
+    if found_country is not None and country_named(found_country) is None:
+        if found_role is None and len(rest) == 1:
             raise BadArgument(
-                f"I can't tell what {quoted(word)} is: a role is one of {', '.join(ROLE_LABELS)}.",
-                hint="Usage: /pay <platform> [role] [country], e.g. /pay telus uk or /pay outlier expert us",
+                f"I can't tell what {quoted(found_country)} is: neither a role ({', '.join(ROLE_LABELS)}) nor a "
+                "country I know.",
+                hint="Usage: /pay <platform> [role] [country], e.g. /pay telus uk or /pay outlier expert "
+                "united states",
             )
-    if found_country is not None:
         find_country(found_country)  # a friendly error now, before any work
     return found_role, found_country
 
@@ -53,7 +52,7 @@ COMMANDS = (
             platform_param("The platform, e.g. telus or outlier", example="telus"),
             Param("role", "generalist, specialist, expert or reviewer (or a country)", required=False,
                   max_length=40, example="generalist"),
-            Param("country", "Your country for the minimum wage, e.g. uk, us, germany", required=False,
+            Param("country", "Your country for the minimum wage, e.g. uk, united states, germany", required=False,
                   max_length=40, example="uk"),
         ),
         examples=("/pay telus uk", "/pay outlier expert us", "/pay dataannotation"),

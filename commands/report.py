@@ -8,7 +8,7 @@ from bot.core.timetext import describe_span
 from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
 from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.reports import reliability
-from bot.features.reports.kinds import KINDS, REPORT_WHATS
+from bot.features.reports.kinds import KINDS, REPORT_WHATS, kind_aliases
 from bot.features.reports.recording import NOTE_MAX, Recorded
 
 PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
@@ -28,20 +28,26 @@ HOW_IT_COUNTS = {
 
 
 def acknowledgement(name: str, recorded: Recorded, extra: str = "", note: bool = False) -> Reply:
-    """The private reply to a report: what was recorded and how it counts."""
+    """The private reply to a report: what was recorded (or which earlier report it refreshed) and how it counts."""
     what = KINDS[recorded.kind].label
-    project = f", project “{recorded.project}”" if recorded.project else ""
-    blocks = [
-        f"Recorded: {name} — {what}{project}.{extra}",
-        f"It counts once per person: the same report again within {describe_span(recorded.window)} refreshes "
-        "this one instead of adding another. " + HOW_IT_COUNTS.get(recorded.kind, ""),
-    ]
+    project = f", project “{recorded.project_name}”" if recorded.project_name else ""
+    span = describe_span(recorded.window)
+    if recorded.refreshed:
+        title = "Updated your earlier report"
+        blocks = [f"Updated: {name} — {what}{project}.{extra}",
+                  f"You had already reported this within {span}, so I updated your earlier report (its time and "
+                  "details) instead of counting you twice. " + HOW_IT_COUNTS.get(recorded.kind, "")]
+    else:
+        title = "Thanks, report recorded"
+        blocks = [f"Recorded: {name} — {what}{project}.{extra}",
+                  f"It counts once per person: the same report again within {span} refreshes this one instead of "
+                  "adding another. " + HOW_IT_COUNTS.get(recorded.kind, "")]
     if note:
         blocks.append("Your note is shown only to moderators.")
     buttons = [Button("My reports", "myreports")]
     if recorded.kind in ("drought", "tasks_back"):
         buttons.insert(0, Button("Status", "status", {"platform": recorded.platform}))
-    return Reply(title="Thanks, report recorded", blocks=[b.strip() for b in blocks], buttons=buttons, ephemeral=True)
+    return Reply(title=title, blocks=[b.strip() for b in blocks], buttons=buttons, ephemeral=True)
 
 
 async def report(
@@ -62,7 +68,8 @@ COMMANDS = (
         handler=report,
         params=(
             platform_param(),
-            Param("what", "What happened", choices=tuple(Choice(k, KINDS[k].label) for k in REPORT_WHATS)),
+            Param("what", "What happened, e.g. drought (EQ, dry, no tasks) or tasks_back (back)",
+                  choices=tuple(Choice(k, KINDS[k].label, kind_aliases(k)) for k in REPORT_WHATS)),
             Param("project", "The project, if it is about one project (quote names with spaces)", required=False,
                   max_length=60),
             Param("note", "A short note for moderators (up to 200 characters)", required=False, max_length=NOTE_MAX),

@@ -11,12 +11,13 @@ from bot.features.reports.kinds import KINDS
 
 async def retract(inv: Invocation, id: int) -> Reply:
     """Delete one of the member's reports."""
-    row = await inv.app.reports.retract(inv.actor, id)
-    if row is None:
+    found = await inv.app.reports.retract(inv.actor, id)
+    if found is None:
         raise NotFound(f"You have no report #{id}.", hint="/myreports lists your reports with their ids.",
                        buttons=[Button("My reports", "myreports")])
+    row, shown = found
     ref = get_platform(inv.app, row["platform"])
-    project = f", project “{row['project']}”" if row["project"] else ""
+    project = f", project “{shown}”" if shown else ""
     return Reply(
         title="Report retracted",
         blocks=[f"Deleted #{id}: {ref.name if ref else row['platform']} — {KINDS[row['kind']].label}{project}. "

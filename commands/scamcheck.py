@@ -17,7 +17,7 @@ COMMANDS = (
         name="scamcheck",
         description="Task-scam warning signs, or check a recruiter message you paste for them",
         handler=scamcheck_command,
-        params=(Param("message", "The recruiter message to check (optional)", required=False, max_length=2000,
+        params=(Param("message", "The recruiter message to check", required=False, max_length=2000,
                       example="Hi, I'm a recruiter on WhatsApp..."),),
         examples=("/scamcheck", "/scamcheck Hi! I'm a recruiter from DataAnnotation on WhatsApp, deposit 50 USDT"),
     ),

@@ -9,7 +9,7 @@ from bot.core.model import Field, Invocation, Reply
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.money import parse_currency
 from bot.features.knowledge.preferences import MemberSettings, save, saved
-from bot.features.knowledge.wages import find_country
+from bot.features.knowledge.wages import country_named, find_country
 
 CLEAR_WORDS = {"clear", "none", "reset", "-"}
 
@@ -21,12 +21,29 @@ def _is_currency(text: str) -> bool:
     return True
 
 
-def _is_country(text: str) -> bool:
-    try:
-        find_country(text)
-    except BadArgument:
-        return False
-    return True
+def _is_country_or_clear(text: str) -> bool:
+    return text.lower() in CLEAR_WORDS or country_named(text) is not None
+
+
+def split_country_and_currency(country: str | None, currency: str | None) -> tuple[str | None, str | None]:
+    """Sort the words into (country, currency): "united kingdom", "germany EUR", "EUR", "clear clear".
+
+    A typed line splits at spaces and slash-command front ends give two fields, so the words are read together:
+    all of them naming a country, else the last one is the currency and the others the country."""
+    words = " ".join(part for part in (country, currency) if part).split()
+    whole = " ".join(words)
+    if not words:
+        return None, None
+    head, last = " ".join(words[:-1]), words[-1]
+    if head and _is_country_or_clear(head) and (last.lower() in CLEAR_WORDS or _is_currency(last)):
+        return head, last
+    if _is_country_or_clear(whole):
+        return whole, None
+    if len(words) == 1 and _is_currency(whole):
+        return None, whole
+    if len(words) == 1:
+        return whole, None  # find_country says what is wrong
+    return head, last
 
 
 def _show(settings: MemberSettings, changed: bool) -> Reply:
@@ -46,8 +63,7 @@ async def settings_command(inv: Invocation, country: str | None = None, currency
     """Show or change the member's saved country and currency."""
     if country is None and currency is None:
         return _show(await saved(inv), changed=False)
-    if currency is None and country is not None and _is_currency(country) and not _is_country(country):
-        country, currency = None, country
+    country, currency = split_country_and_currency(country, currency)
     changes: dict[str, str | None] = {}
     if country is not None:
         changes["country"] = None if country.strip().lower() in CLEAR_WORDS else find_country(country).code
@@ -64,11 +80,11 @@ COMMANDS = (
         description="Your saved country (for minimum wages in /pay) and display currency",
         handler=settings_command,
         params=(
-            Param("country", "Your country, e.g. uk, us, germany (or 'clear')", required=False, max_length=40,
-                  example="uk"),
+            Param("country", "Your country, e.g. uk, united states, germany (or 'clear')", required=False,
+                  max_length=40, example="uk"),
             Param("currency", "Currency to show amounts in, e.g. GBP, EUR, USD (or 'clear')", required=False,
                   max_length=20, example="GBP"),
         ),
-        examples=("/settings", "/settings uk", "/settings germany EUR", "/settings clear clear"),
+        examples=("/settings", "/settings uk", "/settings united kingdom GBP", "/settings clear clear"),
     ),
 )

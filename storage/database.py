@@ -57,6 +57,10 @@ class Executor(Protocol):
         """Every row of a query."""
         ...
 
+    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run one writing statement with a RETURNING clause, as its own transaction; the rows it returns."""
+        ...
+
 
 class Database(Executor, Protocol):
     """The Store interface every backend implements (SQLite now; PostgreSQL later)."""
@@ -118,8 +122,10 @@ class _Statements:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with _storage_errors(self._path, self._writing):
-            async with self._conn.execute(sql, params) as cursor:
-                return list(await cursor.fetchall())
+            return list(await self._conn.execute_fetchall(sql, params))  # one trip to the connection's thread
+
+    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return await self.fetchall(sql, params)  # read to the end, so an autocommit statement commits
 
 
 class SqliteDatabase:
@@ -184,6 +190,13 @@ class SqliteDatabase:
             return await self._tx.executemany(sql, rows)
         async with self.transaction() as tx:
             await tx.executemany(sql, rows)
+
+    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        if self._in_own_transaction():
+            return await self._tx.write_returning(sql, params)
+        deadline = time.monotonic() + self.retry_seconds
+        async with self._locked(deadline, writing=True):
+            return await _retrying(lambda: self._tx.write_returning(sql, params), deadline)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self._read(lambda statements: statements.fetchone(sql, params))

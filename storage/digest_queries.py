@@ -45,12 +45,14 @@ async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
     )
 
 
-async def daily_counts(db: Executor, start: int, end: int) -> list[Row]:
-    """Per platform and day (0 = the first 24 hours from `start`): visible reports."""
+async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[Row]:
+    """Per platform and day: visible reports, day i being [bounds[i], bounds[i + 1]) (the caller's calendar days)."""
+    cuts = bounds[1:-1]
+    day = "CASE " + " ".join(f"WHEN updated_at < ? THEN {i}" for i in range(len(cuts))) + f" ELSE {len(cuts)} END"
     return await db.fetchall(
-        "SELECT platform, (updated_at - ?) / 86400 AS day, count(*) AS reports FROM reports "
+        f"SELECT platform, {day if cuts else '0'} AS day, count(*) AS reports FROM reports "
         "WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 GROUP BY platform, day",
-        (start, start, end),
+        (*cuts, bounds[0], bounds[-1]),
     )
 
 

@@ -28,6 +28,9 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     paid       = excluded.paid,
     note       = coalesce(excluded.note, reports.note)
 """
+# One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
+# (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
+UPSERT_ONE_REPORT = UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
 # Served by reports_by_kind_time: one range per kind.
@@ -61,9 +64,13 @@ class NewReport:
                 self.community, self.amount, self.currency, self.hourly_usd, self.role, self.hours, paid, self.note)
 
 
-async def upsert_report(db: Executor, report: NewReport) -> None:
-    """Record a report, or refresh the reporter's earlier one in the same window: one statement."""
-    await db.execute(UPSERT_REPORT, report.values())
+
+
+async def upsert_report(db: Executor, report: NewReport) -> bool:
+    """Record a report, or refresh the reporter's earlier one in the same window (one statement); True when it
+    refreshed one."""
+    [row] = await db.write_returning(UPSERT_ONE_REPORT, report.values())
+    return row["repeats"] > 0
 
 
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
@@ -100,6 +107,13 @@ async def delete_report(db: Database, report_id: int, reporter: str) -> Row | No
         if row is not None:
             await tx.execute("DELETE FROM reports WHERE id = ?", (report_id,))
     return row
+
+
+async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
+    """The (platform, project) pairs a reporter's reports name."""
+    rows = await db.fetchall("SELECT DISTINCT platform, project FROM reports WHERE reporter = ? AND project != ''",
+                             (reporter,))
+    return [(row["platform"], row["project"]) for row in rows]
 
 
 async def delete_reporter(db: Database, reporter: str) -> int:
@@ -158,12 +172,15 @@ async def project_changes(db: Database, kinds: Sequence[str], platform: str, sin
     )
 
 
-async def last_report_at(db: Database, platform: str) -> int | None:
-    """When anyone last reported anything about a platform."""
-    row = await db.fetchone(
-        "SELECT updated_at FROM reports WHERE platform = ? AND hidden = 0 ORDER BY updated_at DESC LIMIT 1", (platform,)
+async def last_report_at(db: Database, platform: str, kinds: Sequence[str]) -> int | None:
+    """When anyone last reported one of these kinds about a platform as a whole (project ''), or None."""
+    # One index seek per kind, newest first, instead of reading every report of those kinds.
+    latest = " UNION ALL ".join(
+        "SELECT (SELECT updated_at FROM reports WHERE platform = ? AND kind = ? AND hidden = 0 AND project = '' "
+        "ORDER BY updated_at DESC LIMIT 1) AS at" for _kind in kinds
     )
-    return None if row is None else int(row[0])
+    row = await db.fetchone(f"SELECT max(at) FROM ({latest})", tuple(v for kind in kinds for v in (platform, kind)))
+    return None if row is None or row[0] is None else int(row[0])
 
 
 async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:

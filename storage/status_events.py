@@ -18,3 +18,15 @@ async def after(db: Executor, event_id: int, limit: int) -> list[Row]:
         "WHERE id > ? ORDER BY id LIMIT ?",
         (event_id, limit),
     )
+
+
+async def last_state_among(db: Executor, platform: str, project: str, before_id: int,
+                           states: tuple[str, ...]) -> str | None:
+    """The newest of these states a platform (or project) entered before an event, or None."""
+    marks = ",".join("?" * len(states))
+    row = await db.fetchone(
+        "SELECT new_state FROM status_events WHERE platform = ? AND project = ? AND id < ? "
+        f"AND new_state IN ({marks}) ORDER BY at DESC, id DESC LIMIT 1",
+        (platform, project, before_id, *states),
+    )
+    return None if row is None else str(row[0])

@@ -135,7 +135,7 @@ async def test_project_reports_do_not_make_the_platform_dry(app, clock, group):
     assert by_project["falcon"].state == "drought"
     assert await events(app, "outlier", "falcon") == [("none", "drought")]
     text = (await app.dispatcher.dispatch("status", {"platform": "outlier"}, members(1)[0], group)).plain_text()
-    assert "falcon: drought likely" in text and "heron: paused" in text
+    assert "Falcon: drought likely" in text and "Heron: paused" in text  # as the first reporter typed them
 
 
 async def test_all_platforms_worst_first(app, clock, group):

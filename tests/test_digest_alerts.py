@@ -35,7 +35,7 @@ async def test_a_drought_ending_alerts_followers_once(app, clock) -> None:
     await manual_outbox(app, clock).run_once()
     (dest, reply, _), = sender.delivered
     assert (dest.kind, dest.id) == ("user", "1")
-    assert reply.title == "Outlier: the drought is over"
+    assert reply.title == "Outlier: tasks flowing again"
     assert [b.command for b in reply.buttons] == ["status", "unsubscribe"]
 
 

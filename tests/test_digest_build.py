@@ -51,7 +51,8 @@ async def test_a_week_of_changes_status_pay_and_counts(app, clock) -> None:
     assert "Raven" in digest.changes[2].text and "2 people" in digest.changes[2].text
     assert "1 late, 1 missing (1 paid on time)" in digest.changes[3].text
     status = {row.name: row for row in digest.status}
-    assert status["Outlier"].state == "flowing" and status["Outlier"].reports == 7
+    # The status now, as /status says it: the week's queue reports are all older than its lookback.
+    assert status["Outlier"].label == "no recent reports" and status["Outlier"].reports == 7
     assert status["Toloka"].reports == 3  # the hidden one is left out
     assert status["newplatform"].state == "none"  # unknown to the knowledge base: shown by id
     assert [m.name for m in digest.pay_moves] == ["DataAnnotation"]
@@ -98,11 +99,12 @@ def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
     assert result.stdout.strip() == "False", result.stderr
 
 
-async def test_each_day_of_the_chart_is_named_after_the_date_most_of_it_covers(app, clock) -> None:
+async def test_each_day_of_the_chart_is_a_calendar_day(app, clock) -> None:
     clock.set(clock.now().replace(hour=23, minute=59))  # Monday 16 Nov, one minute before midnight
     now = clock.now()
     await add_reports(app, [r("late", "outlier", "drought", now - timedelta(minutes=5))])
     digest = await build_digest(app, None, now, "UTC")
-    assert digest.day_labels[0] == "Tue 10" and digest.day_labels[-1] == "Mon 16"
+    # The week from Mon 9 23:59 touches eight calendar days, the first for one minute.
+    assert digest.day_labels[0] == "Mon 9" and digest.day_labels[-1] == "Mon 16" and len(digest.day_labels) == 8
     [(_name, counts)] = digest.daily
     assert counts[-1] == 1  # the report filed on Monday shows under "Mon 16"

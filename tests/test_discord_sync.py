@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bot.adapters.base import StartupError
-from bot.adapters.discord.tree import slash_commands
+from bot.adapters.discord.tree import slash_commands, typed_aliases
 from bot.core.declarations import Access, Command, ParamKind
 from bot.core.registry import Registry
 from bot.wiring import build_app
@@ -46,8 +46,11 @@ def assert_matches_registry(synced: list[dict], registry: Registry) -> None:
             assert option["type"] == OPTION_TYPE[param.kind]
             assert option["description"] == param.description
             assert option["required"] is param.required
-            assert [c["value"] for c in option.get("choices", [])] == [str(c.value) for c in param.choices]
-            assert option.get("autocomplete", False) is (param.autocomplete is not None and not param.choices)
+            # Choices members may also type other words for are autocompleted (fixed choices would refuse them).
+            fixed = [] if typed_aliases(param) else [str(c.value) for c in param.choices]
+            assert [c["value"] for c in option.get("choices", [])] == fixed
+            autocompleted = (param.autocomplete is not None and not param.choices) or typed_aliases(param)
+            assert option.get("autocomplete", False) is autocompleted
             if param.min_value is not None:
                 assert option["min_value"] == param.min_value
             if param.max_value is not None:

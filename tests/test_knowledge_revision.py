@@ -53,7 +53,7 @@ def test_outlier_payout_is_unknown_and_cites_no_dataannotation_article() -> None
 async def test_outlier_payout_answer_says_unknown(app, member, group) -> None:
     reply = await app.dispatcher.dispatch_line("/legit outlier", member, group)
     gaps = next(f.value for f in reply.fields if f.name == "Gaps in the record")
-    assert gaps.startswith("Unknown: Payment method and schedule: nothing citable found")
+    assert gaps.startswith("How and when it pays: Nothing citable found on payment method and schedule")
     assert "aistudentjobs.com/is-data-annotation-legit" not in (reply.footer or "")
 
 

@@ -171,7 +171,7 @@ async def test_mod_reports_shows_ids_kinds_notes_and_trust_never_identities(app,
     await file(app, members[1], group, "project_ended", project="Falcon")
     listing = (await run(app, "/mod_reports outlier", moderator, group)).plain_text()
     assert f"#{await report_id(app, members[0])} · Outlier · drought" in listing
-    assert "project ended · project “falcon”" in listing
+    assert "project ended · project “Falcon”" in listing
     assert "note: “queue empty since Monday”" in listing and "trust 0.25" in listing
     for actor in members:
         assert actor.user_id not in listing and actor.display_name not in listing

@@ -66,7 +66,7 @@ async def test_a_drought_statement_is_recorded_only_when_the_offer_is_tapped(app
     assert done.title == "Thanks, report recorded" and "DataAnnotation — no tasks (empty queue)" in text_of(done)
     assert await count_reports(app, "platform = 'dataannotation' AND kind = 'drought'") == 1
     again = await app.dispatcher.ask("DA is dry", member, group)
-    assert "1 say no tasks" in text_of(again)
+    assert "1 member reported no tasks" in text_of(again)
 
 
 async def test_a_project_statement_asks_for_the_project_as_report_does(app, member, group) -> None:

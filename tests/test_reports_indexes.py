@@ -31,7 +31,7 @@ HOT_QUERIES = {
     "status all platforms": lambda db: store.latest_opinions(db, AVAILABILITY_KINDS, None, 0),
     "baseline one platform": lambda db: store.drought_reporters_in_slots(db, "outlier", baseline_slots(10**9)),
     "baseline all platforms": lambda db: store.drought_reporters_in_slots(db, None, baseline_slots(10**9)),
-    "last report": lambda db: store.last_report_at(db, "outlier"),
+    "last report": lambda db: store.last_report_at(db, "outlier", AVAILABILITY_KINDS),
     "projects paused or ended": lambda db: store.project_changes(db, PROJECT_KINDS, "outlier", 0),
     "pay": lambda db: store.pay_figures(db, "outlier", 0),
     "onboarding": lambda db: store.onboarding_hours(db, "outlier", 0),

@@ -133,4 +133,4 @@ async def test_a_near_miss_platform_offers_buttons_that_keep_the_other_arguments
     assert button.command == "report"
     assert button.args == {"platform": "appen", "what": "project_ended", "project": "Big Bird"}
     again = await app.dispatcher.dispatch(button.command, button.args, member, group)
-    assert not again.is_error and "project “big bird”" in again.plain_text()
+    assert not again.is_error and "project “Big Bird”" in again.plain_text()

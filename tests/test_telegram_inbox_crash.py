@@ -20,7 +20,8 @@ START_TIMEOUT = 30  # seconds; generous because the machine is shared
 MEMBERS = 50
 PLATFORMS = {"outlier": "Outlier", "toloka": "Toloka", "prolific": "Prolific", "mercor": "Mercor"}
 KILL_AT = 20  # answers sent when the process is killed, of 200
-RECORDED = re.compile(r"Recorded: (\w+) —")
+# A report the killed run had stored before its answer went out is answered, after the restart, as a repeat.
+RECORDED = re.compile(r"(?:Recorded|Updated): (\w+) —")
 
 
 @pytest.fixture

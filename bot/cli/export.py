@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.cli.common import fail, with_settings
 from bot.cli.files import atomic_file, refuse_target
+from bot.core.plural import plural
 from bot.features.reports import export as research
 from bot.settings import Settings
 from storage.database import Database, open_database, sqlite_path
@@ -53,7 +54,7 @@ def _export(args: argparse.Namespace) -> int:
             count = await export_reports(db, args.out)
         finally:
             await db.close()
-        print(f"Wrote {count} report{'s' if count != 1 else ''} to {args.out} (anonymised: no reporter hashes, "
+        print(f"Wrote {plural(count, 'report')} to {args.out} (anonymised: no reporter hashes, "
               f"ids, communities or notes; project names only when {research.K} or more people used them; "
               "amounts rounded; times to the hour, or the day for pay and onboarding; hidden reports and groups "
               f"of fewer than {research.K} people left out).")

@@ -100,21 +100,41 @@ def split_words(text: str) -> list[str]:
     return [word.text for word in words(text)]
 
 
+def _choice_words(param: Param) -> int:
+    """The most words any name of the parameter's choices has ("no tasks", "project ended": 2)."""
+    return max((len(name.split()) for choice in param.choices for name in choice.names), default=1)
+
+
+def _choice_span(param: Param, found: list[Word], index: int) -> int:
+    """How many words from `index` name one of the parameter's choices together: the longest that does, else 1."""
+    for size in range(min(_choice_words(param), len(found) - index), 1, -1):
+        span = found[index:index + size]
+        if any(not word.text.strip() for word in span):  # "" is a value of its own (an empty project)
+            continue
+        if any(choice.is_named(" ".join(word.text for word in span)) for choice in param.choices):
+            return size
+    return 1
+
+
 def parse_line(command: Command, text: str) -> dict[str, str]:
-    """Map the text after a command name onto its parameters, in order."""
-    # Only as many words as there are parameters (and one more, to notice extras) are ever split off.
-    found = list(islice(words(text), len(command.params) + 1))
+    """Map the text after a command name onto its parameters, in order; a choice may be several words."""
+    # Only as many words as the parameters can take (and one more, to notice extras) are ever split off.
+    most = sum(_choice_words(p) if p.choices else 1 for p in command.params)
+    found = list(islice(words(text), most + 1))
     raw: dict[str, str] = {}
-    for index, param in enumerate(command.params):
+    index = 0
+    for param in command.params:
         if index >= len(found):
             return raw
         if takes_rest_of_line(command, param):
             rest = text[found[index].start:].strip()
             raw[param.name] = found[index].text if len(found) == index + 1 else rest
             return raw
-        raw[param.name] = found[index].text
-    if len(found) > len(command.params):
-        rest = text[found[-1].start:].strip()
+        size = _choice_span(param, found, index) if param.choices else 1
+        raw[param.name] = " ".join(word.text for word in found[index:index + size])
+        index += size
+    if index < len(found):
+        rest = text[found[index].start:].strip()
         raise BadArgument(
             f"Too many arguments: I don't know what to do with {quoted(rest)}.",
             hint=f"Usage: {usage(command)}\nExample: {example(command)}\n"
@@ -229,9 +249,8 @@ def _shown(number: float) -> str:
 
 
 def _match_choice(param: Param, text: str, bad) -> str:
-    wanted = text.lower().replace("-", "_").replace(" ", "_")
     for choice in param.choices:
-        if wanted in (choice.value.lower(), choice.display.lower().replace(" ", "_")):
+        if choice.is_named(text):
             return choice.value
     options = ", ".join(choice.value for choice in param.choices)
     raise bad(f"{quoted(text)} is not one of: {options}.")

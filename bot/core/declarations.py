@@ -6,6 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,17 +34,32 @@ class Access(StrEnum):
     MODERATOR = "moderator"
 
 
+def choice_key(text: str) -> str:
+    """A typed choice compared loosely: case, hyphens, underscores and runs of spaces do not matter."""
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+
+
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value of a parameter, with the label people see."""
+    """One allowed value of a parameter, with the label people see and other words that mean it."""
 
     value: str
     label: str = ""
+    aliases: tuple[str, ...] = ()  # what members also type for it ("EQ", "dry" for a drought)
 
     @property
     def display(self) -> str:
         """The label, or the value when there is no label."""
         return self.label or self.value
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """Every way of typing it: value, label and aliases, compared loosely (choice_key)."""
+        return tuple(dict.fromkeys(choice_key(name) for name in (self.value, self.display, *self.aliases)))
+
+    def is_named(self, text: str) -> bool:
+        """True when the text is one of its names."""
+        return choice_key(text) in self.names
 
 
 # (the app, what the member typed so far) -> suggestions
@@ -129,6 +145,9 @@ def check_command(command: Command) -> list[str]:
         names.add(param.name)
         if not 0 < len(param.description) <= MAX_DESCRIPTION:
             problems.append(f"/{command.name} {param.name}: description must be 1-{MAX_DESCRIPTION} characters")
+        if "optional" in param.description.lower():
+            problems.append(f"/{command.name} {param.name}: the front ends and /help say a parameter is optional; "
+                            "its description should not")
         if len(param.choices) > MAX_CHOICES:
             problems.append(f"/{command.name} {param.name}: more than {MAX_CHOICES} choices")
         if param.required and seen_optional:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.core.plural import plural
+
 HOUR = 3600
 DAY = 24 * HOUR
 
@@ -13,10 +15,8 @@ def describe_span(seconds: int) -> str:
     if seconds >= 365 * DAY:
         return "a year"
     if seconds >= DAY:
-        days = seconds // DAY
-        return f"{days} day{'s' if days != 1 else ''}"
-    hours = seconds // HOUR
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+        return plural(seconds // DAY, "day")
+    return plural(seconds // HOUR, "hour")
 
 
 def describe_age(seconds: float) -> str:

@@ -14,7 +14,7 @@ from bot.adapters.discord.identity import actor_of, place_of
 from bot.adapters.discord.render import NO_MENTIONS, render
 from bot.adapters.discord.tree import focused_option, raw_options
 from bot.core.buttons import ButtonNotYours
-from bot.core.declarations import Choice
+from bot.core.declarations import Choice, choice_key
 from bot.core.errors import classify
 from bot.core.model import Actor, Platform, Reply
 from bot.wiring import App
@@ -112,8 +112,8 @@ class InteractionHandler:
             except Exception:
                 log.exception("autocomplete for /%s %s failed", command_name, name)
                 return []
-        wanted = typed.lower()
-        return [c for c in param.choices if wanted in c.display.lower()][:MAX_AUTOCOMPLETE]
+        wanted = choice_key(typed)
+        return [c for c in param.choices if any(wanted in name for name in c.names)][:MAX_AUTOCOMPLETE]
 
     def _actor(self, interaction: discord.Interaction) -> Actor:
         return actor_of(interaction, self.app.settings.discord_mod_role_ids)

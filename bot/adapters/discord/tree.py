@@ -61,7 +61,9 @@ def option_json(param: Param) -> dict[str, Any]:
         "description": param.description,
         "required": param.required,
     }
-    if param.choices:
+    if param.choices and typed_aliases(param):
+        option["autocomplete"] = True  # fixed choices would refuse "EQ"; suggestions match every alias instead
+    elif param.choices:
         option["choices"] = [
             {"name": choice.display[:MAX_CHOICE_TEXT], "value": _typed(param, choice.value)}
             for choice in param.choices
@@ -78,6 +80,11 @@ def option_json(param: Param) -> dict[str, Any]:
     if param.kind is ParamKind.CHANNEL:
         option["channel_types"] = POSTABLE_CHANNEL_TYPES
     return option
+
+
+def typed_aliases(param: Param) -> bool:
+    """True when members may type other words for the choices (Discord's fixed choices accept only their names)."""
+    return param.kind is ParamKind.TEXT and any(choice.aliases for choice in param.choices)
 
 
 def _typed(param: Param, value: Any) -> Any:

@@ -13,9 +13,13 @@ from bot.core.background import Every
 from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
 from bot.core.model import Button, Reply
+from bot.core.plural import plural
+from bot.features.availability.changes import drought_endings, starts_drought
+from bot.features.availability.wording import state_label
 from bot.features.digest.build import platform_name
 from bot.features.moderation.not_here import NOT_SHOWN, NotShown, not_shown_everywhere
 from bot.features.reports.kinds import PROBLEM_KINDS, PROJECT_KINDS
+from bot.features.reports.projects import project_names
 from storage import alert_channels, alert_events, status_events, subscriptions
 from storage import digest_queries as q
 from storage import outbox as outbox_store
@@ -76,31 +80,38 @@ class Alerts:
         if rows:
             await db.set_meta(WATERMARK, str(rows[-1]["id"]))
         events = []
+        endings = await drought_endings(db, rows)
         for row in rows:
             if row["project"] or now.timestamp() - row["at"] > FRESH.total_seconds():
                 continue
             name = platform_name(self.app, row["platform"])
-            if row["old_state"] == "drought" and row["new_state"] in ("flowing", "mixed"):
+            n = f"n = {row['reporters']}"  # as /status shows it: distinct members behind the state
+            if row["id"] in endings:
                 events.append(AlertEvent(
-                    f"drought_ended:{row['id']}", "drought_ended", row["platform"], f"{name}: the drought is over",
-                    f"Members report tasks on {name} again ({row['reporters']} reporters).", row["at"]))
-            elif row["new_state"] == "drought" and row["old_state"] != "drought":
+                    f"drought_ended:{row['id']}", "drought_ended", row["platform"],
+                    f"{name}: {state_label('flowing')} again",
+                    f"Status now: {state_label('flowing')} ({n}). The drought is over: members report tasks on "
+                    f"{name} again.", row["at"]))
+            elif starts_drought(row):
                 events.append(AlertEvent(
-                    f"drought_started:{row['id']}", "drought_started", row["platform"], f"{name}: drought likely",
-                    f"{row['reporters']} members report no tasks on {name}.", row["at"]))
+                    f"drought_started:{row['id']}", "drought_started", row["platform"],
+                    f"{name}: {state_label('drought')}",
+                    f"Status now: {state_label('drought')} ({n}): members report no tasks on {name}.", row["at"]))
         return events
 
     async def _project_events(self, now: datetime) -> list[AlertEvent]:
         rows = await q.project_reports(self.app.db, PROJECT_KINDS, unix(now - PROJECT_WINDOW), unix(now) + 1,
                                        MIN_PROJECT_REPORTERS)
         events = []
-        for row in (row for row in rows if row["kind"] == "project_ended"):
+        ended = [row for row in rows if row["kind"] == "project_ended"]
+        names = await project_names(self.app, [(row["platform"], row["project"]) for row in ended])
+        for row in ended:
             name = platform_name(self.app, row["platform"])
             # Keys end up in logs and outbox keys, so they name the project by a digest, never its text.
             project = hashlib.sha256(row["project"].encode()).hexdigest()[:16]
             events.append(AlertEvent(
                 f"project_ended:{row['platform']}:{project}", "project_ended", row["platform"],
-                *_project_ended(name, row["project"], row["reporters"]), row["last"],
+                *_project_ended(name, names.of(row["platform"], row["project"]), row["reporters"]), row["last"],
                 _project_ended(name, None, row["reporters"]), row["project"]))
         return events
 
@@ -115,7 +126,7 @@ class Alerts:
                 events.append(AlertEvent(
                     f"payment_problems:{platform_id}:{now:%Y-%m-%d}", "payment_problems", platform_id,
                     f"{name}: payment problems rising",
-                    f"{people} members reported late or missing pay from {name} in the last 24 hours.", end))
+                    f"{plural(people, 'member')} reported late or missing pay from {name} in the last 24 hours.", end))
         return events
 
     async def announce(self, event: AlertEvent, now: datetime) -> int:
@@ -156,7 +167,7 @@ class Alerts:
 def _project_ended(name: str, project: str | None, reporters: int) -> tuple[str, str]:
     """The title and text of a project-ended alert; project None: its name is not shown."""
     title, text = (f"project “{project}”", f"the project “{project}”") if project is not None else (NOT_SHOWN,) * 2
-    return f"{name}: {title} reported ended", f"{reporters} members report that {text} on {name} has ended."
+    return f"{name}: {title} reported ended", f"{plural(reporters, 'member')} reported that {text} on {name} has ended."
 
 
 def _reply(event: AlertEvent, unsubscribe: bool) -> Reply:

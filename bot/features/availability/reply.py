@@ -10,52 +10,18 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
 from bot.core.model import Button, Field, Reply
+from bot.core.plural import plural
 from bot.core.timetext import describe_age, describe_span
-from bot.features.availability.status import (
-    LOOKBACK,
-    PROJECT_CHANGES_SPAN,
-    Status,
-    confidence_label,
-    worst_first,
-)
+from bot.features.availability.status import LOOKBACK, PROJECT_CHANGES_SPAN, worst_first
+from bot.features.availability.wording import explanation, label, summary
 from bot.features.knowledge.platforms import get_platform
 from bot.features.moderation.not_here import not_shown
+from bot.features.reports.projects import project_names
 
 if TYPE_CHECKING:
     from bot.wiring import App
 
 MAX_LISTED = 25  # the all-platforms list stays within every platform's message limits
-
-
-def _summary(status: Status, now: int) -> str:
-    text = f"{status.label} · n = {status.n} · {confidence_label(status.confidence)} confidence"
-    if status.since is not None and status.state != "none":
-        text += f" · since {describe_age(now - status.since)}"
-    if status.unconfirmed:
-        text += f" · {status.unconfirmed} unconfirmed report{'s' if status.unconfirmed != 1 else ''}"
-    return text
-
-
-def _unconfirmed_note(status: Status) -> str:
-    if not status.unconfirmed:
-        return ""
-    return (f" {status.unconfirmed} unconfirmed report{'s' if status.unconfirmed != 1 else ''} came in a burst from "
-            "new reporters, so they cannot change the status on their own.")
-
-
-def _state_explanation(status: Status, now: int) -> str:
-    if status.n == 0:
-        return (f"No one has reported an empty queue or tasks coming back in the last {describe_span(LOOKBACK)}."
-                + _unconfirmed_note(status))
-    parts = f"{status.drought_n} say no tasks, {status.flowing_n} say tasks are back."
-    parts += _unconfirmed_note(status)
-    if status.pending_until is not None:
-        minutes = max(1, (status.pending_until - now + 59) // 60)
-        return f"{parts} Drought reports are building: I'll call it a drought if they hold for {minutes} more min."
-    if status.state == "none" and status.drought_n and status.drought_n < status.needed:
-        usual = f" (usual at this time of week: {status.baseline:.1f})" if status.baseline else ""
-        return f"{parts} A drought needs at least {status.needed} members reporting one{usual}."
-    return parts
 
 
 async def platform_status(app: App, platform_id: str, name: str, now: datetime,
@@ -67,25 +33,31 @@ async def platform_status(app: App, platform_id: str, name: str, now: datetime,
     hidden = await not_shown(app, community)
     statuses = await app.availability.statuses(now, platform_id)
     main = next(s for s in statuses if s.project == "")
-    fields = [
-        Field("Status", _summary(main, at)),
-        Field("Reports", _state_explanation(main, at)),
-    ]
-    last = await app.availability.last_report_at(platform_id)
-    fields.append(Field("Last report", describe_age(at - last) if last is not None else "none yet"))
     projects = sorted((s for s in statuses if s.project and s.n), key=lambda s: (s.rank, -s.n))
-    if projects:
-        fields.append(Field("Projects", "\n".join(f"{hidden.project(platform_id, s.project)}: {_summary(s, at)}"
-                                                for s in projects[:10])))
+    fields = [
+        Field("Status", summary(main, at)),
+        Field("Reports", explanation(main, at, projects=len(projects))),
+    ]
+    # The last report the status is made of (an empty queue or tasks back, platform-wide), so the two agree.
+    last = main.last_at or await app.availability.last_report_at(platform_id)
+    fields.append(Field("Last report", describe_age(at - last) if last is not None else "none yet"))
     changes = await app.availability.project_changes(platform_id, at - PROJECT_CHANGES_SPAN)
+    keys = [*(s.project for s in projects[:10]), *(row["project"] for row in changes[:10])]
+    names = await project_names(app, [(platform_id, key) for key in keys])
+
+    def shown(key: str) -> str:
+        return hidden.project(platform_id, key, names.of(platform_id, key))
+
+    if projects:
+        fields.append(Field("Projects", "\n".join(f"{shown(s.project)}: {summary(s, at)}" for s in projects[:10])))
     if changes:
         fields.append(Field(
             "Projects paused or ended (14 days)",
-            "\n".join(f"{hidden.project(platform_id, row['project'])}: {row['kind'].removeprefix('project_')} "
+            "\n".join(f"{shown(row['project'])}: {row['kind'].removeprefix('project_')} "
                       f"(n = {row['reporters']}, last {describe_age(at - row['last_at'])})" for row in changes[:10]),
         ))
     return Reply(
-        title=f"{name}: {main.label}",
+        title=f"{name}: {label(main)}",
         fields=fields,
         buttons=[
             Button("Me too: no tasks", "report", {"platform": platform_id, "what": "drought"}),
@@ -108,11 +80,11 @@ async def all_status(app: App, now: datetime) -> Reply:
     lines = []
     for status in shown[:MAX_LISTED]:
         ref = get_platform(app, status.platform)
-        lines.append(f"{ref.name if ref else status.platform}: {_summary(status, at)}")
+        lines.append(f"{ref.name if ref else status.platform}: {summary(status, at)}")
     if len(shown) > MAX_LISTED:
         lines.append(f"…and {len(shown) - MAX_LISTED} more; /status <platform> shows one in detail.")
     return Reply(
-        title=f"Task availability: {len(shown)} platform{'s' if len(shown) != 1 else ''} with recent reports",
+        title=f"Task availability: {plural(len(shown), 'platform')} with recent reports",
         blocks=["\n".join(lines)],
         footer="Worst first. /status <platform> for details and the “me too” button.",
     )

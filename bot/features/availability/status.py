@@ -16,7 +16,8 @@ How a state is decided, per platform (project '') and per project:
    none      otherwise: no recent reports, or too few to say.
 5. confidence = how one-sided the opinions are (for mixed: how split) times how much evidence there is
    (weighted reporters / CONFIDENT_WEIGHT, at most 1).
-A state change is stored as a status_events row (alerts and digests read them) and in availability_state.
+A state change is stored as a status_events row (alerts and digests read them) and in availability_state, timed
+when the state began (a drought: when its evidence began). The states in words: bot.features.availability.wording.
 """
 
 from __future__ import annotations
@@ -55,13 +56,7 @@ BASELINE_CACHE_SECONDS = HOUR  # the usual level changes slowly: compute it once
 CONFIDENT_WEIGHT = 8.0  # eight fresh, fully trusted reporters give full confidence in the evidence
 PROJECT_CHANGES_SPAN = 14 * 24 * HOUR  # /status lists projects paused or ended in the last 14 days
 
-STATES = ("drought", "mixed", "none", "flowing")  # worst first
-STATE_LABELS = {
-    "drought": "drought likely",
-    "mixed": "mixed reports",
-    "none": "no recent reports",
-    "flowing": "tasks flowing",
-}
+STATES = ("drought", "mixed", "none", "flowing")  # worst first; their words are in availability/wording.py
 
 
 def decay(age_seconds: float) -> float:
@@ -84,15 +79,9 @@ class Status:
     needed: int = MIN_REPORTERS  # drought reporters needed, given the baseline
     baseline: float = 0.0  # usual drought reporters at this time of the week
     pending_until: int | None = None  # when drought evidence will have stood MIN_DURATION
-    since: int | None = None  # when the current state was entered (from availability_state)
+    began: int | None = None  # a drought: when its evidence began (the `needed`-th member's first report)
+    since: int | None = None  # when the current state began (from availability_state)
     unconfirmed: int = 0  # reporters set aside by the brigading guard (shown, never counted)
-
-    @property
-    def label(self) -> str:
-        """The state in words ("too few reports to say" when there are reports but no clear state)."""
-        if self.state == "none" and (self.n or self.unconfirmed):
-            return "too few reports to say"
-        return STATE_LABELS[self.state]
 
     @property
     def rank(self) -> int:
@@ -125,7 +114,7 @@ def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float
     if share >= DROUGHT_SHARE and drought_n >= needed:
         threshold_at = sorted(tally.drought_firsts)[needed - 1]
         if now - threshold_at >= MIN_DURATION:
-            status.state, status.confidence = "drought", one_sided * evidence
+            status.state, status.confidence, status.began = "drought", one_sided * evidence, threshold_at
             return status
         status.pending_until = threshold_at + MIN_DURATION
     if share <= FLOWING_SHARE and tally.flowing_n >= MIN_FLOWING_REPORTERS:
@@ -195,8 +184,9 @@ class Availability:
         return self._baselines
 
     async def last_report_at(self, platform: str) -> int | None:
-        """When anyone last reported on a platform (unix seconds), or None."""
-        return await store.last_report_at(self.app.db, platform)
+        """When anyone last reported an empty queue or tasks back on a platform as a whole (unix seconds), or None:
+        the reports its status is made of."""
+        return await store.last_report_at(self.app.db, platform, AVAILABILITY_KINDS)
 
     async def project_changes(self, platform: str, since: int) -> list[Row]:
         """Projects reported paused or ended since `since`, with reporter counts."""
@@ -237,9 +227,11 @@ class Availability:
             key = (status.platform, status.project)
             old_state, since = current.get(key, ("none", None))
             if status.state != old_state:
-                changes.append((status.platform, status.project, old_state, status.state, at, status.n,
+                # A drought began when its evidence did (it must hold MIN_DURATION before it is called), but
+                # never before the state it replaces: so a state's time is when it began, and they stay in order.
+                since = at if status.began is None else min(at, max(status.began, since or 0))
+                changes.append((status.platform, status.project, old_state, status.state, since, status.n,
                                 round(status.confidence, 3)))
-                since = at
             status.since = since
         if changes:
             await store.save_changes(self.app.db, changes)
@@ -261,15 +253,6 @@ def worst_first(statuses: list[Status]) -> list[Status]:
     """Platform-wide statuses with recent reports, worst state first, then by more reporters."""
     shown = [s for s in statuses if s.project == "" and (s.n > 0 or s.unconfirmed)]
     return sorted(shown, key=lambda s: (s.rank, -s.n, s.platform))
-
-
-def confidence_label(confidence: float) -> str:
-    """Confidence in words."""
-    if confidence >= 0.7:
-        return "high"
-    if confidence >= 0.4:
-        return "medium"
-    return "low"
 
 
 REFRESH_SECONDS = 60.0  # state changes are noticed (and stored as events for alerts) within a minute

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import unix
+from bot.core.plural import plural
+from bot.features.availability.changes import drought_endings, starts_drought
+from bot.features.availability.status import Status
+from bot.features.availability.wording import label, state_label
 from bot.features.digest.chart import chart_image
-from bot.features.digest.model import STATE_LABELS, Change, Digest, PayMove, StatusRow
+from bot.features.digest.model import Change, Digest, PayMove, StatusRow
 from bot.features.knowledge.platforms import get_platform
 from bot.features.moderation.not_here import NotShown, not_shown
 from bot.features.reports.kinds import PAYMENT_KINDS, PROJECT_KINDS
+from bot.features.reports.projects import project_names
 from storage import digest_queries as q
 
 if TYPE_CHECKING:
@@ -42,9 +47,9 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     start = end - WEEK
     db = app.db
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
-    # Each bar is a 24-hour span from `start`; name it after the date at its middle, where most of it lies.
-    digest.day_labels = [(digest.start + timedelta(days=d, hours=12)).strftime("%a %d") for d in range(7)]
-    digest.daily = await _daily(app, start, end)
+    bounds = day_bounds(digest.start, digest.end)
+    digest.day_labels = [day_label(datetime.fromtimestamp(at, zone)) for at in bounds[:-1]]
+    digest.daily = await _daily(app, bounds)
     drawing = None
     if chart and any(sum(counts) for _name, counts in digest.daily):
         # The chart needs only the daily counts: draw it in a worker thread while the other queries run.
@@ -52,14 +57,10 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     try:
         digest.changes = await _changes(app, start, end, zone, await not_shown(app, community))
         activity = await q.activity_by_platform(db, start, end)
-        states = await q.latest_states(db, end)
-        digest.status = sorted(
-            (StatusRow(row["platform"], platform_name(app, row["platform"]),
-                       states[row["platform"]]["new_state"] if row["platform"] in states else "none",
-                       states[row["platform"]]["at"] if row["platform"] in states else None,
-                       row["reports"], row["contributors"]) for row in activity),
-            key=lambda r: (-r.reports, r.name),
-        )
+        # The status now, as /status says it: the same computation and the same words.
+        live = {s.platform: s for s in await app.availability.statuses(now) if s.project == ""}
+        digest.status = sorted((_status_row(app, row, live.get(row["platform"])) for row in activity),
+                               key=lambda r: (-r.reports, r.name))
         digest.pay_moves = await _pay_moves(app, start, end)
         digest.reports_all, digest.contributors_all = await q.totals(db, start, end)
         if community is not None:
@@ -72,23 +73,53 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     return digest
 
 
+def day_bounds(start: datetime, end: datetime) -> list[int]:
+    """The unix times that cut [start, end) into the calendar days of start's time zone: start, each local
+    midnight in between, end. A week from Tuesday 08:26 has eight days, the first and last partial."""
+    zone = start.tzinfo
+    bounds = [unix(start)]
+    day = start.date() + timedelta(days=1)
+    while (midnight := unix(datetime.combine(day, time(0), zone))) < unix(end):
+        bounds.append(midnight)
+        day += timedelta(days=1)
+    return [*bounds, unix(end)]
+
+
+def day_label(moment: datetime) -> str:
+    """A chart day's name: "Tue 1", "Mon 30"."""
+    return f"{moment:%a} {moment.day}"
+
+
+def _status_row(app: App, row, status: Status | None) -> StatusRow:
+    found = status or Status(row["platform"], "", "none", 0, 0, 0, 0.0, None)
+    since = found.since if found.state != "none" else None
+    return StatusRow(row["platform"], platform_name(app, row["platform"]), found.state, label(found), since,
+                     row["reports"], row["contributors"])
+
+
 async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotShown) -> list[Change]:
     changes: list[Change] = []
-    for event in await q.status_events_between(app.db, start, end):
+    events = await q.status_events_between(app.db, start, end)
+    projects = await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS)
+    names = await project_names(app, [(row["platform"], row["project"]) for row in [*events, *projects]])
+    endings = await drought_endings(app.db, events)
+    for event in events:
         name = platform_name(app, event["platform"])
-        project = hidden.project(event["platform"], event["project"])
+        project = hidden.project(event["platform"], event["project"], names.of(event["platform"], event["project"]))
         where = f"{name} ({project})" if project else name
         day = datetime.fromtimestamp(event["at"], zone).strftime("%a %H:%M")
-        if event["new_state"] == "drought" and event["old_state"] != "drought":
-            text = f"{where}: drought started {day} ({event['reporters']} reporters)"
+        if starts_drought(event):
+            text = f"{where}: {state_label('drought')} from {day} ({plural(event['reporters'], 'member')})"
             changes.append(Change("drought_started", name, text, event["at"]))
-        elif event["old_state"] == "drought" and event["new_state"] in ("flowing", "mixed"):
-            text = f"{where}: drought ended {day}, now {STATE_LABELS[event['new_state']]}"
+        elif event["id"] in endings:
+            text = f"{where}: drought over, {state_label('flowing')} again from {day}"
             changes.append(Change("drought_ended", name, text, event["at"]))
-    for row in await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS):
+    for row in projects:
         name = platform_name(app, row["platform"])
         verb = "ended" if row["kind"] == "project_ended" else "paused"
-        text = f"{name}: {hidden.quoted(row['platform'], row['project'])} reported {verb} by {row['reporters']} people"
+        shown = hidden.quoted(row["platform"], row["project"], names.of(row["platform"], row["project"]))
+        text = (f"{name}: {shown} reported {verb} by "
+                f"{plural(row['reporters'], 'person', 'people')}")
         changes.append(Change(row["kind"], name, text, row["last"]))
     payments: dict[str, dict[str, int]] = defaultdict(dict)
     for row in await q.payment_reports(app.db, PAYMENT_KINDS, start, end):
@@ -119,14 +150,15 @@ async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:
     return sorted(moves, key=lambda m: (-abs(m.change), m.name))
 
 
-async def _daily(app: App, start: int, end: int) -> list[tuple[str, list[int]]]:
-    per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
-    for row in await q.daily_counts(app.db, start, end):
-        if 0 <= row["day"] < 7:
+async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:
+    days = len(bounds) - 1
+    per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * days)
+    for row in await q.daily_counts(app.db, bounds):
+        if 0 <= row["day"] < days:
             per_platform[row["platform"]][row["day"]] = row["reports"]
     busiest = sorted(per_platform.items(), key=lambda item: (-sum(item[1]), item[0]))
     series = [(platform_name(app, pid), counts) for pid, counts in busiest[:CHART_SERIES]]
     rest = busiest[CHART_SERIES:]
     if rest:
-        series.append((f"{len(rest)} others", [sum(counts[d] for _pid, counts in rest) for d in range(7)]))
+        series.append((plural(len(rest), "other"), [sum(counts[d] for _pid, counts in rest) for d in range(days)]))
     return series

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from bot.core.model import Image
+from bot.core.plural import plural
 from bot.features.digest.model import Digest
 
 COLOURS = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#b0b0b0")
@@ -16,7 +17,7 @@ def alt_text(digest: Digest) -> str:
     busiest = max(range(len(totals)), key=totals.__getitem__) if totals else 0
     top = ", ".join(f"{name} {sum(counts):,}" for name, counts in digest.daily[:3])
     return (f"Stacked bar chart of crowd reports per day, {digest.day_labels[0]} to {digest.day_labels[-1]}: "
-            f"{sum(totals):,} reports in all; busiest day {digest.day_labels[busiest]} ({totals[busiest]:,}); "
+            f"{plural(sum(totals), 'report')} in all; busiest day {digest.day_labels[busiest]} ({totals[busiest]:,}); "
             f"most reported: {top}.")
 
 

@@ -6,10 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.model import Image
-from bot.features.availability import status as availability
-
-# A platform in the digest had reports this week, so "none" means no clear signal rather than no reports.
-STATE_LABELS = {**availability.STATE_LABELS, "none": "no clear signal"}
 
 
 @dataclass(frozen=True)
@@ -24,12 +20,13 @@ class Change:
 
 @dataclass(frozen=True)
 class StatusRow:
-    """A platform's current state and this week's activity."""
+    """A platform's current state (as /status says it) and this week's activity."""
 
     platform_id: str
     name: str
     state: str
-    since: int | None
+    label: str  # the state in words, from bot.features.availability.wording
+    since: int | None  # when a clear state began; None for no clear state
     reports: int
     contributors: int
 
@@ -64,6 +61,6 @@ class Digest:
     contributors_here: int = 0
     reports_all: int = 0
     contributors_all: int = 0
-    day_labels: list[str] = field(default_factory=list)
+    day_labels: list[str] = field(default_factory=list)  # one per calendar day the week touches, in its zone
     daily: list[tuple[str, list[int]]] = field(default_factory=list)  # (platform name, reports per day)
     chart: Image | None = None

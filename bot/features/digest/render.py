@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.model import Field, Reply
-from bot.features.digest.model import STATE_LABELS, Digest
+from bot.core.plural import plural
+from bot.features.digest.model import Digest
 
 MAX_TEXT = 3800  # under Telegram's 4096 per message and Discord's 4096 embed description / 6000 total
 MAX_BLOCK = 1024  # a block may become a Discord embed field value
@@ -13,7 +14,14 @@ FOOTER = "Crowd reports from every community queuewatch serves. /status for live
 
 
 def _since(at: int | None, zone) -> str:
-    return "" if at is None else f" since {datetime.fromtimestamp(at, zone).strftime('%a %d %b')}"
+    if at is None:
+        return ""
+    moment = datetime.fromtimestamp(at, zone)
+    return f" since {moment:%a} {moment.day} {moment:%b}"
+
+
+def _date(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b}"
 
 
 def _section(heading: str, lines: list[str], shown: int, noun: str) -> str:
@@ -27,8 +35,8 @@ def digest_reply(digest: Digest, intro: list[str] | None = None) -> Reply:
     """The digest as a Reply: changes first, then status, pay, counts and the chart; trimmed to fit."""
     zone = digest.end.tzinfo
     changes = [change.text for change in digest.changes]
-    status = [f"{row.name}: {STATE_LABELS.get(row.state, row.state)}{_since(row.since, zone)} · "
-              f"{row.reports:,} reports from {row.contributors:,} people" for row in digest.status]
+    status = [f"{row.name}: {row.label}{_since(row.since, zone)} · {plural(row.reports, 'report')} from "
+              f"{plural(row.contributors, 'person', 'people')}" for row in digest.status]
     pay = [f"{move.name}: median ${move.median_before:.2f}/h → ${move.median_now:.2f}/h ({move.change:+.0%}, "
            f"n={move.n_now})" for move in digest.pay_moves]
     here = "" if digest.community is None else f"{digest.reports_here:,} here · "
@@ -37,7 +45,7 @@ def digest_reply(digest: Digest, intro: list[str] | None = None) -> Reply:
         Field("Reports this week", f"{here}{digest.reports_all:,} across all communities", inline=True),
         Field("Contributors", f"{people_here}{digest.contributors_all:,} across all communities", inline=True),
     ]
-    title = f"Weekly digest · {digest.start:%d %b} – {digest.end:%d %b %Y}"
+    title = f"Weekly digest · {_date(digest.start)} – {_date(digest.end)} {digest.end:%Y}"
     shown = [min(len(changes), 12), min(len(status), 20), min(len(pay), 8)]
     while True:
         blocks = [*(intro or [])]

@@ -8,15 +8,18 @@ and text blocks are appended after the knowledge-base facts (this module never i
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
 from bot.core.model import Button, Field, Invocation, Reply
+from bot.core.plural import plural
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import (
     CATEGORY_LABELS,
     CATEGORY_MEANINGS,
     TOPIC_LABELS,
+    Gap,
     PayRange,
     PlatformInfo,
     RateTable,
@@ -57,10 +60,26 @@ def platform(platform_id: str) -> PlatformInfo:
     return knowledge_base().platforms[platform_id]
 
 
+_GAP = re.compile(r"^(?P<what>.+?):\s*nothing citable found(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def gap_text(gap: Gap) -> str:
+    """A known gap as one plain sentence under its topic's heading: "ID verification: nothing citable found."
+    reads "Nothing citable found on ID verification." rather than "Unknown: ID verification: nothing ..."."""
+    found = _GAP.match(gap.note.strip())
+    if found is None:
+        return f"Unknown: {gap.note}"
+    what, rest = found["what"].strip(), found["rest"].strip().rstrip(".")
+    first = what.split()[0]
+    if not first.isupper():  # "Payout method" -> "payout method", but "ID checks" stays
+        what = what[0].lower() + what[1:]
+    return f"Nothing citable found on {what}{' ' + rest if rest else ''}."
+
+
 def topic_lines(info: PlatformInfo, topic: str) -> list[Line]:
     """A topic's facts with their sources, then its known gaps, stated as unknown."""
     lines = [Line(fact.text, tuple(fact.sources)) for fact in info.facts_about(topic)]
-    lines += [Line(f"Unknown: {gap.note}") for gap in info.gaps_about(topic)]
+    lines += [Line(gap_text(gap)) for gap in info.gaps_about(topic)]
     return lines
 
 
@@ -90,7 +109,7 @@ def deciding_lines(info: PlatformInfo, topics: tuple[str, ...], limit: int = MAX
 
 def unknown_section(info: PlatformInfo, topics: tuple[str, ...]) -> list[Section]:
     """The topics the research found nothing citable on, stated as unknown (trimmed first when space is short)."""
-    lines = [Line(f"Unknown: {gap.note}") for topic in topics for gap in info.gaps_about(topic)]
+    lines = [Line(f"{TOPIC_LABELS[topic]}: {gap_text(gap)}") for topic in topics for gap in info.gaps_about(topic)]
     return [Section("Gaps in the record", lines, rank=1)] if lines else []
 
 
@@ -226,6 +245,17 @@ def topic_reply(platform_id: str, topic: str) -> Reply:
                          buttons=_buttons(platform_id)))
 
 
+def pay_note(pay: PayRange) -> str:
+    """A figure's note as it follows the figure: without the figure again ("up to US$50/h (Reuters)" after
+    "up to US$50/h" is just "(Reuters)"), with its separator; "" when there is nothing more to say."""
+    figure = f"{format_range(pay.low, pay.high, pay.currency)}{UNIT_SUFFIX[pay.unit]}"
+    restated = re.compile(rf"[,;:—-]?\s*(?:about |around |roughly )?{re.escape(figure)}", re.IGNORECASE)
+    note = restated.sub("", pay.note).strip(" ,;:—-")
+    if not note:
+        return ""
+    return f" {note}" if note.startswith("(") else f": {note}"
+
+
 def _pay_text(pay: PayRange, currency: str | None, table: RateTable | None = None) -> str:
     """One reported figure: role, range, converted range (when the table has both currencies), note."""
     text = f"{ROLE_LABELS[pay.role]}: {format_range(pay.low, pay.high, pay.currency)}{UNIT_SUFFIX[pay.unit]}"
@@ -235,7 +265,7 @@ def _pay_text(pay: PayRange, currency: str | None, table: RateTable | None = Non
         text += f" (≈ {format_range(low, high, currency)})"
     if pay.country:
         text += f", {knowledge_base().countries[pay.country].name}"
-    return text + (f": {pay.note}." if pay.note else ".")
+    return text + pay_note(pay) + "."
 
 
 def _below(pay: PayRange, wage: Wage | None, table: RateTable | None = None) -> str:
@@ -319,8 +349,8 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
     hourly = [p for p in figures if p.unit == "hour"]
     if hourly:
         first = hourly[0]
-        answer = (f"Reported: {format_range(first.low, first.high, first.currency)}/h"
-                  f"{' — ' + first.note if first.note else ''}, among {len(figures)} dated figure(s) below.")
+        answer = (f"Reported: {format_range(first.low, first.high, first.currency)}/h{pay_note(first)}, among "
+                  f"{plural(len(figures), 'dated figure')} below.")
     elif figures:
         answer = "No hourly figure is reported; per-task figures are below."
     else:

@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+
 from bot.features.knowledge.language import language_of
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.matching import compact, matcher
 from bot.features.knowledge.scams import scan
+from bot.features.knowledge.wages import DOTTED, country_forms
 
 LONG_MESSAGE = 150  # a pasted text this long is checked for scam signs rather than read as a question
 LANGUAGE_SAMPLE = 400  # the language of a text is told from its start
@@ -25,6 +28,10 @@ ROLES = {"generalist": "generalist", "generalists": "generalist", "specialist": 
          "specialists": "specialist", "expert": "expert", "experts": "expert", "reviewer": "reviewer",
          "reviewers": "reviewer"}
 SAFE_SHORT = {"uk"}  # two-letter country words that are never ordinary English words
+ORDINARY_WORDS = {"polish", "kiwi", "brit"}  # country words that are ordinary words in a sentence
+# The word after a nationality that makes it a language: "german speakers", "spanish tasks".
+LANGUAGE_USE = re.compile(r"speakers?|speaking|language|languages|native|translations?|translators?|tasks?|"
+                          r"projects?|writing|writers?|text|texts", re.IGNORECASE)
 
 
 def _words(*phrases: str) -> re.Pattern[str]:
@@ -173,19 +180,40 @@ def words_of(text: str) -> list[str]:
 
 
 def country_in(text: str) -> str | None:
-    """A country named in a sentence ("in the UK", "Germany", "the US"), as a code."""
+    """A country named in a sentence ("in the UK", "U.S.", "Germany", "german", "the united kingdom"), as a code.
+
+    Exact names, codes and aliases first (longest first); then a misspelt country name ("germny", "untied
+    kingdom") within one edit, two for long names. A two-letter code counts only when it cannot be an
+    ordinary word ("UK", "the US"), and a nationality only when it is not about a language ("german speakers").
+    """
     kb = knowledge_base()
-    original = re.findall(r"[A-Za-z]+", text)
+    original = re.findall(r"[^\W\d_]+", DOTTED.sub(lambda m: m.group().replace(".", ""), text))
     words = [w.lower() for w in original]
-    for size in (3, 2, 1):
+    forms = country_forms(kb)
+    for size in (4, 3, 2, 1):
         for start in range(len(words) - size + 1):
             phrase = " ".join(words[start:start + size])
-            for country in kb.countries.values():
-                if phrase in country.aliases or phrase == country.name.lower():
-                    short = len(phrase) <= 2
-                    after_the = start > 0 and words[start - 1] == "the"
-                    if not short or phrase in SAFE_SHORT or original[start].isupper() or after_the:
-                        return country.code
+            code = forms.get(phrase)
+            if code is None or (size == 1 and phrase in ORDINARY_WORDS):
+                continue
+            short = len(phrase) <= 2
+            after_the = start > 0 and words[start - 1] == "the"
+            if short and not (phrase in SAFE_SHORT or original[start].isupper() or after_the):
+                continue
+            rest = " ".join(words[start + size:start + size + 1])
+            if size == 1 and LANGUAGE_USE.fullmatch(rest):
+                continue
+            return code
+    names = {country.name.lower(): country.code for country in kb.countries.values()}
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start:start + size])
+            if len(phrase) < 6 or phrase in forms:  # a known word was judged above
+                continue
+            allowed = 1 if len(phrase) < 8 else 2
+            for name, code in names.items():
+                if Levenshtein.distance(phrase, name, score_cutoff=allowed) <= allowed:
+                    return code
     return None
 
 

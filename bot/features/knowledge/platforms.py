@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from bot.wiring import App
 
 MAX_CHOICES = 25
+# Where a member asks whether to trust a platform (a plain question is None): there, "I don't know it" must add
+# that this says nothing about whether it is a scam.
+ASKS_ABOUT_IT = frozenset({None, "legit", "platform", "pay"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ def find_platform(
         message = f"{found.note + ' ' if found.note else ''}Did you mean {names}?"
         raise NotFound(message, hint=f"I don't know a platform called {shown}. Type /platforms to see them all.",
                        buttons=buttons)
+    if command not in ASKS_ABOUT_IT:  # /subscribe, /report, /status...: an unknown name is only a typo or a gap
+        raise NotFound(f"I don't know a platform called {shown}.",
+                       hint="Check the spelling, or type /platforms to see the ones I know.",
+                       buttons=[Button("Known platforms", "platforms")])
     raise NotFound(
         f"I don't know a platform called {shown}. That does not make it a scam, or safe: I have no sourced "
         "facts about it.",

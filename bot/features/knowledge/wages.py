@@ -2,31 +2,69 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from bot.core.errors import BadArgument, quoted
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import Country, KnowledgeBase, Wage
 
+LEAD_WORDS = frozenset({"in", "the", "from", "for", "of", "at"})  # "in the uk": the words before a country's name
+FUZZY_CUTOFF = 90  # rapidfuzz ratio for a misspelt name typed as a country ("germny", "untied kingdom")
+DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # "U.K.", "U.S.A."
+
+
+def plain_words(text: str) -> list[str]:
+    """Lower-case words of a country as typed: dotted abbreviations joined ("U.K." -> "uk"), accents kept."""
+    joined = DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+    return re.findall(r"[^\W\d_]+", joined.lower())
+
+
+_forms_of: list[tuple[KnowledgeBase, dict[str, str]]] = []  # the latest knowledge base's forms (it is immutable)
+
+
+def country_forms(kb: KnowledgeBase) -> dict[str, str]:
+    """Every way of naming a country the knowledge base lists (code, name, aliases), to its code."""
+    if _forms_of and _forms_of[0][0] is kb:
+        return _forms_of[0][1]
+    forms: dict[str, str] = {}
+    for country in kb.countries.values():
+        for form in (country.code, country.name, *country.aliases):
+            forms.setdefault(" ".join(plain_words(form)), country.code)
+    _forms_of[:] = [(kb, forms)]
+    return forms
+
+
+def country_named(text: str, kb: KnowledgeBase | None = None, fuzzy: bool = True) -> Country | None:
+    """The country a text names ("the UK", "U.S.", "Deutschland", "german", "untied kingdom"), or None."""
+    kb = kb or knowledge_base()
+    words = plain_words(text)
+    while len(words) > 1 and words[0] in LEAD_WORDS:
+        words.pop(0)
+    wanted = " ".join(words)
+    forms = country_forms(kb)
+    code = forms.get(wanted)
+    if code is None and fuzzy and len(wanted) > 3:
+        match = process.extractOne(wanted, [form for form in forms if len(form) > 3], scorer=fuzz.ratio,
+                                   score_cutoff=FUZZY_CUTOFF)
+        code = forms[match[0]] if match else None
+    return kb.countries[code] if code else None
+
 
 def find_country(text: str, kb: KnowledgeBase | None = None) -> Country:
-    """The country a member named ("uk", "Germany", "DE"); raises BadArgument with the ones it knows."""
+    """The country a member named ("uk", "United Kingdom", "the US", "DE"); raises BadArgument with the ones it
+    knows."""
     kb = kb or knowledge_base()
-    wanted = " ".join(text.strip().lower().replace(".", "").split())
-    for country in kb.countries.values():
-        if wanted in (country.code.lower(), country.name.lower(), *country.aliases):
-            return country
-    names = {country.name.lower(): country for country in kb.countries.values() if len(wanted) > 3}
-    match = process.extractOne(wanted, list(names), score_cutoff=85)
-    if match:
-        return names[match[0]]
+    found = country_named(text, kb)
+    if found is not None:
+        return found
     with_wages = sorted({kb.countries[w.country].name for w in kb.wages})
     raise BadArgument(
         f"I don't know the country {quoted(text)}.",
-        hint="Use a name or two-letter code, e.g. uk, us, germany, ie. Minimum wages are sourced for: "
-        + ", ".join(with_wages) + ".",
+        hint="Use a name or two-letter code, e.g. uk, united kingdom, us, germany, ie. Minimum wages are sourced "
+        "for: " + ", ".join(with_wages) + ".",
     )
 
 

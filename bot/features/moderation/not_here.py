@@ -36,13 +36,13 @@ class NotShown:
 
     names: frozenset[tuple[str, str]] = frozenset()
 
-    def project(self, platform: str, project: str) -> str:
-        """The project name as this community shows it."""
-        return NOT_SHOWN if (platform, project) in self.names else project
+    def project(self, platform: str, project: str, shown: str | None = None) -> str:
+        """The project (its key) as this community shows it: its shown name (default: the key), or NOT_SHOWN."""
+        return NOT_SHOWN if (platform, project) in self.names else shown or project
 
-    def quoted(self, platform: str, project: str) -> str:
+    def quoted(self, platform: str, project: str, shown: str | None = None) -> str:
         """'project “name”', or NOT_SHOWN."""
-        return NOT_SHOWN if (platform, project) in self.names else f"project “{project}”"
+        return NOT_SHOWN if (platform, project) in self.names else f"project “{shown or project}”"
 
     def hides(self, platform: str, project: str) -> bool:
         """True when this community does not show that project name."""

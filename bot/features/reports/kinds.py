@@ -36,11 +36,31 @@ KINDS = {
         Kind("onboarding", "onboarding hours", 365 * DAY),
     )
 }
+# The words members use for a kind, beside its name and label: /report accepts any of them (typed lines,
+# Telegram, and Discord, whose option then autocompletes from them instead of offering fixed choices).
+ALIASES = {
+    "drought": ("eq", "empty queue", "empty", "dry", "dried up", "no tasks", "no work", "none", "nothing",
+                "queue empty", "zero tasks"),
+    "tasks_back": ("back", "flowing", "tasks flowing", "tasks available", "available", "work back",
+                   "queue back", "have tasks", "got tasks"),
+    "project_paused": ("paused", "project on hold", "on hold"),
+    "project_ended": ("ended", "project over", "over", "project done", "project gone", "removed"),
+    "paid_on_time": ("paid", "on time", "got paid", "payment received"),
+    "paid_late": ("late", "late payment", "payment late", "delayed", "payment delayed"),
+    "payment_missing": ("missing", "not paid", "unpaid", "no payment", "payment not received", "never paid"),
+    "account_restricted": ("restricted", "banned", "suspended", "deactivated", "locked", "account banned",
+                           "account suspended", "account deactivated"),
+}
 AVAILABILITY_KINDS = ("drought", "tasks_back")  # what the status is computed from
 PROJECT_KINDS = ("project_paused", "project_ended")
 PROBLEM_KINDS = ("paid_late", "payment_missing")
 PAYMENT_KINDS = ("paid_on_time", *PROBLEM_KINDS)
 REPORT_WHATS = tuple(k for k in KINDS if k not in ("payrate", "onboarding"))  # the choices of /report
+
+
+def kind_aliases(kind: str) -> tuple[str, ...]:
+    """The other words members use for a kind of report (none for pay and onboarding, which have commands)."""
+    return ALIASES.get(kind, ())
 
 
 def label(kind: str) -> str:

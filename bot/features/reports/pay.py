@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
 from bot.core.model import Field, Invocation
+from bot.core.plural import plural
 from bot.features.reports.kinds import DAY
 from bot.features.reports.recording import ROLE_TIERS
 from storage import reports as store
@@ -95,7 +96,7 @@ def pay_fields(pay: CrowdPay, platform_id: str) -> list[Field]:
     for figure in pay.figures:
         if figure.median is None:
             more = figure.missing
-            lines.append(f"{figure.role}: {figure.n} report{'s' if figure.n != 1 else ''} so far; "
+            lines.append(f"{figure.role}: {plural(figure.n, 'report')} so far; "
                          f"{more} more needed to show a figure")
         else:
             lines.append(f"{figure.role}: median {_money(figure.median)}/h "
@@ -110,8 +111,8 @@ def pay_fields(pay: CrowdPay, platform_id: str) -> list[Field]:
             ) + "."
         fields.append(Field("Unpaid onboarding", text))
     elif pay.onboarding_n:
-        fields.append(Field("Unpaid onboarding", f"{pay.onboarding_n} onboarding report(s) in the last 12 months; "
-                            f"{MIN_SHOWN} unpaid ones are needed to show a median."))
+        fields.append(Field("Unpaid onboarding", f"{plural(pay.onboarding_n, 'onboarding report')} in the last 12 "
+                            f"months; {MIN_SHOWN} unpaid ones are needed to show a median."))
     fields.append(Field("Add yours", f"/payrate {platform_id} <amount> <currency> [role] and "
                         f"/onboarding {platform_id} <hours> [paid]"))
     return fields

@@ -12,10 +12,13 @@ from bot.core.clock import unix
 from bot.core.errors import BadArgument, RateLimited, quoted
 from bot.core.feature import Person
 from bot.core.model import Actor
+from bot.core.plural import plural
 from bot.core.ratelimit import RateLimiter
 from bot.features.knowledge import parse_currency, to_usd
 from bot.features.moderation.actions import ensure_not_barred
 from bot.features.reports.kinds import KINDS, PROJECT_KINDS
+from bot.features.reports.projects import project_names
+from storage import project_names as project_store
 from storage import reports as store
 from storage.database import Row
 
@@ -62,11 +65,11 @@ def clean_note(note: str | None) -> str | None:
     return cleaned or None
 
 
-def normalise_project(project: str | None) -> str:
-    """A project name as stored: cleaned and lower-case; '' for the platform as a whole."""
+def shown_project(project: str | None) -> str:
+    """A project name as typed, fit to show: cleaned, case kept; '' for the platform as a whole."""
     if project is None:
         return ""
-    cleaned = clean_text(project).lower()
+    cleaned = clean_text(project)
     if len(cleaned) > PROJECT_MAX:
         raise BadArgument(f"That project name is {len(cleaned)} characters long; at most {PROJECT_MAX}, please.")
     return cleaned
@@ -84,8 +87,10 @@ class Recorded:
 
     platform: str
     kind: str
-    project: str
+    project: str  # the normalised key
     window: int
+    refreshed: bool = False  # it refreshed the member's earlier report in the same window
+    project_name: str = ""  # the project as shown (the first reporter's form)
 
 
 class Reports:
@@ -121,9 +126,16 @@ class Reports:
         """How many reports a reporter (keyed hash) has stored."""
         return await store.count_of(self.app.db, reporter)
 
-    async def retract(self, actor: Actor, report_id: int) -> Row | None:
-        """Delete one of the member's own reports; returns it, or None when it is not theirs."""
-        return await store.delete_report(self.app.db, report_id, self.reporter_key(actor))
+    async def retract(self, actor: Actor, report_id: int) -> tuple[Row, str] | None:
+        """Delete one of the member's own reports; returns it with its project's shown name, or None when it is
+        not theirs."""
+        row = await store.delete_report(self.app.db, report_id, self.reporter_key(actor))
+        if row is None:
+            return None
+        pair = (row["platform"], row["project"])
+        shown = (await project_names(self.app, [pair])).of(*pair)
+        await project_store.forget_unused(self.app.db, [pair])
+        return row, shown
 
     def _check_rate(self, reporter: str) -> None:
         wait = self._limiter.hit(reporter)
@@ -131,7 +143,7 @@ class Reports:
             minutes = max(1, round(wait / 60))
             raise RateLimited(
                 f"You've sent {REPORTS_PER_HOUR} reports in the last hour, the most I take from one person.",
-                hint=f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}. "
+                hint=f"Try again in about {plural(minutes, 'minute')}. "
                 "Your earlier reports are all counted.",
             )
 
@@ -149,7 +161,8 @@ class Reports:
         """Validate and store one report (a repeat in the same window refreshes the earlier one)."""
         if kind not in KINDS:
             raise BadArgument(f"I don't know the report kind {quoted(kind)}.", hint="Use one of: " + ", ".join(KINDS))
-        project_key = normalise_project(project)
+        project_name = shown_project(project)
+        project_key = project_name.lower()
         if kind in PROJECT_KINDS and not project_key:
             raise BadArgument(
                 f"Which project was {KINDS[kind].label.removeprefix('project ')}? Add its name.",
@@ -169,8 +182,14 @@ class Reports:
             # it would outweigh it as the member's latest word. Seen from now, those were made just before.
             await store.clamp_future(self.app.db, tuple(KINDS), at, at - 1)
         self._newest_write = at
-        await store.upsert_report(self.app.db, report)
-        return Recorded(platform, kind, project_key, KINDS[kind].window)
+        refreshed = await store.upsert_report(self.app.db, report)
+        if project_key:  # the first reporter's form is kept: read it, and write only a project's first name
+            pair = (platform, project_key)
+            shown = (await project_names(self.app, [pair])).names.get(pair)
+            if shown is None:
+                await project_store.remember(self.app.db, platform, project_key, project_name)
+            project_name = shown or project_name
+        return Recorded(platform, kind, project_key, KINDS[kind].window, refreshed, project_name)
 
     async def record_payrate(
         self, actor: Actor, community: str | None, platform: str, amount: float, currency: str, now: datetime,
@@ -208,8 +227,11 @@ class Reports:
 
 
 async def forget_reports(app: App, person: Person) -> list[tuple[str, int]]:
-    """Delete every report a person filed."""
-    return [("reports", await store.delete_reporter(app.db, person.key))]
+    """Delete every report a person filed, and the project names no one else's report uses."""
+    projects = await store.projects_of(app.db, person.key)
+    deleted = await store.delete_reporter(app.db, person.key)
+    await project_store.forget_unused(app.db, projects)
+    return [("reports", deleted)]
 
 
 DATA_KEPT = ((
