@@ -5,27 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
+from tests.discord_fake import EPHEMERAL, FakeDiscord, messages, text_of
 
-from bot.wiring import build_app
-from tests.discord_fake import EPHEMERAL, FakeDiscord, connected, discord_settings, messages, text_of
-from tests.support.sample_commands import sample_registry
+pytest_plugins = ("tests.support.discord_fixtures",)  # the `fake` and `adapter` fixtures
 
 LIMITED = "You are being rate limited."
 
 
-@pytest.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
-async def adapter(fake, clock):
-    app = await build_app(discord_settings(), clock, registry=sample_registry())
-    async with connected(app) as running:
-        yield running
-    await app.db.close()
 
 
 def rate_limit(fake: FakeDiscord, pattern: str, retry_after: float, method: str = "POST", **headers: str) -> None:

@@ -7,27 +7,16 @@ import pytest
 from bot.adapters.discord import DiscordAdapter
 from bot.core.delivery import Destination, PermanentDeliveryError, RetryableDeliveryError
 from bot.core.model import Button, Image, Reply
-from bot.wiring import build_app
-from tests.discord_fake import FakeDiscord, connected, custom_ids, discord_settings, text_of
-from tests.support.sample_commands import TINY_PNG, sample_registry
+from tests.discord_fake import custom_ids, text_of
+from tests.support.sample_commands import TINY_PNG
+
+pytest_plugins = ("tests.support.discord_fixtures",)  # the `fake` and `adapter` fixtures
 
 ANNOUNCEMENTS = "925000000000000001"
 MEMBER = "777000000000000001"
 REPLY = Reply(title="Drought over", blocks=["@everyone tasks are back on <@&123>"], buttons=[Button("Status", "about")])
 
 
-@pytest.fixture
-async def fake():
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
-async def adapter(fake, clock):
-    app = await build_app(discord_settings(), clock, registry=sample_registry())
-    async with connected(app) as running:
-        yield running
-    await app.db.close()
 
 
 async def test_send_to_a_channel(fake, adapter):
