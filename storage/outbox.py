@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.errors import StorageUnavailable
-from storage.database import Executor, Row
+from storage.database import GREATEST, Executor, Row
 
 DUE_STATES = "('pending', 'uncertain')"
 TRANSIENT_REASONS = ("busy", "full", "unavailable")  # may pass: another process's lock, a full disk, an I/O error
@@ -141,8 +141,8 @@ async def mark_sent(db: Executor, item_id: int, token: str, now: float, parts: i
     """The message was delivered. Recorded also when the claim was lost but nobody holds it now (so it is not
     sent again); False only when another claimer is sending it at this moment."""
     changed = await db.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?, parts_sent = max(parts_sent, ?), claim = NULL, "
-        "lease_until = NULL, last_error = NULL "
+        f"UPDATE outbox SET state = 'sent', sent_at = ?, parts_sent = {GREATEST[db.dialect]}(parts_sent, ?), "
+        "claim = NULL, lease_until = NULL, last_error = NULL "
         "WHERE id = ? AND (claim = ? OR state IN ('pending', 'uncertain', 'unconfirmed'))",
         (int(now), parts, item_id, token),
     )
@@ -171,7 +171,8 @@ async def _release(db: Executor, state_sql: str, item_id: int, token: str, next_
     """End a claim with a new state; False when the claim had been lost (another claimer handles it)."""
     changed = await db.execute(
         f"UPDATE outbox SET state = {state_sql}, {extra_sql}next_at = coalesce(?, next_at), last_error = ?, "
-        "parts_sent = max(parts_sent, ?), claim = NULL, lease_until = NULL WHERE id = ? AND claim = ?",
+        f"parts_sent = {GREATEST[db.dialect]}(parts_sent, ?), claim = NULL, lease_until = NULL "
+        "WHERE id = ? AND claim = ?",
         (next_at, error[:500], parts, item_id, token),
     )
     return changed == 1
@@ -217,7 +218,8 @@ async def uncertain_sends(db: Executor, origins: Sequence[str], origin_ref: str,
     when there are none."""
     marks = ",".join("?" * len(origins))
     row = await db.fetchone(
-        "SELECT count(*) AS n, sum(state = 'unconfirmed') AS unconfirmed, max(created_at) AS latest FROM outbox "
+        "SELECT count(*) AS n, count(*) FILTER (WHERE state = 'unconfirmed') AS unconfirmed, max(created_at) AS latest "
+        "FROM outbox "
         f"WHERE origin IN ({marks}) AND origin_ref = ? AND uncertain > 0 AND created_at >= ?",
         (*origins, origin_ref, int(since)),
     )
