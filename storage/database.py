@@ -106,6 +106,8 @@ class _Statements:
     """Runs statements on one SQLite connection; errors that mean the store is unavailable become
     StorageUnavailable (everything else, such as a constraint or SQL error, propagates as it is)."""
 
+    dialect = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection, path: str, writing: bool) -> None:
         self._conn = conn
         self._path = path
@@ -278,9 +280,15 @@ class SqliteDatabase:
                 continue
             deadline = time.monotonic() + self.retry_seconds
             script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-            async with self._locked(deadline, writing=True):
-                await _retrying(lambda script=script: self._script(script), deadline)
-            log.info("applied migration %s", name)
+            try:
+                async with self._locked(deadline, writing=True):
+                    await _retrying(lambda script=script: self._script(script), deadline)
+            except sqlite3.Error:
+                # Another process may have applied it since this one read the version (its script rolled back).
+                if await self.schema_version() < number:
+                    raise
+            else:
+                log.info("applied migration %s", name)
             current = number
         return before, current
 

@@ -122,28 +122,41 @@ class _Statements:
         self._conn = conn
         self._where = where
         self.owner = owner
+        # Tasks started inside a transaction inherit it (as on SQLite); they take turns on its one connection.
+        self._turn = asyncio.Lock()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        with _storage_errors(self._where, True):
-            return _changed(await self._conn.execute(placeholders(sql), *params))
+        async with self._turn:
+            with _storage_errors(self._where, True):
+                return _changed(await self._conn.execute(placeholders(sql), *params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         batch = [tuple(row) for row in rows]
         if batch:
-            with _storage_errors(self._where, True):
-                await self._conn.executemany(placeholders(sql), batch)
+            async with self._turn:
+                with _storage_errors(self._where, True):
+                    await self._conn.executemany(placeholders(sql), batch)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> asyncpg.Record | None:
-        with _storage_errors(self._where, False):
-            return await self._conn.fetchrow(placeholders(sql), *params)
+        async with self._turn:
+            with _storage_errors(self._where, False):
+                return await self._conn.fetchrow(placeholders(sql), *params)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
-        with _storage_errors(self._where, False):
-            return await self._conn.fetch(placeholders(sql), *params)
+        async with self._turn:
+            with _storage_errors(self._where, False):
+                return await self._conn.fetch(placeholders(sql), *params)
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
-        with _storage_errors(self._where, True):
-            return await self._conn.fetch(placeholders(sql), *params)
+        async with self._turn:
+            with _storage_errors(self._where, True):
+                return await self._conn.fetch(placeholders(sql), *params)
+
+    async def script(self, sql: str) -> None:
+        """Run a whole script of statements (a migration: no parameters, so nothing to number)."""
+        async with self._turn:
+            with _storage_errors(self._where, True):
+                await self._conn.execute(sql)
 
 
 class PostgresDatabase:
@@ -163,16 +176,19 @@ class PostgresDatabase:
         self.retry_seconds = RETRY_SECONDS
 
     @classmethod
-    async def open(cls, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> PostgresDatabase:
+    async def open(cls, url: str, pool_size: int = DEFAULT_POOL_SIZE,
+                   lock_timeout: float = RETRY_SECONDS) -> PostgresDatabase:
         """Connect a pool to the server DATABASE_URL names and check the schema is no newer than this code.
 
         Raises DatabaseUnusable with one line naming DATABASE_URL (never the password) when the URL is bad, the
-        server refuses or cannot be reached, the password is wrong, or the database does not exist.
+        server refuses or cannot be reached, the password is wrong, or the database does not exist. A statement
+        waits at most `lock_timeout` seconds for a row or table another transaction holds.
         """
+        settings = {"application_name": "queuewatch", "lock_timeout": f"{max(1, int(lock_timeout * 1000))}ms"}
         try:
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=max(1, pool_size), timeout=CONNECT_TIMEOUT,
-                command_timeout=60, server_settings={"application_name": "queuewatch", "lock_timeout": "2s"},
+                command_timeout=60, server_settings=settings,
             )
         except BaseException as exc:
             if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
@@ -272,8 +288,7 @@ class PostgresDatabase:
                                  "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
                 done = await tx.fetchone(f"SELECT 1 FROM {VERSION_TABLE} WHERE version = ?", (number,))
                 if done is None:
-                    with _storage_errors(self.where, True):
-                        await tx._conn.execute(sql)  # a whole script: no parameters, so no placeholders
+                    await tx.script(sql)
                     await tx.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (number,))
                     log.info("applied migration %s", name)
             current = number
