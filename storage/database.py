@@ -5,30 +5,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
-from bot.core.errors import StartupError, StorageUnavailable
+from bot.core.errors import StorageUnavailable
+from storage.shared import (  # re-exported: the contract both backends share
+    BUSY_TIMEOUT_MS,
+    RETRY_SECONDS,
+    DatabaseUnusable,
+    available_migrations,
+    retrying,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Row = sqlite3.Row
-MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-# A write waits at most this long for a lock held elsewhere, so a command still answers within the
-# platforms' reply deadline (Discord: 3 s) and can say truthfully that nothing was saved.
-RETRY_SECONDS = 2.0
-BUSY_TIMEOUT_MS = 50  # SQLite's own wait per attempt; the retry loop above does the rest
 BUSY_TIMEOUT = f"busy_timeout = {BUSY_TIMEOUT_MS}"
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
@@ -195,7 +194,7 @@ class SqliteDatabase:
             return await self._tx.execute(sql, params)
         deadline = time.monotonic() + self.retry_seconds
         async with self._locked(deadline, writing=True):
-            return await _retrying(lambda: self._tx.execute(sql, params), deadline)
+            return await retrying(lambda: self._tx.execute(sql, params), deadline)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if self._in_own_transaction():
@@ -208,7 +207,7 @@ class SqliteDatabase:
             return await self._tx.write_returning(sql, params)
         deadline = time.monotonic() + self.retry_seconds
         async with self._locked(deadline, writing=True):
-            return await _retrying(lambda: self._tx.write_returning(sql, params), deadline)
+            return await retrying(lambda: self._tx.write_returning(sql, params), deadline)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self._read(lambda statements: statements.fetchone(sql, params))
@@ -222,7 +221,7 @@ class SqliteDatabase:
         deadline = time.monotonic() + self.retry_seconds
         if self._reader is not None:
             reader = self._reader
-            return await _retrying(lambda: query(reader), deadline)
+            return await retrying(lambda: query(reader), deadline)
         async with self._locked(deadline, writing=False):
             return await query(self._tx)
 
@@ -232,7 +231,7 @@ class SqliteDatabase:
             raise RuntimeError("transaction() was opened inside this task's own open transaction")
         deadline = time.monotonic() + self.retry_seconds
         async with self._locked(deadline, writing=True):
-            await _retrying(lambda: self._tx.execute("BEGIN IMMEDIATE"), deadline)
+            await retrying(lambda: self._tx.execute("BEGIN IMMEDIATE"), deadline)
             self._open_tx = token = object()
             reset = _TRANSACTION.set(token)
             try:
@@ -282,7 +281,7 @@ class SqliteDatabase:
             script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
             try:
                 async with self._locked(deadline, writing=True):
-                    await _retrying(lambda script=script: self._script(script), deadline)
+                    await retrying(lambda script=script: self._script(script), deadline)
             except sqlite3.Error:
                 # Another process may have applied it since this one read the version (its script rolled back).
                 if await self.schema_version() < number:
@@ -325,10 +324,6 @@ class SqliteDatabase:
         await self._conn.close()
         if self._reader_conn is not None:
             await self._reader_conn.close()
-
-
-class DatabaseUnusable(StartupError):
-    """The file DATABASE_URL names cannot serve as the bot's database; the message says why, in one line."""
 
 
 async def _connect(path: str, *pragmas: str) -> aiosqlite.Connection:
@@ -410,46 +405,10 @@ def _storage_errors(path: str, writing: bool) -> Iterator[None]:
         raise StorageUnavailable(f"{path}: {exc}", reason, writing) from exc
 
 
-async def _retrying(attempt: Callable[[], Awaitable[T]], deadline: float) -> T:
-    """Run `attempt`, again with backoff while the database is busy, until the deadline; then give up."""
-    delay = 0.01
-    while True:
-        try:
-            return await attempt()
-        except StorageUnavailable as exc:
-            if exc.reason != "busy" or time.monotonic() + delay + BUSY_TIMEOUT_MS / 1000 > deadline:
-                raise
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 0.1)
-
-
 def chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
     """Split a long IN (...) list below SQLite's variable limit."""
     unique = list(dict.fromkeys(items))
     return [unique[i:i + size] for i in range(0, len(unique), size)]
-
-
-def available_migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
-    """(number, file name, SQL) of every migration shipped with the package, in order: the shared files of
-    storage/migrations/, each replaced by the file of the same number in storage/migrations/<dialect>/ if any."""
-    found = _numbered(resources.files("storage.migrations"))
-    folder = resources.files("storage.migrations").joinpath(dialect)
-    if folder.is_dir():
-        found.update(_numbered(folder))
-    return [found[number] for number in sorted(found)]
-
-
-def _numbered(folder: Any) -> dict[int, tuple[int, str, str]]:
-    """The migrations in one folder, by number (two with one number: an error)."""
-    found: dict[int, tuple[int, str, str]] = {}
-    for entry in folder.iterdir():
-        match = MIGRATION_NAME.match(entry.name)
-        if match:
-            number = int(match.group(1))
-            if number in found:
-                raise RuntimeError(f"two migrations share a number: {found[number][1]} and {entry.name}")
-            found[number] = (number, entry.name, entry.read_text(encoding="utf-8"))
-    return found
 
 
 def sqlite_path(url: str) -> str:

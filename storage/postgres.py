@@ -24,13 +24,14 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.core.errors import StorageUnavailable
-from storage.database import RETRY_SECONDS, DatabaseUnusable, _retrying, available_migrations
+from storage.shared import RETRY_SECONDS, DatabaseUnusable, available_migrations, retrying
 
 log = logging.getLogger(__name__)
 
 DIALECT = "postgresql"
 DEFAULT_POOL_SIZE = 10
 CONNECT_TIMEOUT = 5.0
+CLOSE_SECONDS = 10.0
 # One number for the lock every migrating process takes, so processes starting together migrate one at a time.
 MIGRATION_LOCK = 0x71776D67  # "qwmg"
 VERSION_TABLE = "queuewatch_schema"
@@ -221,7 +222,7 @@ class PostgresDatabase:
                 async with self._pool.acquire(timeout=self.retry_seconds) as conn:
                     return await getattr(_Statements(conn, self.where, self), method)(sql, params)
 
-        return await _retrying(attempt, time.monotonic() + self.retry_seconds)
+        return await retrying(attempt, time.monotonic() + self.retry_seconds)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return await self._single("execute", sql, params, True)
@@ -323,7 +324,10 @@ class PostgresDatabase:
                                      False)
 
     async def close(self) -> None:
-        await self._pool.close()
+        try:
+            await asyncio.wait_for(self._pool.close(), CLOSE_SECONDS)
+        except TimeoutError:  # a connection still in use (a task that never finished): end it
+            self._pool.terminate()
 
 
 def describe_connect_error(url: str, exc: BaseException) -> str:

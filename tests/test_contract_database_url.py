@@ -3,11 +3,13 @@ what is wrong, exit 2, never the password; a good one works from the command lin
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from storage.postgres import placeholders, redacted
 from tests.cli_support import queuewatch
-from tests.support.backends import with_database, with_user
+from tests.support.backends import pg_tools, with_database, with_user
 
 SECRET = "pa55-w0rd-never-printed"
 
@@ -73,3 +75,14 @@ def test_placeholders_are_numbered_outside_literals_comments_and_quoted_names() 
 def test_a_printed_url_never_shows_its_password() -> None:
     assert redacted("postgresql://ann:s3cret@db.example:5432/qw") == "postgresql://ann:***@db.example:5432/qw"
     assert redacted("postgresql://ann@/qw?host=/run/postgresql") == "postgresql://ann@/qw?host=/run/postgresql"
+
+
+@pytest.mark.postgresql_only
+async def test_backup_of_a_postgresql_database_uses_pg_dump_and_is_private(backend, tmp_path) -> None:
+    path = f"{pg_tools()}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = queuewatch("backup", "copy.dump", cwd=tmp_path, timeout=60, DATABASE_URL=backend.url, PATH=path,
+                        QUEUEWATCH_SECRET="test-secret-0123456789")
+    assert result.returncode == 0, result.stderr
+    assert "pg_restore" in result.stdout
+    assert (tmp_path / "copy.dump").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "copy.dump").read_bytes().startswith(b"PGDMP")  # pg_dump's custom format

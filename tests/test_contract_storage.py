@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from bot.core.errors import StorageUnavailable
 from storage import keys
 from storage.database import available_migrations, open_database
+from tests.support.backends import pg_tools
 
 pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
@@ -140,7 +139,7 @@ async def test_a_backup_is_a_private_copy_that_restores(backend, db, tmp_path, m
     await db.set_meta("kept", "yes")
     target = tmp_path / "backups" / "copy"
     if backend.name == "postgresql":
-        tools = _pg_tools()
+        tools = pg_tools()
         monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ.get('PATH', '')}")
     await db.backup(target)
     assert target.stat().st_mode & 0o777 == 0o600
@@ -158,19 +157,6 @@ async def test_a_backup_is_a_private_copy_that_restores(backend, db, tmp_path, m
         assert await restored.get_meta("kept") == "yes"
     finally:
         await restored.close()
-
-
-def _pg_tools() -> Path:
-    """The folder of pg_dump and pg_restore matching the test server (pgserver's own), else the PATH's."""
-    try:
-        import pgserver
-
-        return Path(pgserver.__file__).parent / "pginstall" / "bin"
-    except ImportError:
-        found = shutil.which("pg_dump")
-        if found is None:
-            pytest.skip("pg_dump is not installed")
-        return Path(found).parent
 
 
 @pytest.mark.postgresql_only  # SQLite copies itself (the online backup API): nothing to install

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,3 +227,16 @@ class Backend:
         db = await open_database(url or self.url)
         await db.migrate()
         return db
+
+
+def pg_tools() -> Path:
+    """The folder of pg_dump and pg_restore matching the test server (pgserver's own), else the PATH's."""
+    try:
+        import pgserver
+
+        return Path(pgserver.__file__).parent / "pginstall" / "bin"
+    except ImportError:
+        found = shutil.which("pg_dump")
+        if found is None:
+            pytest.skip("pg_dump is not installed")
+        return Path(found).parent
