@@ -6,6 +6,8 @@ Importing this module adds its section to /pay through the knowledge base's PAY_
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -29,10 +31,24 @@ ALL_ROLES = "all roles"
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
     """The percentile of sorted values by linear interpolation between closest ranks."""
-    position = (len(sorted_values) - 1) * fraction
+    return counted_percentile([(value, 1) for value in sorted_values], fraction)
+
+
+def counted_percentile(counted: Sequence[tuple[float, int]], fraction: float) -> float:
+    """The same percentile of the values that (value, how many times) pairs in ascending order stand for."""
+    position = (sum(n for _value, n in counted) - 1) * fraction
     low = int(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+    low_value = high_value = None
+    seen = 0
+    for value, n in counted:
+        seen += n
+        if low_value is None and seen > low:
+            low_value = value
+        if seen > low + 1:
+            high_value = value
+            break
+    high_value = low_value if high_value is None else high_value
+    return low_value + (high_value - low_value) * (position - low)
 
 
 @dataclass(frozen=True)
@@ -61,25 +77,37 @@ class CrowdPay:
     effective: list[tuple[int, float]]  # (paid hours, effective hourly USD) for the all-roles median
 
 
-def _figure(role: str, values: list[float]) -> PayFigure:
-    if len(values) < MIN_SHOWN:
-        return PayFigure(role, len(values))
-    values.sort()
-    return PayFigure(role, len(values), percentile(values, 0.5), percentile(values, 0.25), percentile(values, 0.75))
+def _figure(role: str, counted: list[tuple[float, int]]) -> PayFigure:
+    n = sum(count for _value, count in counted)
+    if n < MIN_SHOWN:
+        return PayFigure(role, n)
+    return PayFigure(role, n, counted_percentile(counted, 0.5), counted_percentile(counted, 0.25),
+                     counted_percentile(counted, 0.75))
+
+
+def _merged(groups: Iterable[list[tuple[float, int]]]) -> list[tuple[float, int]]:
+    total: Counter[float] = Counter()
+    for counted in groups:
+        for value, n in counted:
+            total[value] += n
+    return sorted(total.items())
 
 
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
-    by_role = {role: [float(v) for v in amounts.split(",")]
-               for role, amounts in await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN)}
-    everyone = [value for values in by_role.values() for value in values]
-    figures = [_figure(ALL_ROLES, everyone)]
+    by_role: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for role, value, n in await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN):
+        by_role[role].append((float(value), int(n)))  # in order of value
+    figures = [_figure(ALL_ROLES, _merged(by_role.values()))]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
-    rows = await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN)
-    onboarding = {paid: (n, hours) for paid, n, hours in rows}
-    onboarding_n = sum(n for n, _hours in onboarding.values())
-    unpaid = sorted(float(h) for h in onboarding[0][1].split(",")) if 0 in onboarding else []
-    unpaid_median = percentile(unpaid, 0.5) if len(unpaid) >= MIN_SHOWN else None
+    onboarding_n = 0
+    unpaid: list[tuple[float, int]] = []
+    for paid, hours, n in await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN):
+        onboarding_n += n
+        if paid == "0" and hours >= 0:  # -1: no hours given
+            unpaid.append((float(hours), int(n)))
+    unpaid_n = sum(n for _hours, n in unpaid)
+    unpaid_median = counted_percentile(unpaid, 0.5) if unpaid_n >= MIN_SHOWN else None
     effective = []
     if unpaid_median is not None and figures[0].median is not None:
         effective = [(paid, figures[0].median * paid / (paid + unpaid_median)) for paid in EFFECTIVE_PAID_HOURS]
