@@ -40,7 +40,7 @@ _DROUGHT_TIMES = ("SELECT id, updated_at FROM reports WHERE reporter = ? AND pla
                   "AND project = '' AND hidden = 0 AND updated_at >= ? AND updated_at < ?")
 
 # The statements that recompute one platform's aggregates from its reports (the same as migration 0016's).
-_PAID_TAG = "CASE WHEN paid IS NULL THEN '' WHEN paid = 0 THEN '0' ELSE '1' END"
+PAID_TAG = "CASE WHEN paid IS NULL THEN '' WHEN paid = 0 THEN '0' ELSE '1' END"
 REBUILD = (
     "INSERT INTO report_hours (platform, kind, hour, n) SELECT platform, kind, updated_at - updated_at % 3600, "
     "count(*) FROM reports WHERE platform = ? AND hidden = 0 GROUP BY platform, kind, updated_at - updated_at % 3600",
@@ -53,9 +53,9 @@ REBUILD = (
     "AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL "
     "GROUP BY platform, kind, updated_at - updated_at % 86400, coalesce(role, ''), hourly_usd",
     f"INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
-    f"updated_at - updated_at % 86400, {_PAID_TAG}, coalesce(hours, -1), count(*) FROM reports WHERE platform = ? "
+    f"updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1), count(*) FROM reports WHERE platform = ? "
     f"AND kind = 'onboarding' AND hidden = 0 "
-    f"GROUP BY platform, kind, updated_at - updated_at % 86400, {_PAID_TAG}, coalesce(hours, -1)",
+    f"GROUP BY platform, kind, updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1)",
 )
 
 
@@ -195,12 +195,13 @@ async def figures(db: Executor, platform: str, kind: str, since: int) -> list[Ro
                f"AND kind = 'payrate' AND {where} AND hidden = 0 AND hourly_usd IS NOT NULL "
                "GROUP BY coalesce(role, ''), hourly_usd")
     else:
-        raw = (f"SELECT {_PAID_TAG} AS tag, coalesce(hours, -1) AS value, count(*) AS n FROM reports "
+        raw = (f"SELECT {PAID_TAG} AS tag, coalesce(hours, -1) AS value, count(*) AS n FROM reports "
                f"WHERE platform = ? AND kind = 'onboarding' AND {where} AND hidden = 0 "
-               f"GROUP BY {_PAID_TAG}, coalesce(hours, -1)")
+               f"GROUP BY {PAID_TAG}, coalesce(hours, -1)")
     return await db.fetchall(
         "SELECT tag, value, sum(n) AS n FROM (SELECT tag, value, n FROM report_values WHERE platform = ? "
-        f"AND kind = ? AND day >= ? UNION ALL {raw}) AS found GROUP BY tag, value HAVING sum(n) > 0 ORDER BY tag, value",
+        f"AND kind = ? AND day >= ? UNION ALL {raw}) AS found GROUP BY tag, value HAVING sum(n) > 0 "
+        "ORDER BY tag, value",
         (platform, kind, lo, platform, *params),
     )
 

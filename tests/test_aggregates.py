@@ -37,9 +37,11 @@ def report(reporter: str, platform: str, kind: str, project: str, at: int, value
     return store.NewReport(reporter, platform, kind, project, window_start(kind, at), at, **extra)
 
 
+HOURS_BACK = st.one_of(st.integers(-14, 3), st.integers(-9 * 7 * 24, 3)).map(lambda hours: hours * HOUR)
 operations = st.lists(st.one_of(
-    st.tuples(st.just("report"), st.sampled_from(REPORTERS), st.sampled_from(PLATFORMS), st.sampled_from((*WRITE_KINDS, "drought", "drought")),
-              st.sampled_from(("", "", "falcon")), st.one_of(st.integers(-14, 3), st.integers(-9 * 7 * 24, 3)).map(lambda hours: hours * HOUR), st.integers(0, 3600), st.sampled_from((12.5, 15.0, 20.0, 31.25)),
+    st.tuples(st.just("report"), st.sampled_from(REPORTERS), st.sampled_from(PLATFORMS),
+              st.sampled_from((*WRITE_KINDS, "drought", "drought")), st.sampled_from(("", "", "falcon")),
+              HOURS_BACK, st.integers(0, 3600), st.sampled_from((12.5, 15.0, 20.0, 31.25)),
               st.sampled_from((True, False, None)), st.sampled_from((None, "generalist", "expert"))),
     st.tuples(st.just("retract"), st.integers(0, 60)),
     st.tuples(st.just("hide"), st.integers(0, 60), st.booleans()),
@@ -121,7 +123,8 @@ async def baseline_by_scan(db, platform: str | None, slots) -> dict[str, int]:
 
 
 async def figures_by_scan(db, platform: str, kind: str, since: int) -> list[tuple]:
-    column, tag = ("hourly_usd", "coalesce(role, '')") if kind == "payrate" else ("coalesce(hours, -1)", aggregates._PAID_TAG)
+    column, tag = ("hourly_usd", "coalesce(role, '')") if kind == "payrate" else \
+        ("coalesce(hours, -1)", aggregates.PAID_TAG)
     rows = await db.fetchall(
         f"SELECT {tag}, {column} FROM reports WHERE platform = ? AND kind = ? AND updated_at >= ? AND hidden = 0 "
         f"AND {column} IS NOT NULL", (platform, kind, since))
