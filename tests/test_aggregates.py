@@ -18,6 +18,7 @@ from bot.features.reports.recording import window_start
 from storage import aggregates, moderation
 from storage import reports as store
 from storage.database import SqliteDatabase
+from tests.cli_support import queuewatch
 
 HOUR = 3600
 DAY = 86400
@@ -211,5 +212,30 @@ async def test_a_database_of_an_older_schema_is_brought_up_to_date_by_the_migrat
         assert migrated["report_hours"] and migrated["drought_slots"] and migrated["report_values"]
         await aggregates.rebuild(db)
         assert await aggregates.snapshot(db) == migrated
+    finally:
+        await db.close()
+
+
+async def test_the_rebuild_command_recomputes_aggregates_gone_wrong(tmp_path) -> None:
+    """`queuewatch aggregates rebuild` puts back aggregates that no longer match the reports, with progress."""
+    path = tmp_path / "q.db"
+    db = await SqliteDatabase.open(str(path))
+    try:
+        await db.migrate()
+        for i in range(60):
+            await store.upsert_report(db, report(f"r{i % 5}", PLATFORMS[i % 2], WRITE_KINDS[i % 5], "",
+                                                 NOW - i * 1500, 10.0 + i % 3, bool(i % 2), None))
+        kept = await aggregates.snapshot(db)
+        await db.execute("DELETE FROM drought_slots")
+        await db.execute("UPDATE report_hours SET n = n + 1")
+    finally:
+        await db.close()
+    result = queuewatch("aggregates", "rebuild", cwd=tmp_path, DATABASE_URL=f"sqlite:///{path}")
+    assert result.returncode == 0, result.stderr
+    assert "Rebuilt the report aggregates of 2 platforms" in result.stdout
+    assert "2/2 platforms" in result.stderr
+    db = await SqliteDatabase.open(str(path))
+    try:
+        assert await aggregates.snapshot(db) == kept
     finally:
         await db.close()
