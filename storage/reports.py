@@ -87,10 +87,10 @@ async def _upsert_one(tx: Executor, report: NewReport) -> bool:
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
     """Bring every report time later than `later_than` back to `to`; returns how many reports changed."""
     where = f"kind IN ({_marks(kinds)}) AND updated_at > ?"
+    if not await aggregates.rows_where(db, where + " LIMIT 1", (*kinds, later_than)):
+        return 0  # the usual case (run every minute): no transaction, no write lock
     async with aggregates.writing(db) as tx:
         before = await aggregates.rows_where(tx, where, (*kinds, later_than))
-        if not before:
-            return 0
         changed = await tx.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
         await aggregates.apply(tx, before, await _same_rows(tx, before))
     return changed
