@@ -227,14 +227,15 @@ async def last_report_at(db: Database, platform: str, kinds: Sequence[str]) -> i
 
 
 async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:
-    """(role, value, n): the hourly pay figures (USD) reported since `since`, by role ('' when not given) and
-    value, in order. Each person counts once per 30-day window (the dedupe key)."""
+    """The ranks of the hourly pay figures (USD) reported since `since` that the median and quartiles need, per role
+    ('' when not given) and all roles (aggregates.ALL_TAGS), and the count per role (see aggregates.figures). Each
+    person counts once per 30-day window (the dedupe key)."""
     return await aggregates.figures(db, platform, "payrate", since)
 
 
 async def onboarding_hours(db: Database, platform: str, since: int) -> list[Row]:
-    """(paid, value, n): onboarding reports updated since `since` by paid ('1', '0', '' unknown) and hours (-1
-    when not given), in order. Bounded by time (callers pass a year: one onboarding report per person a year)."""
+    """The same for onboarding reports updated since `since`, by paid ('1', '0', '' unknown; hours of -1 were not
+    given and are only counted). Bounded by time (callers pass a year: one onboarding report per person a year)."""
     return await aggregates.figures(db, platform, "onboarding", since)
 
 

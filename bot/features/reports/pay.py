@@ -6,9 +6,8 @@ Importing this module adds its section to /pay through the knowledge base's PAY_
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from bot.core.plural import plural
 from bot.features.reports.kinds import DAY
 from bot.features.reports.recording import ROLE_TIERS
 from storage import reports as store
+from storage.aggregates import ALL_TAGS
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -31,24 +31,10 @@ ALL_ROLES = "all roles"
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
     """The percentile of sorted values by linear interpolation between closest ranks."""
-    return counted_percentile([(value, 1) for value in sorted_values], fraction)
-
-
-def counted_percentile(counted: Sequence[tuple[float, int]], fraction: float) -> float:
-    """The same percentile of the values that (value, how many times) pairs in ascending order stand for."""
-    position = (sum(n for _value, n in counted) - 1) * fraction
+    position = (len(sorted_values) - 1) * fraction
     low = int(position)
-    low_value = high_value = None
-    seen = 0
-    for value, n in counted:
-        seen += n
-        if low_value is None and seen > low:
-            low_value = value
-        if seen > low + 1:
-            high_value = value
-            break
-    high_value = low_value if high_value is None else high_value
-    return low_value + (high_value - low_value) * (position - low)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
 @dataclass(frozen=True)
@@ -77,37 +63,52 @@ class CrowdPay:
     effective: list[tuple[int, float]]  # (paid hours, effective hourly USD) for the all-roles median
 
 
-def _figure(role: str, counted: list[tuple[float, int]]) -> PayFigure:
-    n = sum(count for _value, count in counted)
-    if n < MIN_SHOWN:
-        return PayFigure(role, n)
-    return PayFigure(role, n, counted_percentile(counted, 0.5), counted_percentile(counted, 0.25),
-                     counted_percentile(counted, 0.75))
+@dataclass
+class Ranked:
+    """Of one tag's figures: how many (`n`), and the distinct figures at the ranks its quartiles need."""
+
+    n: int = 0
+    ranked: list[tuple[float, int, int]] = field(default_factory=list)  # (value, figures below it, its count)
+    counted: int = 0  # reports of the tag, also those without a figure
+
+    def at(self, rank: int) -> float:
+        """The figure at this rank (0 = the lowest)."""
+        return next(value for value, below, n in self.ranked if below <= rank < below + n)
+
+    def percentile(self, fraction: float) -> float:
+        """As percentile() of the sorted figures: linear interpolation between closest ranks."""
+        position = (self.n - 1) * fraction
+        low = int(position)
+        low_value, high_value = self.at(low), self.at(min(low + 1, self.n - 1))
+        return low_value + (high_value - low_value) * (position - low)
 
 
-def _merged(groups: Iterable[list[tuple[float, int]]]) -> list[tuple[float, int]]:
-    total: Counter[float] = Counter()
-    for counted in groups:
-        for value, n in counted:
-            total[value] += n
-    return sorted(total.items())
+def _ranked(rows) -> dict[str, Ranked]:
+    found: dict[str, Ranked] = defaultdict(Ranked)
+    for tag, value, below, n, total in rows:
+        if value is None:
+            found[tag].counted = int(total)
+        else:
+            found[tag].n = int(total)
+            found[tag].ranked.append((float(value), int(below), int(n)))
+    return found
+
+
+def _figure(role: str, ranked: Ranked) -> PayFigure:
+    if ranked.n < MIN_SHOWN:
+        return PayFigure(role, ranked.n)
+    return PayFigure(role, ranked.n, ranked.percentile(0.5), ranked.percentile(0.25), ranked.percentile(0.75))
 
 
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
-    by_role: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for role, value, n in await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN):
-        by_role[role].append((float(value), int(n)))  # in order of value
-    figures = [_figure(ALL_ROLES, _merged(by_role.values()))]
+    by_role = _ranked(await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN))
+    figures = [_figure(ALL_ROLES, by_role.get(ALL_TAGS, Ranked()))]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
-    onboarding_n = 0
-    unpaid: list[tuple[float, int]] = []
-    for paid, hours, n in await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN):
-        onboarding_n += n
-        if paid == "0" and hours >= 0:  # -1: no hours given
-            unpaid.append((float(hours), int(n)))
-    unpaid_n = sum(n for _hours, n in unpaid)
-    unpaid_median = counted_percentile(unpaid, 0.5) if unpaid_n >= MIN_SHOWN else None
+    onboarding = _ranked(await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN))
+    onboarding_n = sum(ranked.counted for tag, ranked in onboarding.items() if tag != ALL_TAGS)
+    unpaid = onboarding.get("0", Ranked())
+    unpaid_median = unpaid.percentile(0.5) if unpaid.n >= MIN_SHOWN else None
     effective = []
     if unpaid_median is not None and figures[0].median is not None:
         effective = [(paid, figures[0].median * paid / (paid + unpaid_median)) for paid in EFFECTIVE_PAID_HOURS]
