@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 import aiosqlite
 
 from bot.core.errors import StartupError, StorageUnavailable
+from storage.group_commit import GroupCommit, Statement
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ class Executor(Protocol):
         ...
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """Run one writing statement with a RETURNING clause, as its own transaction; the rows it returns."""
+        """Run one writing statement with a RETURNING clause; the rows it returns, once it has committed.
+
+        Concurrent calls may share one transaction (group commit); each returns only after that COMMIT.
+        """
         ...
 
 
@@ -147,6 +151,7 @@ class SqliteDatabase:
         self._open_tx: object | None = None
         self.path = path
         self.retry_seconds = RETRY_SECONDS
+        self.group = GroupCommit(self._write_batch)
 
     @classmethod
     async def open(cls, path: str) -> SqliteDatabase:
@@ -194,9 +199,36 @@ class SqliteDatabase:
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         if self._in_own_transaction():
             return await self._tx.write_returning(sql, params)
+        return await self.group.write_returning(sql, params)
+
+    async def _write_batch(self, statements: list[Statement]) -> list[list[Row]]:
+        """Run statements in one transaction (one alone in autocommit), in one trip to the writer's thread."""
         deadline = time.monotonic() + self.retry_seconds
+        writer = self._conn
+
+        def run() -> list[list[Row]]:
+            conn = writer._conn  # the sqlite3 connection, used here on its own thread
+            if len(statements) == 1:
+                sql, params = statements[0]
+                return [conn.execute(sql, params).fetchall()]  # read to the end: the statement commits
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                results = [conn.execute(sql, params).fetchall() for sql, params in statements]
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return results
+
+        async def attempt() -> list[list[Row]]:
+            with _storage_errors(self.path, writing=True):
+                # aiosqlite runs a function on the connection's thread only through _execute; one trip per batch
+                # instead of one per statement plus BEGIN and COMMIT.
+                return await writer._execute(run)
+
         async with self._locked(deadline, writing=True):
-            return await _retrying(lambda: self._tx.write_returning(sql, params), deadline)
+            return await _retrying(attempt, deadline)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self._read(lambda statements: statements.fetchone(sql, params))
