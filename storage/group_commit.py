@@ -49,6 +49,7 @@ class GroupCommit:
         return await future
 
     async def _commit_queued(self) -> None:
+        batch: list[tuple[Statement, asyncio.Future]] = []
         try:
             await asyncio.sleep(0)  # let writes that are ready in this turn of the loop join
             while self._queue:
@@ -56,6 +57,14 @@ class GroupCommit:
                     await asyncio.sleep(self.linger)  # others are writing too: wait a moment for more of them
                 batch, self._queue = self._queue[:self.max_batch], self._queue[self.max_batch:]
                 await self._commit(batch)
+        except BaseException as exc:  # cancelled (shutdown) or a fault here: no member may wait forever
+            for _statement, future in [*batch, *self._queue]:
+                if isinstance(exc, asyncio.CancelledError):
+                    future.cancel()
+                else:
+                    _settle(future, exc=exc)
+            self._queue = []
+            raise
         finally:
             self._committer = None
 
