@@ -134,3 +134,19 @@ async def test_concurrent_reports_through_the_dispatcher_hear_the_truth_on_a_ful
         text = reply.plain_text()
         assert reply.title == "Not saved" and "out of disk space" in text and "Recorded" not in text, text
     assert (await file_app.db.fetchone("SELECT count(*) FROM reports"))[0] == 15
+
+
+async def test_checkpoints_run_off_the_commit_path_and_keep_up(db):
+    """Writes reach the database file itself (not only the WAL) through background checkpoints, long before the
+    writer's own backstop would checkpoint."""
+    for start in range(0, 150, 10):
+        await asyncio.gather(*(store.upsert_report(db, a_report(i)) for i in range(start, start + 10)))
+    assert db._checkpointing is not None
+    await db._checkpointing
+    # immutable=1 reads the main file alone, ignoring the WAL: what it sees was checkpointed
+    conn = sqlite3.connect(f"file:{db.path}?immutable=1", uri=True)
+    try:
+        in_file = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    finally:
+        conn.close()
+    assert in_file >= 100
