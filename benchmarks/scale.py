@@ -2,13 +2,13 @@
 
     .venv/bin/python benchmarks/scale.py [--reports 1000000] [--soak-commands 20000] [--no-soak]
 
-The database (100 platforms, 90 days; see benchmarks/scale_data.py) is generated in bulk once and cached under
+The database (100 platforms, 90 days; see benchmarks/scaling/data.py) is generated in bulk once and cached under
 benchmarks/.cache/; each run measures on a fresh copy. The app runs on a ManualClock that the benchmark moves:
 the first availability refresh after a start (the cache holds a bot that ran until a day ago, so the start
 settles the day since), /status for one and all platforms warm, in a new hour and after the 5-minute trust
 cache expired, /pay, the full weekly digest with its chart, and ingestion through the real dispatcher with 1
 and with 50 concurrent reporters beside raw sqlite3 per-row commits on an identical copy. Then a soak drives a
-real `queuewatch run` through the loopback Telegram fake (benchmarks/scale_soak.py). The last line is one JSON
+real `queuewatch run` through the loopback Telegram fake (benchmarks/scaling/soak.py). The last line is one JSON
 object with the figures.
 """
 
@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scale_data import anchor, cached_database, platform_ids, settings_for, working_copy
-from benchmarks.scale_soak import soak
+from benchmarks.scaling.data import anchor, cached_database, platform_ids, settings_for, working_copy
+from benchmarks.scaling.soak import soak
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.features.availability.reply import all_status, platform_status
