@@ -26,7 +26,7 @@ from bot.features.reports.recording import ROLE_TIERS
 from bot.settings import load_settings
 from storage.database import SqliteDatabase
 
-GENERATOR_VERSION = 1  # bump when the generated data changes, so old caches are not reused
+GENERATOR_VERSION = 2  # bump when the generated data changes, so old caches are not reused
 CACHE = Path(__file__).resolve().parent.parent / ".cache"  # benchmarks/.cache/
 SECRET = "benchmark-secret-0123456789"
 PLATFORMS = 100
