@@ -159,6 +159,7 @@ class SqliteDatabase:
         self._tx = _Statements(writer, path, writing=True)
         self._reader = None if reader is None else _Statements(reader, path, writing=False)
         self._lock = asyncio.Lock()
+        self._lock_waiters = 0  # waits for the lock that have not ended (won, given up or cancelled)
         self._open_tx: object | None = None
         self.path = path
         self.retry_seconds = RETRY_SECONDS
@@ -293,7 +294,16 @@ class SqliteDatabase:
     @asynccontextmanager
     async def _locked(self, deadline: float, writing: bool) -> AsyncIterator[None]:
         """Hold the write lock; StorageUnavailable when this process's other writes keep it past the deadline."""
+        if not self._lock.locked() and not self._lock_waiters:
+            await self._lock.acquire()  # free and no one queued: taken at once, no task to wait on (every write)
+            try:
+                yield
+            finally:
+                self._lock.release()
+            return
         acquiring = asyncio.ensure_future(self._lock.acquire())
+        self._lock_waiters += 1
+        acquiring.add_done_callback(self._waited)
         try:
             done, _ = await asyncio.wait({acquiring}, timeout=max(0.0, deadline - time.monotonic()))
         except BaseException:  # cancelled while waiting
@@ -307,6 +317,9 @@ class SqliteDatabase:
             yield
         finally:
             self._lock.release()
+
+    def _waited(self, _acquiring: asyncio.Future) -> None:
+        self._lock_waiters -= 1
 
     def _abandon(self, acquiring: asyncio.Future) -> None:
         """Stop waiting for the lock; should the wait win it at this very moment, hand it straight back."""
