@@ -61,7 +61,8 @@ class ResponseCache:
         """The stored response for `key`, building it first if there is none (one build at a time per key);
         a server error is never stored."""
         if self.ttl <= 0:
-            return await build()
+            response = await build()
+            return self._storable(response) or response
         stored = self._items.get(key)
         if stored is not None:
             self._items.move_to_end(key)
@@ -84,15 +85,21 @@ class ResponseCache:
         except Exception:
             log.exception("web: building %s failed", key)
             return None
-        if response.status >= 500 or not isinstance(response.body, bytes):
-            return None  # a passing failure is not kept: the next request tries again
-        content_type = response.headers.get("Content-Type", "application/octet-stream")
-        stored = Stored(response.status, response.body, content_type, etag_of(response.body), self.timer() + self.ttl)
+        stored = self._storable(response)
+        if stored is None:
+            return None
         self._items[key] = stored
         self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
         return stored
+
+    def _storable(self, response: web.Response) -> Stored | None:
+        """A built response as it would be kept; None for a server error (the next request tries again)."""
+        if response.status >= 500 or not isinstance(response.body, bytes):
+            return None
+        content_type = response.headers.get("Content-Type", "application/octet-stream")
+        return Stored(response.status, response.body, content_type, etag_of(response.body), self.timer() + self.ttl)
 
     def clear(self) -> None:
         """Forget every stored response."""

@@ -281,7 +281,6 @@ def build(app: App, watched: Callable[[], Sequence[Watched]] = tuple, base_url: 
     site = Site(app, watched, base_url or (lambda: app.settings.queuewatch_public_url or ""))
     cache = ResponseCache(cache_seconds, app.clock.monotonic)
     web_app = web.Application(middlewares=[guard(app.clock, per_minute, cache, site.error, UNCACHED)])
-    web_app["site"], web_app["cache"] = site, cache
     web_app.add_routes([
         web.get("/", site.index),
         web.get("/p/{platform}", site.platform),
