@@ -34,10 +34,10 @@ def test_the_public_url_setting(settings, monkeypatch) -> None:
     monkeypatch.setenv("QUEUEWATCH_PUBLIC_URL", "")
     assert load_settings().queuewatch_public_url is None
     monkeypatch.setenv("QUEUEWATCH_PUBLIC_URL", "status.example.org")
-    with pytest.raises(SettingsError, match="^QUEUEWATCH_PUBLIC_URL: expected the page's public address"):
+    with pytest.raises(SettingsError, match=r"^QUEUEWATCH_PUBLIC_URL: expected the page's public address"):
         load_settings()
     monkeypatch.setenv("QUEUEWATCH_HTTP_HOST", "local host")
-    with pytest.raises(SettingsError, match="^QUEUEWATCH_HTTP_HOST"):
+    with pytest.raises(SettingsError, match=r"^QUEUEWATCH_HTTP_HOST"):
         load_settings()
 
 
