@@ -90,7 +90,8 @@ async def test_the_platform_page_has_the_chart_its_description_table_and_section
     assert "A project (named once 3 members report it)" in html  # named by one: not shown
     assert "paid on time" in html.lower() and "3 of 4" in html  # the payment record, 90 days
     assert "median" in html.lower() and "$20.50" in html  # six payrates 18..23: median 20.5
-    assert "Is it legit?" in html and "source, " in html  # facts with sources and dates
+    assert "Is it legit?" in html  # facts with their sources' kind and date, as links
+    assert re.search(r'<a href="https://[^"]+" rel="nofollow noopener">[a-z ]+, [^<]+</a>', html)
     assert "https://outlier.ai" in html
 
 

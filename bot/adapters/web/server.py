@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader
 from bot.adapters.web import svg, views
 from bot.adapters.web.guard import MAX_AGE, ResponseCache, guard
 from bot.core.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
-from bot.core.timetext import describe_age
+from bot.core.timetext import describe_age, format_time
 from bot.features.availability.public import MAX_HISTORY_HOURS, feed_entries, hourly
 from bot.features.availability.wording import state_label
 from bot.features.knowledge.loader import knowledge_base
@@ -72,7 +72,8 @@ class Site:
 
     def page(self, template: str, status: int = 200, **context: Any) -> web.Response:
         """An HTML page."""
-        html = self.env.get_template(template).render(base=self.base_url(), describe_age=describe_age, **context)
+        html = self.env.get_template(template).render(base=self.base_url(), describe_age=describe_age,
+                                                          format_time=format_time, **context)
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
     def error(self, request: web.Request, status: int, message: str) -> web.Response:

@@ -86,7 +86,7 @@ class Fact:
     """A sourced fact of the legitimacy verdict, with its sources' links and dates."""
 
     text: str
-    sources: list[tuple[str, str]]  # (url, date as people write it)
+    sources: list[tuple[str, str]]  # (url, its kind and date as people write them: "news, 14 Jun 2024")
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def legitimacy(platform_id: str) -> Legitimacy:
     facts = []
     for line in deciding_lines(info, LEGIT_TOPICS):
         sources = [kb.source(s) for s in line.sources]
-        facts.append(Fact(line.text, [(s.url, format_date(s.date)) for s in sources]))
+        facts.append(Fact(line.text, [(s.url, f"{s.kind_label}, {format_date(s.date)}") for s in sources]))
     official = [f"https://{domain}" for domain in info.domains]
     return Legitimacy(info.category, CATEGORY_LABELS[info.category], CATEGORY_MEANINGS[info.category],
                       info.category_basis, facts, official)
