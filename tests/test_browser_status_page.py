@@ -123,7 +123,8 @@ CONTRAST = """() => {
     x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
   const bg = (el) => { while (el) { const c = getComputedStyle(el).backgroundColor;
-    if (c && !c.endsWith(', 0)') && c !== 'transparent') return c; el = el.parentElement; } return 'rgb(255,255,255)'; };
+    if (c && !c.endsWith(', 0)') && c !== 'transparent') return c; el = el.parentElement; }
+    return 'rgb(255,255,255)'; };
   return [...document.querySelectorAll('h1, h2, p, dt, dd, td, th, a, .state, figcaption, summary')]
     .filter((el) => el.textContent.trim())
     .map((el) => { const a = lum(getComputedStyle(el).color), b = lum(bg(el));
