@@ -119,7 +119,8 @@ class Change(Strict):
 
 class Source(Strict):
     url: str = Field(pattern=r"^https?://")
-    date: str
+    kind: str
+    date: str = Field(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?|n\.d\.)$")
 
 
 class LegitFact(Strict):

@@ -169,7 +169,8 @@ class Site:
                                           "last_report_at": views.iso(c.last_at)} for c in data.changes],
             "legitimacy": {"category": data.legitimacy.category, "label": data.legitimacy.label,
                            "basis": data.legitimacy.basis,
-                           "facts": [{"text": f.text, "sources": [{"url": u, "date": d} for u, d in f.sources]}
+                           "facts": [{"text": f.text, "sources": [{"url": s.url, "kind": s.kind, "date": s.date}
+                                                                       for s in f.sources]}
                                      for f in data.legitimacy.facts],
                            "official_links": data.legitimacy.official_links},
         })

@@ -82,11 +82,21 @@ class Overview:
 
 
 @dataclass(frozen=True)
+class SourceLink:
+    """Where a fact comes from: the page, its kind ("news"), its date as stored ("2024-06-14", "n.d.") and in words."""
+
+    url: str
+    kind: str
+    date: str
+    date_text: str
+
+
+@dataclass(frozen=True)
 class Fact:
-    """A sourced fact of the legitimacy verdict, with its sources' links and dates."""
+    """A sourced fact of the legitimacy verdict, with its sources."""
 
     text: str
-    sources: list[tuple[str, str]]  # (url, its kind and date as people write them: "news, 14 Jun 2024")
+    sources: list[SourceLink]
 
 
 @dataclass(frozen=True)
@@ -160,7 +170,7 @@ def legitimacy(platform_id: str) -> Legitimacy:
     facts = []
     for line in deciding_lines(info, LEGIT_TOPICS):
         sources = [kb.source(s) for s in line.sources]
-        facts.append(Fact(line.text, [(s.url, f"{s.kind_label}, {format_date(s.date)}") for s in sources]))
+        facts.append(Fact(line.text, [SourceLink(s.url, s.kind_label, s.date, format_date(s.date)) for s in sources]))
     official = [f"https://{domain}" for domain in info.domains]
     return Legitimacy(info.category, CATEGORY_LABELS[info.category], CATEGORY_MEANINGS[info.category],
                       info.category_basis, facts, official)
