@@ -179,7 +179,7 @@ def main() -> None:
           "per route")
     for name, values in figures.items():
         print(f"  {name:24} " + "  ".join(f"{key} {value}" for key, value in values.items()))
-    print("  baseline: /static/style.css (the same cached path, no page data); cold: the first build, from the database")
+    print("  baseline: /static/style.css (the same cached path, no page data); cold: the first build from the database")
     summary = figures["/api/v1/summary.json"]
     print(json.dumps({"page_p99_ms": figures["/"]["p99_ms"], "summary_p99_ms": summary["p99_ms"],
                       "rps": summary["rps"]}))
