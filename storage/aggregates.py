@@ -82,8 +82,11 @@ REPORT_SLOTS_MOVE = (
     "WHERE me.reporter = ? AND me.platform = ? AND me.kind = ? AND me.project = ? AND me.window_start = ? "
     "AND me.hidden = 0 AND NOT EXISTS (SELECT 1 FROM reports o WHERE o.reporter = me.reporter "
     "AND o.platform = me.platform AND o.kind = 'drought' AND o.project = '' AND o.hidden = 0 AND o.id != me.id "
-    "AND o.updated_at >= me.updated_at - me.updated_at % 3600 + k.n * 3600 - 21600 "
-    "AND o.updated_at < me.updated_at - me.updated_at % 3600 + k.n * 3600) "
+    # A drought report's updated_at lies within 6 h after its window_start (a clock put right only lowers it):
+    # the bound lets the reporter's own key find their reports, not the platform's.
+    "AND o.window_start > me.updated_at - me.updated_at % 3600 + k.n * 3600 - 43200 "
+    "AND o.updated_at + 0 >= me.updated_at - me.updated_at % 3600 + k.n * 3600 - 21600 "  # (+ 0: not by time)
+    "AND o.updated_at + 0 < me.updated_at - me.updated_at % 3600 + k.n * 3600) "
     "ON CONFLICT (slot_end, platform) DO UPDATE SET reporters = drought_slots.reporters + excluded.reporters")
 
 
