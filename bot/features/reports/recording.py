@@ -205,6 +205,7 @@ class Reports:
             await store.clamp_future(self.app.db, tuple(KINDS), at, at - 1)
         self._newest_write = at
         refreshed = await store.upsert_report(self.app.db, report)
+        self.app.metrics.reports.labels(kind).inc()
         if project_key:  # the first reporter's form is kept: read it, and write only a project's first name
             project_name = await self._shown_name((platform, project_key), project_name)
         return Recorded(platform, kind, project_key, KINDS[kind].window, refreshed, project_name)
