@@ -1,56 +1,117 @@
-"""Starts every configured adapter in one event loop and shuts them down cleanly on a signal."""
+"""Starts the adapters and services of this process's roles in one event loop and shuts them down cleanly on a
+signal.
+
+Roles (`queuewatch run --roles`): `discord` and `telegram` receive from their platform (they queue what they send
+later into the outbox like everything else); `worker` runs the outbox, delivering through every platform whose
+token is set (a sending-only adapter where this process does not receive from it), and the background services;
+`web` runs the web server. With SQLite one process runs them all (a second is refused); with PostgreSQL any number
+of processes may run any roles: the outbox runs in every worker, and each other service in one worker at a time.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from bot.adapters.base import Adapter
+from bot.core.background import PeriodicService
+from bot.features.knowledge.fx import FxRefreshService
+from bot.outbox.outbox import OutboxService
 from bot.settings import Settings
 from bot.wiring import App, build_app
 from storage import process_lock
+from storage.coordination import OUTBOX_CHANNEL, Coordination
 from storage.database import sqlite_path
 
 log = logging.getLogger(__name__)
 
 AdapterFactory = Callable[[App, asyncio.Event], Adapter]
+ROLES = ("discord", "telegram", "worker", "web")
+ALL_ROLES = frozenset(ROLES)
+# Services every worker runs (the outbox shares its queue; each process keeps its own exchange-rate table in
+# memory); every other service runs in one process at a time.
+EVERY_WORKER = (OutboxService, FxRefreshService)
 
 
-def platform_adapters(settings: Settings) -> list[AdapterFactory]:
-    """Factories for the adapters whose tokens are set."""
+class RolesError(ValueError):
+    """--roles names a role that does not exist; the message says which ones do."""
+
+
+def parse_roles(text: str) -> frozenset[str]:
+    """The roles in a comma-separated list such as "discord,worker"."""
+    roles = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [role for role in roles if role not in ALL_ROLES]
+    if unknown or not roles:
+        raise RolesError(f"--roles: {unknown[0] if unknown else 'nothing'} is not a role; use a comma-separated "
+                         f"list of {', '.join(ROLES)} (default: all of them)")
+    return frozenset(roles)
+
+
+def platform_adapters(settings: Settings, roles: Iterable[str] = ALL_ROLES) -> list[AdapterFactory]:
+    """Factories for the adapters whose tokens are set: receiving ones for the platforms among `roles`, and for a
+    worker sending-only ones for the others (the outbox delivers through every platform)."""
+    roles = frozenset(roles)
     factories: list[AdapterFactory] = []
-    if settings.telegram_token is not None:
+    if settings.telegram_token is not None and roles & {"telegram", "worker"}:
         from bot.adapters.telegram import TelegramAdapter
 
-        factories.append(lambda app, stop: TelegramAdapter(app))
-    if settings.discord_token is not None:
+        receive = "telegram" in roles
+        factories.append(lambda app, stop: TelegramAdapter(app, receive=receive))
+    if settings.discord_token is not None and roles & {"discord", "worker"}:
         from bot.adapters.discord import DiscordAdapter
 
-        factories.append(lambda app, stop: DiscordAdapter(app))
+        receive_discord = "discord" in roles
+        factories.append(lambda app, stop: DiscordAdapter(app, receive=receive_discord))
+    if "web" in roles:
+        factories.extend(web_adapters())
     return factories
 
 
-async def run(settings: Settings, factories: list[AdapterFactory]) -> None:
-    """Run the adapters until SIGINT/SIGTERM (or until one asks to stop), then close everything."""
+def web_adapters() -> list[AdapterFactory]:
+    """The web server's adapter, when this build has one (bot/adapters/web)."""
+    try:
+        from bot.adapters.web import WebAdapter  # type: ignore[import-not-found, attr-defined, unused-ignore]
+    except ImportError:
+        return []
+    return [lambda app, stop: WebAdapter(app)]
+
+
+async def run(settings: Settings, factories: list[AdapterFactory], roles: Iterable[str] = ALL_ROLES) -> None:
+    """Run the adapters (and, for a worker, the services) until SIGINT/SIGTERM (or until one asks to stop), then
+    close everything."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    lock = process_lock.hold(sqlite_path(settings.database_url))
+    lock = process_lock.hold(sqlite_path(settings.database_url)) if settings.database_url.startswith("sqlite") \
+        else None
     try:
-        await _run(settings, factories, stop)
+        await _run(settings, factories, stop, frozenset(roles))
     finally:
         if lock is not None:
             lock.release()
 
 
-async def _run(settings: Settings, factories: list[AdapterFactory], stop: asyncio.Event) -> None:
+def services_for(app: App, roles: frozenset[str]) -> list[Adapter]:
+    """A worker's services: the outbox in every worker, each other one led by one process at a time."""
+    if "worker" not in roles:
+        return []
+    retry = app.settings.queuewatch_leader_retry_seconds
+    return [service if isinstance(service, EVERY_WORKER) else LeaderOnly(service, app.coordination, retry)
+            for service in app.background_services()]
+
+
+async def _run(settings: Settings, factories: list[AdapterFactory], stop: asyncio.Event,
+               roles: frozenset[str]) -> None:
     app = await build_app(settings)
+    app.outbox.lease_seconds = settings.queuewatch_outbox_lease_seconds
     started: list[Adapter] = []
     try:
-        for adapter in [*(factory(app, stop) for factory in factories), *app.background_services()]:
+        if "worker" in roles:
+            await app.coordination.listen(OUTBOX_CHANNEL, app.outbox.wake)
+        for adapter in [*(factory(app, stop) for factory in factories), *services_for(app, roles)]:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.name)
@@ -62,5 +123,32 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
                 await adapter.stop()
             except Exception:
                 log.exception("error while stopping the %s adapter", adapter.name)
+        await app.coordination.close()
         await app.db.close()
 
+
+class LeaderOnly(PeriodicService):
+    """Runs a periodic service's rounds only while this process leads its job (holds its lock); the others try
+    every `retry` seconds, so one takes over within that long of the leader's end."""
+
+    def __init__(self, inner: PeriodicService, coordination: Coordination, retry: float) -> None:
+        super().__init__()
+        self.inner = inner
+        self.name = inner.name
+        self.retry_seconds = retry
+        self._coordination = coordination
+
+    async def run_once(self) -> float:
+        """One round of the inner service if this process leads its job; else the pause before trying again."""
+        if not await self._coordination.lead(self.name):
+            return self.retry_seconds
+        return await self.inner.run_once()
+
+    async def pause(self, seconds: float) -> None:
+        """The inner service's pause."""
+        await self.inner.pause(seconds)
+
+    async def stop(self) -> None:
+        """Stop, and let another process take the job at once."""
+        await super().stop()
+        await self._coordination.resign(self.name)

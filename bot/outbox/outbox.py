@@ -31,6 +31,7 @@ from bot.core.delivery import (
     UncertainDeliveryError,
 )
 from bot.core.model import Button, Field, Image, Reply
+from bot.core.ratelimit import SendLimit
 from storage import outbox as store
 from storage.database import Executor
 
@@ -142,6 +143,19 @@ POLICIES: dict[str, PlatformPolicy] = {
     "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
 UNLIMITED = PlatformPolicy(None)
+# With several processes (PostgreSQL): how far ahead a send to a busy destination may be booked; a destination
+# that is busy for longer is left for a later round (its claim given back) while others go.
+BOOK_AHEAD = 0.5
+
+
+def shared_limits(policy: PlatformPolicy, dest: Destination, name_of: Callable[[Destination], str]
+                  ) -> tuple[list[SendLimit], list[SendLimit]]:
+    """A destination's limits as SendLimits every process books under the same names: (the platform's overall
+    ones, the destination's own ones, named by `name_of` so no chat id is stored)."""
+    overall = [] if policy.overall is None else [SendLimit(dest.platform, policy.overall.rate, policy.overall.burst)]
+    paces = policy.per_user if dest.kind == "user" else policy.per_channel
+    own = name_of(dest)
+    return overall, [SendLimit(f"{own}:{i}", pace.rate, pace.burst) for i, pace in enumerate(paces)]
 
 
 class RateLimits:
@@ -207,6 +221,7 @@ class Outcome:
     parts: int  # parts of the message known to have arrived
     next_at: float | None = None
     error: str = ""
+    retry_after: float | None = None  # the platform asked for a pause of this many seconds
 
 
 class _ProgressNotRecorded(Exception):
@@ -219,6 +234,7 @@ class Outbox:
     def __init__(self, app: App, give_up: dict[str, GiveUpHandler] | None = None) -> None:
         self.app = app
         self.limits = RateLimits()
+        self.book_ahead = BOOK_AHEAD
         self.give_up_handlers = dict(give_up or {})
         # Injected time: wall time (persisted next_at and leases) and the monotonic time that drives pacing both
         # come from the app clock; the sleep is replaced by simulated ones in tests and benchmarks.
@@ -235,6 +251,7 @@ class Outbox:
         self._round = asyncio.Lock()
         self._inflight: set[asyncio.Task] = set()
         self._unwritten: dict[int, Outcome] = {}  # item id -> an outcome the database refused so far
+        self._refused = False  # a claim the database refused this round (shared pacing)
 
     def wall(self) -> float:
         """The current wall time in unix seconds (from the app clock)."""
@@ -293,11 +310,19 @@ class Outbox:
         items = await store.due(db, platforms, self.wall(), limit)
         started: list[asyncio.Task] = []
         dead: set[Destination] = set()
+        busy: set[Destination] = set()  # destinations with a send in flight (here or in another process)
         dest_wait: float | None = None
         refused = False
         for item in items:
             dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
-            if dest in dead or item.platform not in self.app.senders:
+            if dest in dead or item.platform not in self.app.senders or dest in busy:
+                continue
+            if self.app.coordination.shared:
+                outcome = await self._start_shared(item, dest, dead, busy, started)
+                if outcome == "stop":
+                    break
+                if isinstance(outcome, float):
+                    dest_wait = outcome if dest_wait is None else min(dest_wait, outcome)
                 continue
             overall, own = self.limits.waits(dest, self.monotonic())
             if own > overall and own > 0:
@@ -329,7 +354,8 @@ class Outbox:
             started.append(task)
         if started:
             await asyncio.gather(*started, return_exceptions=True)
-        if refused or self._unwritten:
+        if refused or self._unwritten or self._refused:
+            self._refused = False
             return RECORD_PAUSE
         if len(items) >= limit:
             return 0.0
@@ -337,6 +363,55 @@ class Outbox:
             return max(0.05, dest_wait)
         next_at = await store.next_due_at(db, platforms)
         return POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
+
+    async def _start_shared(self, item: store.OutboxItem, dest: Destination, dead: set[Destination],
+                            busy: set[Destination], started: list[asyncio.Task]) -> str | float | None:
+        """Several processes share the queue: claim the item (skipping one another process holds, and any to a
+        destination with a send in flight), then book its send slot in the limits every process shares; a
+        destination busy for longer than `book_ahead` gets its claim back. Returns "stop" to end the round, the
+        seconds a busy destination needs, or None."""
+        await self._slots.acquire()
+        if self.stopping or self._unwritten:
+            self._slots.release()
+            return "stop"
+        try:
+            token = await self._claim(item)
+        except Exception as exc:
+            self._slots.release()
+            if not store.is_transient(exc):
+                raise
+            log.warning("outbox: could not claim a message (%s); delivering again shortly", exc)
+            self._refused = True
+            return "stop"
+        if token is None:  # another process has it, or has a send to this destination in flight
+            self._slots.release()
+            busy.add(dest)
+            return None
+        policy = self.limits.policies.get(dest.platform, UNLIMITED)
+        overall, own = shared_limits(policy, dest, self._limit_name)
+        try:
+            reservation = await self.app.coordination.reserve(overall, own, self.book_ahead)
+        except Exception as exc:
+            log.warning("outbox: could not book a send slot (%s); delivering again shortly", exc)
+            reservation = None
+        if reservation is None or not reservation.booked:
+            self._slots.release()
+            busy.add(dest)
+            await self._retrying(lambda: store.unclaim(self.app.db, item.id, token, item.state))
+            if reservation is None:
+                self._refused = True
+                return "stop"
+            return reservation.delay
+        task = asyncio.create_task(self._deliver(item, token, dest, dead, after=reservation.delay))
+        task.add_done_callback(self._finished)
+        self._inflight.add(task)
+        started.append(task)
+        busy.add(dest)
+        return None
+
+    def _limit_name(self, dest: Destination) -> str:
+        """A destination's name in the shared limits: a keyed hash, so the table holds no chat or member id."""
+        return f"{dest.platform}:{self.app.unlinked_key('send-limit', f'{dest.kind}:{dest.id}')[:24]}"
 
     def _finished(self, task: asyncio.Task) -> None:
         self._inflight.discard(task)
@@ -349,8 +424,12 @@ class Outbox:
         claimed = await self._retrying(lambda: store.claim(self.app.db, item.id, token, now, now + self.lease_seconds))
         return token if claimed else None
 
-    async def _deliver(self, item: store.OutboxItem, token: str, dest: Destination, dead: set[Destination]) -> None:
-        """Send a claimed item from its first missing part and write down what happened."""
+    async def _deliver(self, item: store.OutboxItem, token: str, dest: Destination, dead: set[Destination],
+                       after: float = 0.0) -> None:
+        """Send a claimed item (after `after` seconds: its booked slot) from its first missing part and write
+        down what happened."""
+        if after > 0:
+            await asyncio.sleep(after)  # real time: the slot was booked on the database server's clock
         sender = self.app.senders.get(item.platform)
         parts = item.parts_sent
         loop = asyncio.get_running_loop()
@@ -392,6 +471,13 @@ class Outbox:
         else:
             outcome = Outcome(item, token, "sent", parts)
         await self._settle(outcome)
+        if outcome.retry_after and self.app.coordination.shared:
+            policy = self.limits.policies.get(dest.platform, UNLIMITED)
+            overall, own = shared_limits(policy, dest, self._limit_name)
+            try:
+                await self.app.coordination.hold_off([*overall, *own], outcome.retry_after)
+            except Exception as exc:
+                log.warning("outbox: could not tell the other processes to hold off (%s)", exc)
         if permanent:
             await self._give_up(item, dest, outcome.error)
 
@@ -412,7 +498,8 @@ class Outbox:
             log.warning("giving up on outbox item %s after %d attempts: %s", item.key, attempts, exc)
             return Outcome(item, token, "failed", parts, error=f"gave up after {attempts} attempts: {exc}")
         delay = min(retry_after, HORIZON) if retry_after else backoff(attempts)  # honour the platform's Retry-After
-        return Outcome(item, token, "retry", parts, self.wall() + delay, str(exc) or type(exc).__name__)
+        return Outcome(item, token, "retry", parts, self.wall() + delay, str(exc) or type(exc).__name__,
+                       retry_after=retry_after)
 
     async def _retrying(self, write: Callable[[], Awaitable[T]]) -> T:
         """Run a write, trying again after a short wait while the database is locked, busy or full."""
