@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.wiring import App, build_app
 from storage import process_lock
 from storage.coordination import OUTBOX_CHANNEL, Coordination
-from storage.database import sqlite_path
+from storage.database import is_postgres, sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,8 @@ async def run(settings: Settings, factories: list[AdapterFactory], roles: Iterab
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    lock = process_lock.hold(sqlite_path(settings.database_url)) if settings.database_url.startswith("sqlite") \
-        else None
+    # One process per SQLite file; PostgreSQL is shared by any number of processes.
+    lock = None if is_postgres(settings.database_url) else process_lock.hold(sqlite_path(settings.database_url))
     try:
         await _run(settings, factories, stop, frozenset(roles))
     finally:

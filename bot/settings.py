@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_base_url: str = DEFAULT_TELEGRAM_API
     database_url: str = "sqlite:///data/queuewatch.db"
+    database_pool_size: int = Field(default=10, ge=1, le=1000)  # PostgreSQL: connections each process keeps open
     queuewatch_secret: SecretStr | None = None
     queuewatch_secret_file: Path = DEFAULT_KEY_FILE
     queuewatch_operators: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -165,9 +166,10 @@ class Settings(BaseSettings):
     @classmethod
     def _check_database_url(cls, value: str) -> str:
         if value.startswith(("postgres://", "postgresql://")):
-            raise ValueError("PostgreSQL is not supported yet; use sqlite:///path/to/queuewatch.db")
+            return value  # checked when connecting: libpq's URL forms are many (see storage/postgres.py)
         if not value.startswith("sqlite:///") or value == "sqlite:///":
-            raise ValueError("expected sqlite:///path/to/queuewatch.db (relative) or sqlite:////absolute/path.db")
+            raise ValueError("expected sqlite:///path/to/queuewatch.db (relative), sqlite:////absolute/path.db or "
+                             "postgresql://user:password@host:5432/database")
         return value
 
     @field_validator("log_level")
@@ -206,7 +208,12 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every secret value, so logging can redact them."""
         values = [self.discord_token, self.telegram_token, self.queuewatch_secret, self.telegram_webhook_secret]
-        return [v.get_secret_value() for v in values if v is not None]
+        found = [v.get_secret_value() for v in values if v is not None]
+        try:
+            password = urlparse(self.database_url).password
+        except ValueError:
+            password = None
+        return [*found, password] if password else found
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -39,10 +39,14 @@ _TRANSACTION: ContextVar[object | None] = ContextVar("queuewatch_transaction", d
 
 
 class Executor(Protocol):
-    """What can run SQL: the database itself, or an open transaction."""
+    """What can run SQL: the database itself, or an open transaction. `dialect` ("sqlite" or "postgresql") picks
+    a storage module's SQL where the two dialects differ."""
+
+    dialect: str
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; returns the new row id for an INSERT (0 if none was inserted), else the rows changed."""
+        """Run one statement; returns the rows changed (for an INSERT a true value when a row was inserted:
+        SQLite gives its rowid, PostgreSQL the row count; RETURNING id is how to get an id on both)."""
         ...
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -63,7 +67,7 @@ class Executor(Protocol):
 
 
 class Database(Executor, Protocol):
-    """The Store interface every backend implements (SQLite now; PostgreSQL later)."""
+    """The Store interface every backend implements (SQLite here, PostgreSQL in storage/postgres.py)."""
 
     def transaction(self) -> Any:
         """An async context manager yielding an Executor; commits on success, rolls back on error."""
@@ -137,6 +141,8 @@ class SqliteDatabase:
     one connection, so reads take the lock too. A write that finds the database locked (by another
     process) is retried with backoff for `retry_seconds`, then fails with StorageUnavailable.
     """
+
+    dialect = "sqlite"
 
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str) -> None:
         self._conn = writer
@@ -411,17 +417,26 @@ def chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
     return [unique[i:i + size] for i in range(0, len(unique), size)]
 
 
-def available_migrations() -> list[tuple[int, str, str]]:
-    """(number, file name, SQL) of every migration shipped with the package, in order."""
-    found = []
-    for entry in resources.files("storage.migrations").iterdir():
+def available_migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """(number, file name, SQL) of every migration shipped with the package, in order: the shared files of
+    storage/migrations/, each replaced by the file of the same number in storage/migrations/<dialect>/ if any."""
+    found = _numbered(resources.files("storage.migrations"))
+    folder = resources.files("storage.migrations").joinpath(dialect)
+    if folder.is_dir():
+        found.update(_numbered(folder))
+    return [found[number] for number in sorted(found)]
+
+
+def _numbered(folder: Any) -> dict[int, tuple[int, str, str]]:
+    """The migrations in one folder, by number (two with one number: an error)."""
+    found: dict[int, tuple[int, str, str]] = {}
+    for entry in folder.iterdir():
         match = MIGRATION_NAME.match(entry.name)
         if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    numbers = [number for number, _name, _sql in found]
-    if len(set(numbers)) != len(numbers):
-        raise RuntimeError(f"two migrations share a number: {[name for _n, name, _s in found]}")
+            number = int(match.group(1))
+            if number in found:
+                raise RuntimeError(f"two migrations share a number: {found[number][1]} and {entry.name}")
+            found[number] = (number, entry.name, entry.read_text(encoding="utf-8"))
     return found
 
 
@@ -430,8 +445,17 @@ def sqlite_path(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
 
-async def open_database(url: str) -> Database:
-    """Open the database a DATABASE_URL names."""
+def is_postgres(url: str) -> bool:
+    """True for a postgresql:// (or postgres://) DATABASE_URL."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+async def open_database(url: str, pool_size: int = 10) -> Database:
+    """Open the database a DATABASE_URL names: an SQLite file, or a PostgreSQL server (a pool of `pool_size`)."""
     if url.startswith("sqlite:///"):
         return await SqliteDatabase.open(sqlite_path(url))
+    if is_postgres(url):
+        from storage.postgres import PostgresDatabase  # asyncpg is loaded only for PostgreSQL
+
+        return await PostgresDatabase.open(url, pool_size)
     raise ValueError(f"unsupported DATABASE_URL scheme: {url.split(':', 1)[0]}")
