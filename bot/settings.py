@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1:8081"  # where the webhook receiver listens (behind the proxy)
     discord_shard_count: int | None = None  # None: one connection (or discord.py's recommended count)
     discord_shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Telegram allows about 30 messages a second overall; more with paid broadcasts (up to 1000 a second).
+    telegram_sends_per_second: float = Field(30.0, gt=0, le=1000)
     queuewatch_leader_retry_seconds: float = Field(10.0, gt=0, le=30)  # how often a waiting process tries a job's lock
     queuewatch_outbox_lease_seconds: float = Field(120.0, gt=0)  # a claimed send's lease (a killed worker's expire)
 

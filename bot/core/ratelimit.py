@@ -78,6 +78,7 @@ class Reservation:
     booked: bool
     delay: float
     destination_bound: bool = False
+    at: float = 0.0  # when the booked send may go, on the clock the limits are kept by
 
 
 def reserve_slot(overall: Sequence[SendLimit], own: Sequence[SendLimit], tats: Mapping[str, float], now: float,
@@ -89,7 +90,7 @@ def reserve_slot(overall: Sequence[SendLimit], own: Sequence[SendLimit], tats: M
     at = max(at_overall, at_own)
     if at - now > max_wait:
         return Reservation(False, at - now, destination_bound=at_own > at_overall), {}
-    return Reservation(True, at - now), {limit.name: max(tats.get(limit.name, 0.0), at) + limit.interval
+    return Reservation(True, at - now, at=at), {limit.name: max(tats.get(limit.name, 0.0), at) + limit.interval
                                          for limit in (*overall, *own)}
 
 

@@ -19,7 +19,7 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from bot.core.background import PeriodicService
@@ -143,6 +143,14 @@ POLICIES: dict[str, PlatformPolicy] = {
     "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
 UNLIMITED = PlatformPolicy(None)
+
+
+def policies_for(telegram_per_second: float) -> dict[str, PlatformPolicy]:
+    """The platform limits, with Telegram's overall one as configured (TELEGRAM_SENDS_PER_SECOND)."""
+    telegram = POLICIES["telegram"]
+    if telegram.overall is None or telegram_per_second == telegram.overall.rate:
+        return POLICIES
+    return {**POLICIES, "telegram": replace(telegram, overall=Pace(telegram_per_second, telegram.overall.burst))}
 # With several processes (PostgreSQL): how far ahead a send to a busy destination may be booked; a destination
 # that is busy for longer is left for a later round (its claim given back) while others go.
 BOOK_AHEAD = 0.5
@@ -233,7 +241,7 @@ class Outbox:
 
     def __init__(self, app: App, give_up: dict[str, GiveUpHandler] | None = None) -> None:
         self.app = app
-        self.limits = RateLimits()
+        self.limits = RateLimits(policies_for(app.settings.telegram_sends_per_second))
         self.book_ahead = BOOK_AHEAD
         self.give_up_handlers = dict(give_up or {})
         # Injected time: wall time (persisted next_at and leases) and the monotonic time that drives pacing both
