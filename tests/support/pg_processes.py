@@ -102,8 +102,9 @@ class BotProcess:
         """Everything the process logged so far."""
         return self.log_path.read_text(errors="replace")
 
-    async def wait_log(self, pattern: str, timeout: float = 30.0, count: int = 1) -> None:
+    async def wait_log(self, pattern: str, timeout: float = 120.0, count: int = 1) -> None:
         """Wait until the log matches `pattern` (at least `count` times), or fail with the log."""
+        # A start takes seconds (imports) or, on a loaded machine running several, tens of seconds.
         await until(lambda: len(re.findall(pattern, self.log())) >= count, timeout,
                     lambda: f"{self.name} did not log {pattern!r}:\n{self.log()[-4000:]}",
                     lambda: self.proc is not None and self.proc.returncode is not None)
