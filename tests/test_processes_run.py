@@ -185,9 +185,10 @@ async def test_a_killed_worker_leaves_nothing_lost_and_only_uncertain_sends_twic
     for process in (w1, w2):
         await process.wait_log("outbox adapter started")
     chats = range(200_000, 200_400)
-    telegram.delay("sendMessage", 0.3, times=60)  # some sends are in flight, answered late, at the kill
     await queue_messages(pg_url, chats)
     await until(lambda: len(per_chat(telegram, chats)) >= 100, 60, lambda: "nothing delivered")
+    telegram.delay("sendMessage", 1.0, times=40)  # sends arrive but are answered late: some in flight at the kill
+    await asyncio.sleep(0.5)
     w1.kill()
     await until(lambda: len(per_chat(telegram, chats)) == len(chats), 60,
                 lambda: f"delivered {len(per_chat(telegram, chats))} of {len(chats)} after the kill")
@@ -202,6 +203,7 @@ async def test_a_killed_worker_leaves_nothing_lost_and_only_uncertain_sends_twic
     counts = per_chat(telegram, chats)
     twice = {chat for chat, n in counts.items() if n > 1}
     uncertain = {int(row["dest_id"]) for row in rows if row["uncertain"] > 0}
+    assert uncertain, "the kill left no send in flight: the test did not test a kill mid-delivery"
     assert twice <= uncertain, "a message was sent twice without being marked uncertain"
     assert max(counts.values()) <= 2
 
@@ -225,7 +227,7 @@ async def test_the_scheduler_moves_to_another_worker_when_its_process_is_killed(
         await db.close()
     telegram._chats[chat] = group_chat(chat)
     await w2.wait_log("now runs scheduler", timeout=30)
-    await until(lambda: telegram.sent(chat), 30, lambda: "no digest posted")
+    await until(lambda: telegram.sent(chat), 30, lambda: f"no digest posted:\n{w2.log()[-3000:]}")
     await asyncio.sleep(2.5)  # a second post would come within a tick or two
     w3 = await cluster.start("worker-3", "worker")  # a newcomer finds the week posted already
     await w3.wait_log("outbox adapter started")
