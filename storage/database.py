@@ -34,6 +34,10 @@ SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 UNAVAILABLE_REASONS = {SQLITE_BUSY: "busy", SQLITE_FULL: "full", SQLITE_READONLY: "read-only",
                        SQLITE_IOERR: "unavailable", SQLITE_CANTOPEN: "unavailable"}
+# The scalar min and max of two values, the spelling most statements differ by: SQLite's min(a, b) and max(a, b)
+# are PostgreSQL's least(a, b) and greatest(a, b) (there min and max take one argument: aggregates only).
+LEAST = {"sqlite": "min", "postgresql": "least"}
+GREATEST = {"sqlite": "max", "postgresql": "greatest"}
 # Set while a task holds the open transaction, so its own reads and writes through the database reach it.
 _TRANSACTION: ContextVar[object | None] = ContextVar("queuewatch_transaction", default=None)
 

@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.errors import StorageUnavailable
-from storage.database import Executor, Row
+from storage.database import GREATEST, Executor, Row
 
 DUE_STATES = "('pending', 'uncertain')"
-# parts_sent never goes down (the greater of the stored count and the given one, given twice); written out, as
-# the two-argument max() is SQLite's only (PostgreSQL's is GREATEST).
-AT_LEAST_PARTS = "CASE WHEN parts_sent > ? THEN parts_sent ELSE ? END"
 TRANSIENT_REASONS = ("busy", "full", "unavailable")  # may pass: another process's lock, a full disk, an I/O error
 
 
@@ -192,10 +189,10 @@ async def mark_sent(db: Executor, item_id: int, token: str, now: float, parts: i
     """The message was delivered. Recorded also when the claim was lost but nobody holds it now (so it is not
     sent again); False only when another claimer is sending it at this moment."""
     changed = await db.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?, "
-        f"parts_sent = {AT_LEAST_PARTS}, claim = NULL, lease_until = NULL, last_error = NULL "
+        f"UPDATE outbox SET state = 'sent', sent_at = ?, parts_sent = {GREATEST[db.dialect]}(parts_sent, ?), "
+        "claim = NULL, lease_until = NULL, last_error = NULL "
         "WHERE id = ? AND (claim = ? OR state IN ('pending', 'uncertain', 'unconfirmed'))",
-        (int(now), parts, parts, item_id, token),
+        (int(now), parts, item_id, token),
     )
     return changed == 1
 
@@ -222,8 +219,9 @@ async def _release(db: Executor, state_sql: str, item_id: int, token: str, next_
     """End a claim with a new state; False when the claim had been lost (another claimer handles it)."""
     changed = await db.execute(
         f"UPDATE outbox SET state = {state_sql}, {extra_sql}next_at = coalesce(?, next_at), last_error = ?, "
-        f"parts_sent = {AT_LEAST_PARTS}, claim = NULL, lease_until = NULL WHERE id = ? AND claim = ?",
-        (next_at, error[:500], parts, parts, item_id, token),
+        f"parts_sent = {GREATEST[db.dialect]}(parts_sent, ?), claim = NULL, lease_until = NULL "
+        "WHERE id = ? AND claim = ?",
+        (next_at, error[:500], parts, item_id, token),
     )
     return changed == 1
 
@@ -268,8 +266,8 @@ async def uncertain_sends(db: Executor, origins: Sequence[str], origin_ref: str,
     when there are none."""
     marks = ",".join("?" * len(origins))
     row = await db.fetchone(
-        "SELECT count(*) AS n, sum(CASE WHEN state = 'unconfirmed' THEN 1 ELSE 0 END) AS unconfirmed, "
-        "max(created_at) AS latest FROM outbox "
+        "SELECT count(*) AS n, count(*) FILTER (WHERE state = 'unconfirmed') AS unconfirmed, max(created_at) AS latest "
+        "FROM outbox "
         f"WHERE origin IN ({marks}) AND origin_ref = ? AND uncertain > 0 AND created_at >= ?",
         (*origins, origin_ref, int(since)),
     )

@@ -31,6 +31,8 @@ from tests.support.hotspots_reference import (
     pay_moves_in_python,
 )
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
+
 DAY = 86400
 NOW = unix(datetime(2026, 11, 16, 12, 0, tzinfo=UTC))
 PLATFORMS = ("alpha", "beta", "gamma", "delta")
@@ -177,6 +179,7 @@ async def test_onboarding_counts_the_last_twelve_months_and_says_so(history) -> 
     assert f"Median unpaid onboarding, last 12 months: {crowd.unpaid_hours_median:g} h (n = {len(recent)})" in text
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 async def test_first_seen_latest_states_and_pay_medians_read_an_index_not_the_history(history) -> None:
     queries = {
         "reporter_first_seen": ("SELECT reporter, nullif(community, '') AS community, first_at "
@@ -198,6 +201,7 @@ async def test_first_seen_latest_states_and_pay_medians_read_an_index_not_the_hi
         assert "PRIMARY KEY" in plan or "COVERING INDEX" in plan, plan
 
 
+@pytest.mark.sqlite_only  # an SQLite file migrated in two steps
 async def test_migration_0014_fills_the_tables_from_the_stored_reports(tmp_path, monkeypatch) -> None:
     shipped = database.available_migrations()
     monkeypatch.setattr(database, "available_migrations", lambda: [m for m in shipped if m[0] < 14])

@@ -95,8 +95,9 @@ async def pay_moves_in_python(db, start: int, end: int, payback: int, min_n: int
 
 async def onboarding_hours_unbounded(db, platform: str) -> list[tuple]:
     """Per paid: onboarding reports of all time and their hours (the query before issue 15)."""
+    concat = "string_agg(hours::text, ',')" if db.dialect == "postgresql" else "group_concat(hours)"
     rows = await db.fetchall(
-        "SELECT paid, count(*) AS n, group_concat(hours) AS hours FROM reports "
+        f"SELECT paid, count(*) AS n, {concat} AS hours FROM reports "
         "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 GROUP BY paid",
         (platform,),
     )
