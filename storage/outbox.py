@@ -124,7 +124,7 @@ async def claim(db: Executor, item_id: int, token: str, now: float, lease_until:
     to a destination that has a send in flight is not claimed: one send in flight per destination (a unique
     index of migration 0017 holds it even when two claims race).
     """
-    if dialect(db) == "postgresql":
+    if db.dialect == "postgresql":
         return await _claim_postgresql(db, item_id, token, now, lease_until)
     changed = await db.execute(
         f"UPDATE outbox SET state = 'sending', claim = ?, lease_until = ?, attempts = attempts + 1 "
@@ -159,11 +159,6 @@ def _unique_violation(exc: BaseException) -> bool:
             return True
         exc = exc.__cause__
     return False
-
-
-def dialect(db: Executor) -> str:
-    """The SQL dialect of a database or of one of its transactions: "sqlite" or "postgresql"."""
-    return getattr(db, "dialect", "sqlite")
 
 
 async def unclaim(db: Executor, item_id: int, token: str, state: str) -> bool:
