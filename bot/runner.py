@@ -4,7 +4,8 @@ signal.
 Roles (`queuewatch run --roles`): `discord` and `telegram` receive from their platform (they queue what they send
 later into the outbox like everything else); `worker` runs the outbox, delivering through every platform whose
 token is set (a sending-only adapter where this process does not receive from it), and the background services;
-`web` runs the web server. With SQLite one process runs them all (a second is refused); with PostgreSQL any number
+`web` runs the web server (the status page, and the Telegram webhook receiver when this process also receives
+from Telegram). With SQLite one process runs them all (a second is refused); with PostgreSQL any number
 of processes may run any roles: the outbox runs in every worker, and each other service in one worker at a time.
 """
 
@@ -33,6 +34,7 @@ ALL_ROLES = frozenset(ROLES)
 # Services every worker runs (the outbox shares its queue; each process keeps its own exchange-rate table in
 # memory); every other service runs in one process at a time.
 EVERY_WORKER = (OutboxService, FxRefreshService)
+Announce = Callable[[str], None]
 
 
 class RolesError(ValueError):
@@ -64,23 +66,24 @@ def platform_adapters(settings: Settings, roles: Iterable[str] = ALL_ROLES) -> l
 
         receive_discord = "discord" in roles
         factories.append(lambda app, stop: DiscordAdapter(app, receive=receive_discord))
-    if "web" in roles:
-        factories.extend(web_adapters())
     return factories
 
 
-def web_adapters() -> list[AdapterFactory]:
-    """The web server's adapter, when this build has one (bot/adapters/web)."""
-    try:
-        from bot.adapters.web import WebAdapter  # type: ignore[import-not-found, attr-defined, unused-ignore]
-    except ImportError:
-        return []
-    return [lambda app, stop: WebAdapter(app)]
+def web_service(app: App, watched: list[Adapter]) -> Adapter | None:
+    """The web server (status page, API, /healthz, /metrics) watching these adapters; None when
+    QUEUEWATCH_HTTP_PORT turns it off."""
+    if app.settings.queuewatch_http_port is None:
+        return None
+    from bot.adapters.web import WebAdapter
+
+    return WebAdapter(app, lambda: watched)
 
 
-async def run(settings: Settings, factories: list[AdapterFactory], roles: Iterable[str] = ALL_ROLES) -> None:
-    """Run the adapters (and, for a worker, the services) until SIGINT/SIGTERM (or until one asks to stop), then
-    close everything."""
+async def run(settings: Settings, factories: list[AdapterFactory], roles: Iterable[str] = ALL_ROLES,
+              announce: Announce | None = None) -> None:
+    """Run the adapters (and, for a worker, the services; for the web role, the web server) until SIGINT/SIGTERM
+    (or until one asks to stop), then close everything; `announce` is told the web server's address once it
+    listens."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -88,7 +91,7 @@ async def run(settings: Settings, factories: list[AdapterFactory], roles: Iterab
     # One process per SQLite file; PostgreSQL is shared by any number of processes.
     lock = None if is_postgres(settings.database_url) else process_lock.hold(sqlite_path(settings.database_url))
     try:
-        await _run(settings, factories, stop, frozenset(roles))
+        await _run(settings, factories, stop, frozenset(roles), announce)
     finally:
         if lock is not None:
             lock.release()
@@ -104,17 +107,27 @@ def services_for(app: App, roles: frozenset[str]) -> list[Adapter]:
 
 
 async def _run(settings: Settings, factories: list[AdapterFactory], stop: asyncio.Event,
-               roles: frozenset[str]) -> None:
+               roles: frozenset[str], announce: Announce | None) -> None:
     app = await build_app(settings)
     app.outbox.lease_seconds = settings.queuewatch_outbox_lease_seconds
     started: list[Adapter] = []
     try:
         if "worker" in roles:
             await app.coordination.listen(OUTBOX_CHANNEL, app.outbox.wake)
-        for adapter in [*(factory(app, stop) for factory in factories), *services_for(app, roles)]:
+        platforms = [factory(app, stop) for factory in factories]
+        # The web server first: a port already taken stops the start before any platform is joined.
+        server = web_service(app, platforms) if "web" in roles else None
+        if server is not None:
+            for adapter in platforms:  # a Telegram webhook receiver is served by the web server, not one of its own
+                mount = getattr(adapter, "mount_webhook", None)
+                if mount is not None:
+                    mount(server.web_app)  # type: ignore[attr-defined]
+        for adapter in [*([server] if server else []), *platforms, *services_for(app, roles)]:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.name)
+            if adapter is server and announce is not None:
+                announce(server.address)  # type: ignore[attr-defined]
         await stop.wait()
         log.info("shutting down")
     finally:

@@ -46,6 +46,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.declarations import Command
 from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature, Person
+from bot.core.metrics import Metrics
 from bot.core.registry import Registry
 from bot.features import buttons
 from bot.features.alerts import subscriptions
@@ -139,6 +140,7 @@ class App:
         self._keys = keys
         # What this process agrees with the others sharing the database (one-process jobs, send limits).
         self.coordination: Coordination = LocalCoordination()
+        self.metrics = Metrics()  # counted by the dispatcher, recording, the outbox and the digest; served on /metrics
         # Adapters register themselves here when they start, so the outbox can deliver through them.
         self.senders: dict[str, Sender] = {}
         # The bot's own username per platform, once an adapter learns it (deep links, mentions).
@@ -158,7 +160,8 @@ class App:
         self.outbox = Outbox(self, give_up={kind: handler for f in features for kind, handler in f.give_up})
         self.alerts = Alerts(self)
         self.scheduler = Scheduler(self)
-        self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators)
+        self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators,
+                                     metrics=self.metrics)
 
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored."""

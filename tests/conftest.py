@@ -39,6 +39,13 @@ def pytest_generate_tests(metafunc) -> None:
         metafunc.parametrize("backend", ["sqlite"] if only_sqlite else list(backends.NAMES), indirect=True)
 
 
+@pytest.fixture(autouse=True)
+def no_web_server(monkeypatch) -> None:
+    """Processes a test starts (`queuewatch run`) serve no status page unless the test asks for one: parallel
+    workers would otherwise all claim port 8080."""
+    monkeypatch.setenv("QUEUEWATCH_HTTP_PORT", "0")
+
+
 @pytest.fixture
 async def backend(request, tmp_path, postgres_server) -> backends.Backend:
     """Each backend in turn, with an empty migrated database: a test (or module, with

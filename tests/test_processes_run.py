@@ -15,8 +15,8 @@ import pytest
 
 from bot.adapters.telegram.webhook import webhook_path
 from bot.core.model import Reply
-from bot.outbox.outbox import encode_reply
 from bot.features.digest.schedule import iso_week
+from bot.outbox.outbox import encode_reply
 from storage import digests
 from storage import outbox as store
 from storage.database import open_database

@@ -109,3 +109,28 @@ async def test_a_webhook_url_without_https_or_secret_is_refused_with_a_clear_lin
         load_settings(telegram_webhook_url=PUBLIC)
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET: use 16 to 256"):
         load_settings(telegram_webhook_url=PUBLIC, telegram_webhook_secret="short")
+
+
+async def test_the_web_servers_process_receives_the_webhook_on_its_own_server(settings, clock, fake):
+    from bot.adapters.web import WebAdapter
+
+    settings = settings.model_copy(update={
+        "telegram_token": SecretStr(TOKEN), "telegram_api_base_url": fake.base_url, "telegram_webhook_url": PUBLIC,
+        "telegram_webhook_secret": SecretStr(SECRET), "telegram_webhook_listen": "127.0.0.1:0"})
+    app = await build_app(settings, clock, registry=sample_registry())
+    adapter = TelegramAdapter(app, private_chat_interval=0.0)
+    server = WebAdapter(app, host="127.0.0.1", port=0)
+    adapter.mount_webhook(server.web_app)
+    try:
+        await server.start()
+        await adapter.start()
+        assert adapter.webhook is None  # no server of its own
+        update = fake.update(private_chat(504), user(504), "/sample_echo hi 3 red")
+        url = server.address.rstrip("/") + webhook_path(SECRET)
+        assert await fake.post_update(url, update, SECRET) == 200
+        await fake.wait_sent(504)
+        assert fake.of("setWebhook")[0].params["url"] == PUBLIC + webhook_path(SECRET)
+    finally:
+        await adapter.stop()
+        await server.stop()
+        await app.db.close()

@@ -14,11 +14,12 @@ MEMORY_URL = "sqlite:///:memory:"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add run, console and migrate."""
-    run = subparsers.add_parser("run", help="start every adapter whose token is set (none: the console chat)")
+    run = subparsers.add_parser("run", help="start every adapter whose token is set (none: the console chat) and the "
+                                "status page")
     run.add_argument("--roles", default="discord,telegram,worker,web",
                      help="what this process does, comma-separated: discord and telegram receive from the "
-                          "platform, worker delivers the outbox and runs the background jobs, web serves the web "
-                          "pages (default: all; several processes need PostgreSQL, see docs/DEPLOY.md)")
+                          "platform, worker delivers the outbox and runs the background jobs, web serves the status "
+                          "page (default: all; several processes need PostgreSQL, see docs/DEPLOY.md)")
     run.set_defaults(func=_run)
 
     console = subparsers.add_parser("console", help="chat with the bot in this terminal (also piped)")
@@ -48,6 +49,11 @@ def _console_with_notice(app, stop):
     return _console_factory()(app, stop)
 
 
+def _announce_page(address: str) -> None:
+    """Say where the status page is (stderr, so piped console output stays the bot's replies)."""
+    print(f"Status page: {address} (QUEUEWATCH_HTTP_PORT=0 turns it off)", file=sys.stderr, flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot import runner
 
@@ -66,11 +72,11 @@ def _run(args: argparse.Namespace) -> int:
         if not factories and roles == runner.ALL_ROLES:
             factories = [_console_with_notice]
             quiet_logs(settings)
-        elif not factories and "worker" not in roles:
+        elif not factories and not roles & {"worker", "web"}:
             raise StartupError(f"--roles {args.roles}: nothing to run here (no token is set for "
                                f"{' or '.join(sorted(roles - {'worker', 'web'})) or 'that role'}); set "
                                "DISCORD_TOKEN or TELEGRAM_TOKEN, or add the worker role")
-        await runner.run(settings, factories, roles)
+        await runner.run(settings, factories, roles, announce=_announce_page)
 
     return with_settings(body)
 

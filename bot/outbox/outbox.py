@@ -274,6 +274,11 @@ class Outbox:
             self._wake.set()
         return added
 
+    async def backlog(self) -> int:
+        """Messages waiting to be sent: queued, being sent, or to be tried again after no answer."""
+        counts = await store.counts(self.app.db)
+        return sum(counts.get(state, 0) for state in ("pending", "sending", "uncertain"))
+
     def wake(self) -> None:
         """Deliver soon (something was queued)."""
         self._wake.set()
@@ -478,6 +483,7 @@ class Outbox:
             outcome = self._retry(item, token, dest, parts, exc)
         else:
             outcome = Outcome(item, token, "sent", parts)
+        self.app.metrics.deliveries.labels(outcome.kind).inc()
         await self._settle(outcome)
         if outcome.retry_after and self.app.coordination.shared:
             policy = self.limits.policies.get(dest.platform, UNLIMITED)

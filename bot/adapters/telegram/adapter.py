@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 import httpx
+from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -49,7 +50,7 @@ from bot.adapters.telegram.parsing import (
 from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.ratelimit import ChatRateLimiter, before_send, retry_seconds
 from bot.adapters.telegram.render import escape, render
-from bot.adapters.telegram.webhook import WebhookServer, webhook_url
+from bot.adapters.telegram.webhook import WebhookServer, add_routes, webhook_url
 from bot.core.buttons import ButtonNotYours
 from bot.core.clock import unix
 from bot.core.declarations import Access
@@ -127,10 +128,12 @@ class TelegramAdapter:
         # receive=False: this process only delivers the outbox through Telegram (a worker); another receives.
         self.receive = receive
         secret = app.settings.telegram_webhook_secret
+        # Webhook mode: updates are posted to this process's web server, or to a small server of the receiver's own.
+        self.webhook_mode = receive and bool(app.settings.telegram_webhook_url) and secret is not None
         self.webhook: WebhookServer | None = None
-        if receive and app.settings.telegram_webhook_url and secret is not None:
+        if self.webhook_mode:
             host, port = app.settings.webhook_listen
-            self.webhook = WebhookServer(host, port, self.inbox.accept, secret.get_secret_value())
+            self.webhook = WebhookServer(host, port, self.inbox.accept, secret.get_secret_value())  # type: ignore[union-attr]
 
     async def start(self) -> None:
         """Check the token (getMe), publish the command menus, handle what the last run left unfinished, start
@@ -161,8 +164,9 @@ class TelegramAdapter:
         try:
             await self.application.start()
             await self._resume()
-            if self.webhook is not None:
-                await self.webhook.start()
+            if self.webhook_mode:
+                if self.webhook is not None:
+                    await self.webhook.start()
                 await self._set_webhook()
             else:
                 await self.poller.start()  # deleteWebhook first: switching back from webhook mode
@@ -173,7 +177,15 @@ class TelegramAdapter:
             await self.stop()
             raise
         self.app.senders[self.name] = self
-        log.info("telegram: %s as @%s", "receiving webhook posts" if self.webhook else "polling", self.username)
+        log.info("telegram: %s as @%s", "receiving webhook posts" if self.webhook_mode else "polling", self.username)
+
+    def mount_webhook(self, web_app: web.Application) -> None:
+        """In webhook mode, receive on this aiohttp application (the web role's server) instead of a server of the
+        receiver's own; call before that server starts."""
+        secret = self.app.settings.telegram_webhook_secret
+        if self.webhook_mode and secret is not None:
+            add_routes(web_app, self.inbox.accept, secret.get_secret_value())
+            self.webhook = None
 
     async def _resume(self) -> None:
         """Answer what a stopped process left unfinished: all of it when this is the only process; with several,
@@ -196,6 +208,11 @@ class TelegramAdapter:
             url=webhook_url(settings.telegram_webhook_url, secret), secret_token=secret,
             allowed_updates=list(ALLOWED_UPDATES), max_connections=40,
         )
+
+    @property
+    def connected(self) -> bool:
+        """True while long polling runs (for /healthz and /metrics)."""
+        return self.poller.running
 
     async def stop(self) -> None:
         """Stop polling, finish the updates in hand (for a while) and close the HTTP clients."""

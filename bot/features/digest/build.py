@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import unix
 from bot.core.plural import plural
 from bot.features.availability.changes import drought_endings, starts_drought
+from bot.features.availability.links import live_status_url
 from bot.features.availability.status import Status
 from bot.features.availability.wording import label, state_label
 from bot.features.digest.chart import chart_image
@@ -47,6 +48,7 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     start = end - WEEK
     db = app.db
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
+    digest.live_url = live_status_url(app)
     bounds = day_bounds(digest.start, digest.end)
     digest.day_labels = [day_label(datetime.fromtimestamp(at, zone)) for at in bounds[:-1]]
     digest.daily = await _daily(app, bounds)

@@ -56,7 +56,8 @@ def digest_reply(digest: Digest, intro: list[str] | None = None) -> Reply:
             blocks.append(_section("Status now", status, shown[1], "platforms with reports"))
         if pay:
             blocks.append(_section("Pay medians that moved (vs the 4 weeks before)", pay, shown[2], "platforms"))
-        reply = Reply(title=title, blocks=blocks, fields=list(fields), image=digest.chart, footer=FOOTER)
+        footer = FOOTER if digest.live_url is None else f"{FOOTER} Live status: {digest.live_url}"
+        reply = Reply(title=title, blocks=blocks, fields=list(fields), image=digest.chart, footer=footer)
         too_long = len(reply.plain_text()) > MAX_TEXT or any(len(b) > MAX_BLOCK for b in blocks[len(intro or []):])
         if not too_long or sum(shown) == 0:
             return reply

@@ -183,6 +183,7 @@ class Reports:
             await store.clamp_future(self.app.db, tuple(KINDS), at, at - 1)
         self._newest_write = at
         refreshed = await store.upsert_report(self.app.db, report)
+        self.app.metrics.reports.labels(kind).inc()
         if project_key:  # the first reporter's form is kept: read it, and write only a project's first name
             pair = (platform, project_key)
             shown = (await project_names(self.app, [pair])).names.get(pair)
