@@ -133,6 +133,11 @@ class Settings(BaseSettings):
             raise ValueError("expected host:port, such as 127.0.0.1:8081")
         return value.strip()
 
+    @field_validator("discord_shard_count", mode="before")
+    @classmethod
+    def _empty_shard_count(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value  # DISCORD_SHARD_COUNT= means unset
+
     @field_validator("discord_shard_count")
     @classmethod
     def _check_shard_count(cls, value: int | None) -> int | None:
