@@ -110,6 +110,9 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
                roles: frozenset[str], announce: Announce | None) -> None:
     app = await build_app(settings)
     app.outbox.lease_seconds = settings.queuewatch_outbox_lease_seconds
+    # A send must time out (and be recorded uncertain) before its lease runs out and another worker takes it up.
+    app.outbox.send_timeout = min(app.outbox.send_timeout, app.outbox.lease_seconds / 2)
+    app.outbox.shared_limits = app.coordination.shared
     started: list[Adapter] = []
     try:
         if "worker" in roles:

@@ -103,13 +103,13 @@ async def cluster(tmp_path, pg_url, telegram, discord):
     await group.close()
 
 
-async def queue_messages(url: str, chats: range, platform: str = "telegram") -> None:
-    """Queue one message to each private chat, as the features do (straight into the shared outbox)."""
+async def queue_messages(url: str, chats: range | list[int], platform: str = "telegram", kind: str = "user") -> None:
+    """Queue one message to each chat, as the features do (straight into the shared outbox)."""
     db = await open_database(url)
     try:
         now = time.time()
         for chat in chats:
-            await store.add(db, f"bulk:{chat}", platform, "user", str(chat), "alerts", "bulk",
+            await store.add(db, f"bulk:{platform}:{chat}", platform, kind, str(chat), "alerts", "bulk",
                             encode_reply(Reply(blocks=[f"message for {chat}"])), now)
     finally:
         await db.close()
@@ -166,6 +166,10 @@ async def test_webhook_receivers_and_a_discord_process_pool_reports_into_one_sta
     [telegram_status] = await telegram.wait_sent(9010, timeout=20)
     answers = await discord.interact(discord.command("status", {"platform": "outlier"}, user_id=73), timeout=20)
     discord_status = " ".join(discord_fake.text_of(m) for m in discord_fake.messages(answers))
+    # A worker delivers to Discord too, through a sending-only client (no gateway of its own).
+    await queue_messages(pg_url, [discord_fake.CHANNEL_ID], platform="discord", kind="channel")
+    await discord.wait_for(lambda: discord.calls_to("POST", rf"/channels/{discord_fake.CHANNEL_ID}/messages$"),
+                           timeout=20)
     for status in (telegram_status.text, discord_status):
         # every report counted, whichever platform and receiver took it
         assert "n = 5" in status and "5 members reported no tasks" in status, status

@@ -136,9 +136,17 @@ class PlatformPolicy:
     per_channel: tuple[Pace, ...] = ()
 
 
+# The overall paces run a little under the platforms' limits: messages sent exactly 1/30 s apart arrive with the
+# network's jitter, and a platform counting any one second would then see 31 now and then (a 429 that costs a
+# second for every worker). The half-message burst lets a send whose turn came while the sender was busy (a
+# database write, a late wake-up) be made up by the next, so the pace still holds on average.
+JITTER_MARGIN = 0.97
+OVERALL_BURST = 1.5
+
 POLICIES: dict[str, PlatformPolicy] = {
     # Telegram: ~30 messages/s overall; 1/s per chat; and 20/min per group.
-    "telegram": PlatformPolicy(Pace(30, 1), (Pace(1, 1),), (Pace(1, 1), Pace(20 / 60, 3))),
+    "telegram": PlatformPolicy(Pace(30 * JITTER_MARGIN, OVERALL_BURST), (Pace(1, 1),),
+                               (Pace(1, 1), Pace(20 / 60, 3))),
     # Discord: discord.py honours the per-route buckets; pace under the 50/s global limit and 5/5 s per channel.
     "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
@@ -148,9 +156,10 @@ UNLIMITED = PlatformPolicy(None)
 def policies_for(telegram_per_second: float) -> dict[str, PlatformPolicy]:
     """The platform limits, with Telegram's overall one as configured (TELEGRAM_SENDS_PER_SECOND)."""
     telegram = POLICIES["telegram"]
-    if telegram.overall is None or telegram_per_second == telegram.overall.rate:
+    rate = telegram_per_second * JITTER_MARGIN
+    if telegram.overall is None or rate == telegram.overall.rate:
         return POLICIES
-    return {**POLICIES, "telegram": replace(telegram, overall=Pace(telegram_per_second, telegram.overall.burst))}
+    return {**POLICIES, "telegram": replace(telegram, overall=Pace(rate, telegram.overall.burst))}
 # With several processes (PostgreSQL): how far ahead a send to a busy destination may be booked; a destination
 # that is busy for longer is left for a later round (its claim given back) while others go.
 BOOK_AHEAD = 0.5
@@ -243,6 +252,9 @@ class Outbox:
         self.app = app
         self.limits = RateLimits(policies_for(app.settings.telegram_sends_per_second))
         self.book_ahead = BOOK_AHEAD
+        # Pacing through the limits every process shares (app.coordination), on real time: set by the runner when
+        # several processes share the database. Otherwise in memory, on the injected clock and sleep.
+        self.shared_limits = False
         self.give_up_handlers = dict(give_up or {})
         # Injected time: wall time (persisted next_at and leases) and the monotonic time that drives pacing both
         # come from the app clock; the sleep is replaced by simulated ones in tests and benchmarks.
@@ -330,7 +342,7 @@ class Outbox:
             dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
             if dest in dead or item.platform not in self.app.senders or dest in busy:
                 continue
-            if self.app.coordination.shared:
+            if self.shared_limits:
                 outcome = await self._start_shared(item, dest, dead, busy, started)
                 if outcome == "stop":
                     break
@@ -348,6 +360,9 @@ class Outbox:
             if self.stopping or self._unwritten:
                 self._slots.release()
                 break
+            # The send's turn is taken now, before the claim's write: the next turn comes one interval from now,
+            # not from the end of the write (a claim that then fails leaves one turn unused, nothing more).
+            self.limits.take(dest, self.monotonic())
             try:
                 token = await self._claim(item)
             except Exception as exc:
@@ -360,7 +375,6 @@ class Outbox:
             if token is None:  # another process claimed it first
                 self._slots.release()
                 continue
-            self.limits.take(dest, self.monotonic())
             task = asyncio.create_task(self._deliver(item, token, dest, dead))
             task.add_done_callback(self._finished)
             self._inflight.add(task)
@@ -485,7 +499,7 @@ class Outbox:
             outcome = Outcome(item, token, "sent", parts)
         self.app.metrics.deliveries.labels(outcome.kind).inc()
         await self._settle(outcome)
-        if outcome.retry_after and self.app.coordination.shared:
+        if outcome.retry_after and self.shared_limits:
             policy = self.limits.policies.get(dest.platform, UNLIMITED)
             overall, own = shared_limits(policy, dest, self._limit_name)
             try:
