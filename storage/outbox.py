@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.errors import StorageUnavailable
-from storage.database import GREATEST, Executor, Row
+from storage.database import GREATEST, Database, Executor, Row
 
 DUE_STATES = "('pending', 'uncertain')"
 TRANSIENT_REASONS = ("busy", "full", "unavailable")  # may pass: another process's lock, a full disk, an I/O error
@@ -150,6 +150,45 @@ async def _claim_postgresql(db: Executor, item_id: int, token: str, now: float, 
             return False
         raise
     return changed == 1
+
+
+async def claim_due(db: Database, platforms: list[str], now: float, lease_until: float, token: str,
+                    limit: int) -> list[OutboxItem]:
+    """Claim up to `limit` due messages for these platforms under one token (PostgreSQL, several processes): rows
+    another claimer has locked are skipped (FOR UPDATE SKIP LOCKED), and so is every destination with a send in
+    flight; at most one message per destination is taken. Oldest first."""
+    if not platforms:
+        return []
+    marks = ",".join("?" * len(platforms))
+    try:
+        async with db.transaction() as tx:
+            rows = await tx.fetchall(
+                f"SELECT id, platform, dest_kind, dest_id, state FROM outbox AS o WHERE state IN {DUE_STATES} "
+                f"AND next_at <= ? AND platform IN ({marks}) AND NOT EXISTS (SELECT 1 FROM outbox AS busy "
+                "WHERE busy.state = 'sending' AND busy.platform = o.platform AND busy.dest_kind = o.dest_kind "
+                "AND busy.dest_id = o.dest_id) ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
+                (now, *platforms, limit * 4),
+            )
+            chosen: dict[tuple[str, str, str], int] = {}
+            for row in rows:
+                chosen.setdefault((row["platform"], row["dest_kind"], row["dest_id"]), row["id"])
+            ids = list(chosen.values())[:limit]
+            if not ids:
+                return []
+            claimed = await tx.fetchall(
+                "UPDATE outbox SET state = 'sending', claim = ?, lease_until = ?, attempts = attempts + 1 "
+                f"WHERE id IN ({','.join('?' * len(ids))}) RETURNING *",
+                (token, lease_until, *ids),
+            )
+    except Exception as exc:
+        if _unique_violation(exc):  # another claimer took a message to one of these destinations a moment ago
+            return []
+        raise
+    # The state read is the one before the claim: what a claim given back returns to.
+    before = {row["id"]: row for row in rows}
+    items = [OutboxItem.from_row(row) for row in claimed]
+    items = [replace(item, state=before[item.id]["state"]) for item in items]
+    return sorted(items, key=lambda item: ids.index(item.id))
 
 
 def _unique_violation(exc: BaseException) -> bool:

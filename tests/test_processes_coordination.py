@@ -155,3 +155,27 @@ async def test_only_one_send_in_flight_per_destination_however_many_claim(pg_url
         assert (row[0], row[1]) == ("pending", 0)  # given back as it was: the attempt not counted
     finally:
         await db.close()
+
+
+async def test_claiming_in_batches_takes_one_message_per_destination_and_skips_what_others_hold(pg_url):
+    db = await open_database(pg_url)
+    try:
+        now = time.time()
+        for n in range(6):
+            await store.add(db, f"g{n}", "telegram", "group", "-100", "alerts", "c", "{}", now)
+        for n in range(20):
+            await store.add(db, f"u{n}", "telegram", "user", str(n), "alerts", "c", "{}", now)
+        first, second = await asyncio.gather(
+            store.claim_due(db, ["telegram"], now + 1, now + 60, "a", 8),
+            store.claim_due(db, ["telegram"], now + 1, now + 60, "b", 8))
+        taken = [*first, *second]
+        assert len({item.id for item in taken}) == len(taken)  # nothing claimed twice
+        groups = [item for item in taken if item.dest_id == "-100"]
+        assert len(groups) <= 1  # one send in flight per destination
+        rest = await store.claim_due(db, ["telegram"], now + 1, now + 60, "c", 50)
+        assert all(item.dest_id != "-100" for item in rest) or not groups
+        claimed = await db.fetchone("SELECT count(*) FROM outbox WHERE state = 'sending'")
+        assert claimed[0] == len(taken) + len(rest) == 21  # 20 members and the one group message
+        assert {item.state for item in rest} == {"pending"}
+    finally:
+        await db.close()

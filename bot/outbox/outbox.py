@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from bot.core.background import PeriodicService
@@ -273,7 +274,7 @@ class Outbox:
         self._round = asyncio.Lock()
         self._inflight: set[asyncio.Task] = set()
         self._unwritten: dict[int, Outcome] = {}  # item id -> an outcome the database refused so far
-        self._refused = False  # a claim the database refused this round (shared pacing)
+        self._booked = 0.0  # the delay of the turn _book booked last
 
     def wall(self) -> float:
         """The current wall time in unix seconds (from the app clock)."""
@@ -334,22 +335,16 @@ class Outbox:
                 raise
             log.warning("outbox: the database refused a write (%s); delivering again shortly", exc)
             return RECORD_PAUSE
+        if self.shared_limits:
+            return await self._shared_round(platforms, limit)
         items = await store.due(db, platforms, self.wall(), limit)
         started: list[asyncio.Task] = []
         dead: set[Destination] = set()
-        busy: set[Destination] = set()  # destinations with a send in flight (here or in another process)
         dest_wait: float | None = None
         refused = False
         for item in items:
             dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
-            if dest in dead or item.platform not in self.app.senders or dest in busy:
-                continue
-            if self.shared_limits:
-                outcome = await self._start_shared(item, dest, dead, busy, started)
-                if outcome == "stop":
-                    break
-                if isinstance(outcome, float):
-                    dest_wait = outcome if dest_wait is None else min(dest_wait, outcome)
+            if dest in dead or item.platform not in self.app.senders:
                 continue
             overall, own = self.limits.waits(dest, self.monotonic())
             if own > overall and own > 0:
@@ -383,8 +378,7 @@ class Outbox:
             started.append(task)
         if started:
             await asyncio.gather(*started, return_exceptions=True)
-        if refused or self._unwritten or self._refused:
-            self._refused = False
+        if refused or self._unwritten:
             return RECORD_PAUSE
         if len(items) >= limit:
             return 0.0
@@ -393,50 +387,85 @@ class Outbox:
         next_at = await store.next_due_at(db, platforms)
         return POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
 
-    async def _start_shared(self, item: store.OutboxItem, dest: Destination, dead: set[Destination],
-                            busy: set[Destination], started: list[asyncio.Task]) -> str | float | None:
-        """Several processes share the queue: claim the item (skipping one another process holds, and any to a
-        destination with a send in flight), then book its send slot in the limits every process shares; a
-        destination busy for longer than `book_ahead` gets its claim back. Returns "stop" to end the round, the
-        seconds a busy destination needs, or None."""
-        await self._slots.acquire()
-        if self.stopping or self._unwritten:
-            self._slots.release()
-            return "stop"
-        try:
-            token = await self._claim(item)
-        except Exception as exc:
-            self._slots.release()
-            if not store.is_transient(exc):
-                raise
-            log.warning("outbox: could not claim a message (%s); delivering again shortly", exc)
-            self._refused = True
-            return "stop"
-        if token is None:  # another process has it, or has a send to this destination in flight
-            self._slots.release()
-            busy.add(dest)
-            return None
-        policy = self.limits.policies.get(dest.platform, UNLIMITED)
-        overall, own = shared_limits(policy, dest, self._limit_name)
+    async def _shared_round(self, platforms: list[str], limit: int) -> float:
+        """Several processes share the queue: claim due messages a few at a time (as many as there are free send
+        slots; rows another process is claiming are skipped, and so are destinations with a send in flight), book
+        each one's turn in the limits every process shares, and send it when its turn comes. A destination busy
+        for longer than `book_ahead` gets its claim back. Claims go on while sends are in flight, until nothing
+        more is due (or `limit` were claimed)."""
+        db = self.app.db
+        started: list[asyncio.Task] = []
+        dead: set[Destination] = set()
+        dest_wait: float | None = None
+        claimed = 0
+        refused = False
+        while claimed < limit and not self.stopping and not self._unwritten:
+            await self._slots.acquire()
+            free = 1
+            while free < MAX_IN_FLIGHT and not self._slots.locked():
+                await self._slots.acquire()
+                free += 1
+            token = uuid.uuid4().hex
+            now = self.wall()
+            try:
+                items = await self._retrying(partial(store.claim_due, db, platforms, now, now + self.lease_seconds,
+                                                     token, free))
+            except Exception as exc:
+                for _ in range(free):
+                    self._slots.release()
+                if not store.is_transient(exc):
+                    raise
+                log.warning("outbox: could not claim messages (%s); delivering again shortly", exc)
+                refused = True
+                break
+            for _ in range(free - len(items)):
+                self._slots.release()
+            if not items:
+                break
+            claimed += len(items)
+            for item in items:
+                dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
+                wait = await self._book(item, token, dest)
+                if wait is not None:  # not booked: the claim was given back
+                    self._slots.release()
+                    if wait < 0:
+                        refused = True
+                    else:
+                        dest_wait = wait if dest_wait is None else min(dest_wait, wait)
+                    continue
+                task = asyncio.create_task(self._deliver(item, token, dest, dead, after=self._booked))
+                task.add_done_callback(self._finished)
+                self._inflight.add(task)
+                started.append(task)
+            if refused:
+                break
+        if started:
+            await asyncio.gather(*started, return_exceptions=True)
+        if refused or self._unwritten:
+            return RECORD_PAUSE
+        if claimed >= limit:
+            return 0.0
+        next_at = await store.next_due_at(db, platforms)
+        pause = POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
+        return pause if dest_wait is None else min(pause, max(0.05, dest_wait))
+
+    async def _book(self, item: store.OutboxItem, token: str, dest: Destination) -> float | None:
+        """Book a claimed item's turn (its delay in `_booked`): None when booked; else the claim is given back and
+        the seconds its destination is busy for are returned (-1 when the limits could not be reached)."""
+        overall, own = shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
         try:
             reservation = await self.app.coordination.reserve(overall, own, self.book_ahead)
         except Exception as exc:
-            log.warning("outbox: could not book a send slot (%s); delivering again shortly", exc)
+            log.warning("outbox: could not book a send turn (%s); delivering again shortly", exc)
             reservation = None
-        if reservation is None or not reservation.booked:
-            self._slots.release()
-            busy.add(dest)
+        if reservation is not None and reservation.booked:
+            self._booked = reservation.delay
+            return None
+        try:
             await self._retrying(lambda: store.unclaim(self.app.db, item.id, token, item.state))
-            if reservation is None:
-                self._refused = True
-                return "stop"
-            return reservation.delay
-        task = asyncio.create_task(self._deliver(item, token, dest, dead, after=reservation.delay))
-        task.add_done_callback(self._finished)
-        self._inflight.add(task)
-        started.append(task)
-        busy.add(dest)
-        return None
+        except Exception as exc:  # the lease runs out and the item is taken up again, as uncertain
+            log.warning("outbox: could not give back the claim on %s (%s)", item.key, exc)
+        return -1.0 if reservation is None else reservation.delay
 
     async def _await_turn(self, dest: Destination, after: float) -> None:
         """Wait for a booked turn in real time (it was booked on the database server's clock). A process that
