@@ -97,7 +97,8 @@ async def cluster(tmp_path, pg_url, telegram, discord):
            "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": telegram.base_url,
            "DISCORD_TOKEN": discord_fake.TOKEN, "DISCORD_GUILD_IDS": str(discord_fake.GUILD_ID),
            "QW_TEST_DISCORD_PORT": str(discord.port), "TELEGRAM_SENDS_PER_SECOND": str(RATE),
-           "QUEUEWATCH_LEADER_RETRY_SECONDS": "1", "QUEUEWATCH_OUTBOX_LEASE_SECONDS": str(LEASE)}
+           "QUEUEWATCH_LEADER_RETRY_SECONDS": "1", "QUEUEWATCH_OUTBOX_LEASE_SECONDS": str(LEASE),
+           "DATABASE_POOL_SIZE": "3", "QUEUEWATCH_HTTP_PORT": "0"}  # a few connections each: the server is shared
     group = Cluster(tmp_path, env)
     yield group
     await group.close()
