@@ -129,8 +129,8 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.name)
-            if adapter is server and announce is not None:
-                announce(server.address)  # type: ignore[attr-defined]
+        if server is not None and announce is not None:
+            announce(server.address)  # type: ignore[attr-defined]  # once everything runs: a refused start says one line
         await stop.wait()
         log.info("shutting down")
     finally:

@@ -24,13 +24,14 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.core.errors import StorageUnavailable
-from storage.database import RETRY_SECONDS, DatabaseUnusable, _retrying, available_migrations
+from storage.shared import RETRY_SECONDS, DatabaseUnusable, available_migrations, retrying
 
 log = logging.getLogger(__name__)
 
 DIALECT = "postgresql"
 DEFAULT_POOL_SIZE = 10
 CONNECT_TIMEOUT = 5.0
+CLOSE_SECONDS = 10.0
 # One number for the lock every migrating process takes, so processes starting together migrate one at a time.
 MIGRATION_LOCK = 0x71776D67  # "qwmg"
 VERSION_TABLE = "queuewatch_schema"
@@ -122,28 +123,41 @@ class _Statements:
         self._conn = conn
         self._where = where
         self.owner = owner
+        # Tasks started inside a transaction inherit it (as on SQLite); they take turns on its one connection.
+        self._turn = asyncio.Lock()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        with _storage_errors(self._where, True):
-            return _changed(await self._conn.execute(placeholders(sql), *params))
+        async with self._turn:
+            with _storage_errors(self._where, True):
+                return _changed(await self._conn.execute(placeholders(sql), *params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         batch = [tuple(row) for row in rows]
         if batch:
-            with _storage_errors(self._where, True):
-                await self._conn.executemany(placeholders(sql), batch)
+            async with self._turn:
+                with _storage_errors(self._where, True):
+                    await self._conn.executemany(placeholders(sql), batch)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> asyncpg.Record | None:
-        with _storage_errors(self._where, False):
-            return await self._conn.fetchrow(placeholders(sql), *params)
+        async with self._turn:
+            with _storage_errors(self._where, False):
+                return await self._conn.fetchrow(placeholders(sql), *params)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
-        with _storage_errors(self._where, False):
-            return await self._conn.fetch(placeholders(sql), *params)
+        async with self._turn:
+            with _storage_errors(self._where, False):
+                return await self._conn.fetch(placeholders(sql), *params)
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
-        with _storage_errors(self._where, True):
-            return await self._conn.fetch(placeholders(sql), *params)
+        async with self._turn:
+            with _storage_errors(self._where, True):
+                return await self._conn.fetch(placeholders(sql), *params)
+
+    async def script(self, sql: str) -> None:
+        """Run a whole script of statements (a migration: no parameters, so nothing to number)."""
+        async with self._turn:
+            with _storage_errors(self._where, True):
+                await self._conn.execute(sql)
 
 
 class PostgresDatabase:
@@ -163,16 +177,19 @@ class PostgresDatabase:
         self.retry_seconds = RETRY_SECONDS
 
     @classmethod
-    async def open(cls, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> PostgresDatabase:
+    async def open(cls, url: str, pool_size: int = DEFAULT_POOL_SIZE,
+                   lock_timeout: float = RETRY_SECONDS) -> PostgresDatabase:
         """Connect a pool to the server DATABASE_URL names and check the schema is no newer than this code.
 
         Raises DatabaseUnusable with one line naming DATABASE_URL (never the password) when the URL is bad, the
-        server refuses or cannot be reached, the password is wrong, or the database does not exist.
+        server refuses or cannot be reached, the password is wrong, or the database does not exist. A statement
+        waits at most `lock_timeout` seconds for a row or table another transaction holds.
         """
+        settings = {"application_name": "queuewatch", "lock_timeout": f"{max(1, int(lock_timeout * 1000))}ms"}
         try:
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=max(1, pool_size), timeout=CONNECT_TIMEOUT,
-                command_timeout=60, server_settings={"application_name": "queuewatch", "lock_timeout": "2s"},
+                command_timeout=60, server_settings=settings,
             )
         except BaseException as exc:
             if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
@@ -205,7 +222,7 @@ class PostgresDatabase:
                 async with self._pool.acquire(timeout=self.retry_seconds) as conn:
                     return await getattr(_Statements(conn, self.where, self), method)(sql, params)
 
-        return await _retrying(attempt, time.monotonic() + self.retry_seconds)
+        return await retrying(attempt, time.monotonic() + self.retry_seconds)
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return await self._single("execute", sql, params, True)
@@ -272,8 +289,7 @@ class PostgresDatabase:
                                  "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
                 done = await tx.fetchone(f"SELECT 1 FROM {VERSION_TABLE} WHERE version = ?", (number,))
                 if done is None:
-                    with _storage_errors(self.where, True):
-                        await tx._conn.execute(sql)  # a whole script: no parameters, so no placeholders
+                    await tx.script(sql)
                     await tx.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (number,))
                     log.info("applied migration %s", name)
             current = number
@@ -308,7 +324,10 @@ class PostgresDatabase:
                                      False)
 
     async def close(self) -> None:
-        await self._pool.close()
+        try:
+            await asyncio.wait_for(self._pool.close(), CLOSE_SECONDS)
+        except TimeoutError:  # a connection still in use (a task that never finished): end it
+            self._pool.terminate()
 
 
 def describe_connect_error(url: str, exc: BaseException) -> str:

@@ -25,25 +25,25 @@ def no_exchange_rate_refresh(monkeypatch) -> None:
     monkeypatch.setenv("QUEUEWATCH_FX_URL", "")
 
 
-@pytest.fixture(scope="session")
-def postgres_server(worker_id: str) -> backends.PostgresServer | str:
-    """This worker's PostgreSQL server (started once per session), or the one line saying why there is none."""
-    return backends.start_server(worker_id)
-
-
-def pytest_generate_tests(metafunc) -> None:
-    """A test asking for `backend` runs once per backend; one marked sqlite_only (an SQLite query plan, an SQLite
-    file's faults) on SQLite alone."""
-    if "backend" in metafunc.fixturenames:
-        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
-        metafunc.parametrize("backend", ["sqlite"] if only_sqlite else list(backends.NAMES), indirect=True)
-
-
 @pytest.fixture(autouse=True)
 def no_web_server(monkeypatch) -> None:
     """Processes a test starts (`queuewatch run`) serve no status page unless the test asks for one: parallel
     workers would otherwise all claim port 8080."""
     monkeypatch.setenv("QUEUEWATCH_HTTP_PORT", "0")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> backends.PostgresServer | str:
+    """This worker's PostgreSQL server (started once per session), or the one line saying why there is none."""
+    return backends.start_server()
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """A test asking for `backend` runs once per backend; one marked sqlite_only (an SQLite query plan, an SQLite
+    file's faults) or postgresql_only (pg_dump, a server's password) on that backend alone."""
+    if "backend" in metafunc.fixturenames:
+        names = [name for name in backends.NAMES if metafunc.definition.get_closest_marker(f"{name}_only")]
+        metafunc.parametrize("backend", names or list(backends.NAMES), indirect=True)
 
 
 @pytest.fixture

@@ -224,3 +224,13 @@ async def test_the_cache_serves_the_stored_page_and_rebuilds_after_its_time(app,
         assert fresh["status"]["n"] == 6
     finally:
         await client.close()
+
+
+async def test_a_client_that_takes_gzip_gets_it_with_its_own_etag(client) -> None:
+    plain = await client.get("/", headers={"Accept-Encoding": "identity"})
+    packed = await client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
+    assert await packed.read() == await plain.read()  # the test client inflates it
+    assert packed.headers["ETag"] != plain.headers["ETag"] and packed.headers["Vary"] == "Accept-Encoding"
+    again = await client.get("/", headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status == 304

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any, NamedTuple
 
-from bot.core.declarations import Command, Param, ParamKind
+from bot.core.declarations import Command, Param, ParamKind, choice_key
 from bot.core.errors import BadArgument, quoted
 
 TRUE_WORDS = {"yes", "y", "true", "1", "on", "paid"}
@@ -249,8 +249,9 @@ def _shown(number: float) -> str:
 
 
 def _match_choice(param: Param, text: str, bad) -> str:
+    key = choice_key(text)  # once, not once per choice: every /report pays for this
     for choice in param.choices:
-        if choice.is_named(text):
+        if key in choice.names:
             return choice.value
     options = ", ".join(choice.value for choice in param.choices)
     raise bad(f"{quoted(text)} is not one of: {options}.")

@@ -53,7 +53,7 @@ async def kind_counts_by_scan(db, platform: str, kinds: Sequence[str], recent_si
     """kind -> (total, recent) counted over every visible report."""
     marks = ", ".join("?" for _ in kinds)
     rows = await db.fetchall(
-        "SELECT kind, count(*) AS total, sum(updated_at >= ?) AS recent FROM reports "
+        "SELECT kind, count(*) AS total, count(*) FILTER (WHERE updated_at >= ?) AS recent FROM reports "
         f"WHERE platform = ? AND kind IN ({marks}) AND hidden = 0 GROUP BY kind",
         (recent_since, platform, *kinds),
     )

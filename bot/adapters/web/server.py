@@ -115,7 +115,7 @@ class Site:
 
     async def summary(self, request: web.Request) -> web.Response:
         """Statuspage's summary shape: page, status indicator, components (platforms with recent reports)."""
-        data = await views.overview(self.app, self.now())
+        data = await views.overview(self.app, self.now(), sparklines=False)
         states = {s.state for s in data.statuses}
         indicator = "major" if "drought" in states else "minor" if "mixed" in states else "none"
         descriptions = {"major": "Drought likely on at least one platform", "minor": "Mixed reports on at least "
@@ -136,7 +136,7 @@ class Site:
 
     async def platforms(self, request: web.Request) -> web.Response:
         """Every known platform with its current status (those with no recent reports: state none)."""
-        data = await views.overview(self.app, self.now())
+        data = await views.overview(self.app, self.now(), sparklines=False)
         current = {s.id: s for s in data.statuses}
         rows = []
         for platform_id, info in knowledge_base().platforms.items():
@@ -221,7 +221,7 @@ class Site:
         platform_id = views.known_platform(request.match_info["platform"])
         if platform_id is None:
             return self.error(request, 404, "queuewatch does not know that platform.")
-        data = await views.overview(self.app, self.now())
+        data = await views.overview(self.app, self.now(), sparklines=False)
         status = next((s for s in data.statuses if s.id == platform_id), None)
         state, label = (status.state, status.label) if status else ("none", state_label("none"))
         return web.Response(text=svg.badge(views.platform_name(platform_id), state, label),

@@ -21,15 +21,15 @@ def _points(values: list[float], x0: float, step: float, y0: float, scale: float
 
 
 def _bars(values: list[int], css: str, x0: float, step: float, y0: float, scale: float, up: bool) -> list[str]:
+    """One path of bars (one element per series keeps a page of many charts small)."""
     width = max(0.6, step * 0.8)
-    bars = []
+    moves = []
     for i, value in enumerate(values):
         if value:
             height = max(1.0, value * scale)
-            y = y0 - height if up else y0
-            bars.append(f'<rect class="{css}" x="{x0 + i * step + (step - width) / 2:.1f}" y="{y:.1f}" '
-                        f'width="{width:.1f}" height="{height:.1f}"/>')
-    return bars
+            moves.append(f"M{x0 + i * step + (step - width) / 2:.1f} {y0:.1f}v{-height if up else height:.1f}"
+                         f"h{width:.1f}v{height if up else -height:.1f}z")
+    return [f'<path class="{css}" d="{"".join(moves)}"/>'] if moves else []
 
 
 def describe(history: Hourly, span: str) -> str:

@@ -155,12 +155,17 @@ class Detail:
     kind_labels: dict[str, str] = field(default_factory=lambda: {k: kind_label(k) for k in PAYMENT_KINDS})
 
 
-async def overview(app: App, now: datetime) -> Overview:
-    """The front page: every platform with recent reports, worst first, and their sparklines."""
+async def current(app: App, now: datetime) -> list[StatusView]:
+    """Every platform with recent reports, worst first."""
     at = unix(now)
-    shown = [StatusView.of(s, at) for s in worst_first(await app.availability.statuses(now))]
-    spark = await public.hourly(app, now, SPARK_HOURS) if shown else {}
-    return Overview(at, shown, spark)
+    return [StatusView.of(s, at) for s in worst_first(await app.availability.statuses(now))]
+
+
+async def overview(app: App, now: datetime, sparklines: bool = True) -> Overview:
+    """The front page: every platform with recent reports, worst first, and (with `sparklines`) their last day."""
+    shown = await current(app, now)
+    spark = await public.hourly(app, now, SPARK_HOURS) if shown and sparklines else {}
+    return Overview(unix(now), shown, spark)
 
 
 def legitimacy(platform_id: str) -> Legitimacy:

@@ -156,8 +156,8 @@ async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:
     days = len(bounds) - 1
     per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * days)
     for row in await q.daily_counts(app.db, bounds):
-        if 0 <= row["day"] < days:
-            per_platform[row["platform"]][row["day"]] = row["reports"]
+        if 0 <= row["span"] < days:
+            per_platform[row["platform"]][row["span"]] = row["reports"]
     busiest = sorted(per_platform.items(), key=lambda item: (-sum(item[1]), item[0]))
     series = [(platform_name(app, pid), counts) for pid, counts in busiest[:CHART_SERIES]]
     rest = busiest[CHART_SERIES:]
