@@ -36,6 +36,7 @@ UPSERT_REPORT = UPSERT_REPORTS["sqlite"]  # also run through sqlite3 itself (ben
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
 UPSERT_ONE_REPORTS = {dialect: sql.rstrip() + ",\n    repeats    = reports.repeats + 1\n"
                       f"RETURNING repeats, {aggregates.COLUMNS}" for dialect, sql in UPSERT_REPORTS.items()}
+UPSERT_ONE_REPORT = UPSERT_ONE_REPORTS["sqlite"]
 _BY_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
@@ -74,10 +75,17 @@ class NewReport:
 
 
 async def upsert_report(db: Executor, report: NewReport) -> bool:
-    """Record a report, or refresh the reporter's earlier one in the same window, and its aggregates (one
-    transaction, or the caller's); True when it refreshed one."""
-    async with aggregates.writing(db) as tx:
-        return await _upsert_one(tx, report)
+    """Record a report, or refresh the reporter's earlier one in the same window, and move it in the aggregates;
+    True when it refreshed one. On SQLite plain statements kept together (group-committed with other reports);
+    elsewhere one transaction (or the caller's)."""
+    if not hasattr(db, "write_all"):
+        async with aggregates.writing(db) as tx:
+            return await _upsert_one(tx, report)
+    key = (report.reporter, report.platform, report.kind, report.project, report.window_start)
+    before, after = aggregates.around_upsert(report.kind, report.project, key)
+    results = await db.write_all([*before, (UPSERT_ONE_REPORTS[db.dialect], report.values()), *after])
+    [row] = results[len(before)]
+    return row["repeats"] > 0
 
 
 async def _upsert_one(tx: Executor, report: NewReport) -> bool:
