@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import __version__
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features import privacy
 
@@ -40,5 +41,5 @@ async def about(inv: Invocation) -> Reply:
 
 
 COMMANDS = (
-    Command(name="about", description="What this bot does, where its facts come from, your privacy", handler=about),
+    Command(name="about", description=N_("What this bot does, where its facts come from, your privacy"), handler=about),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Button, Invocation, Reply
 from bot.core.plural import plural
 from bot.features import privacy
@@ -21,7 +22,7 @@ async def forget(inv: Invocation, confirm: bool | None = None) -> Reply:
         kept = "\n".join(f"- {feature}: {what}" for feature, what in privacy.data_kept(inv.app))
         return Reply(
             title="Delete everything about you?",
-            blocks=[f"This deletes all your data here, including your {plural(count, 'report')}. "
+            blocks=[f"This deletes all your data here, including your {plural(count, 'report', 'reports')}. "
                     "It cannot be undone. What the bot keeps about members:", kept,
                     "Press the button to confirm."],
             buttons=[Button("Yes, delete everything", "forget", {"confirm": "yes"}, style="danger")],
@@ -37,9 +38,9 @@ async def forget(inv: Invocation, confirm: bool | None = None) -> Reply:
 COMMANDS = (
     Command(
         name="forget",
-        description="Delete everything the bot keeps about you (asks to confirm first)",
+        description=N_("Delete everything the bot keeps about you (asks to confirm first)"),
         handler=forget,
-        params=(Param("confirm", "Type yes to skip the question (no: keep everything)", kind=ParamKind.BOOLEAN,
+        params=(Param("confirm", N_("Type yes to skip the question (no: keep everything)"), kind=ParamKind.BOOLEAN,
                       required=False),),
         examples=("/forget",),
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.clock import unix
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Button, Invocation, Reply
 from bot.core.timetext import describe_age
 from bot.features.knowledge.platforms import get_platform
@@ -48,4 +49,4 @@ async def myreports(inv: Invocation) -> Reply:
     )
 
 
-COMMANDS = (Command(name="myreports", description="List your own reports (only you see them)", handler=myreports),)
+COMMANDS = (Command(name="myreports", description=N_("List your own reports (only you see them)"), handler=myreports),)

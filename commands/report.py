@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Choice, Command, Param
+from bot.core.i18n import N_
 from bot.core.model import Button, Invocation, Reply
 from bot.core.timetext import describe_span
 from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
@@ -64,19 +65,20 @@ async def report(
 COMMANDS = (
     Command(
         name="report",
-        description="Report what you see: empty queue, tasks back, project paused/ended, payment news",
+        description=N_("Report what you see: empty queue, tasks back, project paused/ended, payment news"),
         handler=report,
         params=(
             platform_param(),
-            Param("what", "What happened, e.g. drought (EQ, dry, no tasks) or tasks_back (back)",
+            Param("what", N_("What happened, e.g. drought (EQ, dry, no tasks) or tasks_back (back)"),
                   choices=tuple(Choice(k, KINDS[k].label, kind_aliases(k)) for k in REPORT_WHATS)),
-            Param("project", "The project, if it is about one project (quote names with spaces)", required=False,
-                  max_length=60),
-            Param("note", "A short note for moderators (up to 200 characters)", required=False, max_length=NOTE_MAX),
+            Param("project", N_("The project, if it is about one project (quote names with spaces)"),
+                  required=False, max_length=60),
+            Param("note", N_("A short note for moderators (up to 200 characters)"), required=False,
+                  max_length=NOTE_MAX),
         ),
         examples=("/report outlier drought", '/report dataannotation project_ended "Project Falcon"',
                   "/report appen paid_late"),
-        help="One report per person counts per platform, kind and project in a window; repeating it refreshes "
-        "it. Reports are stored under a keyed hash of your account, never your name. /myreports lists yours.",
+        help=N_("One report per person counts per platform, kind and project in a window; repeating it refreshes "
+        "it. Reports are stored under a keyed hash of your account, never your name. /myreports lists yours."),
     ),
 )

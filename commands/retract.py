@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.declarations import Command, Param, ParamKind
 from bot.core.errors import NotFound
+from bot.core.i18n import N_
 from bot.core.model import Button, Invocation, Reply
 from bot.features.knowledge.platforms import get_platform
 from bot.features.reports.kinds import KINDS
@@ -29,8 +30,9 @@ async def retract(inv: Invocation, id: int) -> Reply:
 COMMANDS = (
     Command(
         name="retract",
-        description="Remove one of your reports (see /myreports for ids)",
+        description=N_("Remove one of your reports (see /myreports for ids)"),
         handler=retract,
-        params=(Param("id", "The report number from /myreports", kind=ParamKind.INTEGER, min_value=1, example="12"),),
+        params=(Param("id", N_("The report number from /myreports"), kind=ParamKind.INTEGER, min_value=1,
+                      example="12"),),
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Choice, Command, Param
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Platform, Reply
 from bot.features.alerts.subscriptions import ALERT_KINDS, follow
 from bot.features.knowledge.platforms import platform_for, platform_param
@@ -48,11 +49,11 @@ async def subscribe(inv: Invocation, platform: str, events: str = "all") -> Repl
 COMMANDS = (
     Command(
         name="subscribe",
-        description="Get a direct message when a platform's drought ends, a project ends or pay goes wrong",
+        description=N_("Get a direct message when a platform's drought ends, a project ends or pay goes wrong"),
         handler=subscribe,
         params=(
-            platform_param("The platform to follow, e.g. Outlier"),
-            Param("events", "Which alerts (default: everything)", required=False, choices=EVENT_CHOICES),
+            platform_param(N_("The platform to follow, e.g. Outlier")),
+            Param("events", N_("Which alerts (default: everything)"), required=False, choices=EVENT_CHOICES),
         ),
         examples=("/subscribe outlier", "/subscribe dataannotation drought_ended"),
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Button, Invocation, Reply
 from bot.features.alerts.subscriptions import followed
 from bot.features.digest.build import platform_name
@@ -26,5 +27,5 @@ async def subscriptions(inv: Invocation) -> Reply:
 
 
 COMMANDS = (
-    Command(name="subscriptions", description="The platforms whose alerts you get", handler=subscriptions),
+    Command(name="subscriptions", description=N_("The platforms whose alerts you get"), handler=subscriptions),
 )

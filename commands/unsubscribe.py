@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.declarations import Command
 from bot.core.errors import NotFound
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.alerts.subscriptions import unfollow
 from bot.features.knowledge.platforms import platform_for, platform_param
@@ -22,9 +23,9 @@ async def unsubscribe(inv: Invocation, platform: str) -> Reply:
 COMMANDS = (
     Command(
         name="unsubscribe",
-        description="Stop alerts about a platform",
+        description=N_("Stop alerts about a platform"),
         handler=unsubscribe,
-        params=(platform_param("The platform to stop following"),),
+        params=(platform_param(N_("The platform to stop following")),),
         examples=("/unsubscribe outlier",),
     ),
 )

@@ -126,7 +126,8 @@ class Alerts:
                 events.append(AlertEvent(
                     f"payment_problems:{platform_id}:{now:%Y-%m-%d}", "payment_problems", platform_id,
                     f"{name}: payment problems rising",
-                    f"{plural(people, 'member')} reported late or missing pay from {name} in the last 24 hours.", end))
+                    f"{plural(people, 'member', 'members')} reported late or missing pay from {name} in the last 24 "
+                    "hours.", end))
         return events
 
     async def announce(self, event: AlertEvent, now: datetime) -> int:
@@ -167,7 +168,8 @@ class Alerts:
 def _project_ended(name: str, project: str | None, reporters: int) -> tuple[str, str]:
     """The title and text of a project-ended alert; project None: its name is not shown."""
     title, text = (f"project “{project}”", f"the project “{project}”") if project is not None else (NOT_SHOWN,) * 2
-    return f"{name}: {title} reported ended", f"{plural(reporters, 'member')} reported that {text} on {name} has ended."
+    return (f"{name}: {title} reported ended",
+            f"{plural(reporters, 'member', 'members')} reported that {text} on {name} has ended.")
 
 
 def _reply(event: AlertEvent, unsubscribe: bool) -> Reply:

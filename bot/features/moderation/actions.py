@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import unix
 from bot.core.errors import BadArgument, NotAllowed, NotFound
 from bot.core.feature import Person
+from bot.core.i18n import _
 from bot.core.model import Field
 from bot.core.timetext import format_time
 from bot.features.availability import brigading, trust
@@ -240,7 +241,7 @@ async def community_note(app: App, community: str | None, platform: str) -> str 
 async def note_section(inv: Invocation, platform_id: str, **context: object) -> list[Field | str]:
     """This community's note under /legit (the knowledge base's LEGIT_EXTRA_SECTIONS seam); none in private."""
     text = await community_note(inv.app, inv.place.community_key, platform_id)
-    return [Field("Note from this community's moderators", text)] if text else []
+    return [Field(_("Note from this community's moderators"), text)] if text else []
 
 
 

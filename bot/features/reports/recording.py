@@ -143,7 +143,7 @@ class Reports:
             minutes = max(1, round(wait / 60))
             raise RateLimited(
                 f"You've sent {REPORTS_PER_HOUR} reports in the last hour, the most I take from one person.",
-                hint=f"Try again in about {plural(minutes, 'minute')}. "
+                hint=f"Try again in about {plural(minutes, 'minute', 'minutes')}. "
                 "Your earlier reports are all counted.",
             )
 
