@@ -25,7 +25,7 @@ COMMANDS = (
         name="alerts_here",
         description=N_("Post status-change alerts in this channel, or stop them"),
         handler=alerts_here,
-        params=(Param("state", N_("on or off"), choices=(Choice("on", "On"), Choice("off", "Off"))),),
+        params=(Param("state", N_("on or off"), choices=(Choice("on", N_("On")), Choice("off", N_("Off")))),),
         access=Access.MODERATOR,
         examples=("/alerts_here on", "/alerts_here off"),
     ),

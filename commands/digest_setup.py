@@ -86,14 +86,17 @@ async def digest_setup(inv: Invocation, weekday: str, time: str, timezone: str, 
     )
 
 
+DAY_LABELS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+              N_("Sunday"))
+
 COMMANDS = (
     Command(
         name="digest_setup",
         description=N_("Schedule this community's weekly digest: day, time, time zone and channel"),
         handler=digest_setup,
         params=(
-            Param("weekday", N_("The day of the week to post on"), choices=tuple(Choice(d, d.capitalize())
-                                                                               for d in WEEKDAYS)),
+            Param("weekday", N_("The day of the week to post on"),
+                  choices=tuple(Choice(d, label) for d, label in zip(WEEKDAYS, DAY_LABELS, strict=True))),
             Param("time", N_("Local time of day, 24-hour HH:MM"), example="09:00", max_length=10),
             Param("timezone", N_("IANA time zone, e.g. Europe/London or America/New_York"), example="Europe/London",
                   max_length=64),

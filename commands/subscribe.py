@@ -9,10 +9,10 @@ from bot.features.alerts.subscriptions import ALERT_KINDS, follow
 from bot.features.knowledge.platforms import platform_for, platform_param
 
 EVENT_CHOICES = (
-    Choice("all", "Everything"),
-    Choice("drought_ended", "Drought over"),
-    Choice("project_ended", "Project ended"),
-    Choice("payment_problems", "Payment problems"),
+    Choice("all", N_("Everything")),
+    Choice("drought_ended", N_("Drought over")),
+    Choice("project_ended", N_("Project ended")),
+    Choice("payment_problems", N_("Payment problems")),
 )
 EVENT_NAMES = {"drought_ended": "a drought ends", "project_ended": "two or more people report a project ended",
                "payment_problems": "payment problems rise"}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.declarations import Choice, Param
 from bot.core.errors import NotFound, quoted
+from bot.core.i18n import N_
 from bot.core.model import Button
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.matching import matcher
@@ -83,7 +84,7 @@ async def platform_autocomplete(app: App, prefix: str) -> list[Choice]:
 
 
 def platform_param(
-    description: str = "The platform, e.g. outlier", required: bool = True, example: str = "outlier"
+    description: str = N_("The platform, e.g. outlier"), required: bool = True, example: str = "outlier"
 ) -> Param:
     """The platform parameter commands share: autocompleted from the knowledge base, length-capped."""
     return Param("platform", description, required=required, autocomplete=platform_autocomplete, max_length=100,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import unix
 from bot.core.errors import BadArgument, RateLimited, quoted
 from bot.core.feature import Person
+from bot.core.i18n import N_
 from bot.core.model import Actor
 from bot.core.plural import plural
 from bot.core.ratelimit import RateLimiter
@@ -28,9 +29,9 @@ if TYPE_CHECKING:
 
 
 ROLE_TIERS = {
-    "generalist": "generalist (writing, rating, general tasks)",
-    "specialist": "specialist (coding, STEM, languages)",
-    "expert": "expert (professional or PhD)",
+    "generalist": N_("generalist (writing, rating, general tasks)"),
+    "specialist": N_("specialist (coding, STEM, languages)"),
+    "expert": N_("expert (professional or PhD)"),
 }
 
 # A person may file this many reports an hour (across platforms); generous for honest use, a wall for floods.
