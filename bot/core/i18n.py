@@ -37,6 +37,8 @@ NAMES = {"english": "en", "inglés": "en", "ingles": "en", "inglês": "en",
          "portuguese": "pt_BR", "português": "pt_BR", "portugues": "pt_BR", "portugués": "pt_BR",
          "brazilian": "pt_BR", "brasileiro": "pt_BR"}
 
+_BY_CODE = {code.lower(): code for code in LOCALES}
+_BY_LANGUAGE = {code.split("_")[0].lower(): code for code in LOCALES}
 _current: ContextVar[str] = ContextVar("queuewatch_locale", default=SOURCE)
 
 
@@ -52,8 +54,9 @@ def normalize(code: str | None) -> str | None:
     text = code.strip().lower().replace("-", "_")
     if text in NAMES:
         return NAMES[text]
-    language = text.split("_", 1)[0]
-    return {"en": "en", "es": "es", "pt": "pt_BR"}.get(language)
+    if text in _BY_CODE:
+        return _BY_CODE[text]
+    return _BY_LANGUAGE.get(text.split("_", 1)[0])  # "es_mx" -> es, "pt_pt" -> pt_BR, "en_gb" -> en
 
 
 def choose(*candidates: str | None) -> str:
