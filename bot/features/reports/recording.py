@@ -237,11 +237,11 @@ async def forget_reports(app: App, person: Person) -> list[tuple[str, int]]:
     projects = await store.projects_of(app.db, person.key)
     deleted = await store.delete_reporter(app.db, person.key)
     await project_store.forget_unused(app.db, projects)
-    return [("reports", deleted)]
+    return [(N_("reports"), deleted)]
 
 
 DATA_KEPT = ((
-    "Reports",
-    "what you reported (platform, kind, project, time, pay or hours, your note) under a keyed hash of your "
-    "account, never your name or id; /myreports lists them, /retract removes one, /forget removes all",
+    N_("Reports"),
+    N_("what you reported (platform, kind, project, time, pay or hours, your note) under a keyed hash of your "
+       "account, never your name or id; /myreports lists them, /retract removes one, /forget removes all"),
 ),)
