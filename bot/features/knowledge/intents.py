@@ -276,12 +276,14 @@ WEAK = {"unknown", "help", "profile"}  # what the English rules say when they fo
 
 def _in_language(text: str, locale: str) -> Intent:
     """A question in Spanish or Portuguese: its key phrases read in English, routed, answered in its language."""
-    if len(text) >= LONG_MESSAGE:
-        return Intent("scamcheck", message=text, language=locale)
-    intent = _route(to_english(text, locale, platform_words()))
-    if intent.kind == "scamcheck":  # the pasted message is checked as written
+    intent = (Intent("scamcheck", message=text) if len(text) >= LONG_MESSAGE else
+              _route(to_english(text, locale, platform_words())))
+    if intent.kind == "scamcheck":  # the pasted message is checked as written, or as read in English if that shows more
         prefixed = SCAM_PREFIX.match(text)
-        intent = replace(intent, message=prefixed.group("message").strip() if prefixed else text)
+        message = prefixed.group("message").strip() if prefixed else text
+        english = to_english(message, locale, platform_words())
+        intent = replace(intent, message=english if len(scan(english).findings) > len(scan(message).findings)
+                         else message)
     return replace(intent, language=locale)
 
 
