@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Choice, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge import parse_currency
 from bot.features.knowledge.models import format_date
@@ -22,13 +22,15 @@ async def payrate(
         inv.actor, inv.place.community_key, ref.id, amount, currency, inv.now, role=role, project=project
     )
     code = parse_currency(currency)
-    tier = f" as {role}" if role else ""
+    tier = " " + _("as {role}").format(role=role) if role else ""
     when = format_date(rates_date.isoformat())
-    converted = "" if code == "USD" else f" (about ${usd:,.2f} at ECB reference rates of {when})"
+    converted = "" if code == "USD" else " " + _("(about {usd} at ECB reference rates of {date})").format(
+        usd=f"${usd:,.2f}", date=when)
     return acknowledgement(
         ref.name, recorded,
-        extra=f" {amount:g} {code} an hour{converted}{tier}. It joins the crowd median /pay shows "
-        f"once at least {pay_stats.MIN_SHOWN} members have reported.",
+        extra=" " + _("{amount} {code} an hour").format(amount=f"{amount:g}", code=code) + f"{converted}{tier}. "
+        + _("It joins the crowd median /pay shows once at least {count} members have reported.").format(
+            count=pay_stats.MIN_SHOWN),
     )
 
 
