@@ -31,6 +31,7 @@ from bot.core.model import Reply
 from bot.features.digest import build_digest, digest_reply
 from bot.settings import load_settings
 from bot.wiring import build_app
+from storage import aggregates
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DAYS = 90
@@ -99,6 +100,8 @@ async def bench_digest(path: Path, reports: int, reuse: bool) -> None:
         seconds = generate(path, reports)
     app = await build_app(settings_for(path), clock=ManualClock(NOW))
     try:
+        if seconds:
+            await aggregates.rebuild(app.db)  # the reports were written around storage/, which keeps the aggregates
         count = (await app.db.fetchone("SELECT count(*) FROM reports"))[0]
         print(f"database: {count:,} reports, {len(PLATFORMS)} platforms, {DAYS} days; "
               + (f"generated in {seconds:.1f} s" if seconds else "reused"))

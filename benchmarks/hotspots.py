@@ -37,7 +37,7 @@ from bot.features.reports.pay import ONBOARDING_SPAN
 from bot.features.reports.recording import ROLE_TIERS, window_start
 from bot.settings import load_settings
 from bot.wiring import build_app
-from storage import digest_queries, first_seen
+from storage import aggregates, digest_queries, first_seen
 from storage import reports as store
 from storage.database import SqliteDatabase, available_migrations
 from tests.support import hotspots_reference as before
@@ -244,6 +244,7 @@ async def with_older_history(db) -> None:
     async with db.transaction() as tx:
         await tx.execute(COPY_OLDER, (OLDER, OLDER, OLDER))
         await tx.execute(COPY_OLDER_EVENTS, (OLDER,))
+    await aggregates.rebuild(db)  # copied around storage/ (a no-op on the schema before the aggregates)
 
 
 async def measure(count: int) -> dict[str, object]:

@@ -37,6 +37,7 @@ from bot.features.reports.pay import crowd_pay, pay_fields
 from bot.features.reports.recording import ROLE_TIERS, window_start
 from bot.settings import load_settings
 from bot.wiring import build_app
+from storage import aggregates
 from storage.database import SqliteDatabase
 from storage.reports import UPSERT_REPORT
 
@@ -181,6 +182,7 @@ async def main() -> None:
           f"({len(known)} known + {len(platforms) - len(known)} synthetic), {DAYS} days")
     started = time.perf_counter()
     stored = generate(path, options.reports, platforms, int(NOW.timestamp()))
+    await aggregates.rebuild(app.db)  # the reports were written around storage/, which keeps the aggregates
     print(f"generated {stored:,} reports in {time.perf_counter() - started:.1f} s "
           f"({sum(KIND_MIX[k] for k in ('drought', 'tasks_back'))}% availability reports)")
 

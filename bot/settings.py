@@ -16,6 +16,8 @@ DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_KEY_FILE = Path("data/queuewatch.key")
 OPERATOR_ENTRY = re.compile(r"^(telegram|discord):[1-9][0-9]*$")
 DEFAULT_FX_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+DEFAULT_HTTP_HOST = "127.0.0.1"
+DEFAULT_HTTP_PORT = 8080
 
 
 class SettingsError(Exception):
@@ -73,6 +75,9 @@ class Settings(BaseSettings):
     queuewatch_secret_file: Path = DEFAULT_KEY_FILE
     queuewatch_operators: Annotated[list[str], NoDecode] = Field(default_factory=list)
     queuewatch_fx_url: str = DEFAULT_FX_URL
+    queuewatch_http_host: str = DEFAULT_HTTP_HOST
+    queuewatch_http_port: int | None = DEFAULT_HTTP_PORT  # None (0 or empty): no web server
+    queuewatch_public_url: str | None = None
     log_level: str = "INFO"
 
     _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", mode="before")(_id_list)
@@ -95,6 +100,37 @@ class Settings(BaseSettings):
         if value and (parsed.scheme not in ("http", "https") or not parsed.netloc):
             raise ValueError(f"expected an http(s) URL such as {DEFAULT_FX_URL}, or nothing to turn the refresh off")
         return value
+
+    @field_validator("queuewatch_http_host")
+    @classmethod
+    def _check_http_host(cls, value: str) -> str:
+        value = value.strip().removeprefix("[").removesuffix("]")  # [::1] -> ::1
+        if not value:
+            return DEFAULT_HTTP_HOST
+        if any(ch.isspace() or ch in "/@?#" for ch in value):
+            raise ValueError(f"expected a host name or address to listen on, e.g. {DEFAULT_HTTP_HOST} or 0.0.0.0")
+        return value
+
+    @field_validator("queuewatch_http_port", mode="before")
+    @classmethod
+    def _check_http_port(cls, value: object) -> object:
+        text = str(value).strip() if value is not None else ""
+        if text in ("", "0"):
+            return None  # 0 or empty: the web server is off
+        if not text.isdigit() or not 1 <= int(text) <= 65535:
+            raise ValueError("expected a port number from 1 to 65535, or 0 (or nothing) to turn the web server off")
+        return int(text)
+
+    @field_validator("queuewatch_public_url", mode="before")
+    @classmethod
+    def _check_public_url(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip().rstrip("/")
+        parsed = urlparse(text)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
+            raise ValueError("expected the page's public address, e.g. https://status.example.org, or nothing")
+        return text
 
     @field_validator("database_url")
     @classmethod

@@ -47,6 +47,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.declarations import Command
 from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature, Person
+from bot.core.metrics import Metrics
 from bot.core.registry import Registry
 from bot.features import buttons, languages
 from bot.features.alerts import subscriptions
@@ -138,6 +139,7 @@ class App:
         self.clock = clock
         self.features = features
         self._keys = keys
+        self.metrics = Metrics()  # counted by the dispatcher, recording, the outbox and the digest; served on /metrics
         # Adapters register themselves here when they start, so the outbox can deliver through them.
         self.senders: dict[str, Sender] = {}
         # The bot's own username per platform, once an adapter learns it (deep links, mentions).
@@ -158,6 +160,7 @@ class App:
         self.alerts = Alerts(self)
         self.scheduler = Scheduler(self)
         self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators,
+                                     metrics=self.metrics,
                                      locale_of=lambda actor, place: languages.reply_locale(self, actor, place))
 
     def person_key(self, platform: str, user_id: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.declarations import Command
 from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
+from bot.features.availability.links import live_status_line
 from bot.features.availability.reply import all_status, platform_status
 from bot.features.knowledge.platforms import platform_for, platform_param
 
@@ -12,9 +13,14 @@ from bot.features.knowledge.platforms import platform_for, platform_param
 async def status(inv: Invocation, platform: str | None = None) -> Reply:
     """Show availability status."""
     if platform is None:
-        return await all_status(inv.app, inv.now)
-    ref = platform_for(inv, platform)
-    return await platform_status(inv.app, ref.id, ref.name, inv.now, inv.place.community_key)
+        reply = await all_status(inv.app, inv.now)
+    else:
+        ref = platform_for(inv, platform)
+        reply = await platform_status(inv.app, ref.id, ref.name, inv.now, inv.place.community_key)
+    link = live_status_line(inv.app, None if platform is None else ref.id)
+    if link is not None:
+        reply.blocks.append(link)
+    return reply
 
 
 COMMANDS = (

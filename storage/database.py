@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 import aiosqlite
 
 from bot.core.errors import StartupError, StorageUnavailable
+from storage.group_commit import GroupCommit, Statement
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,13 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 RETRY_SECONDS = 2.0
 BUSY_TIMEOUT_MS = 50  # SQLite's own wait per attempt; the retry loop above does the rest
 BUSY_TIMEOUT = f"busy_timeout = {BUSY_TIMEOUT_MS}"
+# Group-commit batches run on the event loop's own thread: a hop to the connection's thread costs more than the
+# statement, and a thread stepping SQLite while the loop runs Python waits for the GIL between statements. The
+# writer never waits inside SQLite for a lock (busy_timeout 0: the retry loop waits instead, without blocking
+# the loop), and checkpoints (which fsync) run on a connection of their own, so a commit only appends to the WAL.
+WRITE_BATCH_MAX = 64  # statements per shared transaction: bounds how long one batch holds the loop (~10 ms)
+CHECKPOINT_EVERY = 100  # statements written between background checkpoints
+WAL_BACKSTOP_PAGES = 4000  # the writer checkpoints itself past this, should the background ones fall behind
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 UNAVAILABLE_REASONS = {SQLITE_BUSY: "busy", SQLITE_FULL: "full", SQLITE_READONLY: "read-only",
@@ -58,7 +66,10 @@ class Executor(Protocol):
         ...
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """Run one writing statement with a RETURNING clause, as its own transaction; the rows it returns."""
+        """Run one writing statement with a RETURNING clause; the rows it returns, once it has committed.
+
+        Concurrent calls may share one transaction (group commit); each returns only after that COMMIT.
+        """
         ...
 
 
@@ -138,15 +149,21 @@ class SqliteDatabase:
     process) is retried with backoff for `retry_seconds`, then fails with StorageUnavailable.
     """
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str) -> None:
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str,
+                 checkpointer: aiosqlite.Connection | None = None) -> None:
         self._conn = writer
         self._reader_conn = reader
+        self._checkpointer = checkpointer
+        self._checkpointing: asyncio.Task | None = None
+        self._since_checkpoint = 0
         self._tx = _Statements(writer, path, writing=True)
         self._reader = None if reader is None else _Statements(reader, path, writing=False)
         self._lock = asyncio.Lock()
+        self._lock_waiters = 0  # waits for the lock that have not ended (won, given up or cancelled)
         self._open_tx: object | None = None
         self.path = path
         self.retry_seconds = RETRY_SECONDS
+        self.group = GroupCommit(self._write_batch, max_batch=WRITE_BATCH_MAX)
 
     @classmethod
     async def open(cls, path: str) -> SqliteDatabase:
@@ -156,23 +173,25 @@ class SqliteDatabase:
         file, or a schema newer than this code.
         """
         if path == ":memory:":
-            return cls(await _connect(path, "foreign_keys = ON"), None, path)
+            return cls(await _connect(path, "foreign_keys = ON", shared=True), None, path)
         _prepare_file(path)
-        writer = reader = None
+        writer = reader = checkpointer = None
         try:
-            writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON")
+            writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", shared=True)
             await _check(writer, path)  # before WAL is switched on, so a file that is refused stays as it was
-            for pragma in ("journal_mode = WAL", "synchronous = NORMAL"):
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}",
+                           "busy_timeout = 0"):
                 await writer.execute(f"PRAGMA {pragma}")
             reader = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
+            checkpointer = await _connect(path, BUSY_TIMEOUT, "query_only = ON")
         except BaseException as exc:
-            for conn in (reader, writer):
+            for conn in (checkpointer, reader, writer):
                 if conn is not None:
                     await conn.close()
             if isinstance(exc, sqlite3.Error):
                 raise DatabaseUnusable(_describe(path, exc)) from None
             raise
-        return cls(writer, reader, path)
+        return cls(writer, reader, path, checkpointer)
 
     def _in_own_transaction(self) -> bool:
         """True when the running task holds the open transaction (so it reaches it, not the lock)."""
@@ -194,9 +213,47 @@ class SqliteDatabase:
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         if self._in_own_transaction():
             return await self._tx.write_returning(sql, params)
+        return await self.group.write_returning(sql, params)
+
+    async def _write_batch(self, statements: list[Statement]) -> list[list[Row]]:
+        """Run statements in one transaction (one alone in autocommit), here on the loop's thread."""
         deadline = time.monotonic() + self.retry_seconds
+        writer = self._conn
+
+        def run() -> list[list[Row]]:
+            conn = writer._conn  # the sqlite3 connection under aiosqlite (opened shared, for this)
+            if len(statements) == 1:
+                sql, params = statements[0]
+                return [conn.execute(sql, params).fetchall()]  # read to the end: the statement commits
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                results = [conn.execute(sql, params).fetchall() for sql, params in statements]
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return results
+
+        async def attempt() -> list[list[Row]]:
+            with _storage_errors(self.path, writing=True):
+                return run()  # the write lock is held: the writer's thread has nothing of ours to run meanwhile
+
         async with self._locked(deadline, writing=True):
-            return await _retrying(lambda: self._tx.write_returning(sql, params), deadline)
+            results = await _retrying(attempt, deadline)
+        self._since_checkpoint += len(statements)
+        if self._since_checkpoint >= CHECKPOINT_EVERY and self._checkpointer is not None and (
+                self._checkpointing is None or self._checkpointing.done()):
+            self._since_checkpoint = 0
+            self._checkpointing = asyncio.create_task(self._checkpoint(self._checkpointer))
+        return results
+
+    async def _checkpoint(self, checkpointer: aiosqlite.Connection) -> None:
+        """Copy committed WAL pages into the database on the checkpointer's thread; writers go on meanwhile."""
+        try:
+            await checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:  # the next one, or the writer's backstop, catches up
+            log.warning("background checkpoint of %s failed: %s", self.path, exc)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return await self._read(lambda statements: statements.fetchone(sql, params))
@@ -237,7 +294,16 @@ class SqliteDatabase:
     @asynccontextmanager
     async def _locked(self, deadline: float, writing: bool) -> AsyncIterator[None]:
         """Hold the write lock; StorageUnavailable when this process's other writes keep it past the deadline."""
+        if not self._lock.locked() and not self._lock_waiters:
+            await self._lock.acquire()  # free and no one queued: taken at once, no task to wait on (every write)
+            try:
+                yield
+            finally:
+                self._lock.release()
+            return
         acquiring = asyncio.ensure_future(self._lock.acquire())
+        self._lock_waiters += 1
+        acquiring.add_done_callback(self._waited)
         try:
             done, _ = await asyncio.wait({acquiring}, timeout=max(0.0, deadline - time.monotonic()))
         except BaseException:  # cancelled while waiting
@@ -251,6 +317,9 @@ class SqliteDatabase:
             yield
         finally:
             self._lock.release()
+
+    def _waited(self, _acquiring: asyncio.Future) -> None:
+        self._lock_waiters -= 1
 
     def _abandon(self, acquiring: asyncio.Future) -> None:
         """Stop waiting for the lock; should the wait win it at this very moment, hand it straight back."""
@@ -304,18 +373,22 @@ class SqliteDatabase:
                         await self._conn.backup(dest)
 
     async def close(self) -> None:
+        if self._checkpointing is not None:
+            await asyncio.gather(self._checkpointing, return_exceptions=True)
         await self._conn.close()
-        if self._reader_conn is not None:
-            await self._reader_conn.close()
+        for conn in (self._reader_conn, self._checkpointer):
+            if conn is not None:
+                await conn.close()
 
 
 class DatabaseUnusable(StartupError):
     """The file DATABASE_URL names cannot serve as the bot's database; the message says why, in one line."""
 
 
-async def _connect(path: str, *pragmas: str) -> aiosqlite.Connection:
-    """A connection in autocommit mode with these PRAGMAs set (closed again if setting them fails)."""
-    conn = await aiosqlite.connect(path, isolation_level=None)
+async def _connect(path: str, *pragmas: str, shared: bool = False) -> aiosqlite.Connection:
+    """A connection in autocommit mode with these PRAGMAs set (closed again if setting them fails); `shared`: it
+    may also be used from the event loop's thread (only while the write lock is held)."""
+    conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=not shared)
     conn.row_factory = sqlite3.Row
     try:
         for pragma in pragmas:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from storage import aggregates
 from storage.database import Executor, Row
 
 
@@ -46,14 +47,9 @@ async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
 
 
 async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[Row]:
-    """Per platform and day: visible reports, day i being [bounds[i], bounds[i + 1]) (the caller's calendar days)."""
-    cuts = bounds[1:-1]
-    day = "CASE " + " ".join(f"WHEN updated_at < ? THEN {i}" for i in range(len(cuts))) + f" ELSE {len(cuts)} END"
-    return await db.fetchall(
-        f"SELECT platform, {day if cuts else '0'} AS day, count(*) AS reports FROM reports "
-        "WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 GROUP BY platform, day",
-        (*cuts, bounds[0], bounds[-1]),
-    )
+    """Per platform and day: visible reports (platform, span, reports), day i being [bounds[i], bounds[i + 1]) (the
+    caller's calendar days): whole hours from report_hours, the partial hours at the cuts from reports."""
+    return await aggregates.counts_by_span(db, bounds)
 
 
 async def totals(db: Executor, start: int, end: int, community: str | None = None) -> tuple[int, int]:

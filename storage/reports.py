@@ -7,9 +7,10 @@ columns come from the row holding the maximum (PostgreSQL would use DISTINCT ON)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from storage import aggregates
 from storage.database import Database, Executor, Row
 
 UPSERT_REPORT = """
@@ -30,7 +31,9 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
 """
 # One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
-UPSERT_ONE_REPORT = UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
+UPSERT_ONE_REPORT = (UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\n"
+                     f"RETURNING repeats, {aggregates.COLUMNS}")
+_BY_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
 # Served by reports_by_kind_time: one range per kind.
@@ -67,20 +70,59 @@ class NewReport:
 
 
 async def upsert_report(db: Executor, report: NewReport) -> bool:
-    """Record a report, or refresh the reporter's earlier one in the same window (one statement); True when it
-    refreshed one."""
-    [row] = await db.write_returning(UPSERT_ONE_REPORT, report.values())
+    """Record a report, or refresh the reporter's earlier one in the same window, and its aggregates (one
+    transaction, or the caller's); True when it refreshed one."""
+    async with aggregates.writing(db) as tx:
+        return await _upsert_one(tx, report)
+
+
+async def _upsert_one(tx: Executor, report: NewReport) -> bool:
+    before = await aggregates.rows_where(tx, _BY_KEY, (report.reporter, report.platform, report.kind,
+                                                       report.project, report.window_start))
+    [row] = await tx.write_returning(UPSERT_ONE_REPORT, report.values())
+    await aggregates.apply(tx, before, [row])
     return row["repeats"] > 0
 
 
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
     """Bring every report time later than `later_than` back to `to`; returns how many reports changed."""
-    return await db.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
+    where = f"kind IN ({_marks(kinds)}) AND updated_at > ?"
+    if not await aggregates.rows_where(db, where + " LIMIT 1", (*kinds, later_than)):
+        return 0  # the usual case (run every minute): no transaction, no write lock
+    async with aggregates.writing(db) as tx:
+        before = await aggregates.rows_where(tx, where, (*kinds, later_than))
+        changed = await tx.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
+        await aggregates.apply(tx, before, await _same_rows(tx, before))
+    return changed
+
+
+async def _same_rows(tx: Executor, rows: Sequence[Row]) -> list[Row]:
+    """The reports these rows were read from, as they are now (those deleted since are absent)."""
+    found: list[Row] = []
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found += await aggregates.rows_where(tx, f"id IN ({_marks(chunk)})", chunk)
+    return found
 
 
 async def upsert_many(db: Database, reports: Iterable[NewReport]) -> None:
-    """Record many reports in one transaction (imports, benchmarks)."""
-    await db.executemany(UPSERT_REPORT, (r.values() for r in reports))
+    """Record many reports in one transaction (imports, benchmarks; also on schemas before migration 0015).
+
+    A bulk load then recomputes the aggregates of the platforms it touched (when the schema has them), which
+    costs less than keeping them report by report.
+    """
+    touched: set[str] = set()
+
+    def rows() -> Iterator[tuple]:
+        for report in reports:
+            touched.add(report.platform)
+            yield report.values()
+
+    await db.executemany(UPSERT_REPORT, rows())
+    if await db.schema_version() >= aggregates.SCHEMA:
+        for platform in sorted(touched):
+            await aggregates.rebuild_platform(db, platform)
 
 
 async def reports_of(db: Database, reporter: str, limit: int) -> list[Row]:
@@ -99,14 +141,14 @@ async def count_of(db: Database, reporter: str) -> int:
 
 
 async def delete_report(db: Database, report_id: int, reporter: str) -> Row | None:
-    """Delete one of the reporter's own reports; returns what it was, or None if it is not theirs."""
+    """Delete one of the reporter's own reports, and its part of the aggregates; returns what it was, or None if
+    it is not theirs."""
     async with db.transaction() as tx:
-        row = await tx.fetchone(
-            "SELECT id, platform, kind, project FROM reports WHERE id = ? AND reporter = ?", (report_id, reporter)
-        )
-        if row is not None:
+        before = await aggregates.rows_where(tx, "id = ? AND reporter = ?", (report_id, reporter))
+        if before:
             await tx.execute("DELETE FROM reports WHERE id = ?", (report_id,))
-    return row
+            await aggregates.apply(tx, before, [])
+    return before[0] if before else None
 
 
 async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
@@ -117,8 +159,14 @@ async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
 
 
 async def delete_reporter(db: Database, reporter: str) -> int:
-    """Delete every report of a reporter; returns how many."""
-    return await db.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
+    """Delete every report of a reporter, and their part of the aggregates; returns how many."""
+    async with aggregates.writing(db) as tx:
+        before = await aggregates.rows_where(tx, "reporter = ?", (reporter,))
+        if not before:
+            return 0
+        deleted = await tx.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
+        await aggregates.apply(tx, before, [])
+    return deleted
 
 
 def _platform_filter(platform: str | None) -> tuple[str, tuple]:
@@ -148,18 +196,13 @@ async def latest_opinions(db: Database, kinds: Sequence[str], platform: str | No
 async def drought_reporters_in_slots(
     db: Database, platform: str | None, slots: Sequence[tuple[int, int]]
 ) -> list[Row]:
-    """Per platform: the sum over time slots of distinct platform-wide drought reporters in each slot."""
-    where, params = _platform_filter(platform)
-    values = ", ".join("(?, ?)" for _ in slots)
-    flat = [bound for slot in slots for bound in slot]
-    return await db.fetchall(
-        f"WITH slots(start, stop) AS (VALUES {values}) "
-        "SELECT r.platform AS platform, count(DISTINCT s.start || ':' || r.reporter) AS reporters "
-        f"FROM slots s JOIN reports r ON {where.replace('platform', 'r.platform')}r.kind = 'drought' "
-        "AND r.updated_at >= s.start AND r.updated_at < s.stop AND r.hidden = 0 AND r.project = '' "
-        "GROUP BY r.platform",
-        (*flat, *params),
-    )
+    """Per platform: the sum over time slots of distinct platform-wide drought reporters in each slot.
+
+    Each slot is the DROUGHT_SLOT (6 h) before a whole hour: read from drought_slots, one row per slot and platform.
+    """
+    if any(stop - start != aggregates.DROUGHT_SLOT or stop % aggregates.HOUR for start, stop in slots):
+        raise ValueError("baseline slots must be the 6 hours before a whole hour")
+    return await aggregates.drought_reporters_at(db, platform, [stop for _start, stop in slots])
 
 
 async def project_changes(db: Database, kinds: Sequence[str], platform: str, since: int) -> list[Row]:
@@ -184,44 +227,25 @@ async def last_report_at(db: Database, platform: str, kinds: Sequence[str]) -> i
 
 
 async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:
-    """Per role ('' when not given): every hourly pay (USD) reported since `since`, comma-separated.
-
-    One row per role keeps Python's work (and garbage) small: the values arrive as one string.
-    Each person counts once per 30-day window (the dedupe key).
-    """
-    return await db.fetchall(
-        "SELECT coalesce(role, '') AS role, group_concat(hourly_usd) AS amounts FROM reports "
-        "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND hidden = 0 AND hourly_usd IS NOT NULL "
-        "GROUP BY role",
-        (platform, since),
-    )
+    """The ranks of the hourly pay figures (USD) reported since `since` that the median and quartiles need, per role
+    ('' when not given) and all roles (aggregates.ALL_TAGS), and the count per role (see aggregates.figures). Each
+    person counts once per 30-day window (the dedupe key)."""
+    return await aggregates.figures(db, platform, "payrate", since)
 
 
 async def onboarding_hours(db: Database, platform: str, since: int) -> list[Row]:
-    """Per paid (0/1): onboarding reports updated since `since`, and their hours comma-separated.
-
-    Bounded by time (callers pass a year: one onboarding report per person per year), so the cost grows
-    with that window, not with all history; served by the partial index reports_onboarding_by_time.
-    """
-    return await db.fetchall(
-        "SELECT paid, count(*) AS n, group_concat(hours) AS hours FROM reports "
-        "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 AND updated_at >= ? GROUP BY paid",
-        (platform, since),
-    )
+    """The same for onboarding reports updated since `since`, by paid ('1', '0', '' unknown; hours of -1 were not
+    given and are only counted). Bounded by time (callers pass a year: one onboarding report per person a year)."""
+    return await aggregates.figures(db, platform, "onboarding", since)
 
 
 async def kind_counts(db: Database, platform: str, kinds: Sequence[str], recent_since: int) -> list[Row]:
     """Per kind with visible reports: reports in total and since `recent_since` (kind, total, recent).
 
-    The totals come from report_totals (kept by triggers), the recent counts from an index range, so the
-    cost grows with the recent window, not with all history.
+    The totals come from report_totals (kept by triggers), the recent counts from report_hours, so the cost
+    grows with the hours of the recent window, not with all history.
     """
-    return await db.fetchall(
-        "SELECT t.kind, t.n AS total, (SELECT count(*) FROM reports r WHERE r.platform = t.platform "
-        "AND r.kind = t.kind AND r.updated_at >= ? AND r.hidden = 0) AS recent FROM report_totals t "
-        f"WHERE t.platform = ? AND t.kind IN ({_marks(kinds)}) AND t.n > 0",
-        (recent_since, platform, *kinds),
-    )
+    return await aggregates.kind_counts(db, platform, kinds, recent_since)
 
 
 async def load_states(db: Database) -> list[Row]:

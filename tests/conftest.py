@@ -24,6 +24,13 @@ def no_exchange_rate_refresh(monkeypatch) -> None:
     monkeypatch.setenv("QUEUEWATCH_FX_URL", "")
 
 
+@pytest.fixture(autouse=True)
+def no_web_server(monkeypatch) -> None:
+    """Processes a test starts (`queuewatch run`) serve no status page unless the test asks for one: parallel
+    workers would otherwise all claim port 8080."""
+    monkeypatch.setenv("QUEUEWATCH_HTTP_PORT", "0")
+
+
 @pytest.fixture
 def settings(tmp_path, monkeypatch) -> Settings:
     """Settings isolated from the developer's environment and .env; the exchange-rate refresh is off."""

@@ -19,7 +19,7 @@ from bot.features.digest.build import MIN_PAY_MOVE, MIN_PAY_N, PAYBACK_SECONDS, 
 from bot.features.reports.kinds import KINDS
 from bot.features.reports.pay import ONBOARDING_SPAN, crowd_pay, pay_fields
 from bot.features.reports.recording import window_start
-from storage import digest_queries, moderation
+from storage import aggregates, digest_queries, moderation
 from storage import reports as store
 from storage.database import SqliteDatabase
 from tests.moderation_helpers import file, report_id, run
@@ -87,11 +87,11 @@ async def _apply(ops) -> None:
                 _kind, reporter, community, platform, kind, offset = op
                 await store.upsert_report(db, new_report(reporter, community, platform, kind, NOW + offset))
             elif op[0] in ("retract", "hide"):
-                ids = [r[0] for r in await db.fetchall("SELECT id FROM reports ORDER BY id")]
+                ids = [(r[0], r[1]) for r in await db.fetchall("SELECT id, reporter FROM reports ORDER BY id")]
                 if ids:
-                    chosen = ids[op[1] % len(ids)]
-                    if op[0] == "retract":
-                        await db.execute("DELETE FROM reports WHERE id = ?", (chosen,))
+                    chosen, reporter = ids[op[1] % len(ids)]
+                    if op[0] == "retract":  # as /retract does: the aggregates of migration 0016 follow
+                        await store.delete_report(db, chosen, reporter)
                     else:
                         await moderation.set_hidden(db, chosen, op[2], "spam: test")
             else:
@@ -127,6 +127,7 @@ async def generated_history(db, seed: int = 15, count: int = 4000) -> None:
         reports.append(report)
     await store.upsert_many(db, reports)
     await db.execute("UPDATE reports SET hidden = 1 WHERE id % 17 = 0")
+    await aggregates.rebuild(db)  # the raw UPDATE went around storage, which keeps the aggregates
     events = []
     for _ in range(600):
         at = NOW - rng.randrange(60 * DAY)

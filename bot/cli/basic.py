@@ -14,7 +14,8 @@ MEMORY_URL = "sqlite:///:memory:"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add run, console and migrate."""
-    run = subparsers.add_parser("run", help="start every adapter whose token is set (none: the console chat)")
+    run = subparsers.add_parser("run", help="start every adapter whose token is set (none: the console chat) and the "
+                                "status page")
     run.set_defaults(func=_run)
 
     console = subparsers.add_parser("console", help="chat with the bot in this terminal (also piped)")
@@ -58,6 +59,11 @@ def _console_with_notice(app, stop):
     return _console_factory()(app, stop)
 
 
+def _announce_page(address: str) -> None:
+    """Say where the status page is (stderr, so piped console output stays the bot's replies)."""
+    print(f"Status page: {address} (QUEUEWATCH_HTTP_PORT=0 turns it off)", file=sys.stderr, flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     from bot import runner
 
@@ -71,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
         if not factories:
             factories = [_console_with_notice]
             quiet_logs(settings)
-        await runner.run(settings, factories)
+        await runner.run(settings, factories, web=True, announce=_announce_page)
 
     return with_settings(body)
 

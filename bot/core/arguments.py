@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any, NamedTuple
 
-from bot.core.declarations import Command, Param, ParamKind
+from bot.core.declarations import Command, Param, ParamKind, choice_key
 from bot.core.errors import BadArgument, quoted
 from bot.core.i18n import _
 
@@ -251,8 +251,9 @@ def _shown(number: float) -> str:
 
 
 def _match_choice(param: Param, text: str, bad) -> str:
+    key = choice_key(text)  # once, not once per choice: every /report pays for this
     for choice in param.choices:
-        if choice.is_named(text):
+        if key in choice.names:
             return choice.value
     options = ", ".join(choice.value for choice in param.choices)
     raise bad(_("{value} is not one of: {options}.").format(value=quoted(text), options=options))

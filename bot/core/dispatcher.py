@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import timedelta
@@ -10,8 +11,9 @@ from typing import Any
 
 from bot.core import arguments, i18n
 from bot.core.declarations import Command
-from bot.core.errors import BadArgument, NotAllowed, RateLimited, classify, shorten
+from bot.core.errors import BadArgument, NotAllowed, RateLimited, UserError, classify, shorten
 from bot.core.i18n import _
+from bot.core.metrics import Metrics
 from bot.core.model import Actor, Button, Invocation, Place, Reply
 from bot.core.ratelimit import RateLimiter
 
@@ -29,8 +31,9 @@ class Dispatcher:
     """Runs commands from any front end and always returns a Reply."""
 
     def __init__(self, app: Any, ask: QuestionHandler, operators: Collection[str] = (),
-                 locale_of: LocaleResolver | None = None) -> None:
+                 metrics: Metrics | None = None, locale_of: LocaleResolver | None = None) -> None:
         self.app = app
+        self.metrics = metrics or Metrics()
         self._locale_of = locale_of
         self.registry = app.registry
         self._ask = ask
@@ -77,46 +80,61 @@ class Dispatcher:
 
     async def dispatch(self, name: str, raw: Mapping[str, Any], actor: Actor, place: Place) -> Reply:
         """Run a command by name with raw (unconverted) argument values."""
+        started = time.perf_counter()
         command = self.registry.get(name)
         if command is None:
             await self.localise(actor, place)
+            self.metrics.command_done("unknown", "unknown_command", time.perf_counter() - started)
             return self.unknown_command(name)
+        reply, outcome = await self._run(command, name, raw, actor, place)
+        self.metrics.command_done(name, outcome, time.perf_counter() - started)
+        return reply
+
+    async def _run(self, command: Command, name: str, raw: Mapping[str, Any], actor: Actor,
+                   place: Place) -> tuple[Reply, str]:
+        """The reply to a known command, and its outcome for the metrics (ok, refused, bad_input, failed)."""
         raw = {key: arguments.readable(value) if isinstance(value, str) else value for key, value in raw.items()}
         actor = self.identify(actor)
         i18n.set_locale(actor.locale)  # "slow down" costs no lookup
         refused = self._admit(actor, "commands")
         if refused is not None:
-            return refused
+            return refused, "refused"
         await self.localise(actor, place)
         try:
             await self._check_access(command, actor, place)
         except NotAllowed as exc:  # says only who may run it; the asker may have no private chat with the bot
-            return classify(exc, name)
+            return classify(exc, name), "refused"
+        outcome = "ok"
         try:
             params, prompt = self._convert(command, raw)
             if prompt is not None:
                 # Only the declared choices: it stays where it was asked, where its buttons can run the command.
-                return prompt
+                return prompt, outcome
             invocation = Invocation(name, params, actor, place, self.app.clock.now(), self.app)
             reply = await command.handler(invocation, **params)
         except Exception as exc:  # the one place every handler error is turned into a reply
-            reply = classify(exc, name)
-        return _declared_privacy(command, reply)
+            reply, outcome = classify(exc, name), "bad_input" if isinstance(exc, UserError) else "failed"
+        return _declared_privacy(command, reply), outcome
 
     async def ask(self, text: str, actor: Actor, place: Place) -> Reply:
         """Answer a plain-language message through the question handler the app was wired with."""
+        started = time.perf_counter()
         text = arguments.readable(text)
         actor = self.identify(actor)
         i18n.set_locale(actor.locale)
         refused = self._admit(actor, "messages")
         if refused is not None:
+            self.metrics.command_done("question", "refused", time.perf_counter() - started)
             return refused
         await self.localise(actor, place)
         invocation = Invocation("", {"text": text}, actor, place, self.app.clock.now(), self.app)
+        outcome = "ok"
         try:
-            return await self._ask(invocation, text)
+            reply = await self._ask(invocation, text)
         except Exception as exc:
-            return classify(exc, "question")
+            reply, outcome = classify(exc, "question"), "bad_input" if isinstance(exc, UserError) else "failed"
+        self.metrics.command_done("question", outcome, time.perf_counter() - started)
+        return reply
 
     def unknown_command(self, name: str) -> Reply:
         """The reply to a command that does not exist, with suggestions."""

@@ -249,6 +249,11 @@ class Outbox:
             self._wake.set()
         return added
 
+    async def backlog(self) -> int:
+        """Messages waiting to be sent: queued, being sent, or to be tried again after no answer."""
+        counts = await store.counts(self.app.db)
+        return sum(counts.get(state, 0) for state in ("pending", "sending", "uncertain"))
+
     def wake(self) -> None:
         """Deliver soon (something was queued)."""
         self._wake.set()
@@ -391,6 +396,7 @@ class Outbox:
             outcome = self._retry(item, token, dest, parts, exc)
         else:
             outcome = Outcome(item, token, "sent", parts)
+        self.app.metrics.deliveries.labels(outcome.kind).inc()
         await self._settle(outcome)
         if permanent:
             await self._give_up(item, dest, outcome.error)

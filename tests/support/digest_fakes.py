@@ -12,6 +12,7 @@ from bot.core.delivery import Destination, PartSent, PermanentDeliveryError, Ret
 from bot.core.model import Reply
 from bot.outbox.outbox import Outbox
 from bot.wiring import App
+from storage import aggregates
 
 
 @dataclass
@@ -78,6 +79,7 @@ async def add_reports(app: App, rows: Iterable[dict]) -> None:
         "hourly_usd, role, hidden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         prepared,
     )
+    await aggregates.rebuild(app.db)  # written around storage/reports.py, which keeps the aggregates
 
 
 async def add_event(app: App, platform: str, old: str, new: str, at: datetime | int, reporters: int = 4,

@@ -66,6 +66,11 @@ class ConsoleAdapter:
         self.app.senders[Platform.CONSOLE] = self  # digests and alerts are printed here
         self._task = asyncio.create_task(self._loop())
 
+    @property
+    def connected(self) -> bool:
+        """True while lines are read (for /healthz and /metrics)."""
+        return self._task is not None and not self._task.done()
+
     async def stop(self) -> None:
         """Stop reading."""
         if self._task and not self._task.done():

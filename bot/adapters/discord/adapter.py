@@ -54,6 +54,12 @@ class DiscordAdapter:
         self.client: discord.Client | None = None
         self.handler = InteractionHandler(app)
         self._task: asyncio.Task | None = None
+        self._gateway_up = False  # between READY (or RESUMED) and a disconnect
+
+    @property
+    def connected(self) -> bool:
+        """True while the gateway connection is up (for /healthz and /metrics)."""
+        return self._gateway_up and self.client is not None and not self.client.is_closed()
 
     async def start(self) -> None:
         """Log in, sync the commands if they changed, connect to the gateway and wait until ready."""
@@ -150,6 +156,18 @@ class DiscordAdapter:
         @client.event
         async def on_interaction(interaction: discord.Interaction) -> None:
             await self.handler.handle(interaction)
+
+        @client.event
+        async def on_ready() -> None:
+            self._gateway_up = True
+
+        @client.event
+        async def on_resumed() -> None:
+            self._gateway_up = True
+
+        @client.event
+        async def on_disconnect() -> None:
+            self._gateway_up = False
 
         return client
 

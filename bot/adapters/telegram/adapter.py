@@ -153,6 +153,11 @@ class TelegramAdapter:
         self.app.senders[self.name] = self
         log.info("telegram: polling as @%s", self.username)
 
+    @property
+    def connected(self) -> bool:
+        """True while long polling runs (for /healthz and /metrics)."""
+        return self.poller.running
+
     async def stop(self) -> None:
         """Stop polling, finish the updates in hand (for a while) and close the HTTP clients."""
         self.app.senders.pop(self.name, None)

@@ -242,10 +242,12 @@ class Availability:
         """Re-evaluate every platform with recent reports (run periodically); returns how many statuses.
 
         First, times stamped later than now (the clock ran ahead and was put right) are brought back to now,
-        so such reports age from now instead of counting as fresh until the wall clock catches up.
+        so such reports age from now instead of counting as fresh until the wall clock catches up; then the days of
+        trust that became judgeable are settled (at most hourly), here in the background, never in a read.
         """
         now = self.app.clock.now()
         await self.app.reports.clamp_future(now)
+        await trust.settle_if_due(self.app)
         return len(await self.statuses(now))
 
 

@@ -24,6 +24,7 @@ The rules, in plain words:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from bisect import bisect_right
 from collections import defaultdict
@@ -100,13 +101,9 @@ def forget_cached(app: App, reporters: Sequence[str] | None = None) -> None:
 
 
 async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
-    """The weight of each reporter's reports (batched and cached; settles judgeable days hourly)."""
+    """The weight of each reporter's reports as stored (batched and cached). It never settles: a read does not wait
+    for judging; the availability service settles (settle_if_due) and clears the cache."""
     cache = app.trust
-    if cache.last_settle is None or cache.clock.monotonic() - cache.last_settle >= SETTLE_EVERY:
-        try:
-            await settle_trust(app)
-        except Exception:  # trust must never break /status; the next call retries
-            log.exception("settling reporter trust failed")
     result: dict[str, float] = {}
     missing: list[str] = []
     moment = cache.clock.monotonic()
@@ -130,6 +127,19 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
             )
             cache.weights[reporter] = result[reporter] = weight
     return result
+
+
+async def settle_if_due(app: App) -> int:
+    """Settle the days that became judgeable, at most once every SETTLE_EVERY (the availability service calls it
+    in the background before each refresh); returns the judged days. A failure is logged and retried next time."""
+    cache = app.trust
+    if cache.last_settle is not None and cache.clock.monotonic() - cache.last_settle < SETTLE_EVERY:
+        return 0
+    try:
+        return await settle_trust(app)
+    except Exception:  # trust must never stop the refresh; the next one retries
+        log.exception("settling reporter trust failed")
+        return 0
 
 
 def settle_bounds(now: int, stored: str | None) -> tuple[int, int, bool]:
@@ -180,6 +190,11 @@ async def judge_days(app: App, since: int, until: int) -> tuple[dict[str, list[i
     """Per reporter: [agreements, contradictions] of their judged days in [since, until), and their first report."""
     rows = await store.judgeable_reports(app.db, tuple(CLAIMS), since, until)
     timelines = {p: await _timeline(app, p, since, until + SETTLE_AFTER) for p in {r["platform"] for r in rows}}
+    # Judging is pure computation over a day's reports: done in a worker thread, so the event loop keeps serving.
+    return await asyncio.to_thread(_verdicts, rows, timelines)
+
+
+def _verdicts(rows: Sequence, timelines: dict[str, Timeline]) -> tuple[dict[str, list[int]], dict[str, int]]:
     # (reporter, platform, day) -> verdicts; one verdict per day, a contradiction outweighs agreements.
     days: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     first: dict[str, int] = {}

@@ -12,6 +12,7 @@ from bot.core.clock import unix
 from bot.core.i18n import SOURCE, _, current, local_time
 from bot.core.plural import plural
 from bot.features.availability.changes import drought_endings, starts_drought
+from bot.features.availability.links import live_status_url
 from bot.features.availability.status import Status
 from bot.features.availability.wording import label, state_label
 from bot.features.digest.chart import chart_image
@@ -48,6 +49,7 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     start = end - WEEK
     db = app.db
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
+    digest.live_url = live_status_url(app)
     bounds = day_bounds(digest.start, digest.end)
     digest.day_labels = [day_label(datetime.fromtimestamp(at, zone)) for at in bounds[:-1]]
     digest.daily = await _daily(app, bounds)
@@ -159,8 +161,8 @@ async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:
     days = len(bounds) - 1
     per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * days)
     for row in await q.daily_counts(app.db, bounds):
-        if 0 <= row["day"] < days:
-            per_platform[row["platform"]][row["day"]] = row["reports"]
+        if 0 <= row["span"] < days:
+            per_platform[row["platform"]][row["span"]] = row["reports"]
     busiest = sorted(per_platform.items(), key=lambda item: (-sum(item[1]), item[0]))
     series = [(platform_name(app, pid), counts) for pid, counts in busiest[:CHART_SERIES]]
     rest = busiest[CHART_SERIES:]

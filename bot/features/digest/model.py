@@ -64,3 +64,4 @@ class Digest:
     day_labels: list[str] = field(default_factory=list)  # one per calendar day the week touches, in its zone
     daily: list[tuple[str, list[int]]] = field(default_factory=list)  # (platform name, reports per day)
     chart: Image | None = None
+    live_url: str | None = None  # the public status page (QUEUEWATCH_PUBLIC_URL), when set

@@ -76,7 +76,9 @@ def digest_reply(digest: Digest, intro: list[str] | None = None) -> Reply:
         if pay:
             blocks.append(_section(_("Pay medians that moved (vs the 4 weeks before)"), pay, shown[2],
                                    N_("…and {count} more platforms")))
-        reply = Reply(title=title, blocks=blocks, fields=list(fields), image=digest.chart, footer=_(FOOTER))
+        footer = _(FOOTER) if digest.live_url is None else _(FOOTER) + " " + _("Live status: {url}").format(
+            url=digest.live_url)
+        reply = Reply(title=title, blocks=blocks, fields=list(fields), image=digest.chart, footer=footer)
         too_long = len(reply.plain_text()) > MAX_TEXT or any(len(b) > MAX_BLOCK for b in blocks[len(intro or []):])
         if not too_long or sum(shown) == 0:
             return reply

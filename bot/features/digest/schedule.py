@@ -84,7 +84,9 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
                                       Origin(SCHEDULED if ledger_slot else MANUAL, settings.community), db=tx)
         if queued and ledger_slot is None:
             await store.clear_post_failure(tx, settings.community)
-        return queued
+    if queued:
+        app.metrics.digest_posts.labels(SCHEDULED if ledger_slot else MANUAL).inc()
+    return queued
 
 
 class Scheduler:

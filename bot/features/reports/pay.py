@@ -6,7 +6,8 @@ Importing this module adds its section to /pay through the knowledge base's PAY_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from bot.core.plural import plural
 from bot.features.reports.kinds import DAY
 from bot.features.reports.recording import ROLE_TIERS
 from storage import reports as store
+from storage.aggregates import ALL_TAGS
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -64,25 +66,52 @@ class CrowdPay:
     effective: list[tuple[int, float]]  # (paid hours, effective hourly USD) for the all-roles median
 
 
-def _figure(role: str, values: list[float]) -> PayFigure:
-    if len(values) < MIN_SHOWN:
-        return PayFigure(role, len(values))
-    values.sort()
-    return PayFigure(role, len(values), percentile(values, 0.5), percentile(values, 0.25), percentile(values, 0.75))
+@dataclass
+class Ranked:
+    """Of one tag's figures: how many (`n`), and the distinct figures at the ranks its quartiles need."""
+
+    n: int = 0
+    ranked: list[tuple[float, int, int]] = field(default_factory=list)  # (value, figures below it, its count)
+    counted: int = 0  # reports of the tag, also those without a figure
+
+    def at(self, rank: int) -> float:
+        """The figure at this rank (0 = the lowest)."""
+        return next(value for value, below, n in self.ranked if below <= rank < below + n)
+
+    def percentile(self, fraction: float) -> float:
+        """As percentile() of the sorted figures: linear interpolation between closest ranks."""
+        position = (self.n - 1) * fraction
+        low = int(position)
+        low_value, high_value = self.at(low), self.at(min(low + 1, self.n - 1))
+        return low_value + (high_value - low_value) * (position - low)
+
+
+def _ranked(rows) -> dict[str, Ranked]:
+    found: dict[str, Ranked] = defaultdict(Ranked)
+    for tag, value, below, n, total in rows:
+        if value is None:
+            found[tag].counted = int(total)
+        else:
+            found[tag].n = int(total)
+            found[tag].ranked.append((float(value), int(below), int(n)))
+    return found
+
+
+def _figure(role: str, ranked: Ranked) -> PayFigure:
+    if ranked.n < MIN_SHOWN:
+        return PayFigure(role, ranked.n)
+    return PayFigure(role, ranked.n, ranked.percentile(0.5), ranked.percentile(0.25), ranked.percentile(0.75))
 
 
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
-    by_role = {role: [float(v) for v in amounts.split(",")]
-               for role, amounts in await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN)}
-    everyone = [value for values in by_role.values() for value in values]
-    figures = [_figure(ALL_ROLES, everyone)]
+    by_role = _ranked(await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN))
+    figures = [_figure(ALL_ROLES, by_role.get(ALL_TAGS, Ranked()))]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
-    rows = await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN)
-    onboarding = {paid: (n, hours) for paid, n, hours in rows}
-    onboarding_n = sum(n for n, _hours in onboarding.values())
-    unpaid = sorted(float(h) for h in onboarding[0][1].split(",")) if 0 in onboarding else []
-    unpaid_median = percentile(unpaid, 0.5) if len(unpaid) >= MIN_SHOWN else None
+    onboarding = _ranked(await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN))
+    onboarding_n = sum(ranked.counted for tag, ranked in onboarding.items() if tag != ALL_TAGS)
+    unpaid = onboarding.get("0", Ranked())
+    unpaid_median = unpaid.percentile(0.5) if unpaid.n >= MIN_SHOWN else None
     effective = []
     if unpaid_median is not None and figures[0].median is not None:
         effective = [(paid, figures[0].median * paid / (paid + unpaid_median)) for paid in EFFECTIVE_PAID_HOURS]

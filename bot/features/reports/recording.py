@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
 from bot.core.errors import BadArgument, RateLimited, quoted
+from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
 from bot.core.i18n import N_, _
 from bot.core.model import Actor
@@ -38,6 +39,9 @@ ROLE_TIERS = {
 REPORTS_PER_HOUR = 20
 NOTE_MAX = 200
 KEY_CACHE_SIZE = 50_000  # keyed hashes of recent reporters kept in memory (cleared when full)
+# Shown project names known to be stored: a project's report then costs no read of its name and no write. Kept
+# briefly, so a name another process deleted (a retraction from the command line) is written again soon.
+NAME_CACHE_SIZE, NAME_CACHE_SECONDS = 5_000, 300.0
 PROJECT_MAX = 60
 # Plausible ranges: anything outside is refused with the range, so one typo cannot skew a median.
 HOURLY_USD_RANGE = (0.5, 300.0)
@@ -103,6 +107,8 @@ class Reports:
         self.app = app
         self._limiter = RateLimiter(app.clock, REPORTS_PER_HOUR, timedelta(hours=1))
         self._keys: dict[tuple[str, str], str] = {}
+        self._names: ExpiringCache[tuple[str, str], str] = ExpiringCache(NAME_CACHE_SIZE, NAME_CACHE_SECONDS,
+                                                                         app.clock.monotonic)
         self._newest_write: int | None = None  # the time of this process's latest report; None before the first
 
     def reporter_key(self, actor: Actor) -> str:
@@ -137,8 +143,24 @@ class Reports:
             return None
         pair = (row["platform"], row["project"])
         shown = (await project_names(self.app, [pair])).of(*pair)
+        self._names.pop(pair)
         await project_store.forget_unused(self.app.db, [pair])
         return row, shown
+
+    async def _shown_name(self, pair: tuple[str, str], typed: str) -> str:
+        """The name a project is shown by: the stored one, else this report's form, stored now."""
+        shown = self._names.get(pair)
+        if shown is None:
+            shown = (await project_names(self.app, [pair])).names.get(pair)
+            if shown is None:
+                await project_store.remember(self.app.db, *pair, typed)
+            shown = self._names[pair] = shown or typed
+        return shown
+
+    def forget_names(self, pairs: list[tuple[str, str]]) -> None:
+        """Drop remembered shown names of projects whose names may be deleted."""
+        for pair in pairs:
+            self._names.pop(pair)
 
     def _check_rate(self, reporter: str) -> None:
         wait = self._limiter.hit(reporter)
@@ -189,12 +211,9 @@ class Reports:
             await store.clamp_future(self.app.db, tuple(KINDS), at, at - 1)
         self._newest_write = at
         refreshed = await store.upsert_report(self.app.db, report)
+        self.app.metrics.reports.labels(kind).inc()
         if project_key:  # the first reporter's form is kept: read it, and write only a project's first name
-            pair = (platform, project_key)
-            shown = (await project_names(self.app, [pair])).names.get(pair)
-            if shown is None:
-                await project_store.remember(self.app.db, platform, project_key, project_name)
-            project_name = shown or project_name
+            project_name = await self._shown_name((platform, project_key), project_name)
         return Recorded(platform, kind, project_key, KINDS[kind].window, refreshed, project_name)
 
     async def record_payrate(
@@ -236,6 +255,7 @@ async def forget_reports(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete every report a person filed, and the project names no one else's report uses."""
     projects = await store.projects_of(app.db, person.key)
     deleted = await store.delete_reporter(app.db, person.key)
+    app.reports.forget_names(projects)
     await project_store.forget_unused(app.db, projects)
     return [(N_("reports"), deleted)]
 

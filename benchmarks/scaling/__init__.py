@@ -1,0 +1,1 @@
+"""Parts of benchmarks/scale.py: the generated database and the soak of a running bot."""

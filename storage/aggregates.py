@@ -1,0 +1,305 @@
+"""SQL for the report aggregates of migration 0016, kept in the same transaction as every write to reports.
+
+Every write that changes reports reads the rows it changes before (`rows_where`), writes, and hands the rows
+before and after to `apply`, which moves them out of and into three tables:
+- report_hours: visible reports per platform, kind and UTC hour (exact counts);
+- report_values: per platform, kind, UTC day, tag and value, how many visible reports gave it (exact figures, so
+  medians and quartiles over whole days are exact);
+- drought_slots: distinct platform-wide drought reporters in the 6 hours before each whole hour (exact: a change
+  to one reporter's drought reports is compared with that reporter's other drought reports in reach).
+Reads take whole buckets from these tables and the partial buckets at a window's edges from reports, so each
+answer is exact and its cost grows with the window's buckets, not with the stored history. `rebuild`
+recomputes the tables from the reports (`queuewatch aggregates rebuild`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+
+from storage.database import Database, Executor, Row
+
+HOUR = 3600
+DAY = 86400
+DROUGHT_SLOT = 6 * HOUR  # the length of a baseline slot: availability's LOOKBACK (a test keeps them equal)
+SLOT_ENDS = range(HOUR, DROUGHT_SLOT + HOUR, HOUR)  # a report at hour h counts in the slots ending h+1h .. h+6h
+COLUMNS = "id, reporter, platform, kind, project, updated_at, hidden, role, hourly_usd, hours, paid"
+SCHEMA = 16  # the migration that made them
+TABLES = ("report_hours", "drought_slots", "report_values")
+
+_ADD_HOURS = ("INSERT INTO report_hours (platform, kind, hour, n) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT (platform, kind, hour) DO UPDATE SET n = report_hours.n + excluded.n")
+_ADD_VALUES = ("INSERT INTO report_values (platform, kind, day, tag, value, n) VALUES (?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT (platform, kind, day, tag, value) DO UPDATE SET n = report_values.n + excluded.n")
+_DROP_EMPTY_VALUES = ("DELETE FROM report_values WHERE platform = ? AND kind = ? AND day = ? AND tag = ? "
+                      "AND value = ? AND n <= 0")
+_ADD_SLOTS = ("INSERT INTO drought_slots (platform, slot_end, reporters) VALUES (?, ?, ?) "
+              "ON CONFLICT (slot_end, platform) DO UPDATE SET reporters = drought_slots.reporters + excluded.reporters")
+_DROUGHT_TIMES = ("SELECT id, updated_at FROM reports WHERE reporter = ? AND platform = ? AND kind = 'drought' "
+                  "AND project = '' AND hidden = 0 AND updated_at >= ? AND updated_at < ?")
+
+# The statements that recompute one platform's aggregates from its reports (the same as migration 0016's).
+PAID_TAG = "CASE WHEN paid IS NULL THEN '' WHEN paid = 0 THEN '0' ELSE '1' END"
+REBUILD = (
+    "INSERT INTO report_hours (platform, kind, hour, n) SELECT platform, kind, updated_at - updated_at % 3600, "
+    "count(*) FROM reports WHERE platform = ? AND hidden = 0 GROUP BY platform, kind, updated_at - updated_at % 3600",
+    "INSERT INTO drought_slots (platform, slot_end, reporters) WITH k(n) AS (VALUES (1), (2), (3), (4), (5), (6)) "
+    "SELECT r.platform, r.updated_at - r.updated_at % 3600 + k.n * 3600, count(DISTINCT r.reporter) "
+    "FROM reports r CROSS JOIN k WHERE r.platform = ? AND r.kind = 'drought' AND r.project = '' AND r.hidden = 0 "
+    "GROUP BY r.platform, r.updated_at - r.updated_at % 3600 + k.n * 3600",
+    "INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
+    "updated_at - updated_at % 86400, coalesce(role, ''), hourly_usd, count(*) FROM reports WHERE platform = ? "
+    "AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL "
+    "GROUP BY platform, kind, updated_at - updated_at % 86400, coalesce(role, ''), hourly_usd",
+    f"INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
+    f"updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1), count(*) FROM reports WHERE platform = ? "
+    f"AND kind = 'onboarding' AND hidden = 0 "
+    f"GROUP BY platform, kind, updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1)",
+)
+
+
+@asynccontextmanager
+async def writing(db: Executor) -> AsyncIterator[Executor]:
+    """`db` itself when it is (or already runs inside) a transaction, else a new transaction on it."""
+    opener = getattr(db, "transaction", None)
+    inside = getattr(db, "_in_own_transaction", lambda: False)()
+    if opener is None or inside:
+        yield db
+        return
+    async with opener() as tx:
+        yield tx
+
+
+async def rows_where(db: Executor, where: str, params: Sequence = ()) -> list[Row]:
+    """The reports matching `where`, with the columns the aggregates are made of (read before a write)."""
+    return await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where}", params)
+
+
+def paid_tag(paid: int | None) -> str:
+    """How report_values stores an onboarding report's paid flag."""
+    return "" if paid is None else ("0" if paid == 0 else "1")
+
+
+def _value_key(row: Row) -> tuple | None:
+    day = row["updated_at"] - row["updated_at"] % DAY
+    if row["kind"] == "payrate":
+        if row["hourly_usd"] is None:
+            return None
+        return (row["platform"], "payrate", day, row["role"] or "", row["hourly_usd"])
+    if row["kind"] == "onboarding":
+        hours = -1.0 if row["hours"] is None else row["hours"]
+        return (row["platform"], "onboarding", day, paid_tag(row["paid"]), hours)
+    return None
+
+
+async def apply(db: Executor, before: Sequence[Row], after: Sequence[Row]) -> None:
+    """Move the aggregates from the reports as they were (`before`) to the same reports as they are now (`after`,
+    read after the write; a deleted report is absent). Run inside the write's transaction, after the write."""
+    hours: Counter = Counter()
+    values: Counter = Counter()
+    for sign, rows in ((-1, before), (1, after)):
+        for row in rows:
+            if row["hidden"]:
+                continue
+            updated = row["updated_at"]
+            hours[(row["platform"], row["kind"], updated - updated % HOUR)] += sign
+            key = _value_key(row)
+            if key is not None:
+                values[key] += sign
+    if changed := [(*key, n) for key, n in hours.items() if n]:
+        await db.executemany(_ADD_HOURS, changed)
+    if changed := [(*key, n) for key, n in values.items() if n]:
+        await db.executemany(_ADD_VALUES, changed)
+        await db.executemany(_DROP_EMPTY_VALUES, [key for key, n in values.items() if n < 0])
+    await _apply_droughts(db, before, after)
+
+
+async def _apply_droughts(db: Executor, before: Sequence[Row], after: Sequence[Row]) -> None:
+    """Per reporter and platform whose platform-wide drought reports changed: each slot in reach counts them
+    once if any of their visible drought reports falls in it, before and after."""
+    times: dict[tuple[str, str], set[int]] = defaultdict(set)
+    was: dict[tuple[str, str], list[int]] = defaultdict(list)
+    ids = {row["id"] for row in (*before, *after)}
+    for rows, visible_list in ((before, was), (after, None)):
+        for row in rows:
+            if row["kind"] != "drought" or row["project"] != "":
+                continue
+            pair = (row["reporter"], row["platform"])
+            times[pair].add(row["updated_at"])
+            if visible_list is not None and not row["hidden"]:
+                visible_list[pair].append(row["updated_at"])
+    deltas: Counter = Counter()
+    for (reporter, platform), moved in times.items():
+        ends = sorted({t - t % HOUR + step for t in moved for step in SLOT_ENDS})
+        now = await db.fetchall(_DROUGHT_TIMES, (reporter, platform, ends[0] - DROUGHT_SLOT, ends[-1]))
+        after_times = [row["updated_at"] for row in now]
+        before_times = [row["updated_at"] for row in now if row["id"] not in ids] + was[(reporter, platform)]
+        for end in ends:
+            delta = _covers(after_times, end) - _covers(before_times, end)
+            if delta:
+                deltas[(platform, end)] += delta
+    if changed := [(*key, n) for key, n in deltas.items() if n]:
+        await db.executemany(_ADD_SLOTS, changed)
+
+
+def _covers(times: list[int], end: int) -> int:
+    start = end - DROUGHT_SLOT
+    return int(any(start <= t < end for t in times))
+
+
+def _edges(start: int, end: int | None, unit: int) -> tuple[int, int | None, list[tuple[int, int | None]]]:
+    """[start, end) as whole buckets [lo, hi) and the partial edges to read from reports (end None: unbounded)."""
+    lo = -(-start // unit) * unit
+    hi = None if end is None else end - end % unit
+    if hi is not None and lo >= hi:
+        return lo, lo, [(start, end)]
+    edges: list[tuple[int, int | None]] = [(start, lo)] if start < lo else []
+    if hi is not None and hi < end:
+        edges.append((hi, end))
+    return lo, hi, edges
+
+
+def _time_filter(edges: list[tuple[int, int | None]], column: str = "updated_at") -> tuple[str, tuple]:
+    if not edges:
+        return "0 = 1", ()
+    parts, params = [], []
+    for a, b in edges:
+        parts.append(f"({column} >= ?" + (f" AND {column} < ?)" if b is not None else ")"))
+        params += [a] if b is None else [a, b]
+    return "(" + " OR ".join(parts) + ")", tuple(params)
+
+
+async def kind_counts(db: Executor, platform: str, kinds: Sequence[str], recent_since: int) -> list[Row]:
+    """Per kind with visible reports: (kind, total, recent): all time from report_totals, since `recent_since`
+    from report_hours' whole hours and the reports of the partial hour before them."""
+    lo, _hi, edges = _edges(recent_since, None, HOUR)
+    where, params = _time_filter(edges, "r.updated_at")
+    marks = ",".join("?" * len(kinds))
+    return await db.fetchall(
+        "SELECT t.kind, t.n AS total, (SELECT coalesce(sum(h.n), 0) FROM report_hours h WHERE h.platform = t.platform "
+        "AND h.kind = t.kind AND h.hour >= ?) + (SELECT count(*) FROM reports r WHERE r.platform = t.platform "
+        f"AND r.kind = t.kind AND {where} AND r.hidden = 0) AS recent FROM report_totals t "
+        f"WHERE t.platform = ? AND t.kind IN ({marks}) AND t.n > 0",
+        (lo, *params, platform, *kinds),
+    )
+
+
+ALL_TAGS = "*"  # the tag of every figure together (all roles)
+
+
+async def figures(db: Executor, platform: str, kind: str, since: int) -> list[Row]:
+    """What the quartiles and median of a platform's payrate or onboarding figures updated since `since` need, per
+    tag and for every tag together (ALL_TAGS), without sending the figures themselves:
+
+    - rank rows (tag, value, below, n, total): the distinct figures (value >= 0; onboarding's -1 is "no hours")
+      holding the ranks floor((total - 1) * q) and the one after, for q = 1/4, 2/4, 3/4, with how many figures of
+      the tag are below them (`below`) and in all (`total`);
+    - count rows (tag, NULL, NULL, NULL, total): every report of the tag, counted.
+    Whole days come from report_values, the partial day before them from reports; SQL merges and ranks them (a
+    window function), so a few rows reach Python however many figures the window holds.
+    """
+    lo, _hi, edges = _edges(since, None, DAY)
+    where, params = _time_filter(edges)
+    if kind == "payrate":
+        raw = ("SELECT coalesce(role, '') AS tag, hourly_usd AS value, count(*) AS n FROM reports WHERE platform = ? "
+               f"AND kind = 'payrate' AND {where} AND hidden = 0 AND hourly_usd IS NOT NULL "
+               "GROUP BY coalesce(role, ''), hourly_usd")
+    else:
+        raw = (f"SELECT {PAID_TAG} AS tag, coalesce(hours, -1) AS value, count(*) AS n FROM reports "
+               f"WHERE platform = ? AND kind = 'onboarding' AND {where} AND hidden = 0 "
+               f"GROUP BY {PAID_TAG}, coalesce(hours, -1)")
+    covers = " OR ".join(f"(upto - n <= (total - 1) * {k} / 4 + 1 AND upto > (total - 1) * {k} / 4)" for k in (1, 2, 3))
+    return await db.fetchall(
+        "WITH found AS (SELECT tag, value, n FROM report_values WHERE platform = ? AND kind = ? AND day >= ? "
+        f"UNION ALL {raw}), "
+        "merged AS (SELECT tag, value, sum(n) AS n FROM found GROUP BY tag, value HAVING sum(n) > 0), "
+        "everyone AS (SELECT tag, value, n FROM merged WHERE value >= 0 UNION ALL "
+        "SELECT ? AS tag, value, sum(n) AS n FROM merged WHERE value >= 0 GROUP BY value), "
+        "ranked AS (SELECT tag, value, n, sum(n) OVER (PARTITION BY tag ORDER BY value ROWS UNBOUNDED PRECEDING) "
+        "AS upto, sum(n) OVER (PARTITION BY tag) AS total FROM everyone) "
+        f"SELECT tag, value, upto - n AS below, n, total FROM ranked WHERE {covers} "
+        "UNION ALL SELECT tag, NULL, NULL, NULL, sum(n) FROM merged GROUP BY tag",
+        (platform, kind, lo, platform, *params, ALL_TAGS),
+    )
+
+
+async def drought_reporters_at(db: Executor, platform: str | None, ends: Sequence[int]) -> list[Row]:
+    """Per platform: the sum over these whole hours of the distinct drought reporters in the 6 hours before each."""
+    where, params = ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
+    return await db.fetchall(
+        f"SELECT platform, sum(reporters) AS reporters FROM drought_slots WHERE {where}"
+        f"slot_end IN ({','.join('?' * len(ends))}) GROUP BY platform HAVING sum(reporters) > 0",
+        (*params, *ends),
+    )
+
+
+async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[Row]:
+    """Per platform and span: visible reports, span i being [bounds[i], bounds[i + 1]) (platform, span, reports).
+
+    Whole hours come from report_hours, the partial hours at each cut from reports.
+    """
+    whole: list[tuple[int, int, int]] = []
+    edges: list[tuple[int, int, int]] = []
+    for i in range(len(bounds) - 1):
+        lo, hi, parts = _edges(bounds[i], bounds[i + 1], HOUR)
+        if hi is not None and lo < hi:
+            whole.append((i, lo, hi))
+        edges += [(i, a, b) for a, b in parts if b is not None]
+    selects: list[str] = []
+    params: list[int] = []
+    if whole:
+        span = "CASE " + " ".join("WHEN hour >= ? AND hour < ? THEN ?" for _ in whole) + " END"
+        selects.append(f"SELECT platform, {span} AS span, n FROM report_hours WHERE hour >= ? AND hour < ?")
+        params += [v for i, lo, hi in whole for v in (lo, hi, i)] + [whole[0][1], whole[-1][2]]
+    if edges:
+        span = "CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN ?" for _ in edges) + " END"
+        where, where_params = _time_filter([(a, b) for _i, a, b in edges])
+        selects.append(f"SELECT platform, {span} AS span, 1 AS n FROM reports WHERE {where} AND hidden = 0")
+        params += [v for i, a, b in edges for v in (a, b, i)] + list(where_params)
+    if not selects:
+        return []
+    return await db.fetchall(
+        f"SELECT platform, span, sum(n) AS reports FROM ({' UNION ALL '.join(selects)}) AS found "
+        "WHERE span IS NOT NULL GROUP BY platform, span HAVING sum(n) > 0",
+        params,
+    )
+
+
+async def snapshot(db: Executor) -> dict[str, set[tuple]]:
+    """Every non-empty aggregate row, per table (to compare what was kept with what a rebuild gives)."""
+    found: dict[str, set[tuple]] = {}
+    for table, count in (("report_hours", "n"), ("drought_slots", "reporters"), ("report_values", "n")):
+        rows = await db.fetchall(f"SELECT * FROM {table} WHERE {count} != 0")
+        found[table] = {tuple(row) for row in rows}
+    return found
+
+
+async def platforms(db: Executor) -> list[str]:
+    """Every platform with stored reports or aggregates (what a rebuild walks)."""
+    rows = await db.fetchall("SELECT platform FROM report_totals UNION SELECT platform FROM report_hours "
+                             "UNION SELECT platform FROM drought_slots UNION SELECT platform FROM report_values")
+    return sorted(row[0] for row in rows)
+
+
+async def rebuild_platform(db: Executor, platform: str) -> None:
+    """Recompute one platform's aggregates from its reports (in one transaction, so writers see either)."""
+    async with writing(db) as tx:
+        for table in TABLES:
+            await tx.execute(f"DELETE FROM {table} WHERE platform = ?", (platform,))
+        for statement in REBUILD:
+            await tx.execute(statement, (platform,))
+
+
+async def rebuild(db: Database, done: Callable[[str], None] | None = None) -> int:
+    """Recompute every platform's aggregates from the reports, one platform per transaction; returns how many
+    platforms (`done` is told each one as it is finished). On a schema before them, nothing: migration 0016
+    fills them."""
+    if await db.schema_version() < SCHEMA:
+        return 0
+    found = await platforms(db)
+    for platform in found:
+        await rebuild_platform(db, platform)
+        if done is not None:
+            done(platform)
+    return len(found)
