@@ -27,7 +27,8 @@ def marked_in_code() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
     for folder in ("bot", "commands"):
         for _filename, _line, message, _comments, _context in extract_from_dir(
-                ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS):
+                ROOT / folder, method_map=[("**/templates/**.html", "jinja2"), ("**.py", "python")],
+                options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}, keywords=KEYWORDS):
             found.add(message if isinstance(message, str) else tuple(message))
     return found
 
@@ -47,7 +48,7 @@ def test_the_code_marks_what_the_replies_say() -> None:
     marked = marked_in_code()
     assert len(marked) > 400
     for sample in ("Every command, or how to use one", "Is {name} legit? {category}", ("person", "people"),
-                   "Weekly digest · {start} – {end} {year}", "tasks flowing"):
+                   "Weekly digest · {start} – {end} {year}", "tasks flowing", "Is the queue empty?"):
         assert sample in marked
 
 

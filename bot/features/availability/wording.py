@@ -41,10 +41,10 @@ def label(status: Status) -> str:
 def confidence_label(confidence: float) -> str:
     """Confidence in words."""
     if confidence >= 0.7:
-        return _("high confidence")
+        return _("high")
     if confidence >= 0.4:
-        return _("medium confidence")
-    return _("low confidence")
+        return _("medium")
+    return _("low")
 
 
 def summary(status: Status, now: int) -> str:
@@ -53,7 +53,7 @@ def summary(status: Status, now: int) -> str:
     if status.n:
         text += f" · n = {status.n}"
     if status.state != "none":
-        text += f" · {confidence_label(status.confidence)}"
+        text += " · " + _("{level} confidence").format(level=confidence_label(status.confidence))
         if status.since is not None:
             text += " · " + _("since {age}").format(age=describe_age(now - status.since))
     if status.unconfirmed:
