@@ -1,7 +1,9 @@
 """SQL for the report aggregates of migration 0016, kept in the same transaction as every write to reports.
 
-Every write that changes reports reads the rows it changes before (`rows_where`), writes, and hands the rows
-before and after to `apply`, which moves them out of and into three tables:
+A report (the hot write) moves itself with plain statements around its upsert (`around_upsert`: -1 by its dedupe
+key before, +1 after), so the whole is one group-commit member. The rare writes (a retraction, a hide, /forget, a
+clock put right) read the rows they change (`rows_where`), write, and hand the rows before and after to `apply`.
+Both keep three tables:
 - report_hours: visible reports per platform, kind and UTC hour (exact counts);
 - report_values: per platform, kind, UTC day, tag and value, how many visible reports gave it (exact figures, so
   medians and quartiles over whole days are exact);
@@ -57,6 +59,46 @@ REBUILD = (
     f"AND kind = 'onboarding' AND hidden = 0 "
     f"GROUP BY platform, kind, updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1)",
 )
+
+
+# A report's move in the aggregates as plain statements around its upsert (no read in between, so the whole goes
+# into a group-commit batch): each takes the row by its dedupe key, once with -1 before the upsert and once with +1
+# after it. The drought one counts the reporter in a slot only where no other of their drought reports is.
+_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
+REPORT_HOURS_MOVE = (
+    "INSERT INTO report_hours (platform, kind, hour, n) SELECT platform, kind, updated_at - updated_at % 3600, ? "
+    f"FROM reports WHERE {_KEY} AND hidden = 0 "
+    "ON CONFLICT (platform, kind, hour) DO UPDATE SET n = report_hours.n + excluded.n")
+REPORT_VALUES_MOVE = (
+    "INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
+    "updated_at - updated_at % 86400, CASE WHEN kind = 'payrate' THEN coalesce(role, '') ELSE "
+    "CASE WHEN paid IS NULL THEN '' WHEN paid = 0 THEN '0' ELSE '1' END END, "
+    "CASE WHEN kind = 'payrate' THEN hourly_usd ELSE coalesce(hours, -1) END, ? "
+    f"FROM reports WHERE {_KEY} AND hidden = 0 AND (kind = 'onboarding' OR hourly_usd IS NOT NULL) "
+    "ON CONFLICT (platform, kind, day, tag, value) DO UPDATE SET n = report_values.n + excluded.n")
+REPORT_SLOTS_MOVE = (
+    "INSERT INTO drought_slots (platform, slot_end, reporters) WITH k(n) AS (VALUES (1), (2), (3), (4), (5), (6)) "
+    "SELECT me.platform, me.updated_at - me.updated_at % 3600 + k.n * 3600, ? FROM reports me CROSS JOIN k "
+    "WHERE me.reporter = ? AND me.platform = ? AND me.kind = ? AND me.project = ? AND me.window_start = ? "
+    "AND me.hidden = 0 AND NOT EXISTS (SELECT 1 FROM reports o WHERE o.reporter = me.reporter "
+    "AND o.platform = me.platform AND o.kind = 'drought' AND o.project = '' AND o.hidden = 0 AND o.id != me.id "
+    # A drought report's updated_at lies within 6 h after its window_start (a clock put right only lowers it):
+    # the bound lets the reporter's own key find their reports, not the platform's.
+    "AND o.window_start > me.updated_at - me.updated_at % 3600 + k.n * 3600 - 43200 "
+    "AND o.updated_at + 0 >= me.updated_at - me.updated_at % 3600 + k.n * 3600 - 21600 "  # (+ 0: not by time)
+    "AND o.updated_at + 0 < me.updated_at - me.updated_at % 3600 + k.n * 3600) "
+    "ON CONFLICT (slot_end, platform) DO UPDATE SET reporters = drought_slots.reporters + excluded.reporters")
+
+
+def around_upsert(kind: str, project: str, key: tuple) -> tuple[list[tuple[str, tuple]], list[tuple[str, tuple]]]:
+    """The statements that move one report (by its dedupe key) out of the aggregates before its upsert, and
+    into them after it."""
+    moves = [REPORT_HOURS_MOVE]
+    if kind in ("payrate", "onboarding"):
+        moves.append(REPORT_VALUES_MOVE)
+    if kind == "drought" and project == "":
+        moves.append(REPORT_SLOTS_MOVE)
+    return [(sql, (-1, *key)) for sql in moves], [(sql, (1, *key)) for sql in moves]
 
 
 @asynccontextmanager

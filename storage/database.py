@@ -32,9 +32,8 @@ RETRY_SECONDS = 2.0
 BUSY_TIMEOUT_MS = 50  # SQLite's own wait per attempt; the retry loop above does the rest
 BUSY_TIMEOUT = f"busy_timeout = {BUSY_TIMEOUT_MS}"
 # Group-commit batches run on the event loop's own thread: a hop to the connection's thread costs more than the
-# statement, and a thread stepping SQLite while the loop runs Python waits for the GIL between statements. The
-# writer never waits inside SQLite for a lock (busy_timeout 0: the retry loop waits instead, without blocking
-# the loop), and checkpoints (which fsync) run on a connection of their own, so a commit only appends to the WAL.
+# statement, and a thread stepping SQLite while the loop runs Python waits for the GIL between statements.
+# Checkpoints (which fsync) run on a connection of their own, so a commit only appends to the WAL.
 WRITE_BATCH_MAX = 64  # statements per shared transaction: bounds how long one batch holds the loop (~10 ms)
 CHECKPOINT_EVERY = 100  # statements written between background checkpoints
 WAL_BACKSTOP_PAGES = 4000  # the writer checkpoints itself past this, should the background ones fall behind
@@ -70,6 +69,11 @@ class Executor(Protocol):
 
         Concurrent calls may share one transaction (group commit); each returns only after that COMMIT.
         """
+        ...
+
+    async def write_all(self, statements: list[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
+        """Run writing statements one after the other, all kept or none (group-committed like write_returning);
+        each one's rows, once they have committed."""
         ...
 
 
@@ -138,6 +142,9 @@ class _Statements:
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return await self.fetchall(sql, params)  # read to the end, so an autocommit statement commits
 
+    async def write_all(self, statements: list[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
+        return [await self.fetchall(sql, params) for sql, params in statements]  # inside the caller's transaction
+
 
 class SqliteDatabase:
     """The embedded default: a writer connection in autocommit mode, writes serialised by a lock, and for
@@ -179,8 +186,7 @@ class SqliteDatabase:
         try:
             writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", shared=True)
             await _check(writer, path)  # before WAL is switched on, so a file that is refused stays as it was
-            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}",
-                           "busy_timeout = 0"):
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}"):
                 await writer.execute(f"PRAGMA {pragma}")
             reader = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
             checkpointer = await _connect(path, BUSY_TIMEOUT, "query_only = ON")
@@ -214,6 +220,11 @@ class SqliteDatabase:
         if self._in_own_transaction():
             return await self._tx.write_returning(sql, params)
         return await self.group.write_returning(sql, params)
+
+    async def write_all(self, statements: list[Statement]) -> list[list[Row]]:
+        if self._in_own_transaction():
+            return await self._tx.write_all(statements)
+        return await self.group.write_all(statements)
 
     async def _write_batch(self, statements: list[Statement]) -> list[list[Row]]:
         """Run statements in one transaction (one alone in autocommit), here on the loop's thread."""

@@ -31,8 +31,7 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
 """
 # One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
-UPSERT_ONE_REPORT = (UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\n"
-                     f"RETURNING repeats, {aggregates.COLUMNS}")
+UPSERT_ONE_REPORT = UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
 _BY_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
@@ -70,17 +69,12 @@ class NewReport:
 
 
 async def upsert_report(db: Executor, report: NewReport) -> bool:
-    """Record a report, or refresh the reporter's earlier one in the same window, and its aggregates (one
-    transaction, or the caller's); True when it refreshed one."""
-    async with aggregates.writing(db) as tx:
-        return await _upsert_one(tx, report)
-
-
-async def _upsert_one(tx: Executor, report: NewReport) -> bool:
-    before = await aggregates.rows_where(tx, _BY_KEY, (report.reporter, report.platform, report.kind,
-                                                       report.project, report.window_start))
-    [row] = await tx.write_returning(UPSERT_ONE_REPORT, report.values())
-    await aggregates.apply(tx, before, [row])
+    """Record a report, or refresh the reporter's earlier one in the same window, and move it in the aggregates:
+    plain statements kept together (group-committed with other reports); True when it refreshed one."""
+    key = (report.reporter, report.platform, report.kind, report.project, report.window_start)
+    before, after = aggregates.around_upsert(report.kind, report.project, key)
+    results = await db.write_all([*before, (UPSERT_ONE_REPORT, report.values()), *after])
+    [row] = results[len(before)]
     return row["repeats"] > 0
 
 

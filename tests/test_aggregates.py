@@ -244,3 +244,21 @@ async def test_the_rebuild_command_recomputes_aggregates_gone_wrong(tmp_path) ->
         assert await aggregates.snapshot(db) == kept
     finally:
         await db.close()
+
+
+async def test_concurrent_reports_share_transactions_and_keep_the_aggregates(tmp_path) -> None:
+    """A report and its aggregate moves are one group-commit member: many at once share few transactions."""
+    db = await SqliteDatabase.open(str(tmp_path / "q.db"))
+    try:
+        await db.migrate()
+        before = db.group.transactions
+        await asyncio.gather(*(store.upsert_report(db, report(f"r{i % 9}", PLATFORMS[i % 2], WRITE_KINDS[i % 5], "",
+                                                              NOW - (i % 7) * 1800, 10.0 + i % 3, bool(i % 2), None))
+                               for i in range(80)))
+        assert db.group.transactions - before < 40
+        kept = await aggregates.snapshot(db)
+        await aggregates.rebuild(db)
+        assert await aggregates.snapshot(db) == kept
+        assert (await db.fetchone("SELECT count(*) FROM reports"))[0] > 9
+    finally:
+        await db.close()
