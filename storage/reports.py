@@ -2,7 +2,8 @@
 
 Every query here is served by an index of storage/migrations/0003_reports.sql or 0014 (see the EXPLAIN QUERY PLAN
 test). The per-reporter latest opinion uses SQLite's documented bare-column rule: with max(), the other
-columns come from the row holding the maximum (PostgreSQL would use DISTINCT ON).
+columns come from the row holding the maximum; PostgreSQL's form is DISTINCT ON. Where the dialects differ, a
+statement comes in both (picked by `db.dialect`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
-from storage.database import Database, Executor, Row
+from storage.database import LEAST, Database, Executor, Row
 
-UPSERT_REPORT = """
+_UPSERT = """
 INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
                      amount, currency, hourly_usd, role, hours, paid, note)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
-    created_at = min(reports.created_at, excluded.created_at),  -- a time stamped by a clock that ran ahead
+    created_at = {least}(reports.created_at, excluded.created_at),  -- a time stamped by a clock that ran ahead
     updated_at = excluded.updated_at,
     community  = coalesce(excluded.community, reports.community),
     amount     = excluded.amount,
@@ -29,15 +30,20 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     paid       = excluded.paid,
     note       = coalesce(excluded.note, reports.note)
 """
+UPSERT_REPORTS = {dialect: _UPSERT.format(least=least) for dialect, least in LEAST.items()}
+UPSERT_REPORT = UPSERT_REPORTS["sqlite"]  # also run through sqlite3 itself (benchmarks)
 # One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
-UPSERT_ONE_REPORT = UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
+UPSERT_ONE_REPORTS = {dialect: sql.rstrip() + ",\n    repeats    = reports.repeats + 1\n"
+                      f"RETURNING repeats, {aggregates.COLUMNS}" for dialect, sql in UPSERT_REPORTS.items()}
+UPSERT_ONE_REPORT = UPSERT_ONE_REPORTS["sqlite"]
 _BY_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
 # Served by reports_by_kind_time: one range per kind.
-CLAMP_FUTURE_SQL = ("UPDATE reports SET created_at = min(created_at, ?), updated_at = min(updated_at, ?) "
-                    "WHERE kind IN ({marks}) AND updated_at > ?")
+CLAMP_FUTURE = {dialect: f"UPDATE reports SET created_at = {least}(created_at, ?), updated_at = {least}(updated_at, ?) "
+                           "WHERE kind IN ({marks}) AND updated_at > ?" for dialect, least in LEAST.items()}
+CLAMP_FUTURE_SQL = CLAMP_FUTURE["sqlite"]
 
 
 @dataclass(slots=True)
@@ -69,12 +75,24 @@ class NewReport:
 
 
 async def upsert_report(db: Executor, report: NewReport) -> bool:
-    """Record a report, or refresh the reporter's earlier one in the same window, and move it in the aggregates:
-    plain statements kept together (group-committed with other reports); True when it refreshed one."""
+    """Record a report, or refresh the reporter's earlier one in the same window, and move it in the aggregates;
+    True when it refreshed one. On SQLite plain statements kept together (group-committed with other reports);
+    elsewhere one transaction (or the caller's)."""
+    if not hasattr(db, "write_all"):
+        async with aggregates.writing(db) as tx:
+            return await _upsert_one(tx, report)
     key = (report.reporter, report.platform, report.kind, report.project, report.window_start)
     before, after = aggregates.around_upsert(report.kind, report.project, key)
-    results = await db.write_all([*before, (UPSERT_ONE_REPORT, report.values()), *after])
+    results = await db.write_all([*before, (UPSERT_ONE_REPORTS[db.dialect], report.values()), *after])
     [row] = results[len(before)]
+    return row["repeats"] > 0
+
+
+async def _upsert_one(tx: Executor, report: NewReport) -> bool:
+    before = await aggregates.rows_where(tx, _BY_KEY, (report.reporter, report.platform, report.kind,
+                                                       report.project, report.window_start))
+    [row] = await tx.write_returning(UPSERT_ONE_REPORTS[tx.dialect], report.values())
+    await aggregates.apply(tx, before, [row])
     return row["repeats"] > 0
 
 
@@ -85,7 +103,7 @@ async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: 
         return 0  # the usual case (run every minute): no transaction, no write lock
     async with aggregates.writing(db) as tx:
         before = await aggregates.rows_where(tx, where, (*kinds, later_than))
-        changed = await tx.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
+        changed = await tx.execute(CLAMP_FUTURE[tx.dialect].format(marks=_marks(kinds)), (to, to, *kinds, later_than))
         await aggregates.apply(tx, before, await _same_rows(tx, before))
     return changed
 
@@ -113,7 +131,7 @@ async def upsert_many(db: Database, reports: Iterable[NewReport]) -> None:
             touched.add(report.platform)
             yield report.values()
 
-    await db.executemany(UPSERT_REPORT, rows())
+    await db.executemany(UPSERT_REPORTS[db.dialect], rows())
     if await db.schema_version() >= aggregates.SCHEMA:
         for platform in sorted(touched):
             await aggregates.rebuild_platform(db, platform)
@@ -179,12 +197,19 @@ async def latest_opinions(db: Database, kinds: Sequence[str], platform: str | No
     query must hold exactly one max() for SQLite to take the bare columns from the latest row.
     """
     where, params = _platform_filter(platform)
-    return await db.fetchall(
-        "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
-        f"FROM reports WHERE {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
-        "GROUP BY platform, project, reporter",
-        (*params, *kinds, since),
-    )
+    return await db.fetchall(LATEST_OPINIONS[db.dialect].format(where=where, marks=_marks(kinds)),
+                             (*params, *kinds, since))
+
+
+LATEST_OPINIONS = {
+    "sqlite": "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
+              "FROM reports WHERE {where}kind IN ({marks}) AND updated_at >= ? AND hidden = 0 "
+              "GROUP BY platform, project, reporter",
+    "postgresql": "SELECT DISTINCT ON (platform, project, reporter) platform, project, reporter, kind, "
+                  "updated_at AS last_at, created_at AS first_at "
+                  "FROM reports WHERE {where}kind IN ({marks}) AND updated_at >= ? AND hidden = 0 "
+                  "ORDER BY platform, project, reporter, updated_at DESC, id DESC",
+}
 
 
 async def drought_reporters_in_slots(
