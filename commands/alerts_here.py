@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Choice, Command, Param
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.alerts import subscriptions
 
@@ -13,10 +13,10 @@ async def alerts_here(inv: Invocation, state: str) -> Reply:
     on = state == "on"
     await subscriptions.set_alert_channel(inv.app, inv.place, on, inv.now)
     if on:
-        text = ("Status-change alerts will be posted here: droughts starting and ending, projects reported ended "
-                "by two or more people, and rising payment problems. /alerts_here off stops them.")
-        return Reply(title="Alerts on", blocks=[text], ephemeral=True)
-    return Reply(title="Alerts off", blocks=["No more status-change alerts here. /alerts_here on restarts them."],
+        text = _("Status-change alerts will be posted here: droughts starting and ending, projects reported ended "
+                 "by two or more people, and rising payment problems. /alerts_here off stops them.")
+        return Reply(title=_("Alerts on"), blocks=[text], ephemeral=True)
+    return Reply(title=_("Alerts off"), blocks=[_("No more status-change alerts here. /alerts_here on restarts them.")],
                  ephemeral=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.digest.settings import TURNED_OFF_BY, settings_of, turn_off
 
@@ -14,12 +14,13 @@ async def digest_off(inv: Invocation) -> Reply:
     community = inv.place.community_key or ""
     settings = await settings_of(inv.app, community)
     if settings is None or not settings.enabled:
-        return Reply(title="Weekly digest is already off",
-                     blocks=["/digest_setup <weekday> <time> <timezone> turns it on."], ephemeral=True)
+        return Reply(title=_("Weekly digest is already off"),
+                     blocks=[_("/digest_setup <weekday> <time> <timezone> turns it on.")], ephemeral=True)
     who = inv.app.person_key(str(inv.actor.platform), inv.actor.user_id)
     await turn_off(inv.app, community, TURNED_OFF_BY + "a moderator", unix(inv.now), by=who)
-    return Reply(title="Weekly digest off", blocks=["No more scheduled digests here. /digest_setup turns it back on; "
-                                                    "/digest_post still posts one when you ask."], ephemeral=True)
+    return Reply(title=_("Weekly digest off"), blocks=[_("No more scheduled digests here. /digest_setup turns it back "
+                                                         "on; /digest_post still posts one when you ask.")],
+                 ephemeral=True)
 
 
 COMMANDS = (

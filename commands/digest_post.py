@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Platform, Reply
 from bot.features.digest.schedule import queue_digest
 from bot.features.digest.settings import DigestSettings, settings_of
@@ -21,18 +21,19 @@ async def digest_post(inv: Invocation) -> Reply:
             timezone=settings.timezone if settings else "UTC", enabled=True, disabled_reason=None,
             disabled_at=None, updated_at=unix(inv.now),
         )
-        where = "this chat"
+        where = _("this chat")
     elif settings.platform == Platform.DISCORD:
         where = f"<#{settings.channel_id}>"
     else:
-        where = "the digest chat"
+        where = _("the digest chat")
     # One manual post per minute: a double tap does not post twice.
     queued = await queue_digest(inv.app, settings, inv.now, f"manual-{inv.now:%Y%m%dT%H%M}")
     if not queued:
-        return Reply(title="Already on its way", blocks=["A digest was posted a moment ago; it is on its way."],
+        return Reply(title=_("Already on its way"), blocks=[_("A digest was posted a moment ago; it is on its way.")],
                      ephemeral=True)
-    return Reply(title="Digest posted", blocks=[f"The digest is on its way to {where}. "
-                                                "It does not count as the scheduled one of this week."],
+    return Reply(title=_("Digest posted"), blocks=[_("The digest is on its way to {where}. "
+                                                     "It does not count as the scheduled one of this week.").format(
+                                                         where=where)],
                  ephemeral=True)
 
 

@@ -10,7 +10,7 @@ from rapidfuzz import process
 from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
 from bot.core.errors import BadArgument, quoted
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Platform, Reply
 from bot.features.digest import settings as digest_settings
 from bot.features.digest.schedule import WEEKDAYS, describe_schedule
@@ -32,7 +32,8 @@ def parse_time(text: str) -> str:
         elif suffix:
             hour = hour % 12 + (12 if suffix == "pm" else 0)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise BadArgument(f"{quoted(text)} is not a time of day.", hint="Use 24-hour HH:MM, e.g. 09:00 or 18:30.")
+        raise BadArgument(_("{text} is not a time of day.").format(text=quoted(text)),
+                          hint=_("Use 24-hour HH:MM, e.g. 09:00 or 18:30."))
     return f"{hour:02d}:{minute:02d}"
 
 
@@ -51,10 +52,11 @@ def parse_timezone(text: str) -> str:
         return zones[wanted]
     regional = [name for name in zones if name.split("/")[0] in REGIONS]
     close = [zones[m] for m, _score, _i in process.extract(wanted, regional, limit=3, score_cutoff=70)]
-    hint = (f"Did you mean {' or '.join(close)}? " if close else "") + f"Examples: {ZONE_EXAMPLES}."
+    hint = (_("Did you mean {zones}? ").format(zones=" / ".join(close)) if close else "") + \
+        _("Examples: {zones}.").format(zones=ZONE_EXAMPLES)
     raise BadArgument(
-        f"{quoted(text)} is not a time zone I know. Use an IANA Region/City name (abbreviations such as BST or EST "
-        "change meaning with daylight saving).",
+        _("{text} is not a time zone I know. Use an IANA Region/City name (abbreviations such as BST or EST "
+          "change meaning with daylight saving).").format(text=quoted(text)),
         hint=hint,
     )
 
@@ -69,9 +71,9 @@ async def digest_setup(inv: Invocation, weekday: str, time: str, timezone: str, 
         channel_id, where = channel.strip().strip("<#>"), f"<#{channel.strip().strip('<#>')}>"
     else:
         channel_id = place.channel_id or place.community_id or ""
-        where = "this channel" if place.platform is Platform.DISCORD else "this chat"
+        where = _("this channel") if place.platform is Platform.DISCORD else _("this chat")
         if channel and place.platform is not Platform.DISCORD:
-            notes.append("Here the digest always goes to the chat you set it up in, so I used this chat.")
+            notes.append(_("Here the digest always goes to the chat you set it up in, so I used this chat."))
     settings = digest_settings.DigestSettings(
         community=place.community_key or "", platform=str(place.platform), channel_id=channel_id,
         weekday=WEEKDAYS.index(weekday), local_time=local_time, timezone=zone, enabled=True,
@@ -79,9 +81,10 @@ async def digest_setup(inv: Invocation, weekday: str, time: str, timezone: str, 
     )
     await digest_settings.save(inv.app, settings)
     return Reply(
-        title="Weekly digest scheduled",
-        blocks=[f"I'll post the digest in {where} {describe_schedule(settings, inv.now)}.", *notes,
-                "/digest_preview shows what it will look like; /digest_post posts one now; /digest_off stops it."],
+        title=_("Weekly digest scheduled"),
+        blocks=[_("I'll post the digest in {where} {schedule}.").format(
+                    where=where, schedule=describe_schedule(settings, inv.now)), *notes,
+                _("/digest_preview shows what it will look like; /digest_post posts one now; /digest_off stops it.")],
         ephemeral=True,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.core.timetext import format_time
 from bot.features.moderation import actions as moderation
@@ -13,14 +13,16 @@ async def mod_bar(inv: Invocation, report_id: int, days: int, reason: str) -> Re
     """Bar a report's reporter from reporting."""
     ctx = moderation.ModContext.of(inv)
     until = await moderation.bar_reporter(ctx, report_id, days, reason)
-    reviewers = "the bot's operators" if ctx.operator else "this community's moderators"
+    reviewers = _("the bot's operators") if ctx.operator else _("this community's moderators")
     return Reply(
-        title="Reporter barred",
+        title=_("Reporter barred"),
         blocks=[
-            f"The person who sent report #{report_id} can't send reports until {format_time(until)}, "
-            "and their reports now count for nothing. Nobody, including you, is told who they are.",
-            f"If they try to report, they are told why and until when, and to ask {reviewers} to review it. "
-            f"Logged in /mod_log. Lift it with /mod_unbar {report_id}.",
+            _("The person who sent report #{report_id} can't send reports until {until}, "
+              "and their reports now count for nothing. Nobody, including you, is told who they are.").format(
+                report_id=report_id, until=format_time(until)),
+            _("If they try to report, they are told why and until when, and to ask {reviewers} to review it. "
+              "Logged in /mod_log. Lift it with /mod_unbar {report_id}.").format(reviewers=reviewers,
+                                                                                 report_id=report_id),
         ],
         ephemeral=True,
     )

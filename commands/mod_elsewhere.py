@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.core.timetext import describe_age, describe_span
 from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
@@ -18,11 +18,12 @@ def _line(report: not_here.FromElsewhere, now: int, app, names: ProjectNames) ->
     row = report.row
     platform = get_platform(app, row["platform"])
     parts = [f"#{row['id']}", platform.name if platform else row["platform"], row["kind"].replace("_", " "),
-             f"project “{names.of(row['platform'], row['project'])}”", describe_age(now - row["updated_at"])]
+             _("project “{name}”").format(name=names.of(row['platform'], row['project'])),
+             describe_age(now - row["updated_at"])]
     if report.marked:
-        parts.append("NOT SHOWN HERE (marked)")
+        parts.append(_("NOT SHOWN HERE (marked)"))
     elif report.name_hidden:
-        parts.append("NOT SHOWN HERE (a marked report has the same name)")
+        parts.append(_("NOT SHOWN HERE (a marked report has the same name)"))
     return " · ".join(parts)
 
 
@@ -34,17 +35,18 @@ async def mod_elsewhere(inv: Invocation, platform: str | None = None) -> Reply:
     span = describe_span(not_here.ELSEWHERE_SPAN)
     names = await project_names(inv.app, [(r.row["platform"], r.row["project"]) for r in rows])
     if not rows:
-        return Reply(title="Reports from elsewhere",
-                     blocks=[f"No report from another community named a project in the last {span}."],
+        return Reply(title=_("Reports from elsewhere"),
+                     blocks=[_("No report from another community named a project in the last {span}.").format(
+                         span=span)],
                      ephemeral=True)
     return Reply(
-        title=f"Reports from elsewhere naming a project ({len(rows)})",
+        title=_("Reports from elsewhere naming a project ({count})").format(count=len(rows)),
         blocks=[
             "\n".join(_line(row, ctx.now, inv.app, names) for row in rows),
-            "They count everywhere. To stop a project name showing in this community: "
-            "/mod_not_here <id> <reason>; undo with /mod_here_again <id>.",
+            _("They count everywhere. To stop a project name showing in this community: "
+              "/mod_not_here <id> <reason>; undo with /mod_here_again <id>."),
         ],
-        footer=f"Newest first, last {span}. Reporters and communities are never named.",
+        footer=_("Newest first, last {span}. Reporters and communities are never named.").format(span=span),
         ephemeral=True,
     )
 

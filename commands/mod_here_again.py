@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 from bot.features.moderation import not_here
@@ -14,9 +14,9 @@ async def mod_here_again(inv: Invocation, report_id: int, reason: str | None = N
     ctx = moderation.ModContext.of(inv)
     await not_here.show_here_again(ctx, report_id, reason)
     return Reply(
-        title=f"Report #{report_id} shown here again",
-        blocks=["Its project name shows in this community again (unless another mark holds it back). "
-                "Logged in /mod_log."],
+        title=_("Report #{report_id} shown here again").format(report_id=report_id),
+        blocks=[_("Its project name shows in this community again (unless another mark holds it back). "
+                  "Logged in /mod_log.")],
         ephemeral=True,
     )
 

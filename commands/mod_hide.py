@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 
@@ -13,11 +13,11 @@ async def mod_hide(inv: Invocation, report_id: int, reason: str) -> Reply:
     ctx = moderation.ModContext.of(inv)
     await moderation.hide_report(ctx, report_id, reason)
     return Reply(
-        title=f"Report #{report_id} hidden",
+        title=_("Report #{report_id} hidden").format(report_id=report_id),
         blocks=[
-            "It no longer counts anywhere: status, pay figures, payment reliability and digests.",
-            f"Reason: {' '.join(reason.split())}",
-            f"Logged in /mod_log. Undo with /mod_unhide {report_id}.",
+            _("It no longer counts anywhere: status, pay figures, payment reliability and digests."),
+            _("Reason: {reason}").format(reason=" ".join(reason.split())),
+            _("Logged in /mod_log. Undo with /mod_unhide {report_id}.").format(report_id=report_id),
         ],
         ephemeral=True,
     )

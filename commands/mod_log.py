@@ -3,32 +3,39 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.core.timetext import format_time
 from bot.features.moderation import actions as moderation
 
 DEFAULT = 20
+# Whole sentences per actor ("a moderator" / "you"): word order and agreement differ between languages.
 VERBS = {
-    "hide": "hid report #{report_id}",
-    "unhide": "showed report #{report_id} again",
-    "bar": "barred the sender of report #{report_id}",
-    "unbar": "lifted the bar on the sender of report #{report_id}",
-    "note": "set the note on {platform}",
-    "note_cleared": "cleared the note on {platform}",
-    "not_here": "stopped report #{report_id} from elsewhere showing here",
-    "here_again": "showed report #{report_id} from elsewhere here again",
+    "hide": (N_("a moderator hid report #{report_id}"), N_("you hid report #{report_id}")),
+    "unhide": (N_("a moderator showed report #{report_id} again"), N_("you showed report #{report_id} again")),
+    "bar": (N_("a moderator barred the sender of report #{report_id}"),
+            N_("you barred the sender of report #{report_id}")),
+    "unbar": (N_("a moderator lifted the bar on the sender of report #{report_id}"),
+              N_("you lifted the bar on the sender of report #{report_id}")),
+    "note": (N_("a moderator set the note on {platform}"), N_("you set the note on {platform}")),
+    "note_cleared": (N_("a moderator cleared the note on {platform}"), N_("you cleared the note on {platform}")),
+    "not_here": (N_("a moderator stopped report #{report_id} from elsewhere showing here"),
+                 N_("you stopped report #{report_id} from elsewhere showing here")),
+    "here_again": (N_("a moderator showed report #{report_id} from elsewhere here again"),
+                   N_("you showed report #{report_id} from elsewhere here again")),
 }
 
 
 def describe(row, viewer: str | None = None, with_log: bool = False) -> str:
     """One audit-log entry as a line; the actor is "a moderator" (never a name), or "you" for `viewer`'s own;
     prefixed with whose log it is in, for operators."""
-    verb = VERBS.get(row["action"], row["action"]).format(report_id=row["report_id"], platform=row["platform"])
+    own = bool(viewer and row["actor"] == viewer)
+    forms = VERBS.get(row["action"])
+    verb = _(forms[own]).format(report_id=row["report_id"], platform=row["platform"]) if forms else \
+        f"{_('you') if own else _('a moderator')} {row['action']}"
     if row["report_id"] is not None and row["platform"] and row["action"] in ("hide", "unhide", "bar", "unbar"):
         verb += f" ({row['platform']})"
-    who = "you" if viewer and row["actor"] == viewer else "a moderator"
-    line = f"{format_time(row['at'])} — {who} {verb}"
+    line = f"{format_time(row['at'])} — {verb}"
     if with_log:
         line = f"[{row['community']}] {line}"
     return line + (f": {row['reason']}" if row["reason"] else "")
@@ -39,12 +46,15 @@ async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
     ctx = moderation.ModContext.of(inv)
     rows = await moderation.audit_log(ctx, count)
     if not rows:
-        where = "anywhere" if ctx.operator else "in this community"
-        return Reply(title="Moderation log", blocks=[f"No moderator actions {where} yet."], ephemeral=True)
+        text = _("No moderator actions anywhere yet.") if ctx.operator else \
+            _("No moderator actions in this community yet.")
+        return Reply(title=_("Moderation log"), blocks=[text], ephemeral=True)
+    title = _("Moderation log of every community (newest {count})") if ctx.operator else \
+        _("Moderation log (newest {count})")
     return Reply(
-        title=f"Moderation log{' of every community' if ctx.operator else ''} (newest {len(rows)})",
+        title=title.format(count=len(rows)),
         blocks=["\n".join(describe(row, ctx.actor, ctx.operator) for row in rows)],
-        footer="Every hide, unhide, bar, unbar, note and not-shown-here mark is logged here.",
+        footer=_("Every hide, unhide, bar, unbar, note and not-shown-here mark is logged here."),
         ephemeral=True,
     )
 

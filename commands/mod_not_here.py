@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 from bot.features.moderation import not_here
@@ -16,12 +16,13 @@ async def mod_not_here(inv: Invocation, report_id: int, reason: str) -> Reply:
     row = await not_here.mark_not_here(ctx, report_id, reason)
     shown = (await project_names(inv.app, [(row["platform"], row["project"])])).of(row["platform"], row["project"])
     return Reply(
-        title=f"Report #{report_id} not shown here",
+        title=_("Report #{report_id} not shown here").format(report_id=report_id),
         blocks=[
-            f"The project name “{shown}” is no longer shown in this community's /status, alert channel "
-            "or digest, whoever reported it. The reports still count everywhere, this community included.",
-            f"Reason: {' '.join(reason.split())}",
-            f"Logged in /mod_log. Undo with /mod_here_again {report_id}.",
+            _("The project name “{name}” is no longer shown in this community's /status, alert channel "
+              "or digest, whoever reported it. The reports still count everywhere, this community included.").format(
+                name=shown),
+            _("Reason: {reason}").format(reason=" ".join(reason.split())),
+            _("Logged in /mod_log. Undo with /mod_here_again {report_id}.").format(report_id=report_id),
         ],
         ephemeral=True,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 
@@ -13,8 +13,9 @@ async def mod_unbar(inv: Invocation, report_id: int, reason: str | None = None) 
     ctx = moderation.ModContext.of(inv)
     await moderation.unbar_reporter(ctx, report_id, reason)
     return Reply(
-        title="Bar lifted",
-        blocks=[f"The person who sent report #{report_id} may report again. Logged in /mod_log."],
+        title=_("Bar lifted"),
+        blocks=[_("The person who sent report #{report_id} may report again. Logged in /mod_log.").format(
+            report_id=report_id)],
         ephemeral=True,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 
@@ -13,8 +13,8 @@ async def mod_unhide(inv: Invocation, report_id: int, reason: str | None = None)
     ctx = moderation.ModContext.of(inv)
     await moderation.unhide_report(ctx, report_id, reason)
     return Reply(
-        title=f"Report #{report_id} shown again",
-        blocks=["It counts again everywhere it did before. Logged in /mod_log."],
+        title=_("Report #{report_id} shown again").format(report_id=report_id),
+        blocks=[_("It counts again everywhere it did before. Logged in /mod_log.")],
         ephemeral=True,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.moderation import actions as moderation
@@ -15,12 +15,13 @@ async def note(inv: Invocation, platform: str, text: str) -> Reply:
     found = platform_for(inv, platform)
     if await moderation.set_note(ctx, found.id, text):
         return Reply(
-            title=f"Note on {found.name} saved",
-            blocks=[f"/legit {found.id} in this community now shows it:", text.strip(),
-                    f"Clear it with /note {found.id} clear. Logged in /mod_log."],
+            title=_("Note on {platform} saved").format(platform=found.name),
+            blocks=[_("/legit {id} in this community now shows it:").format(id=found.id), text.strip(),
+                    _("Clear it with /note {id} clear. Logged in /mod_log.").format(id=found.id)],
             ephemeral=True,
         )
-    return Reply(title=f"Note on {found.name} cleared", blocks=["Logged in /mod_log."], ephemeral=True)
+    return Reply(title=_("Note on {platform} cleared").format(platform=found.name), blocks=[_("Logged in /mod_log.")],
+                 ephemeral=True)
 
 
 COMMANDS = (

@@ -19,9 +19,9 @@ async def test_a_digest_in_a_community_set_to_pt_br(app, clock) -> None:
     clock.advance(hours=2)
     sender = FakeSender(clock)
     app.senders["console"] = sender
-    # The moderator's own replies stay in their language (English here); the post is the community's.
+    # The moderator chose no language and the console gives none: the reply follows the community's default too.
     posted = await app.dispatcher.dispatch_line("/digest_post", MOD, COMMUNITY)
-    assert posted.title == "Digest posted"
+    assert posted.title == "Resumo publicado"
     await manual_outbox(app, clock).run_once()
     [(_destination, digest, _at)] = sender.delivered
     text = digest.plain_text()

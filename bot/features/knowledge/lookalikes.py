@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.core.errors import shorten
+from bot.core.i18n import _, ngettext
 from bot.core.model import Button, Reply
 from bot.features.knowledge.answers import LEADS, platform
 from bot.features.knowledge.loader import knowledge_base
@@ -29,18 +30,19 @@ def _checklist(*words: str) -> list[Line]:
 def official_domains(info: PlatformInfo) -> str:
     """A sentence naming a platform's official domains (or saying none is on file)."""
     if not info.domains:
-        return f"I have no sourced official web address for {info.name}."
-    return f"{info.name}'s official domain{'s' if len(info.domains) > 1 else ''}: {', '.join(info.domains)}."
+        return _("I have no sourced official web address for {name}.").format(name=info.name)
+    return ngettext("{name}'s official domain: {domains}.", "{name}'s official domains: {domains}.",
+                    len(info.domains)).format(name=info.name, domains=", ".join(info.domains))
 
 
 def _verdict(info: PlatformInfo) -> Section:
-    return Section(f"The real {info.name}", [Line(LEADS[info.category].format(name=info.name) + " "
+    return Section(_("The real {name}").format(name=info.name), [Line(LEADS[info.category].format(name=info.name) + " "
                                                   + info.category_basis)], keep=True)
 
 
 def _buttons(platform_id: str | None) -> list[Button]:
-    legit = [Button("Is it legit?", "legit", {"platform": platform_id})] if platform_id else []
-    return [*legit, Button("Scam warning signs", "scamcheck")]
+    legit = [Button(_("Is it legit?"), "legit", {"platform": platform_id})] if platform_id else []
+    return [*legit, Button(_("Scam warning signs"), "scamcheck")]
 
 
 def is_official(info: PlatformInfo, host: str) -> bool:
@@ -56,24 +58,27 @@ def domain_reply(host: str | None, platform_id: str | None) -> Reply:
         platform_id = found.platform_id or (found.suggestions[0] if found.suggestions else None)
         if platform_id is None:
             return render(Answer(
-                f"I don't know {shown}",
-                [Line(f"{shown} is not an address of any platform I know. That does not make it a scam, or safe: "
-                      "I have no sourced facts about it.")],
-                [Section("Check it against the warning signs", _checklist("WhatsApp") + _checklist("pay anything"),
+                _("I don't know {address}").format(address=shown),
+                [Line(_("{address} is not an address of any platform I know. That does not make it a scam, or safe: "
+                        "I have no sourced facts about it.").format(address=shown))],
+                [Section(_("Check it against the warning signs"), _checklist("WhatsApp") + _checklist("pay anything"),
                          keep=True)],
                 buttons=_buttons(None), ephemeral=True))
         info = platform(platform_id)
         if is_official(info, host):
-            title = f"{shown} is {info.name}'s own address"
-            lead = [Line(f"{shown} belongs to {info.name}. {official_domains(info)}")]
+            title = _("{address} is {name}'s own address").format(address=shown, name=info.name)
+            lead = [Line(_("{address} belongs to {name}.").format(address=shown, name=info.name) + " "
+                         + official_domains(info))]
         else:
-            title = f"Warning: {shown} is not {info.name}'s address"
-            lead = [Line(found.note or f"{shown} is not an address of {info.name}. {official_domains(info)}"),
+            title = _("Warning: {address} is not {name}'s address").format(address=shown, name=info.name)
+            lead = [Line(found.note or _("{address} is not an address of {name}.").format(address=shown, name=info.name)
+                         + " " + official_domains(info)),
                     *filter(None, [_signal("lookalike")])]
     else:
         info = platform(platform_id or "")
-        title = f"{info.name}'s official web address"
-        lead = [Line(f"{official_domains(info)} Anything else that claims to be {info.name} is not its site."),
+        title = _("{name}'s official web address").format(name=info.name)
+        lead = [Line(official_domains(info) + " " + _("Anything else that claims to be {name} is not its site.").format(
+                    name=info.name)),
                 *filter(None, [_signal("lookalike")])]
     return render(Answer(title, lead, [_verdict(info)], buttons=_buttons(info.id)))
 
@@ -85,9 +90,11 @@ def impersonation_reply(platform_id: str) -> Reply:
     warnings = [line for line in (_signal("messaging"),) if line]
     warnings += [Line(f"{info.name}: {f.text}", tuple(f.sources)) for f in info.facts_about("problems")
                  if "impersonat" in f.text.lower()]
-    lead = [*warnings, Line(f"{official_domains(info)} Apply and talk to {info.name} only there.")]
-    sections = [Section("Before you reply", _checklist("pay anything") + _checklist("ID"), keep=True),
+    lead = [*warnings, Line(official_domains(info) + " " + _("Apply and talk to {name} only there.").format(
+        name=info.name))]
+    sections = [Section(_("Before you reply"), _checklist("pay anything") + _checklist("ID"), keep=True),
                 _verdict(info)]
-    return render(Answer(f"Is that really {info.name}? Recruiters on WhatsApp and Telegram are the top scam sign",
-                         lead, sections, buttons=[Button("Check a message for scam signs", "scamcheck"),
-                                                  Button("Is it legit?", "legit", {"platform": platform_id})]))
+    return render(Answer(_("Is that really {name}? Recruiters on WhatsApp and Telegram are the top scam sign").format(
+                             name=info.name),
+                         lead, sections, buttons=[Button(_("Check a message for scam signs"), "scamcheck"),
+                                                  Button(_("Is it legit?"), "legit", {"platform": platform_id})]))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from babel.lists import format_list
+
+from bot.core.i18n import _, babel_locale
 from bot.core.model import Button, Reply
 from bot.features.knowledge.answers import EXAMPLE_PAID_HOURS, EXAMPLE_UNPAID_HOURS, LEADS, platform
 from bot.features.knowledge.loader import knowledge_base
@@ -42,11 +45,13 @@ def effective_pay_lines(platforms: list[PlatformInfo]) -> list[Line]:
         effective = rate * EXAMPLE_PAID_HOURS / (EXAMPLE_PAID_HOURS + EXAMPLE_UNPAID_HOURS)
         reported = format_range(figure.low, figure.high, figure.currency)
         return [
-            Line(f"{info.name} is reported at {reported}/h{' (' + figure.note + ')' if figure.note else ''}.",
+            Line((_("{name} is reported at {pay}/h ({note}).") if figure.note else
+                  _("{name} is reported at {pay}/h.")).format(name=info.name, pay=reported, note=figure.note),
                  tuple(figure.sources)),
-            Line(f"After {EXAMPLE_UNPAID_HOURS} unpaid hours of tests and onboarding, {EXAMPLE_PAID_HOURS} paid "
-                 f"hours at {format_money(rate, figure.currency)}/h work out at "
-                 f"{format_money(effective, figure.currency)}/h."),
+            Line(_("After {unpaid} unpaid hours of tests and onboarding, {paid} paid hours at {rate}/h work out at "
+                   "{effective}/h.").format(unpaid=EXAMPLE_UNPAID_HOURS, paid=EXAMPLE_PAID_HOURS,
+                                            rate=format_money(rate, figure.currency),
+                                            effective=format_money(effective, figure.currency))),
         ]
     return []
 
@@ -60,37 +65,39 @@ def worth_it_reply(platform_id: str | None = None) -> Reply:
     if platform_id:
         info = chosen[0]
         lead.append(Line(LEADS[info.category].format(name=info.name) + " " + info.category_basis))
-    sections = [Section("What unpaid hours do to the pay", effective_pay_lines(chosen), rank=-1, min_lines=1)]
+    sections = [Section(_("What unpaid hours do to the pay"), effective_pay_lines(chosen), rank=-1, min_lines=1)]
     sections += [Section(s.name, section_lines(s, chosen), min_lines=1) for s in topic.sections]
-    buttons = ([Button("What does it pay?", "pay", {"platform": platform_id}),
-                Button("Is it legit?", "legit", {"platform": platform_id})] if platform_id else
-               [Button("Known platforms", "platforms")])
-    title = topic.title if not platform_id else f"Is {chosen[0].name} worth it?"
+    buttons = ([Button(_("What does it pay?"), "pay", {"platform": platform_id}),
+                Button(_("Is it legit?"), "legit", {"platform": platform_id})] if platform_id else
+               [Button(_("Known platforms"), "platforms")])
+    title = topic.title if not platform_id else _("Is {name} worth it?").format(name=chosen[0].name)
     return render(Answer(title, lead, [s for s in sections if s.lines], buttons=buttons,
-                         note="Only facts with a source are shown; what is not here, I do not know."))
+                         note=_("Only facts with a source are shown; what is not here, I do not know.")))
 
 
 def tax_reply(country: str | None) -> Reply:
     """Tax basics for a country from official pages, or plainly unknown where nothing is sourced."""
     kb = knowledge_base()
     basics = {b.country: b for b in kb.topics.tax}
-    covered = " and ".join(f"the {kb.countries[c].name}" if c in ("GB", "US") else kb.countries[c].name
-                           for c in basics)
+    covered = format_list([kb.countries[c].name for c in basics], locale=babel_locale())
     if country is not None and country not in basics:
         name = kb.countries[country].name if country in kb.countries else country
         return Reply(
-            title=f"Tax on platform income: {name}",
-            blocks=[f"Unknown: I have no sourced tax basics for {name}. I have them only for {covered}.",
-                    f"Your country's tax authority is the place to ask. {kb.topics.tax_note}"],
+            title=_("Tax on platform income: {country}").format(country=name),
+            blocks=[_("Unknown: I have no sourced tax basics for {country}. I have them only for {covered}.").format(
+                        country=name, covered=covered),
+                    _("Your country's tax authority is the place to ask.") + " " + kb.topics.tax_note],
             ephemeral=True,
         )
     shown = [basics[country]] if country else list(basics.values())
     lead = [Line(kb.topics.tax_note)]
     if country is None:
-        lead.insert(0, Line(f"Which country? I have basics for {covered} only; for other countries I know nothing "
-                            "sourced. Save yours with /settings to skip this."))
-    sections = [Section(f"Tax basics: {kb.countries[b.country].name}",
-                        [Line(f.text, tuple(f.sources)) for f in b.facts] + [Line(f"Unknown: {u}") for u in b.unknown],
+        lead.insert(0, Line(_("Which country? I have basics for {covered} only; for other countries I know nothing "
+                              "sourced. Save yours with /settings to skip this.").format(covered=covered)))
+    sections = [Section(_("Tax basics: {country}").format(country=kb.countries[b.country].name),
+                        [Line(f.text, tuple(f.sources)) for f in b.facts] +
+                        [Line(_("Unknown: {gap}").format(gap=u)) for u in b.unknown],
                         min_lines=1) for b in shown]
-    title = f"Tax on platform income: {kb.countries[country].name}" if country else "Tax on platform income"
+    title = _("Tax on platform income: {country}").format(country=kb.countries[country].name) if country else \
+        _("Tax on platform income")
     return render(Answer(title, lead, sections))

@@ -8,6 +8,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from bot.core.errors import BadArgument, quoted
+from bot.core.i18n import _
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import Country, KnowledgeBase, Wage
 
@@ -62,9 +63,9 @@ def find_country(text: str, kb: KnowledgeBase | None = None) -> Country:
         return found
     with_wages = sorted({kb.countries[w.country].name for w in kb.wages})
     raise BadArgument(
-        f"I don't know the country {quoted(text)}.",
-        hint="Use a name or two-letter code, e.g. uk, united kingdom, us, germany, ie. Minimum wages are sourced "
-        "for: " + ", ".join(with_wages) + ".",
+        _("I don't know the country {text}.").format(text=quoted(text)),
+        hint=_("Use a name or two-letter code, e.g. uk, united kingdom, us, germany, ie. Minimum wages are sourced "
+               "for: {countries}.").format(countries=", ".join(with_wages)),
     )
 
 
