@@ -16,6 +16,7 @@ from bot.adapters.discord.tree import focused_option, raw_options
 from bot.core.buttons import ButtonNotYours
 from bot.core.declarations import Choice, choice_key
 from bot.core.errors import classify
+from bot.core.i18n import N_, _, use_locale
 from bot.core.model import Actor, Platform, Reply
 from bot.wiring import App
 
@@ -28,13 +29,15 @@ RATE_LIMIT_RETRIES = 3
 DEFAULT_RETRY_AFTER = 1.0
 MAX_AUTOCOMPLETE = 25
 UNKNOWN_INTERACTION = 10062
-EXPIRED_BUTTON = Reply(
-    title="This button has expired",
-    blocks=["I no longer know what this button was for. Run the command again, e.g. /help."],
-    ephemeral=True,
-    is_error=True,
-)
-APOLOGY = "Sorry, something went wrong while answering. Please try again in a moment."
+def _expired_button() -> Reply:
+    """The reply to a button the bot no longer knows, in the language in use."""
+    return Reply(
+        title=_("This button has expired"),
+        blocks=[_("I no longer know what this button was for. Run the command again, e.g. /help.")],
+        ephemeral=True,
+        is_error=True,
+    )
+APOLOGY = N_("Sorry, something went wrong while answering. Please try again in a moment.")
 
 
 class InteractionHandler:
@@ -81,7 +84,9 @@ class InteractionHandler:
             await respond(self.app, interaction, _ready(classify(exc)), slow=False, received=received)
             return
         if decoded is None:
-            await respond(self.app, interaction, _ready(EXPIRED_BUTTON), slow=False, received=received)
+            with use_locale(str(interaction.locale)):  # no dispatch ran: Discord's locale
+                expired = _expired_button()
+            await respond(self.app, interaction, _ready(expired), slow=False, received=received)
             return
         name, args = decoded
         command = self.app.registry.get(name)
@@ -122,10 +127,12 @@ class InteractionHandler:
         try:
             if interaction.type is discord.InteractionType.autocomplete:
                 return
+            with use_locale(str(interaction.locale)):  # the dispatch may not have got as far as choosing one
+                apology = _(APOLOGY)
             if interaction.response.is_done():
-                await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                await interaction.followup.send(apology, ephemeral=True, allowed_mentions=NO_MENTIONS)
             else:
-                await interaction.response.send_message(APOLOGY, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                await interaction.response.send_message(apology, ephemeral=True, allowed_mentions=NO_MENTIONS)
         except Exception as exc:  # the interaction may be gone; nothing more to do
             log.warning("could not apologise for interaction %s: %s", interaction.id, exc)
 

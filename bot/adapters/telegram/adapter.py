@@ -62,7 +62,7 @@ from bot.core.delivery import (
     UncertainDeliveryError,
 )
 from bot.core.errors import classify
-from bot.core.i18n import LOCALES, TELEGRAM_CODES, _, use_locale
+from bot.core.i18n import LOCALES, N_, TELEGRAM_CODES, _, use_locale
 from bot.core.model import Actor, Place, Platform, Reply
 from bot.wiring import App
 
@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_MENU_COMMANDS = 100  # the Bot API's limit per scope
-EXPIRED_BUTTON = "This button has expired. Run the command again."
+EXPIRED_BUTTON = N_("This button has expired. Run the command again.")
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll is held open by Telegram
 # httpx failures after the request was (perhaps partly) written: Telegram may have acted on it. A refused
 # connection or a full connection pool means it never went out.
@@ -316,7 +316,8 @@ class TelegramAdapter:
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A pressed inline button: answer the callback query (always), then run the button's command."""
         query = update.callback_query
-        target, refusal = None, EXPIRED_BUTTON
+        with use_locale(query.from_user.language_code):  # no dispatch ran: the member's app language
+            target, refusal = None, _(EXPIRED_BUTTON)
         try:
             target = await pressed(self.app, query.data, self._viewer(query.from_user.id))
         except ButtonNotYours as exc:
@@ -373,13 +374,13 @@ class TelegramAdapter:
         if reply.private and chat.type != ChatType.PRIVATE:
             try:
                 await self._deliver(user.id, self._for_private_chat(reply), viewer=self._viewer(user.id))
-                reply = Reply(blocks=["I've sent you the answer in a private message."])
+                reply = Reply(blocks=[_("I've sent you the answer in a private message.")])
             except Forbidden:  # Telegram lets a bot write to someone only after they start a chat with it
                 reply = Reply(
-                    title="Let's talk privately",
-                    blocks=["This answer is just for you, so I send it by private message. Telegram lets me "
-                            f"message you only after you start a chat with me: https://t.me/{self.username} "
-                            "(press Start), then send the command again."],
+                    title=_("Let's talk privately"),
+                    blocks=[_("This answer is just for you, so I send it by private message. Telegram lets me "
+                              "message you only after you start a chat with me: {link} (press Start), then send "
+                              "the command again.").format(link=f"https://t.me/{self.username}")],
                     is_error=True,
                 )
         if chat.type == ChatType.PRIVATE:

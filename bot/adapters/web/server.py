@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader
 from bot.adapters.web import svg, views
 from bot.adapters.web.guard import MAX_AGE, ResponseCache, guard
 from bot.core import i18n
-from bot.core.i18n import _
+from bot.core.i18n import N_, _, ngettext
 from bot.core.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.core.timetext import describe_age, format_time
 from bot.features.availability.public import MAX_HISTORY_HOURS, feed_entries, hourly
@@ -36,8 +36,8 @@ HEALTH_TIMEOUT = 2.0
 # Statuspage's words: a component's status and the page's indicator.
 COMPONENT_STATUS = {"flowing": "operational", "none": "operational", "mixed": "degraded_performance",
                     "drought": "major_outage"}
-FEED_TITLES = {"drought": "{name}: drought likely", "flowing": "{name}: tasks flowing again",
-               "project_ended": "{name}: {project} reported ended"}
+FEED_TITLES = {"drought": N_("{name}: drought likely"), "flowing": N_("{name}: tasks flowing again"),
+               "project_ended": N_("{name}: {project} reported ended")}
 
 
 class Watched(Protocol):
@@ -108,7 +108,7 @@ class Site:
                                               "platform with recent reports."))
         data = await views.detail(self.app, platform_id, self.now())
         chart = svg.week_chart(data.week, "week-title", "week-desc")
-        return self.page("platform.html", data=data, chart=chart, chart_text=svg.describe(data.week, "Last 7 days"),
+        return self.page("platform.html", data=data, chart=chart, chart_text=svg.describe(data.week, _("Last 7 days")),
                          days=daily_rows(data.week), min_shown=views.MIN_SHOWN)
 
     async def stylesheet(self, request: web.Request) -> web.Response:
@@ -207,13 +207,14 @@ class Site:
         entries = []
         for entry in await feed_entries(self.app, now):
             name = views.platform_name(entry.platform)
-            project = f"the project “{entry.project}”" if entry.project else "a project"
+            project = _("the project “{name}”").format(name=entry.project) if entry.project else _("a project")
             entries.append({
                 "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}/feed.atom#{entry.key}')}",
-                "title": FEED_TITLES[entry.kind].format(name=name, project=project),
+                "title": _(FEED_TITLES[entry.kind]).format(name=name, project=project),
                 "updated": views.iso(entry.at), "link": f"{base}/p/{entry.platform}",
-                "summary": f"{entry.reporters} member{'s' if entry.reporters != 1 else ''} behind it "
-                           "(crowd reports, not an official announcement).",
+                "summary": ngettext("{count} member behind it (crowd reports, not an official announcement).",
+                                    "{count} members behind it (crowd reports, not an official announcement).",
+                                    entry.reporters).format(count=entry.reporters),
             })
         updated = entries[0]["updated"] if entries else views.iso(int(now.timestamp()))
         text = self.env.get_template("feed.xml").render(base=base, entries=entries, updated=updated,

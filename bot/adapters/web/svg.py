@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
+from bot.core.i18n import _, local_time, number
+from bot.core.plural import plural
 from bot.features.availability.public import Hourly
 from bot.features.availability.status import BASELINE_FACTOR
 
@@ -37,13 +39,15 @@ def describe(history: Hourly, span: str) -> str:
     drought, flowing = sum(history.drought), sum(history.flowing)
     peak = max(history.drought, default=0)
     usual = max(history.usual, default=0.0)
-    text = (f"{span}: {drought} drought report{'s' if drought != 1 else ''} and {flowing} tasks-back "
-            f"report{'s' if flowing != 1 else ''} (distinct members per hour, summed).")
+    text = _("{span}: {drought} and {flowing} (distinct members per hour, summed).").format(
+        span=span, drought=plural(drought, "drought report", "drought reports"),
+        flowing=plural(flowing, "tasks-back report", "tasks-back reports"))
     if peak:
         at = history.start + history.drought.index(peak) * HOUR
-        text += f" Most drought reports in one hour: {peak}, at {datetime.fromtimestamp(at, UTC):%a %H:00} UTC."
-    text += (f" The usual level for these hours is at most {usual:.1f} drought reports an hour." if usual
-             else " No drought reports are usual for these hours.")
+        text += " " + _("Most drought reports in one hour: {peak}, at {time} UTC.").format(
+            peak=peak, time=local_time(datetime.fromtimestamp(at, UTC), "EEE HH:00"))
+    text += " " + (_("The usual level for these hours is at most {usual} drought reports an hour.").format(
+        usual=number(usual, 1)) if usual else _("No drought reports are usual for these hours."))
     return text
 
 
@@ -56,7 +60,7 @@ def sparkline(history: Hourly, ident: str) -> Markup:
     parts = [
         f'<svg class="spark" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
         f'role="img" aria-labelledby="{ident}-t">',
-        f'<title id="{ident}-t">{escape(describe(history, "Last 24 hours"))}</title>',
+        f'<title id="{ident}-t">{escape(describe(history, _("Last 24 hours")))}</title>',
         f'<line class="axis" x1="0" y1="{mid}" x2="{width:.0f}" y2="{mid}"/>',
         *_bars(history.drought, "drought", 0, step, mid, scale, up=True),
         *_bars(history.flowing, "flowing", 0, step, mid, scale, up=False),
@@ -79,7 +83,7 @@ def week_chart(history: Hourly, title_id: str, desc_id: str) -> Markup:
         f'<svg class="week" id="week-chart" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
         f'aria-labelledby="{title_id}" aria-describedby="{desc_id}" preserveAspectRatio="xMidYMid meet">',
         f'<title id="{title_id}">Hourly reports over the last 7 days against the usual level</title>',
-        f'<desc>{escape(describe(history, "Last 7 days"))}</desc>',
+        f'<desc>{escape(describe(history, _("Last 7 days")))}</desc>',
     ]
     if any(history.usual):
         upper = [(left + (i + 0.5) * step, mid - v * scale) for i, v in enumerate(band_top)]
