@@ -37,7 +37,7 @@ CLEAR_WORDS = {"clear", "remove", "delete", "none", "-"}
 OPERATOR_LOG = "operator"  # the audit log (and bar owner) of operators; never a community key ("platform:id")
 
 # What a hide or bar may be for; shown whenever a reason is refused.
-RULES = "spam or advertising, abuse or harassment, personal information, off-topic, a duplicate, or false/brigading"
+RULES = N_("spam or advertising, abuse or harassment, personal information, off-topic, a duplicate, or false/brigading")
 # A reason naming one of these is accepted (substring match on the lower-cased reason).
 RULE_WORDS = (
     "spam", "advert", "promo", "referral", "abus", "harass", "insult", "slur", "threat", "hate", "nsfw",
@@ -81,7 +81,7 @@ class ModContext:
         operator = inv.actor.is_operator and inv.place.is_private
         community = OPERATOR_LOG if operator else inv.place.community_key
         if community is None:
-            raise NotAllowed("Moderator commands work in a community, not in a private chat.")
+            raise NotAllowed(_("Moderator commands work in a community, not in a private chat."))
         key = inv.app.person_key(inv.actor.platform, inv.actor.user_id)
         return cls(inv.app, community, key, unix(inv.now), operator)
 
@@ -103,17 +103,20 @@ def check_reason(reason: str | None, action: str, example: str) -> str:
     text = " ".join((reason or "").split())
     if len(text) < MIN_REASON:
         raise BadArgument(
-            f"Please give a reason to {action}: which rule does it break? ({RULES})",
-            hint=f"Example: {example}",
+            _("Please give a reason to {action}: which rule does it break? ({rules})").format(
+                action=_(action), rules=_(RULES)),
+            hint=_("Example: {example}").format(example=example),
         )
     if len(text) > MAX_REASON:
-        raise BadArgument(f"Please keep the reason under {MAX_REASON} characters.", hint=f"Example: {example}")
+        raise BadArgument(_("Please keep the reason under {count} characters.").format(count=MAX_REASON),
+                          hint=_("Example: {example}").format(example=example))
     lowered = text.lower()
     if not any(word in lowered for word in RULE_WORDS) and any(word in lowered for word in NEGATIVE_WORDS):
         raise BadArgument(
-            f"I can't {action} for being negative. Negative reports are how members warn each other; "
-            "hiding them would make the data lie.",
-            hint=f"Hide or bar only for a broken rule: {RULES}. Example: {example}",
+            _("I can't {action} for being negative. Negative reports are how members warn each other; "
+              "hiding them would make the data lie.").format(action=_(action)),
+            hint=_("Hide or bar only for a broken rule: {rules}. Example: {example}").format(rules=_(RULES),
+                                                                                          example=example),
         )
     return text
 
@@ -130,21 +133,22 @@ async def report_here(ctx: ModContext, report_id: int) -> Row:
     row = await find_report(ctx, report_id)
     if row is None:
         raise NotFound(
-            f"There's no report #{report_id}." if ctx.operator else
-            f"There's no report #{report_id} from this community.",
-            hint="Use /mod_reports to see recent reports and their ids.",
+            (_("There's no report #{report_id}.") if ctx.operator else
+             _("There's no report #{report_id} from this community.")).format(report_id=report_id),
+            hint=_("Use /mod_reports to see recent reports and their ids."),
         )
     return row
 
 
 async def hide_report(ctx: ModContext, report_id: int, reason: str) -> Row:
     """Hide a report (it stops counting everywhere) and log it; returns the report."""
-    text = check_reason(reason, "hide a report", f"/mod_hide {report_id} spam: advert for a referral link")
+    text = check_reason(reason, N_("hide a report"), f"/mod_hide {report_id} spam: advert for a referral link")
     row = await report_here(ctx, report_id)
     if row["hidden"]:
         raise BadArgument(
-            f"Report #{report_id} is already hidden (reason: {row['hidden_reason'] or 'not given'}).",
-            hint=f"Use /mod_unhide {report_id} to show it again.",
+            _("Report #{report_id} is already hidden (reason: {reason}).").format(
+                report_id=report_id, reason=row["hidden_reason"] or _("not given")),
+            hint=_("Use /mod_unhide {report_id} to show it again.").format(report_id=report_id),
         )
     async with ctx.app.db.transaction() as tx:
         await store.set_hidden(tx, report_id, True, text)
@@ -157,7 +161,8 @@ async def unhide_report(ctx: ModContext, report_id: int, reason: str | None) -> 
     """Show a hidden report again and log it; returns the report."""
     row = await report_here(ctx, report_id)
     if not row["hidden"]:
-        raise BadArgument(f"Report #{report_id} is not hidden.", hint="Use /mod_reports to see which are.")
+        raise BadArgument(_("Report #{report_id} is not hidden.").format(report_id=report_id),
+                          hint=_("Use /mod_reports to see which are."))
     async with ctx.app.db.transaction() as tx:
         await store.set_hidden(tx, report_id, False, None)
         await store.add_log(tx, ctx.log_for(row), ctx.actor, "unhide", ctx.now, report_id,
@@ -167,9 +172,10 @@ async def unhide_report(ctx: ModContext, report_id: int, reason: str | None) -> 
 
 async def bar_reporter(ctx: ModContext, report_id: int, days: int, reason: str) -> int:
     """Bar the reporter of a report from reporting for `days` (their reports weigh 0); returns when it ends."""
-    text = check_reason(reason, "bar a reporter", f"/mod_bar {report_id} 14 brigading: 20 copies of one claim")
+    text = check_reason(reason, N_("bar a reporter"), f"/mod_bar {report_id} 14 brigading: 20 copies of one claim")
     if not 1 <= days <= MAX_BAR_DAYS:
-        raise BadArgument(f"A bar lasts from 1 to {MAX_BAR_DAYS} days.", hint=f"Example: /mod_bar {report_id} 14 spam")
+        raise BadArgument(_("A bar lasts from 1 to {days} days.").format(days=MAX_BAR_DAYS),
+                          hint=_("Example: {example}").format(example=f"/mod_bar {report_id} 14 spam"))
     row = await report_here(ctx, report_id)
     until = ctx.now + days * 86400
     async with ctx.app.db.transaction() as tx:
@@ -200,8 +206,9 @@ async def unbar_reporter(ctx: ModContext, report_id: int, reason: str | None) ->
                                 " ".join((reason or "").split())[:MAX_REASON])
     if not lifted:
         raise BadArgument(
-            f"The reporter of report #{report_id} is not barred" + ("." if ctx.operator else " by this community."),
-            hint="Bars placed by other communities can only be lifted by their moderators (or an operator).",
+            (_("The reporter of report #{report_id} is not barred.") if ctx.operator else
+             _("The reporter of report #{report_id} is not barred by this community.")).format(report_id=report_id),
+            hint=_("Bars placed by other communities can only be lifted by their moderators (or an operator)."),
         )
     trust.forget_cached(ctx.app, [reporter])
     ctx.app.bars.invalidate()
@@ -217,10 +224,11 @@ async def set_note(ctx: ModContext, platform: str, text: str) -> bool:
                 await store.add_log(tx, ctx.community, ctx.actor, "note_cleared", ctx.now,
                                     platform=platform)
         if not removed:
-            raise BadArgument("This community has no note about that platform to clear.")
+            raise BadArgument(_("This community has no note about that platform to clear."))
         return False
     if len(note) > MAX_NOTE:
-        raise BadArgument(f"A note can be at most {MAX_NOTE} characters (this one has {len(note)}).")
+        raise BadArgument(_("A note can be at most {limit} characters (this one has {count}).").format(
+            limit=MAX_NOTE, count=len(note)))
     async with ctx.app.db.transaction() as tx:
         await store.set_note(tx, ctx.community, platform, note, ctx.actor, ctx.now)
         await store.add_log(tx, ctx.community, ctx.actor, "note", ctx.now, platform=platform,
@@ -282,14 +290,15 @@ async def ensure_not_barred(app: App, reporter: str, now: int, community: str | 
     if bar is None:
         return
     here = bar["community"] == community
-    who = "this community's moderators" if here else "the moderators of a community you reported in"
+    who = _("this community's moderators") if here else _("the moderators of a community you reported in")
     if bar["community"] == OPERATOR_LOG:
-        who = "the bot's operators"
+        who = _("the bot's operators")
     raise NotAllowed(
-        f"You can't send reports until {format_time(bar['until'])}: {who} barred you from reporting "
-        f"(reason: {bar['reason']}). Everything else in the bot still works for you.",
-        hint="If you think this is a mistake, message them and ask them to review it; "
-        "they can lift the bar with /mod_unbar.",
+        _("You can't send reports until {until}: {who} barred you from reporting (reason: {reason}). Everything "
+          "else in the bot still works for you.").format(until=format_time(bar["until"]), who=who,
+                                                          reason=bar["reason"]),
+        hint=_("If you think this is a mistake, message them and ask them to review it; "
+               "they can lift the bar with /mod_unbar."),
     )
 
 

@@ -70,30 +70,33 @@ async def not_shown_everywhere(app: App) -> dict[str, NotShown]:
 async def _report_from_elsewhere(ctx: ModContext, report_id: int) -> Row:
     row = await store.report_by_id(ctx.app.db, report_id)
     if row is None:
-        raise NotFound(f"There's no report #{report_id}.", hint="Use /mod_elsewhere to see reports and their ids.")
+        raise NotFound(_("There's no report #{report_id}.").format(report_id=report_id),
+                       hint=_("Use /mod_elsewhere to see reports and their ids."))
     if row["community"] == ctx.community:
         raise BadArgument(
-            f"Report #{report_id} was sent in this community, so it is yours to moderate.",
-            hint=f"If it breaks a rule, hide it everywhere: /mod_hide {report_id} <reason>.",
+            _("Report #{report_id} was sent in this community, so it is yours to moderate.").format(
+                report_id=report_id),
+            hint=_("If it breaks a rule, hide it everywhere: /mod_hide {report_id} <reason>.").format(
+                report_id=report_id),
         )
     return row
 
 
 async def mark_not_here(ctx: ModContext, report_id: int, reason: str) -> Row:
     """Stop a report from elsewhere showing its project name in this community; logged. Returns the report."""
-    text = check_reason(reason, "stop showing a report here",
+    text = check_reason(reason, N_("stop showing a report here"),
                         f"/mod_not_here {report_id} spam: a link planted in a project name")
     row = await _report_from_elsewhere(ctx, report_id)
     if not row["project"]:
         raise BadArgument(
-            f"Report #{report_id} names no project: it shows here only as a count, and counts are pooled "
-            "for everyone, so there is no text of it to stop showing.",
-            hint="If it breaks a rule, ask an operator of the bot to hide it everywhere.",
+            _("Report #{report_id} names no project: it shows here only as a count, and counts are pooled "
+              "for everyone, so there is no text of it to stop showing.").format(report_id=report_id),
+            hint=_("If it breaks a rule, ask an operator of the bot to hide it everywhere."),
         )
     async with ctx.app.db.transaction() as tx:
         if not await marks.mark(tx, ctx.community, report_id, text, ctx.now):
-            raise BadArgument(f"Report #{report_id} is already not shown here.",
-                              hint=f"Undo with /mod_here_again {report_id}.")
+            raise BadArgument(_("Report #{report_id} is already not shown here.").format(report_id=report_id),
+                              hint=_("Undo with /mod_here_again {report_id}.").format(report_id=report_id))
         await store.add_log(tx, ctx.community, ctx.actor, "not_here", ctx.now, report_id,
                             row["platform"], text)
     return row
@@ -104,8 +107,8 @@ async def show_here_again(ctx: ModContext, report_id: int, reason: str | None) -
     row = await _report_from_elsewhere(ctx, report_id)
     async with ctx.app.db.transaction() as tx:
         if not await marks.unmark(tx, ctx.community, report_id):
-            raise BadArgument(f"Report #{report_id} is not marked as not shown here.",
-                              hint="Use /mod_elsewhere to see which reports are.")
+            raise BadArgument(_("Report #{report_id} is not marked as not shown here.").format(report_id=report_id),
+                              hint=_("Use /mod_elsewhere to see which reports are."))
         await store.add_log(tx, ctx.community, ctx.actor, "here_again", ctx.now, report_id,
                             row["platform"], " ".join((reason or "").split())[:MAX_REASON])
     return row
