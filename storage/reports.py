@@ -7,7 +7,7 @@ columns come from the row holding the maximum (PostgreSQL would use DISTINCT ON)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
@@ -32,7 +32,6 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
 # One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
 UPSERT_ONE_REPORT = UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
-_BY_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
 # Served by reports_by_kind_time: one range per kind.
@@ -66,57 +65,21 @@ class NewReport:
                 self.community, self.amount, self.currency, self.hourly_usd, self.role, self.hours, paid, self.note)
 
 
-
-
 async def upsert_report(db: Executor, report: NewReport) -> bool:
-    """Record a report, or refresh the reporter's earlier one in the same window, and move it in the aggregates:
-    plain statements kept together (group-committed with other reports); True when it refreshed one."""
-    key = (report.reporter, report.platform, report.kind, report.project, report.window_start)
-    before, after = aggregates.around_upsert(report.kind, report.project, key)
-    results = await db.write_all([*before, (UPSERT_ONE_REPORT, report.values()), *after])
-    [row] = results[len(before)]
+    """Record a report, or refresh the reporter's earlier one in the same window (one statement, group-committed
+    with other reports; migration 0019's triggers move the aggregates); True when it refreshed one."""
+    [row] = await db.write_returning(UPSERT_ONE_REPORT, report.values())
     return row["repeats"] > 0
 
 
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
     """Bring every report time later than `later_than` back to `to`; returns how many reports changed."""
-    where = f"kind IN ({_marks(kinds)}) AND updated_at > ?"
-    if not await aggregates.rows_where(db, where + " LIMIT 1", (*kinds, later_than)):
-        return 0  # the usual case (run every minute): no transaction, no write lock
-    async with aggregates.writing(db) as tx:
-        before = await aggregates.rows_where(tx, where, (*kinds, later_than))
-        changed = await tx.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
-        await aggregates.apply(tx, before, await _same_rows(tx, before))
-    return changed
-
-
-async def _same_rows(tx: Executor, rows: Sequence[Row]) -> list[Row]:
-    """The reports these rows were read from, as they are now (those deleted since are absent)."""
-    found: list[Row] = []
-    ids = [row["id"] for row in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        found += await aggregates.rows_where(tx, f"id IN ({_marks(chunk)})", chunk)
-    return found
+    return await db.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
 
 
 async def upsert_many(db: Database, reports: Iterable[NewReport]) -> None:
-    """Record many reports in one transaction (imports, benchmarks; also on schemas before migration 0015).
-
-    A bulk load then recomputes the aggregates of the platforms it touched (when the schema has them), which
-    costs less than keeping them report by report.
-    """
-    touched: set[str] = set()
-
-    def rows() -> Iterator[tuple]:
-        for report in reports:
-            touched.add(report.platform)
-            yield report.values()
-
-    await db.executemany(UPSERT_REPORT, rows())
-    if await db.schema_version() >= aggregates.SCHEMA:
-        for platform in sorted(touched):
-            await aggregates.rebuild_platform(db, platform)
+    """Record many reports in one transaction (imports, benchmarks; also on schemas before migration 0015)."""
+    await db.executemany(UPSERT_REPORT, (report.values() for report in reports))
 
 
 async def reports_of(db: Database, reporter: str, limit: int) -> list[Row]:
@@ -135,14 +98,11 @@ async def count_of(db: Database, reporter: str) -> int:
 
 
 async def delete_report(db: Database, report_id: int, reporter: str) -> Row | None:
-    """Delete one of the reporter's own reports, and its part of the aggregates; returns what it was, or None if
-    it is not theirs."""
-    async with db.transaction() as tx:
-        before = await aggregates.rows_where(tx, "id = ? AND reporter = ?", (report_id, reporter))
-        if before:
-            await tx.execute("DELETE FROM reports WHERE id = ?", (report_id,))
-            await aggregates.apply(tx, before, [])
-    return before[0] if before else None
+    """Delete one of the reporter's own reports; returns what it was, or None if it is not theirs."""
+    rows = await db.write_returning(
+        "DELETE FROM reports WHERE id = ? AND reporter = ? RETURNING id, platform, kind, project", (report_id, reporter)
+    )
+    return rows[0] if rows else None
 
 
 async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
@@ -153,14 +113,8 @@ async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
 
 
 async def delete_reporter(db: Database, reporter: str) -> int:
-    """Delete every report of a reporter, and their part of the aggregates; returns how many."""
-    async with aggregates.writing(db) as tx:
-        before = await aggregates.rows_where(tx, "reporter = ?", (reporter,))
-        if not before:
-            return 0
-        deleted = await tx.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
-        await aggregates.apply(tx, before, [])
-    return deleted
+    """Delete every report of a reporter; returns how many."""
+    return await db.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
 
 
 def _platform_filter(platform: str | None) -> tuple[str, tuple]:
