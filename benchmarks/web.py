@@ -53,6 +53,7 @@ def database_for(count: int) -> Path:
     from reports import NOW, generate, platform_ids
 
     from bot.features.knowledge.loader import knowledge_base
+    from storage import aggregates
     from storage.database import SqliteDatabase
 
     CACHE.mkdir(exist_ok=True)
@@ -70,6 +71,13 @@ def database_for(count: int) -> Path:
     asyncio.run(schema())
     started = time.perf_counter()
     stored = generate(str(temp), count, platform_ids(list(knowledge_base().platforms)), int(NOW.timestamp()))
+
+    async def aggregated() -> None:  # the reports were written around storage/, which keeps the aggregates
+        db = await SqliteDatabase.open(str(temp))
+        await aggregates.rebuild(db)
+        await db.close()
+
+    asyncio.run(aggregated())
     temp.rename(path)
     print(f"  generated {path.name}: {stored:,} reports in {time.perf_counter() - started:.0f} s", flush=True)
     return path

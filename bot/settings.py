@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -16,6 +16,8 @@ DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_KEY_FILE = Path("data/queuewatch.key")
 OPERATOR_ENTRY = re.compile(r"^(telegram|discord):[1-9][0-9]*$")
 DEFAULT_FX_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")  # Telegram allows 1-256 of these; we ask for 16 at least
+LISTEN = re.compile(r"^(?P<host>[^:\s]+|\[[0-9a-fA-F:]+\]):(?P<port>[0-9]{1,5})$")
 DEFAULT_HTTP_HOST = "127.0.0.1"
 DEFAULT_HTTP_PORT = 8080
 
@@ -71,6 +73,7 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_base_url: str = DEFAULT_TELEGRAM_API
     database_url: str = "sqlite:///data/queuewatch.db"
+    database_pool_size: int = Field(default=10, ge=1, le=1000)  # PostgreSQL: connections each process keeps open
     queuewatch_secret: SecretStr | None = None
     queuewatch_secret_file: Path = DEFAULT_KEY_FILE
     queuewatch_operators: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -79,8 +82,18 @@ class Settings(BaseSettings):
     queuewatch_http_port: int | None = DEFAULT_HTTP_PORT  # None (0 or empty): no web server
     queuewatch_public_url: str | None = None
     log_level: str = "INFO"
+    # Several processes (PostgreSQL; docs/DEPLOY.md).
+    telegram_webhook_url: str = ""  # public https URL Telegram posts updates to (empty: long polling)
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1:8081"  # where the webhook receiver listens (behind the proxy)
+    discord_shard_count: int | None = None  # None: one connection (or discord.py's recommended count)
+    discord_shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Telegram allows about 30 messages a second overall; more with paid broadcasts (up to 1000 a second).
+    telegram_sends_per_second: float = Field(30.0, gt=0, le=1000)
+    queuewatch_leader_retry_seconds: float = Field(10.0, gt=0, le=30)  # how often a waiting process tries a job's lock
+    queuewatch_outbox_lease_seconds: float = Field(120.0, gt=0)  # a claimed send's lease (a killed worker's expire)
 
-    _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", mode="before")(_id_list)
+    _ids = field_validator("discord_guild_ids", "discord_mod_role_ids", "discord_shard_ids", mode="before")(_id_list)
     _tokens = field_validator("discord_token", "telegram_token")(_token)
     _operators = field_validator("queuewatch_operators", mode="before")(_operator_list)
 
@@ -91,6 +104,66 @@ class Settings(BaseSettings):
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(f"expected an http(s) URL such as {DEFAULT_TELEGRAM_API}")
         return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str) -> str:
+        value = value.strip()
+        parsed = urlparse(value)
+        if value and (parsed.scheme != "https" or not parsed.netloc or parsed.query or parsed.fragment):
+            raise ValueError("expected the public https URL Telegram should post to, such as "
+                             "https://bot.example.org (Telegram sends webhooks over https only), or nothing to poll")
+        return value.rstrip("/")
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("use 16 to 256 letters, digits, _ or - (e.g. python3 -c 'import secrets; "
+                             "print(secrets.token_urlsafe(32))')")
+        return value
+
+    @field_validator("telegram_webhook_listen")
+    @classmethod
+    def _check_listen(cls, value: str) -> str:
+        match = LISTEN.match(value.strip())
+        if match is None or not 0 < int(match["port"]) < 65536:
+            raise ValueError("expected host:port, such as 127.0.0.1:8081")
+        return value.strip()
+
+    @field_validator("discord_shard_count", mode="before")
+    @classmethod
+    def _empty_shard_count(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value  # DISCORD_SHARD_COUNT= means unset
+
+    @field_validator("discord_shard_count")
+    @classmethod
+    def _check_shard_count(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError("expected a whole number of shards, 1 or more")
+        return value
+
+    @model_validator(mode="after")
+    def _check_together(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL: Telegram sends it "
+                             "with every update, so the bot knows an update came from Telegram")
+        if self.discord_shard_ids and self.discord_shard_count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number of shards)")
+        wrong = [i for i in self.discord_shard_ids if self.discord_shard_count is not None
+                 and i >= self.discord_shard_count]
+        if wrong:
+            raise ValueError(f"DISCORD_SHARD_IDS: shard {wrong[0]} does not exist; with DISCORD_SHARD_COUNT="
+                             f"{self.discord_shard_count} the ids are 0 to {self.discord_shard_count - 1}")
+        return self
+
+    @property
+    def webhook_listen(self) -> tuple[str, int]:
+        """(host, port) the Telegram webhook receiver listens on."""
+        host, _, port = self.telegram_webhook_listen.rpartition(":")
+        return host.strip("[]"), int(port)
 
     @field_validator("queuewatch_fx_url")
     @classmethod
@@ -136,9 +209,10 @@ class Settings(BaseSettings):
     @classmethod
     def _check_database_url(cls, value: str) -> str:
         if value.startswith(("postgres://", "postgresql://")):
-            raise ValueError("PostgreSQL is not supported yet; use sqlite:///path/to/queuewatch.db")
+            return value  # checked when connecting: libpq's URL forms are many (see storage/postgres.py)
         if not value.startswith("sqlite:///") or value == "sqlite:///":
-            raise ValueError("expected sqlite:///path/to/queuewatch.db (relative) or sqlite:////absolute/path.db")
+            raise ValueError("expected sqlite:///path/to/queuewatch.db (relative), sqlite:////absolute/path.db or "
+                             "postgresql://user:password@host:5432/database")
         return value
 
     @field_validator("log_level")
@@ -176,8 +250,13 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value, so logging can redact them."""
-        values = [self.discord_token, self.telegram_token, self.queuewatch_secret]
-        return [v.get_secret_value() for v in values if v is not None]
+        values = [self.discord_token, self.telegram_token, self.queuewatch_secret, self.telegram_webhook_secret]
+        found = [v.get_secret_value() for v in values if v is not None]
+        try:
+            password = urlparse(self.database_url).password
+        except ValueError:
+            password = None
+        return [*found, password] if password else found
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -186,6 +265,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        variable = str(first["loc"][0]).upper() if first["loc"] else "a setting"
         message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a rule about two settings together names them itself
+            raise SettingsError(message) from None
+        variable = str(first["loc"][0]).upper()
         raise SettingsError(f"{variable}: {message}") from None

@@ -64,6 +64,7 @@ from bot.features.reports.reliability import reliability_section
 from bot.hashkey import KeyChain, KeyFile, load_keys
 from bot.outbox.outbox import Outbox, OutboxService
 from storage.buttons import ButtonPayloads
+from storage.coordination import Coordination, LocalCoordination, open_coordination
 
 if TYPE_CHECKING:
     from bot.core.delivery import Sender
@@ -137,6 +138,8 @@ class App:
         self.clock = clock
         self.features = features
         self._keys = keys
+        # What this process agrees with the others sharing the database (one-process jobs, send limits).
+        self.coordination: Coordination = LocalCoordination()
         self.metrics = Metrics()  # counted by the dispatcher, recording, the outbox and the digest; served on /metrics
         # Adapters register themselves here when they start, so the outbox can deliver through them.
         self.senders: dict[str, Sender] = {}
@@ -179,11 +182,12 @@ async def build_app(settings: Settings, clock: Clock | None = None, registry: Re
     """Open and migrate the database, load the secret and the commands, and return the app."""
     from storage.database import open_database
 
-    db = await open_database(settings.database_url)
+    db = await open_database(settings.database_url, settings.database_pool_size)  # the URL's scheme picks the backend
     try:
         await db.migrate()
         keys = await load_keys(settings, db, KeyFile(settings.queuewatch_secret_file))
         app = App(settings, db, registry or load_registry(), clock or SystemClock(), keys)
+        app.coordination = open_coordination(settings.database_url)
         await app.fx.load()
     except BaseException:
         await db.close()  # an open connection's thread would keep the process from exiting

@@ -146,11 +146,12 @@ async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[Row]:
     selects: list[str] = []
     params: list[int] = []
     if whole:
-        span = "CASE " + " ".join("WHEN hour >= ? AND hour < ? THEN ?" for _ in whole) + " END"
+        span = "CASE " + " ".join("WHEN hour >= ? AND hour < ? THEN CAST(? AS INTEGER)" for _ in whole) + " END"
         selects.append(f"SELECT platform, {span} AS span, n FROM report_hours WHERE hour >= ? AND hour < ?")
         params += [v for i, lo, hi in whole for v in (lo, hi, i)] + [whole[0][1], whole[-1][2]]
     if edges:
-        span = "CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN ?" for _ in edges) + " END"
+        span = ("CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN CAST(? AS INTEGER)" for _ in edges)
+                + " END")  # typed: PostgreSQL gives a bare parameter in a CASE no type
         where, where_params = _time_filter([(a, b) for _i, a, b in edges])
         selects.append(f"SELECT platform, {span} AS span, 1 AS n FROM reports WHERE {where} AND hidden = 0")
         params += [v for i, a, b in edges for v in (a, b, i)] + list(where_params)

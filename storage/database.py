@@ -5,36 +5,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
-from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
-from bot.core.errors import StartupError, StorageUnavailable
+from bot.core.errors import StorageUnavailable
 from storage.group_commit import GroupCommit, Statement
+from storage.shared import (  # re-exported: the contract both backends share
+    BUSY_TIMEOUT_MS,
+    RETRY_SECONDS,
+    DatabaseUnusable,
+    available_migrations,
+    retrying,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Row = sqlite3.Row
-MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
-# A write waits at most this long for a lock held elsewhere, so a command still answers within the
-# platforms' reply deadline (Discord: 3 s) and can say truthfully that nothing was saved.
-RETRY_SECONDS = 2.0
-BUSY_TIMEOUT_MS = 50  # SQLite's own wait per attempt; the retry loop above does the rest
 BUSY_TIMEOUT = f"busy_timeout = {BUSY_TIMEOUT_MS}"
 # Group-commit batches run on the event loop's own thread: a hop to the connection's thread costs more than the
-# statement, and a thread stepping SQLite while the loop runs Python waits for the GIL between statements. The
-# writer never waits inside SQLite for a lock (busy_timeout 0: the retry loop waits instead, without blocking
-# the loop), and checkpoints (which fsync) run on a connection of their own, so a commit only appends to the WAL.
+# statement, and a thread stepping SQLite while the loop runs Python waits for the GIL between statements.
+# Checkpoints (which fsync) run on a connection of their own, so a commit only appends to the WAL.
 WRITE_BATCH_MAX = 64  # statements per shared transaction: bounds how long one batch holds the loop (~10 ms)
 CHECKPOINT_EVERY = 100  # statements written between background checkpoints
 WAL_BACKSTOP_PAGES = 4000  # the writer checkpoints itself past this, should the background ones fall behind
@@ -42,15 +41,23 @@ SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
 UNAVAILABLE_REASONS = {SQLITE_BUSY: "busy", SQLITE_FULL: "full", SQLITE_READONLY: "read-only",
                        SQLITE_IOERR: "unavailable", SQLITE_CANTOPEN: "unavailable"}
+# The scalar min and max of two values, the spelling most statements differ by: SQLite's min(a, b) and max(a, b)
+# are PostgreSQL's least(a, b) and greatest(a, b) (there min and max take one argument: aggregates only).
+LEAST = {"sqlite": "min", "postgresql": "least"}
+GREATEST = {"sqlite": "max", "postgresql": "greatest"}
 # Set while a task holds the open transaction, so its own reads and writes through the database reach it.
 _TRANSACTION: ContextVar[object | None] = ContextVar("queuewatch_transaction", default=None)
 
 
 class Executor(Protocol):
-    """What can run SQL: the database itself, or an open transaction."""
+    """What can run SQL: the database itself, or an open transaction. `dialect` ("sqlite" or "postgresql") picks
+    a storage module's SQL where the two dialects differ."""
+
+    dialect: str
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; returns the new row id for an INSERT (0 if none was inserted), else the rows changed."""
+        """Run one statement; returns the rows changed (for an INSERT a true value when a row was inserted:
+        SQLite gives its rowid, PostgreSQL the row count; RETURNING id is how to get an id on both)."""
         ...
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -74,7 +81,7 @@ class Executor(Protocol):
 
 
 class Database(Executor, Protocol):
-    """The Store interface every backend implements (SQLite now; PostgreSQL later)."""
+    """The Store interface every backend implements (SQLite here, PostgreSQL in storage/postgres.py)."""
 
     def transaction(self) -> Any:
         """An async context manager yielding an Executor; commits on success, rolls back on error."""
@@ -108,6 +115,8 @@ class Database(Executor, Protocol):
 class _Statements:
     """Runs statements on one SQLite connection; errors that mean the store is unavailable become
     StorageUnavailable (everything else, such as a constraint or SQL error, propagates as it is)."""
+
+    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection, path: str, writing: bool) -> None:
         self._conn = conn
@@ -149,6 +158,8 @@ class SqliteDatabase:
     process) is retried with backoff for `retry_seconds`, then fails with StorageUnavailable.
     """
 
+    dialect = "sqlite"
+
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str,
                  checkpointer: aiosqlite.Connection | None = None) -> None:
         self._conn = writer
@@ -179,8 +190,7 @@ class SqliteDatabase:
         try:
             writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", shared=True)
             await _check(writer, path)  # before WAL is switched on, so a file that is refused stays as it was
-            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}",
-                           "busy_timeout = 0"):
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}"):
                 await writer.execute(f"PRAGMA {pragma}")
             reader = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
             checkpointer = await _connect(path, BUSY_TIMEOUT, "query_only = ON")
@@ -202,7 +212,7 @@ class SqliteDatabase:
             return await self._tx.execute(sql, params)
         deadline = time.monotonic() + self.retry_seconds
         async with self._locked(deadline, writing=True):
-            return await _retrying(lambda: self._tx.execute(sql, params), deadline)
+            return await retrying(lambda: self._tx.execute(sql, params), deadline)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if self._in_own_transaction():
@@ -240,7 +250,7 @@ class SqliteDatabase:
                 return run()  # the write lock is held: the writer's thread has nothing of ours to run meanwhile
 
         async with self._locked(deadline, writing=True):
-            results = await _retrying(attempt, deadline)
+            results = await retrying(attempt, deadline)
         self._since_checkpoint += len(statements)
         if self._since_checkpoint >= CHECKPOINT_EVERY and self._checkpointer is not None and (
                 self._checkpointing is None or self._checkpointing.done()):
@@ -267,7 +277,7 @@ class SqliteDatabase:
         deadline = time.monotonic() + self.retry_seconds
         if self._reader is not None:
             reader = self._reader
-            return await _retrying(lambda: query(reader), deadline)
+            return await retrying(lambda: query(reader), deadline)
         async with self._locked(deadline, writing=False):
             return await query(self._tx)
 
@@ -277,7 +287,7 @@ class SqliteDatabase:
             raise RuntimeError("transaction() was opened inside this task's own open transaction")
         deadline = time.monotonic() + self.retry_seconds
         async with self._locked(deadline, writing=True):
-            await _retrying(lambda: self._tx.execute("BEGIN IMMEDIATE"), deadline)
+            await retrying(lambda: self._tx.execute("BEGIN IMMEDIATE"), deadline)
             self._open_tx = token = object()
             reset = _TRANSACTION.set(token)
             try:
@@ -337,9 +347,15 @@ class SqliteDatabase:
                 continue
             deadline = time.monotonic() + self.retry_seconds
             script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-            async with self._locked(deadline, writing=True):
-                await _retrying(lambda script=script: self._script(script), deadline)
-            log.info("applied migration %s", name)
+            try:
+                async with self._locked(deadline, writing=True):
+                    await retrying(lambda script=script: self._script(script), deadline)
+            except sqlite3.Error:
+                # Another process may have applied it since this one read the version (its script rolled back).
+                if await self.schema_version() < number:
+                    raise
+            else:
+                log.info("applied migration %s", name)
             current = number
         return before, current
 
@@ -379,10 +395,6 @@ class SqliteDatabase:
         for conn in (self._reader_conn, self._checkpointer):
             if conn is not None:
                 await conn.close()
-
-
-class DatabaseUnusable(StartupError):
-    """The file DATABASE_URL names cannot serve as the bot's database; the message says why, in one line."""
 
 
 async def _connect(path: str, *pragmas: str, shared: bool = False) -> aiosqlite.Connection:
@@ -465,37 +477,10 @@ def _storage_errors(path: str, writing: bool) -> Iterator[None]:
         raise StorageUnavailable(f"{path}: {exc}", reason, writing) from exc
 
 
-async def _retrying(attempt: Callable[[], Awaitable[T]], deadline: float) -> T:
-    """Run `attempt`, again with backoff while the database is busy, until the deadline; then give up."""
-    delay = 0.01
-    while True:
-        try:
-            return await attempt()
-        except StorageUnavailable as exc:
-            if exc.reason != "busy" or time.monotonic() + delay + BUSY_TIMEOUT_MS / 1000 > deadline:
-                raise
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 0.1)
-
-
 def chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
     """Split a long IN (...) list below SQLite's variable limit."""
     unique = list(dict.fromkeys(items))
     return [unique[i:i + size] for i in range(0, len(unique), size)]
-
-
-def available_migrations() -> list[tuple[int, str, str]]:
-    """(number, file name, SQL) of every migration shipped with the package, in order."""
-    found = []
-    for entry in resources.files("storage.migrations").iterdir():
-        match = MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort()
-    numbers = [number for number, _name, _sql in found]
-    if len(set(numbers)) != len(numbers):
-        raise RuntimeError(f"two migrations share a number: {[name for _n, name, _s in found]}")
-    return found
 
 
 def sqlite_path(url: str) -> str:
@@ -503,8 +488,17 @@ def sqlite_path(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
 
-async def open_database(url: str) -> Database:
-    """Open the database a DATABASE_URL names."""
+def is_postgres(url: str) -> bool:
+    """True for a postgresql:// (or postgres://) DATABASE_URL."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+async def open_database(url: str, pool_size: int = 10) -> Database:
+    """Open the database a DATABASE_URL names: an SQLite file, or a PostgreSQL server (a pool of `pool_size`)."""
     if url.startswith("sqlite:///"):
         return await SqliteDatabase.open(sqlite_path(url))
+    if is_postgres(url):
+        from storage.postgres import PostgresDatabase  # asyncpg is loaded only for PostgreSQL
+
+        return await PostgresDatabase.open(url, pool_size)
     raise ValueError(f"unsupported DATABASE_URL scheme: {url.split(':', 1)[0]}")

@@ -71,7 +71,8 @@ async def project_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     return await db.fetchall(
         "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last "
         f"FROM reports WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 AND kind IN ({marks}) "
-        "AND project != '' GROUP BY platform, project, kind HAVING reporters >= ? ORDER BY reporters DESC, last DESC",
+        "AND project != '' GROUP BY platform, project, kind HAVING count(DISTINCT reporter) >= ? "
+        "ORDER BY reporters DESC, last DESC",
         (start, end, *kinds, min_reporters),
     )
 
@@ -87,7 +88,9 @@ async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: i
 
 
 # The middle one or two pay figures of one platform and span, averaged: its median.
-_MIDDLE = ("SELECT ?, ?, ?, (SELECT (min(v) + max(v)) / 2.0 FROM (SELECT hourly_usd AS v FROM reports "
+# (The parameters of the SELECT list are CAST: PostgreSQL gives a bare one no type; on SQLite it changes nothing.)
+_MIDDLE = ("SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), (SELECT (min(v) + max(v)) / 2.0 "
+           "FROM (SELECT hourly_usd AS v FROM reports "
            "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND updated_at < ? AND hidden = 0 "
            "AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?))")
 _MIDDLES_PER_STATEMENT = 200  # below SQLite's 500 terms of a compound SELECT

@@ -37,12 +37,12 @@ async def accept(db: Database, platform: str, updates: Sequence[tuple[int, str]]
     return new
 
 
-async def unfinished(db: Executor, platform: str) -> list[Unfinished]:
-    """Every update received but not finished, oldest first."""
+async def unfinished(db: Executor, platform: str, received_before: int | None = None) -> list[Unfinished]:
+    """Every update received (before `received_before`, when given) but not finished, oldest first."""
     rows = await db.fetchall(
         "SELECT update_id, payload, state, attempts FROM inbox WHERE platform = ? AND done_at IS NULL "
-        "ORDER BY update_id",
-        (platform,),
+        "AND received_at < coalesce(?, received_at + 1) ORDER BY update_id",
+        (platform, received_before),
     )
     return [Unfinished(row[0], row[1], row[2], row[3]) for row in rows]
 

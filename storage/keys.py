@@ -31,6 +31,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 FINGERPRINT = "key_fingerprint"
 LEGACY_KEY = "queuewatch_secret"  # where versions before the key file kept a generated key
+TEMP = {"sqlite": "temp", "postgresql": "pg_temp"}  # the schema of a connection's own temporary tables
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ async def rehash(db: Database, move: Mover, new_fingerprint: str) -> tuple[int, 
     """Move every stored hash and sealed hash to a new key and store its fingerprint, in one transaction,
     leaving no old value in the file; returns (distinct hashes, rows changed)."""
     rows = 0
-    await db.execute("PRAGMA temp_store = MEMORY")  # the old -> new table below never touches the disk
+    sqlite = db.dialect == "sqlite"
+    if sqlite:
+        await db.execute("PRAGMA temp_store = MEMORY")  # the old -> new table below never touches the disk
     async with db.transaction() as tx:
         found: set[str] = set()
         for table, column in HASHED_COLUMNS:
@@ -89,9 +92,10 @@ async def rehash(db: Database, move: Mover, new_fingerprint: str) -> tuple[int, 
                 olds = [r[0] for r in await tx.fetchall(f"SELECT {column} FROM {table} WHERE {column} != ''")]
                 rows += await _remap(tx, table, column, [(old, move.sealed(purpose, old)) for old in olds])
         finally:
-            await tx.execute("DROP TABLE temp.rekey_map")
+            await tx.execute(f"DROP TABLE {TEMP[tx.dialect]}.rekey_map")
         await meta.put(tx, FINGERPRINT, new_fingerprint)
-    await db.execute("PRAGMA temp_store = DEFAULT")
+    if sqlite:
+        await db.execute("PRAGMA temp_store = DEFAULT")
     await _drop_old_pages(db)
     return len(found), rows
 
@@ -100,14 +104,18 @@ async def _remap(tx: Executor, table: str, column: str, mapping: list[tuple[str,
     """Replace old by new values in one column: one statement per column, far faster than one per value."""
     if not mapping:
         return 0
-    await tx.execute("DELETE FROM temp.rekey_map")
-    await tx.executemany("INSERT INTO temp.rekey_map (old, new) VALUES (?, ?)", mapping)
-    return await _securely(tx, f"UPDATE {table} SET {column} = rekey_map.new FROM temp.rekey_map "
+    temp = TEMP[tx.dialect]
+    await tx.execute(f"DELETE FROM {temp}.rekey_map")
+    await tx.executemany(f"INSERT INTO {temp}.rekey_map (old, new) VALUES (?, ?)", mapping)
+    return await _securely(tx, f"UPDATE {table} SET {column} = rekey_map.new FROM {temp}.rekey_map "
                                f"WHERE {table}.{column} = rekey_map.old")
 
 
 async def _securely(tx: Executor, sql: str, params: tuple[object, ...] = ()) -> int:
-    """Run a statement with SQLite's secure_delete on, so what it replaces is zeroed, not left in free space."""
+    """Run a statement with SQLite's secure_delete on, so what it replaces is zeroed, not left in free space.
+    (PostgreSQL keeps replaced rows until VACUUM: see _drop_old_pages.)"""
+    if tx.dialect != "sqlite":
+        return await tx.execute(sql, params)
     await tx.execute("PRAGMA secure_delete = ON")
     try:
         return await tx.execute(sql, params)
@@ -116,5 +124,10 @@ async def _securely(tx: Executor, sql: str, params: tuple[object, ...] = ()) -> 
 
 
 async def _drop_old_pages(db: Database) -> None:
-    """Copy the write-ahead log into the database and empty it, so no old page image stays on disk."""
-    await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    """Copy the write-ahead log into the database and empty it, so no old page image stays on disk; on PostgreSQL,
+    rewrite the tables that held hashes (VACUUM FULL), so their replaced rows are gone from the table files."""
+    if db.dialect == "sqlite":
+        await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    tables = dict.fromkeys([*(t for t, _c in HASHED_COLUMNS), *(t for t, _c, _p in SEALED_COLUMNS), "meta"])
+    await db.execute(f"VACUUM (FULL) {', '.join(tables)}")

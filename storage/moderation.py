@@ -131,7 +131,7 @@ async def all_active_bars(db: Database, now: int) -> list[Row]:
 
 async def community_reports(db: Database, community: str | None, platform: str | None, limit: int) -> list[Row]:
     """The newest reports made in a community (None: everywhere; hidden ones too), optionally of one platform."""
-    where, params = ("community = ?", [community]) if community is not None else ("1", [])
+    where, params = ("community = ?", [community]) if community is not None else ("1 = 1", [])
     if platform:
         where, params = where + " AND platform = ?", [*params, platform]
     return await db.fetchall(

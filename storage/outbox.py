@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.errors import StorageUnavailable
-from storage.database import Executor, Row
+from storage.database import GREATEST, Database, Executor, Row
 
 DUE_STATES = "('pending', 'uncertain')"
 TRANSIENT_REASONS = ("busy", "full", "unavailable")  # may pass: another process's lock, a full disk, an I/O error
@@ -34,13 +34,14 @@ class OutboxItem:
     attempts: int
     parts_sent: int = 0  # parts of the message delivered by earlier attempts
     uncertain: int = 0  # earlier sends whose outcome was unknown
+    state: str = "pending"  # when it was read: pending or uncertain
 
     @classmethod
     def from_row(cls, row: Row) -> OutboxItem:
         """Build from an outbox row."""
         return cls(row["id"], row["key"], row["platform"], row["dest_kind"], row["dest_id"], row["origin"],
                    row["origin_ref"], row["topic"], row["payload"], row["attempts"], row["parts_sent"],
-                   row["uncertain"])
+                   row["uncertain"], row["state"])
 
 
 async def insert_new(db: Executor, exists_sql: str, insert_sql: str, key_params: Sequence[Any],
@@ -118,12 +119,93 @@ async def reclaim_expired(db: Executor, now: float) -> int:
 async def claim(db: Executor, item_id: int, token: str, now: float, lease_until: float) -> bool:
     """Claim a due message for one send, until `lease_until`; False when another claimer got it first.
 
-    One statement, so two processes can never both claim the same message.
+    One statement, so two processes can never both claim the same message. On PostgreSQL, where several
+    processes deliver, the row is locked with SKIP LOCKED (a claimer never waits for another one), and a message
+    to a destination that has a send in flight is not claimed: one send in flight per destination (a unique
+    index of migration 0017 holds it even when two claims race).
     """
+    if db.dialect == "postgresql":
+        return await _claim_postgresql(db, item_id, token, now, lease_until)
     changed = await db.execute(
         f"UPDATE outbox SET state = 'sending', claim = ?, lease_until = ?, attempts = attempts + 1 "
         f"WHERE id = ? AND state IN {DUE_STATES} AND next_at <= ?",
         (token, lease_until, item_id, now),
+    )
+    return changed == 1
+
+
+async def _claim_postgresql(db: Executor, item_id: int, token: str, now: float, lease_until: float) -> bool:
+    try:
+        changed = await db.execute(
+            "UPDATE outbox SET state = 'sending', claim = ?, lease_until = ?, attempts = attempts + 1 "
+            f"WHERE id = (SELECT id FROM outbox WHERE id = ? AND state IN {DUE_STATES} AND next_at <= ? "
+            "FOR UPDATE SKIP LOCKED) "
+            "AND NOT EXISTS (SELECT 1 FROM outbox AS busy WHERE busy.state = 'sending' "
+            "AND busy.platform = outbox.platform AND busy.dest_kind = outbox.dest_kind "
+            "AND busy.dest_id = outbox.dest_id)",
+            (token, lease_until, item_id, now),
+        )
+    except Exception as exc:
+        if _unique_violation(exc):  # another process claimed a message to the same destination a moment ago
+            return False
+        raise
+    return changed == 1
+
+
+async def claim_due(db: Database, platforms: list[str], now: float, lease_until: float, token: str,
+                    limit: int) -> list[OutboxItem]:
+    """Claim up to `limit` due messages for these platforms under one token (PostgreSQL, several processes): rows
+    another claimer has locked are skipped (FOR UPDATE SKIP LOCKED), and so is every destination with a send in
+    flight; at most one message per destination is taken. Oldest first."""
+    if not platforms:
+        return []
+    marks = ",".join("?" * len(platforms))
+    try:
+        async with db.transaction() as tx:
+            rows = await tx.fetchall(
+                f"SELECT id, platform, dest_kind, dest_id, state FROM outbox AS o WHERE state IN {DUE_STATES} "
+                f"AND next_at <= ? AND platform IN ({marks}) AND NOT EXISTS (SELECT 1 FROM outbox AS busy "
+                "WHERE busy.state = 'sending' AND busy.platform = o.platform AND busy.dest_kind = o.dest_kind "
+                "AND busy.dest_id = o.dest_id) ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
+                (now, *platforms, limit * 4),
+            )
+            chosen: dict[tuple[str, str, str], int] = {}
+            for row in rows:
+                chosen.setdefault((row["platform"], row["dest_kind"], row["dest_id"]), row["id"])
+            ids = list(chosen.values())[:limit]
+            if not ids:
+                return []
+            claimed = await tx.fetchall(
+                "UPDATE outbox SET state = 'sending', claim = ?, lease_until = ?, attempts = attempts + 1 "
+                f"WHERE id IN ({','.join('?' * len(ids))}) RETURNING *",
+                (token, lease_until, *ids),
+            )
+    except Exception as exc:
+        if _unique_violation(exc):  # another claimer took a message to one of these destinations a moment ago
+            return []
+        raise
+    # The state read is the one before the claim: what a claim given back returns to.
+    before = {row["id"]: row for row in rows}
+    items = [OutboxItem.from_row(row) for row in claimed]
+    items = [replace(item, state=before[item.id]["state"]) for item in items]
+    return sorted(items, key=lambda item: ids.index(item.id))
+
+
+def _unique_violation(exc: BaseException) -> bool:
+    """True for PostgreSQL's unique_violation (SQLSTATE 23505), however the driver wraps it."""
+    while exc is not None:
+        if getattr(exc, "sqlstate", None) == "23505":
+            return True
+        exc = exc.__cause__
+    return False
+
+
+async def unclaim(db: Executor, item_id: int, token: str, state: str) -> bool:
+    """Give a claim back unsent (its destination is busy for a while): as it was, the attempt not counted."""
+    changed = await db.execute(
+        "UPDATE outbox SET state = ?, claim = NULL, lease_until = NULL, attempts = attempts - 1 "
+        "WHERE id = ? AND claim = ? AND state = 'sending'",
+        (state, item_id, token),
     )
     return changed == 1
 
@@ -141,8 +223,8 @@ async def mark_sent(db: Executor, item_id: int, token: str, now: float, parts: i
     """The message was delivered. Recorded also when the claim was lost but nobody holds it now (so it is not
     sent again); False only when another claimer is sending it at this moment."""
     changed = await db.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?, parts_sent = max(parts_sent, ?), claim = NULL, "
-        "lease_until = NULL, last_error = NULL "
+        f"UPDATE outbox SET state = 'sent', sent_at = ?, parts_sent = {GREATEST[db.dialect]}(parts_sent, ?), "
+        "claim = NULL, lease_until = NULL, last_error = NULL "
         "WHERE id = ? AND (claim = ? OR state IN ('pending', 'uncertain', 'unconfirmed'))",
         (int(now), parts, item_id, token),
     )
@@ -171,7 +253,8 @@ async def _release(db: Executor, state_sql: str, item_id: int, token: str, next_
     """End a claim with a new state; False when the claim had been lost (another claimer handles it)."""
     changed = await db.execute(
         f"UPDATE outbox SET state = {state_sql}, {extra_sql}next_at = coalesce(?, next_at), last_error = ?, "
-        "parts_sent = max(parts_sent, ?), claim = NULL, lease_until = NULL WHERE id = ? AND claim = ?",
+        f"parts_sent = {GREATEST[db.dialect]}(parts_sent, ?), claim = NULL, lease_until = NULL "
+        "WHERE id = ? AND claim = ?",
         (next_at, error[:500], parts, item_id, token),
     )
     return changed == 1
@@ -217,7 +300,8 @@ async def uncertain_sends(db: Executor, origins: Sequence[str], origin_ref: str,
     when there are none."""
     marks = ",".join("?" * len(origins))
     row = await db.fetchone(
-        "SELECT count(*) AS n, sum(state = 'unconfirmed') AS unconfirmed, max(created_at) AS latest FROM outbox "
+        "SELECT count(*) AS n, count(*) FILTER (WHERE state = 'unconfirmed') AS unconfirmed, max(created_at) AS latest "
+        "FROM outbox "
         f"WHERE origin IN ({marks}) AND origin_ref = ? AND uncertain > 0 AND created_at >= ?",
         (*origins, origin_ref, int(since)),
     )

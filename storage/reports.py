@@ -2,7 +2,8 @@
 
 Every query here is served by an index of storage/migrations/0003_reports.sql or 0014 (see the EXPLAIN QUERY PLAN
 test). The per-reporter latest opinion uses SQLite's documented bare-column rule: with max(), the other
-columns come from the row holding the maximum (PostgreSQL would use DISTINCT ON).
+columns come from the row holding the maximum; PostgreSQL's form is DISTINCT ON. Where the dialects differ, a
+statement comes in both (picked by `db.dialect`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
-from storage.database import Database, Executor, Row
+from storage.database import LEAST, Database, Executor, Row
 
-UPSERT_REPORT = """
+_UPSERT = """
 INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
                      amount, currency, hourly_usd, role, hours, paid, note)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
-    created_at = min(reports.created_at, excluded.created_at),  -- a time stamped by a clock that ran ahead
+    created_at = {least}(reports.created_at, excluded.created_at),  -- a time stamped by a clock that ran ahead
     updated_at = excluded.updated_at,
     community  = coalesce(excluded.community, reports.community),
     amount     = excluded.amount,
@@ -29,14 +30,19 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     paid       = excluded.paid,
     note       = coalesce(excluded.note, reports.note)
 """
+UPSERT_REPORTS = {dialect: _UPSERT.format(least=least) for dialect, least in LEAST.items()}
+UPSERT_REPORT = UPSERT_REPORTS["sqlite"]  # also run through sqlite3 itself (benchmarks)
 # One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
-UPSERT_ONE_REPORT = UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
+UPSERT_ONE_REPORTS = {dialect: sql.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
+                      for dialect, sql in UPSERT_REPORTS.items()}
+UPSERT_ONE_REPORT = UPSERT_ONE_REPORTS["sqlite"]
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
 # Served by reports_by_kind_time: one range per kind.
-CLAMP_FUTURE_SQL = ("UPDATE reports SET created_at = min(created_at, ?), updated_at = min(updated_at, ?) "
-                    "WHERE kind IN ({marks}) AND updated_at > ?")
+CLAMP_FUTURE = {dialect: f"UPDATE reports SET created_at = {least}(created_at, ?), updated_at = {least}(updated_at, ?) "
+                           "WHERE kind IN ({marks}) AND updated_at > ?" for dialect, least in LEAST.items()}
+CLAMP_FUTURE_SQL = CLAMP_FUTURE["sqlite"]
 
 
 @dataclass(slots=True)
@@ -68,18 +74,18 @@ class NewReport:
 async def upsert_report(db: Executor, report: NewReport) -> bool:
     """Record a report, or refresh the reporter's earlier one in the same window (one statement, group-committed
     with other reports; migration 0019's triggers move the aggregates); True when it refreshed one."""
-    [row] = await db.write_returning(UPSERT_ONE_REPORT, report.values())
+    [row] = await db.write_returning(UPSERT_ONE_REPORTS[db.dialect], report.values())
     return row["repeats"] > 0
 
 
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
     """Bring every report time later than `later_than` back to `to`; returns how many reports changed."""
-    return await db.execute(CLAMP_FUTURE_SQL.format(marks=_marks(kinds)), (to, to, *kinds, later_than))
+    return await db.execute(CLAMP_FUTURE[db.dialect].format(marks=_marks(kinds)), (to, to, *kinds, later_than))
 
 
 async def upsert_many(db: Database, reports: Iterable[NewReport]) -> None:
     """Record many reports in one transaction (imports, benchmarks; also on schemas before migration 0015)."""
-    await db.executemany(UPSERT_REPORT, (report.values() for report in reports))
+    await db.executemany(UPSERT_REPORTS[db.dialect], (report.values() for report in reports))
 
 
 async def reports_of(db: Database, reporter: str, limit: int) -> list[Row]:
@@ -133,12 +139,19 @@ async def latest_opinions(db: Database, kinds: Sequence[str], platform: str | No
     query must hold exactly one max() for SQLite to take the bare columns from the latest row.
     """
     where, params = _platform_filter(platform)
-    return await db.fetchall(
-        "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
-        f"FROM reports WHERE {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
-        "GROUP BY platform, project, reporter",
-        (*params, *kinds, since),
-    )
+    return await db.fetchall(LATEST_OPINIONS[db.dialect].format(where=where, marks=_marks(kinds)),
+                             (*params, *kinds, since))
+
+
+LATEST_OPINIONS = {
+    "sqlite": "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
+              "FROM reports WHERE {where}kind IN ({marks}) AND updated_at >= ? AND hidden = 0 "
+              "GROUP BY platform, project, reporter",
+    "postgresql": "SELECT DISTINCT ON (platform, project, reporter) platform, project, reporter, kind, "
+                  "updated_at AS last_at, created_at AS first_at "
+                  "FROM reports WHERE {where}kind IN ({marks}) AND updated_at >= ? AND hidden = 0 "
+                  "ORDER BY platform, project, reporter, updated_at DESC, id DESC",
+}
 
 
 async def drought_reporters_in_slots(

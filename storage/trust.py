@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from storage.database import Database, Executor, Row, chunks
+from storage.database import GREATEST, LEAST, Database, Executor, Row, chunks
 
 
 async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
@@ -19,27 +19,30 @@ async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
 
 # settled_until makes a settle's write idempotent: a reporter's totals up to a watermark are added once, so a
 # settle written in several short transactions can be retried after an interruption without counting twice.
-ADD_TRUST = (
+_ADD_TRUST = (
     "INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at, settled_until) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reporter) DO UPDATE SET "
-    "first_seen = MIN(first_seen, excluded.first_seen), agreements = agreements + excluded.agreements, "
-    "contradictions = contradictions + excluded.contradictions, updated_at = excluded.updated_at, "
-    "settled_until = max(settled_until, excluded.settled_until) "
+    "first_seen = {least}(reporter_trust.first_seen, excluded.first_seen), "
+    "agreements = reporter_trust.agreements + excluded.agreements, "
+    "contradictions = reporter_trust.contradictions + excluded.contradictions, updated_at = excluded.updated_at, "
+    "settled_until = {greatest}(reporter_trust.settled_until, excluded.settled_until) "
     "WHERE excluded.settled_until = 0 OR reporter_trust.settled_until < excluded.settled_until"
 )
+ADD_TRUSTS = {dialect: _ADD_TRUST.format(least=LEAST[dialect], greatest=GREATEST[dialect]) for dialect in LEAST}
+ADD_TRUST = ADD_TRUSTS["sqlite"]
 
 
 async def add_trust(
     db: Executor, reporter: str, first_seen: int, agreements: int, contradictions: int, at: int
 ) -> None:
     """Add agreements and contradictions to a reporter's record (not part of a settle: always added)."""
-    await db.execute(ADD_TRUST, (reporter, first_seen, agreements, contradictions, at, 0))
+    await db.execute(ADD_TRUSTS[db.dialect], (reporter, first_seen, agreements, contradictions, at, 0))
 
 
 async def add_settled(db: Executor, rows: Iterable[tuple[str, int, int, int, int, int]]) -> None:
     """Add a settle's (reporter, first_seen, agreements, contradictions, at, settled_until) in one statement;
     a reporter whose record is already settled up to that watermark is left as it is."""
-    await db.executemany(ADD_TRUST, rows)
+    await db.executemany(ADD_TRUSTS[db.dialect], rows)
 
 
 async def bring_back_settled(db: Executor, until: int) -> int:

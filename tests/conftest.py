@@ -13,6 +13,7 @@ from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.settings import Settings, load_settings
 from bot.wiring import App, build_app
+from tests.support import backends
 
 START = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)  # a Monday
 
@@ -31,16 +32,42 @@ def no_web_server(monkeypatch) -> None:
     monkeypatch.setenv("QUEUEWATCH_HTTP_PORT", "0")
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> backends.PostgresServer | str:
+    """This worker's PostgreSQL server (started once per session), or the one line saying why there is none."""
+    return backends.start_server()
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """A test asking for `backend` runs once per backend; one marked sqlite_only (an SQLite query plan, an SQLite
+    file's faults) or postgresql_only (pg_dump, a server's password) on that backend alone."""
+    if "backend" in metafunc.fixturenames:
+        names = [name for name in backends.NAMES if metafunc.definition.get_closest_marker(f"{name}_only")]
+        metafunc.parametrize("backend", names or list(backends.NAMES), indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path, monkeypatch) -> Settings:
-    """Settings isolated from the developer's environment and .env; the exchange-rate refresh is off."""
+async def backend(request, tmp_path, postgres_server) -> backends.Backend:
+    """Each backend in turn, with an empty migrated database: a test (or module, with
+    `pytestmark = pytest.mark.usefixtures("backend")`) asking for it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return backends.Backend("sqlite", "sqlite:///:memory:", folder=tmp_path)
+    if isinstance(postgres_server, str):
+        backends.skip_or_fail(postgres_server)
+    return backends.Backend("postgresql", await postgres_server.emptied(), postgres_server, tmp_path)
+
+
+@pytest.fixture
+def settings(request, tmp_path, monkeypatch) -> Settings:
+    """Settings isolated from the developer's environment and .env; the exchange-rate refresh is off. The
+    database is in memory, or the backend's when the test runs on both backends."""
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "TELEGRAM_TOKEN", "DATABASE_URL", "QUEUEWATCH_SECRET", "LOG_LEVEL",
                  "DISCORD_GUILD_IDS", "DISCORD_MOD_ROLE_IDS", "TELEGRAM_API_BASE_URL", "QUEUEWATCH_OPERATORS",
-                 "QUEUEWATCH_SECRET_FILE"):
+                 "QUEUEWATCH_SECRET_FILE", "DATABASE_POOL_SIZE"):
         monkeypatch.delenv(name, raising=False)
-    return load_settings(database_url="sqlite:///:memory:", queuewatch_secret="test-secret-0123456789",
-                         queuewatch_fx_url="")
+    url = request.getfixturevalue("backend").url if "backend" in request.fixturenames else "sqlite:///:memory:"
+    return load_settings(database_url=url, queuewatch_secret="test-secret-0123456789", queuewatch_fx_url="")
 
 
 @pytest.fixture

@@ -177,6 +177,7 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or a guild id -> the synced commands
         self.identify: dict[str, Any] | None = None
+        self.identifies: list[dict[str, Any]] = []  # every IDENTIFY, in order (one per shard connected)
         # (method, path regex, response maker, how many more times: None for every time)
         self._failures: list[list[Any]] = []
         self._delays: list[list[Any]] = []  # [method, pattern, seconds, calls left]
@@ -479,19 +480,24 @@ class FakeDiscord:
                     await ws.send_str(json.dumps({"op": 11, "d": None}))
                 elif frame["op"] == 2:  # identify
                     self.identify = frame["d"]
-                    await self._ready(ws, seq)
+                    self.identifies.append(frame["d"])
+                    await self._ready(ws, seq, frame["d"].get("shard"))
                 elif frame["op"] == 6:  # resume
                     await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": next(seq), "d": {}}))
         finally:
             self._sockets.remove((ws, seq))
         return ws
 
-    async def _ready(self, ws: web.WebSocketResponse, seq: Iterator[int]) -> None:
-        ready = {"v": 10, "user": BOT_USER, "guilds": [{"id": str(g), "unavailable": True} for g in self.guild_ids],
+    async def _ready(self, ws: web.WebSocketResponse, seq: Iterator[int], shard: list[int] | None = None) -> None:
+        # A shard [id, count] is sent the guilds Discord routes to it: (guild_id >> 22) % count == id.
+        guilds = [g for g in self.guild_ids if shard is None or (g >> 22) % shard[1] == shard[0]]
+        ready = {"v": 10, "user": BOT_USER, "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
                  "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
                  "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [], "relationships": []}
+        if shard is not None:
+            ready["shard"] = shard
         await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(seq), "d": ready}))
-        for guild_id in self.guild_ids:
+        for guild_id in guilds:
             await ws.send_str(json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(seq), "d": self._guild(guild_id)}))
 
 

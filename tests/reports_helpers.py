@@ -16,7 +16,7 @@ async def report(app: App, actor: Actor, place: Place, platform: str, what: str,
     return await app.dispatcher.dispatch("report", {"platform": platform, "what": what, **extra}, actor, place)
 
 
-async def count_reports(app: App, where: str = "1", params: tuple = ()) -> int:
+async def count_reports(app: App, where: str = "1 = 1", params: tuple = ()) -> int:
     """How many report rows match."""
     row = await app.db.fetchone(f"SELECT count(*) FROM reports WHERE {where}", params)
     return int(row[0])

@@ -5,6 +5,10 @@ stays until a getUpdates with a higher offset confirms it), answers the methods 
 documented Bot API shapes, records every call, enforces Telegram's 20 messages a minute per group (429 with
 retry_after), and can be scripted to fail (429, 5xx, 401, 403) or to act on a call but answer late (after the
 client's timeout).
+
+Webhook mode as Telegram has it: setWebhook (url, secret_token) and deleteWebhook change `webhook`, getWebhookInfo
+reports it, and getUpdates is refused (409) while one is set; `post_update` POSTs an update to a receiver as
+Telegram does. `overall_limit` (messages per second over all chats, as Telegram's 30/s) answers 429 past it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import itertools
 import json
 import math
+import re
 import time
 from collections import deque
 from collections.abc import Callable
@@ -109,9 +114,13 @@ def _words(text: str):
 class FakeBotApi:
     """The fake server: start() it, point PTB at `base_url`, queue updates, read `calls`."""
 
-    def __init__(self, token: str = TOKEN, group_limit: int | None = GROUP_LIMIT) -> None:
+    def __init__(self, token: str = TOKEN, group_limit: int | None = GROUP_LIMIT,
+                 overall_limit: float | None = None) -> None:
         self.token = token
         self.group_limit = group_limit  # None: no per-group limit
+        self.overall_limit = overall_limit  # messages per second over every chat; None: no overall limit
+        self._overall_sends: deque[float] = deque()
+        self.webhook: dict[str, Any] | None = None  # the parameters of the last setWebhook, until deleteWebhook
         self.calls: list[Call] = []
         self.queued: dict[int, dict[str, Any]] = {}  # update id -> every update ever queued
         self.handed_out: dict[int, float] = {}  # update id -> when getUpdates first returned it
@@ -240,7 +249,13 @@ class FakeBotApi:
         scripted = self._errors.get(method)
         handler = getattr(self, f"_api_{method}", None)
         wait = self._group_wait(method, params)
-        if wait is not None:
+        if wait is None:
+            wait = self._overall_wait(method)
+        if method == "getUpdates" and self.webhook is not None:
+            call.status = 409
+            response = _error(409, "Conflict: can't use getUpdates method while webhook is active; use "
+                                   "deleteWebhook to delete the webhook first")
+        elif wait is not None:
             call.status = 429
             response = _error(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
         elif scripted:
@@ -251,8 +266,12 @@ class FakeBotApi:
             call.status = 404
             response = _error(404, "Not Found: method not found")
         else:
-            call.result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
-            response = web.json_response({"ok": True, "result": call.result})
+            try:
+                call.result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
+                response = web.json_response({"ok": True, "result": call.result})
+            except _Refused as refused:
+                call.status = refused.status
+                response = _error(refused.status, refused.description)
         self._notify()
         delays = self._delays.get(method)
         if delays:
@@ -273,11 +292,62 @@ class FakeBotApi:
         sent.append(now)
         return None
 
+    def _overall_wait(self, method: str) -> int | None:
+        """Seconds until any chat may get another message (Telegram's overall limit), or None (and it is counted)."""
+        if self.overall_limit is None or method not in MESSAGE_METHODS:
+            return None
+        now = time.monotonic()
+        while self._overall_sends and now - self._overall_sends[0] >= 1.0:
+            self._overall_sends.popleft()
+        if len(self._overall_sends) >= self.overall_limit:
+            return 1
+        self._overall_sends.append(now)
+        return None
+
+    def _api_setWebhook(self, params: dict) -> bool:
+        url = str(params.get("url") or "")
+        if url and not url.startswith("https://"):
+            raise _Refused(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _Refused(400, "Bad Request: bad webhook: secret token contains unallowed characters")
+        self.webhook = dict(params) if url else None
+        return True
+
+    def _api_getWebhookInfo(self, params: dict) -> dict:
+        hook = self.webhook or {}
+        return {"url": hook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0,
+                "max_connections": int(hook.get("max_connections", 40)),
+                **({"allowed_updates": hook["allowed_updates"]} if "allowed_updates" in hook else {})}
+
+    async def post_update(self, url: str, update: dict[str, Any], secret: str | None = None) -> int:
+        """POST an update to a webhook receiver as Telegram does (JSON, the secret in the header); the status."""
+        import aiohttp
+
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        async with aiohttp.ClientSession() as session, session.post(url, data=json.dumps(update),
+                                                                    headers=headers) as response:
+            await response.read()
+            return response.status
+
+    def update(self, chat: dict[str, Any], sender: dict[str, Any], text: str) -> dict[str, Any]:
+        """An Update with a text message, as Telegram would post it to a webhook (not queued for getUpdates)."""
+        self._chats[chat["id"]] = chat
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                                   "from": sender, "text": text}
+        found = entities_for(text)
+        if found:
+            message["entities"] = found
+        return {"update_id": next(self._update_ids), "message": message}
+
     def _api_getMe(self, params: dict) -> dict:
         return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False,
                 "supports_inline_queries": False}
 
     def _api_deleteWebhook(self, params: dict) -> bool:
+        self.webhook = None
         return True
 
     def _api_setMyCommands(self, params: dict) -> bool:
@@ -338,6 +408,14 @@ class FakeBotApi:
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return message
+
+
+class _Refused(Exception):
+    """A method's documented refusal (a Bad Request) for these parameters."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status, self.description = status, description
 
 
 def _error(status: int, description: str, parameters: dict | None = None) -> web.Response:

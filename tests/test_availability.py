@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.core.clock import unix
 from bot.features.availability import trust
 from bot.features.availability.status import (
@@ -17,6 +19,8 @@ from bot.features.availability.status import (
 from bot.features.reports.recording import window_start
 from storage import reports as store
 from tests.reports_helpers import events, members, report
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 
 async def platform_state(app, platform="outlier"):

@@ -6,10 +6,14 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
+
 from bot.core.clock import unix
 from bot.features.digest import build_digest, digest_reply
 from bot.features.digest.render import MAX_TEXT
 from tests.support.digest_fakes import add_event, add_reports
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 HERE = "console:local"
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core import buttons
 from bot.core.clock import unix
 from bot.core.model import Actor, Place, Platform
@@ -10,6 +12,9 @@ from bot.features.availability.trust import NEW_WEIGHT, settle_trust, trust_weig
 from bot.wiring import FEATURES
 from storage import trust as trust_store
 from tests.moderation_helpers import file, report_id, run
+from tests.support.backends import table_columns
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 # Columns that hold a person: a keyed hash, a platform user id, a private chat id, or a display name.
 PERSONAL_COLUMNS = {"person", "reporter", "user_id", "dest_id", "chat_id", "actor", "actor_name", "author",
@@ -19,9 +24,7 @@ TELEGRAM_LIMIT = 64  # callback_data bytes
 
 async def schema(app) -> dict[str, list[str]]:
     """Every table after all migrations, with its columns."""
-    tables = await app.db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    return {t["name"]: [c["name"] for c in await app.db.fetchall(f"PRAGMA table_info({t['name']})")]
-            for t in tables}
+    return await table_columns(app.db)
 
 
 async def test_every_personal_table_is_declared_by_a_feature_that_forgets(app) -> None:

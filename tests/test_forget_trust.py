@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.clock import unix
 from bot.features.availability.trust import AGREEMENT_GAIN, MIN_WEIGHT, NEW_WEIGHT, trust_weights
 from storage import trust as store
 from tests.moderation_helpers import run
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 
 async def weight(app, key: str) -> float:

@@ -21,6 +21,8 @@ from tests.cli_support import ROOT, clean_env
 from tests.conftest import START
 from tests.fx_fake import RATES, FakeEcb, ecb_xml, refused_url
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
+
 SECRET = "fx-test-secret-0123456789"
 SHIPPED = date(2025, 2, 28)
 FETCHED = date(2026, 11, 13)

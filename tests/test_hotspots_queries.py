@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from statistics import median
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
@@ -21,7 +21,7 @@ from bot.features.reports.pay import ONBOARDING_SPAN, crowd_pay, pay_fields
 from bot.features.reports.recording import window_start
 from storage import aggregates, digest_queries, moderation
 from storage import reports as store
-from storage.database import SqliteDatabase
+from storage.database import SqliteDatabase, open_database
 from tests.moderation_helpers import file, report_id, run
 from tests.support.hotspots_reference import (
     first_seen_by_scan,
@@ -30,6 +30,8 @@ from tests.support.hotspots_reference import (
     onboarding_hours_unbounded,
     pay_moves_in_python,
 )
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 DAY = 86400
 NOW = unix(datetime(2026, 11, 16, 12, 0, tzinfo=UTC))
@@ -67,19 +69,24 @@ operations = st.lists(st.one_of(
 ), max_size=40)
 
 
-@examples(max_examples=40, deadline=None)
-@given(operations)
-def test_the_tables_kept_by_triggers_equal_the_scans_they_replace(ops) -> None:
+# The backend is emptied before each example (not only before the test), so sharing it is sound.
+@examples(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=operations)
+def test_the_tables_kept_by_triggers_equal_the_scans_they_replace(backend, ops) -> None:
     """After every report (new, repeated, from another community), retraction, hide, unhide and clock fix:
     - reporter_first_seen holds, per reporter and community, the earliest time the old whole-history scan ever
       answered (a retracted report was still made: first-seen is never raised again);
-    - report_totals holds the count of visible reports per platform and kind."""
-    asyncio.run(_apply(ops))
+    - report_totals holds the count of visible reports per platform and kind.
+    On PostgreSQL the triggers are plpgsql (storage/migrations/postgresql/0014): the same rules, checked the same."""
+    asyncio.run(_apply(ops, backend))
 
 
-async def _apply(ops) -> None:
-    db = await SqliteDatabase.open(":memory:")
-    await db.migrate()
+async def _apply(ops, backend) -> None:
+    if backend.server is None:
+        db = await SqliteDatabase.open(":memory:")
+        await db.migrate()
+    else:
+        db = await open_database(await backend.server.emptied())
     earliest: dict[tuple[str, str | None], int] = {}
     try:
         for op in ops:
@@ -178,6 +185,7 @@ async def test_onboarding_counts_the_last_twelve_months_and_says_so(history) -> 
     assert f"Median unpaid onboarding, last 12 months: {crowd.unpaid_hours_median:g} h (n = {len(recent)})" in text
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 async def test_first_seen_latest_states_and_pay_medians_read_an_index_not_the_history(history) -> None:
     queries = {
         "reporter_first_seen": ("SELECT reporter, nullif(community, '') AS community, first_at "
@@ -199,6 +207,7 @@ async def test_first_seen_latest_states_and_pay_medians_read_an_index_not_the_hi
         assert "PRIMARY KEY" in plan or "COVERING INDEX" in plan, plan
 
 
+@pytest.mark.sqlite_only  # an SQLite file migrated in two steps
 async def test_migration_0014_fills_the_tables_from_the_stored_reports(tmp_path, monkeypatch) -> None:
     shipped = database.available_migrations()
     monkeypatch.setattr(database, "available_migrations", lambda: [m for m in shipped if m[0] < 14])

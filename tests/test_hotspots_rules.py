@@ -173,6 +173,7 @@ async def test_the_settle_writes_in_short_transactions_and_awaits_nothing_else_i
     class Recording:
         def __init__(self, tx) -> None:
             self.tx = tx
+            self.dialect = tx.dialect  # which SQL to send: not a call on the transaction
 
         def __getattr__(self, name):
             transactions[-1].append(name)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from bot.adapters.telegram.inbox import Inbox
 from storage import inbox as store
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 
 def _update(update_id: int, chat: int = 1) -> dict:
@@ -114,10 +118,11 @@ async def test_one_busy_chat_takes_only_its_share_of_the_working_slots(app):
     inbox = Inbox(app, handle, per_chat=2, working=4)
     await inbox.accept([_update(n, chat=1) for n in range(1, 11)] + [_update(99, chat=2)])
     for _ in range(100):
-        if 99 in started:
+        if len(started) >= 3:
             break
         await asyncio.sleep(0.01)
-    assert started == [1, 2, 99]
+    await asyncio.sleep(0.05)  # time for a fourth to start, were chat 1 not held to its share
+    assert sorted(started) == [1, 2, 99]  # chat 1 holds its two slots; which start is recorded first may vary
     gate.set()
     await _drained(inbox)
     assert sorted(started) == [*range(1, 11), 99]

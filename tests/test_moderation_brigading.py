@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.features.availability.brigading import BURST_SIZE, BURST_WINDOW, NEW_FOR, Arrival, is_new, split_confirmed
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 DAY = 86400
 

@@ -9,6 +9,8 @@ from bot.core.model import Actor, Place, Platform
 from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
 from tests.moderation_helpers import crowd, file, report_id, run
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
+
 
 async def outlier_state(app):
     statuses = await app.availability.statuses(app.clock.now(), "outlier")

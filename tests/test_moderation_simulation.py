@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.features.availability.brigading import NEW_FOR
 from bot.features.availability.status import MIN_DURATION
 from bot.features.availability.trust import MAX_WEIGHT, NEW_WEIGHT, trust_weights
 from commands.mod_reports import LIMIT
 from tests.moderation_helpers import crowd, file, run
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 ESTABLISHED, NEWCOMERS = 6, 20
 

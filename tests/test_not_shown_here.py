@@ -9,6 +9,8 @@ from bot.core.model import Actor, Place, Platform
 from bot.features.moderation.not_here import NOT_SHOWN
 from tests.moderation_helpers import crowd, file, report_id, run
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
+
 PLANTED = "[claim your bonus](https://evil.example/x)"  # stored lower-cased, as every project name
 ELSEWHERE = Place(Platform.CONSOLE, "planted", "general", is_private=False)
 HERE = Place(Platform.CONSOLE, "here", "general", is_private=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
+import pytest
+
 from bot.core.delivery import Destination, Origin, RetryableDeliveryError
 from bot.core.model import Actor, Button, Field, Image, Place, Platform, Reply
 from bot.outbox.outbox import MAX_ATTEMPTS, OutboxService, decode_reply, encode_reply
@@ -13,6 +15,8 @@ from storage import digests as store
 from storage import subscriptions as subscriptions_store
 from tests.support.digest_fakes import FakeSender, blocked, manual_outbox, outbox_rows, too_many
 from tests.support.sample_commands import TINY_PNG
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 USER = Destination("telegram", "user", "555")
 GROUP = Destination("telegram", "channel", "-100123")

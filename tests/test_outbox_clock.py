@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.core.delivery import Destination, Origin
 from bot.core.model import Reply
 from tests.support.digest_fakes import FakeSender, manual_outbox, outbox_rows, too_many
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 USER = Destination("telegram", "user", "555")
 

@@ -15,6 +15,8 @@ from storage import outbox as store
 from tests.support.digest_fakes import FakeSender, manual_outbox, outbox_rows
 from tests.support.faults import SENT_UPDATE, CountingSender, FaultyDatabase, WriteLock
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
+
 LOCK_WAIT = 0.02  # how long the database retries a locked write (2 s in production): short, so tests hit it
 DONE = {"sent", "failed", "cancelled", "unconfirmed"}
 

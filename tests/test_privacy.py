@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.features import privacy
 from bot.features.availability.trust import settle_trust
 from tests.moderation_helpers import file, report_id, run
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 
 async def test_about_lists_the_data_kept_and_what_is_never_kept(app, member, group):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import statistics
 from datetime import timedelta
 
+import pytest
+
 from bot.core.clock import unix
 from bot.features.reports.kinds import DAY
 from bot.features.reports.pay import MIN_SHOWN, crowd_pay, pay_fields, pay_section, percentile
@@ -12,6 +14,8 @@ from bot.features.reports.recording import window_start
 from bot.features.reports.reliability import reliability, reliability_fields
 from storage import reports as store
 from tests.reports_helpers import members, report
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 
 async def payrate(app, actor, group, amount, currency="USD", role=None):

@@ -15,6 +15,7 @@ class RecordingDb:
 
     def __init__(self, db) -> None:
         self.db = db
+        self.dialect = db.dialect
         self.queries: list[tuple[str, tuple]] = []
 
     async def fetchall(self, sql, params=()):

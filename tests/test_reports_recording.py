@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.model import Actor, Platform
 from bot.features.reports.kinds import KINDS
 from bot.features.reports.recording import NOTE_MAX, REPORTS_PER_HOUR, window_start
 from tests.reports_helpers import count_reports, members, report
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 
 async def test_a_report_is_acknowledged_privately_and_stored_under_a_keyed_hash(app, member, group):

@@ -13,6 +13,8 @@ from bot.wiring import build_app
 from storage import digests as store
 from tests.support.digest_fakes import FakeSender, manual_outbox, outbox_rows
 
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
+
 COMMUNITY = "console:local"
 
 

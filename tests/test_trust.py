@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.clock import unix
 from bot.features.availability import trust
 from bot.features.availability.trust import (
@@ -18,6 +20,8 @@ from bot.features.availability.trust import (
     weight_for,
 )
 from storage import trust as store
+
+pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
 
 HOUR = 3600
 DAY = 86400

@@ -10,8 +10,6 @@ triggers keep are recomputed), then the app's aggregate rebuild runs when the ap
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import shutil
 import sqlite3
 import time
@@ -81,7 +79,7 @@ async def cached_database(reports: int, now: datetime, platforms: list[str]) -> 
     await db.migrate()
     await db.close()
     bulk_load(building, reports, platforms, int(now.timestamp()))
-    log(f"aggregates: {await rebuild_aggregates(building, now) or 'this app has no rebuild'}")
+    log(f"aggregates: {await rebuild_aggregates(building, now)}")
     await ran_until_yesterday(building, now)
     log("the bot's history: availability refreshed and trust settled as of a day ago")
     for suffix in ("-wal", "-shm"):
@@ -248,31 +246,14 @@ async def ran_until_yesterday(path: Path, now: datetime) -> None:
         await app.db.close()
 
 
-REBUILDERS = (("storage.aggregates", ("rebuild", "rebuild_aggregates", "rebuild_all")),
-              ("bot.features.aggregates", ("rebuild", "rebuild_aggregates")))
-
-
-async def rebuild_aggregates(path: Path, now: datetime) -> str | None:
-    """Run the app's aggregate rebuild (`queuewatch aggregates rebuild`) on the loaded rows, if the app has one;
-    returns its name, or None."""
+async def rebuild_aggregates(path: Path, now: datetime) -> str:
+    """Run the app's aggregate rebuild (`queuewatch aggregates rebuild`) on the loaded rows; returns what it did."""
     from bot.wiring import build_app
+    from storage import aggregates
 
-    for module_name, names in REBUILDERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for name in names:
-            rebuild = getattr(module, name, None)
-            if rebuild is None:
-                continue
-            app = await build_app(settings_for(path), clock=ManualClock(now - timedelta(days=1)))
-            try:
-                target = app.db if "db" in inspect.signature(rebuild).parameters else app
-                result = rebuild(target)
-                if inspect.isawaitable(result):
-                    await result
-            finally:
-                await app.db.close()
-            return f"{module_name}.{name}"
-    return None
+    app = await build_app(settings_for(path), clock=ManualClock(now - timedelta(days=1)))
+    try:
+        platforms = await aggregates.rebuild(app.db)
+    finally:
+        await app.db.close()
+    return f"rebuilt for {platforms} platforms"

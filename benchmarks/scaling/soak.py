@@ -42,13 +42,17 @@ def rss_mib(pid: int) -> float:
 
 
 def commands(total: int, members: int, platforms: list[str]) -> list[tuple[int, str, bool]]:
-    """(member, text, in their group) for each command; a new member arrives every total/members commands."""
+    """(member, text, in their group) for each command. Members arrive in blocks over the whole run; a block's
+    members take turns, so each sends its commands a block's length apart, within every rate limit (a limited
+    member's repeated "slow down" is not sent, and would leave a command unanswered)."""
     rng = random.Random(20)
     busy = platforms[:10]
-    every = max(1, total // members)
+    each = max(1, total // members)
+    block = min(members, 100)
     plan = []
     for j in range(total):
-        member = j // every if j % every == 0 and j // every < members else rng.randrange(min(members, j // every + 1))
+        first = j // (each * block) * block
+        member = min(members - 1, first + j % block)
         platform = rng.choice(busy)
         roll = rng.random()
         if roll < 0.5:
@@ -77,16 +81,17 @@ class Answers:
         self._seen = len(calls)
         return self.count
 
-    async def reach(self, target: int) -> None:
-        """Wait until `target` messages were delivered, or no more come for STALL seconds."""
+    async def reach(self, target: int) -> int:
+        """Wait until `target` messages were delivered, or no more come for STALL seconds; how many are missing."""
         last, since = self.update(), time.monotonic()
         while self.update() < target:
             if self.count != last:
                 last, since = self.count, time.monotonic()
             elif time.monotonic() - since > STALL:
-                print(f"    (no reply for {STALL:.0f} s at {self.count} of {target}; going on)")
-                return
+                print(f"    (no reply for {STALL:.0f} s with {target - self.count} unanswered; going on)")
+                return target - self.count
             await asyncio.sleep(0.02)
+        return 0
 
 
 async def soak(path: Path, platforms: list[str], total: int, members: int) -> dict[str, float]:
@@ -97,8 +102,11 @@ async def soak(path: Path, platforms: list[str], total: int, members: int) -> di
     env.update(TELEGRAM_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=fake.base_url, LOG_LEVEL="WARNING",
                DATABASE_URL=f"sqlite:///{path}", QUEUEWATCH_SECRET="benchmark-secret-0123456789",
                QUEUEWATCH_FX_URL="")
-    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=path.parent,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    log = path.with_suffix(".log")  # a file, not a pipe: a pipe no one reads would stall the bot once full
+    with log.open("wb") as stderr:
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env,
+                                                       cwd=path.parent, stdout=asyncio.subprocess.DEVNULL,
+                                                       stderr=stderr)
     try:
         await fake.wait_for(lambda: fake.of("getUpdates"), timeout=START_TIMEOUT)
         answers = Answers(fake)
@@ -108,38 +116,41 @@ async def soak(path: Path, platforms: list[str], total: int, members: int) -> di
         marks: dict[str, tuple[float, float, float]] = {}
         started = time.perf_counter()
         base = answers.update()
+        unanswered = 0  # commands that got no message (counted once the bot has gone quiet for STALL seconds)
         for j, (member, text, in_group) in enumerate(plan):
             for mark, at in (("start", 0), ("first", window), ("last", total - window)):
                 if j == at:  # every command before this one answered: the window's CPU is its own
-                    await answers.reach(base + j)
+                    unanswered += await answers.reach(base + j - unanswered)
                     marks[mark] = (cpu_seconds(process.pid), rss_mib(process.pid), time.monotonic())
-            while j - (answers.update() - base) >= OUTSTANDING:
-                await asyncio.sleep(0.005)
+            if j - unanswered - (answers.update() - base) >= OUTSTANDING:
+                unanswered += await answers.reach(base + j - unanswered - OUTSTANDING // 2)
             uid = 10_000 + member
             chat = group_chat(-1001000000 - member % GROUPS) if in_group else private_chat(uid)
             fake.message(chat, user(uid, f"Member{member}"), text)
             if j and j % 5000 == 0:
                 print(f"    {j:,} commands sent, {answers.count - base:,} answered, "
                       f"{time.perf_counter() - started:.0f} s, RSS {rss_mib(process.pid):.0f} MiB", flush=True)
-        await answers.reach(base + total)
+        unanswered += await answers.reach(base + total - unanswered)
         end = (cpu_seconds(process.pid), rss_mib(process.pid), time.monotonic())
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
             try:
-                _, stderr = await asyncio.wait_for(process.communicate(), 30)
+                await asyncio.wait_for(process.wait(), 30)
             except TimeoutError:
                 process.kill()
-                _, stderr = await process.communicate()
-            errors = [line for line in stderr.decode().splitlines() if "Traceback" in line or "ERROR" in line]
-            if errors:
-                print(f"    the bot logged {len(errors)} errors, e.g. {errors[0][:200]}")
+                await process.wait()
+        logged = log.read_text(errors="replace").splitlines()
+        problems = [line for line in logged if " ERROR " in line or " WARNING " in line]
+        if problems:
+            print(f"    the bot logged {len(problems)} warnings or errors, e.g. {problems[0][:200]}")
         await fake.close()
     first_cpu = (marks["first"][0] - marks["start"][0]) / window
     last_cpu = (end[0] - marks["last"][0]) / window
     first_rss, last_rss = marks["first"][1], end[1]
     seconds = end[2] - marks["start"][2]
-    print(f"  {total:,} commands in {seconds:.0f} s ({total / seconds:.1f}/s, the bot paces its replies)")
+    print(f"  {total:,} commands in {seconds:.0f} s ({total / seconds:.1f}/s, the bot paces its replies); "
+          f"{unanswered} unanswered")
     print(f"  CPU per command: first {window:,} {first_cpu * 1000:.2f} ms, last {window:,} {last_cpu * 1000:.2f} ms "
           f"-> {last_cpu / first_cpu:.2f}x (target <= 1.5x)")
     print(f"  RSS: after the first {window:,} {first_rss:.0f} MiB, at the end {last_rss:.0f} MiB "

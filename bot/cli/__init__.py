@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import aggregates, basic, digest, export, kb, keys, mod
+from bot.cli import aggregates, basic, copy, digest, export, kb, keys, mod
 
 # Each module adds its subcommands; a subcommand's `func(args) -> int` is the exit status.
-SUBCOMMAND_MODULES = (basic, digest, kb, export, mod, keys, aggregates)
+SUBCOMMAND_MODULES = (basic, digest, kb, export, mod, keys, aggregates, copy)
 
 
 def build_parser() -> argparse.ArgumentParser:

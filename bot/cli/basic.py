@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.common import quiet_logs, with_settings
+from bot.cli.common import fail, quiet_logs, with_settings
 from bot.core.errors import StartupError
 from bot.settings import Settings
 
@@ -16,6 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add run, console and migrate."""
     run = subparsers.add_parser("run", help="start every adapter whose token is set (none: the console chat) and the "
                                 "status page")
+    run.add_argument("--roles", default="discord,telegram,worker,web",
+                     help="what this process does, comma-separated: discord and telegram receive from the "
+                          "platform, worker delivers the outbox and runs the background jobs, web serves the status "
+                          "page (default: all; several processes need PostgreSQL, see docs/DEPLOY.md)")
     run.set_defaults(func=_run)
 
     console = subparsers.add_parser("console", help="chat with the bot in this terminal (also piped)")
@@ -53,17 +57,26 @@ def _announce_page(address: str) -> None:
 def _run(args: argparse.Namespace) -> int:
     from bot import runner
 
+    try:
+        roles = runner.parse_roles(args.roles)
+    except runner.RolesError as exc:
+        return fail(str(exc))
+
     async def body(settings: Settings) -> None:
         if settings.database_url == MEMORY_URL:
             raise StartupError(
                 f"DATABASE_URL: {MEMORY_URL} keeps everything in memory, so every report, subscription and "
                 "setting would vanish when the bot stops; point it at a file, e.g. sqlite:///data/queuewatch.db"
             )
-        factories = runner.platform_adapters(settings)
-        if not factories:
+        factories = runner.platform_adapters(settings, roles)
+        if not factories and roles == runner.ALL_ROLES:
             factories = [_console_with_notice]
             quiet_logs(settings)
-        await runner.run(settings, factories, web=True, announce=_announce_page)
+        elif not factories and not roles & {"worker", "web"}:
+            raise StartupError(f"--roles {args.roles}: nothing to run here (no token is set for "
+                               f"{' or '.join(sorted(roles - {'worker', 'web'})) or 'that role'}); set "
+                               "DISCORD_TOKEN or TELEGRAM_TOKEN, or add the worker role")
+        await runner.run(settings, factories, roles, announce=_announce_page)
 
     return with_settings(body)
 

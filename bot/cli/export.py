@@ -11,7 +11,7 @@ from bot.cli.files import atomic_file, refuse_target
 from bot.core.plural import plural
 from bot.features.reports import export as research
 from bot.settings import Settings
-from storage.database import Database, open_database, sqlite_path
+from storage.database import Database, is_postgres, open_database, sqlite_path
 
 # Which rows and columns leave the database, and how coarsely: bot/features/reports/export.py.
 EXPORT_COLUMNS = research.COLUMNS
@@ -63,12 +63,27 @@ def _export(args: argparse.Namespace) -> int:
     return with_settings(body)
 
 
+async def _backup_postgres(settings: Settings, target: Path) -> int:
+    """A PostgreSQL database backed up with pg_dump (custom format; restore with pg_restore)."""
+    db = await open_database(settings.database_url)
+    try:
+        with atomic_file(target) as partial:
+            await db.backup(partial)
+    finally:
+        await db.close()
+    print(f"Backed up the PostgreSQL database to {target} ({target.stat().st_size / 1024:,.0f} KiB) with pg_dump "
+          "--format=custom; restore it with pg_restore. It holds keyed hashes, notes and settings: keep it private.")
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     refused = refuse_target(args.file, args.force)
     if refused is not None:
         return refused
 
     async def body(settings: Settings) -> int:
+        if is_postgres(settings.database_url):
+            return await _backup_postgres(settings, args.file)
         source = sqlite_path(settings.database_url)
         if source == ":memory:":
             return fail("DATABASE_URL points at an in-memory database; there is nothing on disk to back up.", 1)

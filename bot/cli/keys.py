@@ -9,7 +9,7 @@ from bot.cli.common import fail, with_settings
 from bot.hashkey import KeyFile, in_memory, rekey
 from bot.settings import Settings
 from storage import process_lock
-from storage.database import open_database, sqlite_path
+from storage.database import is_postgres, open_database, sqlite_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,11 +31,13 @@ def _rekey(args: argparse.Namespace) -> int:
             return fail("QUEUEWATCH_SECRET: rekey adds a key to the key file, so it cannot work with a key in the "
                         f"environment; put that value as the only line of {settings.queuewatch_secret_file} (mode "
                         "0600), unset QUEUEWATCH_SECRET, and run rekey again")
-        if not Path(sqlite_path(settings.database_url)).exists():
+        postgres = is_postgres(settings.database_url)  # a server: it exists, or opening it says so
+        if not postgres and not Path(sqlite_path(settings.database_url)).exists():
             return fail(f"DATABASE_URL: there is no database at {sqlite_path(settings.database_url)}; nothing to "
                         "rekey")
         key_file = KeyFile(settings.queuewatch_secret_file)
-        lock = process_lock.hold(sqlite_path(settings.database_url))  # refuses while a bot runs on it
+        # Refuses while a bot runs on an SQLite file; with PostgreSQL, stopping every bot process is the operator's.
+        lock = None if postgres else process_lock.hold(sqlite_path(settings.database_url))
         try:
             db = await open_database(settings.database_url)
             try:

@@ -1,9 +1,12 @@
-"""A sliding-window rate limiter keyed by person (or anything else), on the monotonic clock: stepping the wall
-clock back (NTP, an operator) must not hold a member's earlier events "in the future" for hours."""
+"""Rate limits: a sliding-window limiter keyed by person (or anything else), on the monotonic clock (stepping the
+wall clock back must not hold a member's earlier events "in the future" for hours); and the arithmetic of send
+limits that several processes share through the database (storage/coordination.py keeps their state)."""
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.clock import Clock
@@ -45,3 +48,52 @@ class RateLimiter:
         for key in [k for k, ev in self._events.items() if not ev or now - ev[-1] >= self._window]:
             del self._events[key]
             self._refused.discard(key)
+
+
+@dataclass(frozen=True)
+class SendLimit:
+    """A platform's send limit shared by every process: `rate` sends per second, `burst` at once, kept under
+    `name` (the platform, or a destination) as a theoretical arrival time (the generic cell rate algorithm)."""
+
+    name: str
+    rate: float
+    burst: float
+
+    @property
+    def interval(self) -> float:
+        """Seconds one send uses up."""
+        return 1.0 / self.rate
+
+    @property
+    def tolerance(self) -> float:
+        """How far ahead of its time a send may go (the burst)."""
+        return (self.burst - 1) * self.interval
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """The answer to a request for a send slot: booked (send after `delay` seconds), or not, and then how long
+    until one would be free and whether the destination's own limit (not the platform's) is what holds it."""
+
+    booked: bool
+    delay: float
+    destination_bound: bool = False
+    at: float = 0.0  # when the booked send may go, on the clock the limits are kept by
+
+
+def reserve_slot(overall: Sequence[SendLimit], own: Sequence[SendLimit], tats: Mapping[str, float], now: float,
+                 max_wait: float) -> tuple[Reservation, dict[str, float]]:
+    """The earliest time every limit allows one more send; booked (with the new arrival times to store) when it
+    is at most `max_wait` seconds away, else not booked and nothing to store."""
+    at_overall = max([now, *(tats.get(limit.name, 0.0) - limit.tolerance for limit in overall)])
+    at_own = max([now, *(tats.get(limit.name, 0.0) - limit.tolerance for limit in own)])
+    at = max(at_overall, at_own)
+    if at - now > max_wait:
+        return Reservation(False, at - now, destination_bound=at_own > at_overall), {}
+    return Reservation(True, at - now, at=at), {limit.name: max(tats.get(limit.name, 0.0), at) + limit.interval
+                                         for limit in (*overall, *own)}
+
+
+def held_off(limits: Sequence[SendLimit], tats: Mapping[str, float], until: float) -> dict[str, float]:
+    """Arrival times that let nothing through these limits before `until` (the platform answered 429)."""
+    return {limit.name: max(tats.get(limit.name, 0.0), until + limit.tolerance) for limit in limits}

@@ -19,7 +19,8 @@ import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from bot.core.background import PeriodicService
@@ -31,6 +32,7 @@ from bot.core.delivery import (
     UncertainDeliveryError,
 )
 from bot.core.model import Button, Field, Image, Reply
+from bot.core.ratelimit import SendLimit
 from storage import outbox as store
 from storage.database import Executor
 
@@ -135,13 +137,45 @@ class PlatformPolicy:
     per_channel: tuple[Pace, ...] = ()
 
 
+# The overall paces run a little under the platforms' limits: messages sent exactly 1/30 s apart arrive with the
+# network's jitter, and a platform counting any one second would then see 31 now and then (a 429 that costs a
+# second for every worker). The half-message burst lets a send whose turn came while the sender was busy (a
+# database write, a late wake-up) be made up by the next, so the pace still holds on average.
+JITTER_MARGIN = 0.97
+OVERALL_BURST = 1.5
+
 POLICIES: dict[str, PlatformPolicy] = {
     # Telegram: ~30 messages/s overall; 1/s per chat; and 20/min per group.
-    "telegram": PlatformPolicy(Pace(30, 1), (Pace(1, 1),), (Pace(1, 1), Pace(20 / 60, 3))),
+    "telegram": PlatformPolicy(Pace(30 * JITTER_MARGIN, OVERALL_BURST), (Pace(1, 1),),
+                               (Pace(1, 1), Pace(20 / 60, 3))),
     # Discord: discord.py honours the per-route buckets; pace under the 50/s global limit and 5/5 s per channel.
     "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
 UNLIMITED = PlatformPolicy(None)
+
+
+def policies_for(telegram_per_second: float) -> dict[str, PlatformPolicy]:
+    """The platform limits, with Telegram's overall one as configured (TELEGRAM_SENDS_PER_SECOND)."""
+    telegram = POLICIES["telegram"]
+    rate = telegram_per_second * JITTER_MARGIN
+    if telegram.overall is None or rate == telegram.overall.rate:
+        return POLICIES
+    return {**POLICIES, "telegram": replace(telegram, overall=Pace(rate, telegram.overall.burst))}
+# With several processes (PostgreSQL): how far ahead a send to a busy destination may be booked; a destination
+# that is busy for longer is left for a later round (its claim given back) while others go.
+BOOK_AHEAD = 0.5
+LATE_SECONDS = 0.05  # a turn woken to later than this is booked anew (at most REBOOKS times)
+REBOOKS = 3
+
+
+def shared_limits(policy: PlatformPolicy, dest: Destination, name_of: Callable[[Destination], str]
+                  ) -> tuple[list[SendLimit], list[SendLimit]]:
+    """A destination's limits as SendLimits every process books under the same names: (the platform's overall
+    ones, the destination's own ones, named by `name_of` so no chat id is stored)."""
+    overall = [] if policy.overall is None else [SendLimit(dest.platform, policy.overall.rate, policy.overall.burst)]
+    paces = policy.per_user if dest.kind == "user" else policy.per_channel
+    own = name_of(dest)
+    return overall, [SendLimit(f"{own}:{i}", pace.rate, pace.burst) for i, pace in enumerate(paces)]
 
 
 class RateLimits:
@@ -207,6 +241,7 @@ class Outcome:
     parts: int  # parts of the message known to have arrived
     next_at: float | None = None
     error: str = ""
+    retry_after: float | None = None  # the platform asked for a pause of this many seconds
 
 
 class _ProgressNotRecorded(Exception):
@@ -218,7 +253,11 @@ class Outbox:
 
     def __init__(self, app: App, give_up: dict[str, GiveUpHandler] | None = None) -> None:
         self.app = app
-        self.limits = RateLimits()
+        self.limits = RateLimits(policies_for(app.settings.telegram_sends_per_second))
+        self.book_ahead = BOOK_AHEAD
+        # Pacing through the limits every process shares (app.coordination), on real time: set by the runner when
+        # several processes share the database. Otherwise in memory, on the injected clock and sleep.
+        self.shared_limits = False
         self.give_up_handlers = dict(give_up or {})
         # Injected time: wall time (persisted next_at and leases) and the monotonic time that drives pacing both
         # come from the app clock; the sleep is replaced by simulated ones in tests and benchmarks.
@@ -235,6 +274,7 @@ class Outbox:
         self._round = asyncio.Lock()
         self._inflight: set[asyncio.Task] = set()
         self._unwritten: dict[int, Outcome] = {}  # item id -> an outcome the database refused so far
+        self._booked = 0.0  # the delay of the turn _book booked last
 
     def wall(self) -> float:
         """The current wall time in unix seconds (from the app clock)."""
@@ -295,6 +335,8 @@ class Outbox:
                 raise
             log.warning("outbox: the database refused a write (%s); delivering again shortly", exc)
             return RECORD_PAUSE
+        if self.shared_limits:
+            return await self._shared_round(platforms, limit)
         items = await store.due(db, platforms, self.wall(), limit)
         started: list[asyncio.Task] = []
         dead: set[Destination] = set()
@@ -315,6 +357,9 @@ class Outbox:
             if self.stopping or self._unwritten:
                 self._slots.release()
                 break
+            # The send's turn is taken now, before the claim's write: the next turn comes one interval from now,
+            # not from the end of the write (a claim that then fails leaves one turn unused, nothing more).
+            self.limits.take(dest, self.monotonic())
             try:
                 token = await self._claim(item)
             except Exception as exc:
@@ -327,7 +372,6 @@ class Outbox:
             if token is None:  # another process claimed it first
                 self._slots.release()
                 continue
-            self.limits.take(dest, self.monotonic())
             task = asyncio.create_task(self._deliver(item, token, dest, dead))
             task.add_done_callback(self._finished)
             self._inflight.add(task)
@@ -343,6 +387,107 @@ class Outbox:
         next_at = await store.next_due_at(db, platforms)
         return POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
 
+    async def _shared_round(self, platforms: list[str], limit: int) -> float:
+        """Several processes share the queue: claim due messages a few at a time (as many as there are free send
+        slots; rows another process is claiming are skipped, and so are destinations with a send in flight), book
+        each one's turn in the limits every process shares, and send it when its turn comes. A destination busy
+        for longer than `book_ahead` gets its claim back. Claims go on while sends are in flight, until nothing
+        more is due (or `limit` were claimed)."""
+        db = self.app.db
+        started: list[asyncio.Task] = []
+        dead: set[Destination] = set()
+        dest_wait: float | None = None
+        claimed = 0
+        refused = False
+        while claimed < limit and not self.stopping and not self._unwritten:
+            await self._slots.acquire()
+            free = 1
+            while free < MAX_IN_FLIGHT and not self._slots.locked():
+                await self._slots.acquire()
+                free += 1
+            token = uuid.uuid4().hex
+            now = self.wall()
+            try:
+                items = await self._retrying(partial(store.claim_due, db, platforms, now, now + self.lease_seconds,
+                                                     token, free))
+            except Exception as exc:
+                for _ in range(free):
+                    self._slots.release()
+                if not store.is_transient(exc):
+                    raise
+                log.warning("outbox: could not claim messages (%s); delivering again shortly", exc)
+                refused = True
+                break
+            for _ in range(free - len(items)):
+                self._slots.release()
+            if not items:
+                break
+            claimed += len(items)
+            for item in items:
+                dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
+                wait = await self._book(item, token, dest)
+                if wait is not None:  # not booked: the claim was given back
+                    self._slots.release()
+                    if wait < 0:
+                        refused = True
+                    else:
+                        dest_wait = wait if dest_wait is None else min(dest_wait, wait)
+                    continue
+                task = asyncio.create_task(self._deliver(item, token, dest, dead, after=self._booked))
+                task.add_done_callback(self._finished)
+                self._inflight.add(task)
+                started.append(task)
+            if refused:
+                break
+        if started:
+            await asyncio.gather(*started, return_exceptions=True)
+        if refused or self._unwritten:
+            return RECORD_PAUSE
+        if claimed >= limit:
+            return 0.0
+        next_at = await store.next_due_at(db, platforms)
+        pause = POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
+        return pause if dest_wait is None else min(pause, max(0.05, dest_wait))
+
+    async def _book(self, item: store.OutboxItem, token: str, dest: Destination) -> float | None:
+        """Book a claimed item's turn (its delay in `_booked`): None when booked; else the claim is given back and
+        the seconds its destination is busy for are returned (-1 when the limits could not be reached)."""
+        overall, own = shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
+        try:
+            reservation = await self.app.coordination.reserve(overall, own, self.book_ahead)
+        except Exception as exc:
+            log.warning("outbox: could not book a send turn (%s); delivering again shortly", exc)
+            reservation = None
+        if reservation is not None and reservation.booked:
+            self._booked = reservation.delay
+            return None
+        try:
+            await self._retrying(lambda: store.unclaim(self.app.db, item.id, token, item.state))
+        except Exception as exc:  # the lease runs out and the item is taken up again, as uncertain
+            log.warning("outbox: could not give back the claim on %s (%s)", item.key, exc)
+        return -1.0 if reservation is None else reservation.delay
+
+    async def _await_turn(self, dest: Destination, after: float) -> None:
+        """Wait for a booked turn in real time (it was booked on the database server's clock). A process that
+        was held up (a busy machine) and wakes well past its turn books a new one rather than sending with the
+        other late ones at once, which would crowd into one second more than the platform allows."""
+        loop = asyncio.get_running_loop()
+        for _ in range(REBOOKS):
+            turn = loop.time() + after
+            await asyncio.sleep(max(0.0, after))
+            if loop.time() - turn <= LATE_SECONDS:
+                return
+            overall, own = shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
+            try:
+                after = (await self.app.coordination.reserve(overall, own, HORIZON)).delay
+            except Exception as exc:
+                log.warning("outbox: could not book a new turn (%s); sending late", exc)
+                return
+
+    def _limit_name(self, dest: Destination) -> str:
+        """A destination's name in the shared limits: a keyed hash, so the table holds no chat or member id."""
+        return f"{dest.platform}:{self.app.unlinked_key('send-limit', f'{dest.kind}:{dest.id}')[:24]}"
+
     def _finished(self, task: asyncio.Task) -> None:
         self._inflight.discard(task)
         self._slots.release()
@@ -354,8 +499,12 @@ class Outbox:
         claimed = await self._retrying(lambda: store.claim(self.app.db, item.id, token, now, now + self.lease_seconds))
         return token if claimed else None
 
-    async def _deliver(self, item: store.OutboxItem, token: str, dest: Destination, dead: set[Destination]) -> None:
-        """Send a claimed item from its first missing part and write down what happened."""
+    async def _deliver(self, item: store.OutboxItem, token: str, dest: Destination, dead: set[Destination],
+                       after: float = 0.0) -> None:
+        """Send a claimed item (after `after` seconds: its booked slot) from its first missing part and write
+        down what happened."""
+        if self.shared_limits:
+            await self._await_turn(dest, after)
         sender = self.app.senders.get(item.platform)
         parts = item.parts_sent
         loop = asyncio.get_running_loop()
@@ -398,6 +547,13 @@ class Outbox:
             outcome = Outcome(item, token, "sent", parts)
         self.app.metrics.deliveries.labels(outcome.kind).inc()
         await self._settle(outcome)
+        if outcome.retry_after and self.shared_limits:
+            policy = self.limits.policies.get(dest.platform, UNLIMITED)
+            overall, own = shared_limits(policy, dest, self._limit_name)
+            try:
+                await self.app.coordination.hold_off([*overall, *own], outcome.retry_after)
+            except Exception as exc:
+                log.warning("outbox: could not tell the other processes to hold off (%s)", exc)
         if permanent:
             await self._give_up(item, dest, outcome.error)
 
@@ -418,7 +574,8 @@ class Outbox:
             log.warning("giving up on outbox item %s after %d attempts: %s", item.key, attempts, exc)
             return Outcome(item, token, "failed", parts, error=f"gave up after {attempts} attempts: {exc}")
         delay = min(retry_after, HORIZON) if retry_after else backoff(attempts)  # honour the platform's Retry-After
-        return Outcome(item, token, "retry", parts, self.wall() + delay, str(exc) or type(exc).__name__)
+        return Outcome(item, token, "retry", parts, self.wall() + delay, str(exc) or type(exc).__name__,
+                       retry_after=retry_after)
 
     async def _retrying(self, write: Callable[[], Awaitable[T]]) -> T:
         """Run a write, trying again after a short wait while the database is locked, busy or full."""

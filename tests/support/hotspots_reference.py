@@ -53,7 +53,7 @@ async def kind_counts_by_scan(db, platform: str, kinds: Sequence[str], recent_si
     """kind -> (total, recent) counted over every visible report."""
     marks = ", ".join("?" for _ in kinds)
     rows = await db.fetchall(
-        "SELECT kind, count(*) AS total, sum(updated_at >= ?) AS recent FROM reports "
+        "SELECT kind, count(*) AS total, count(*) FILTER (WHERE updated_at >= ?) AS recent FROM reports "
         f"WHERE platform = ? AND kind IN ({marks}) AND hidden = 0 GROUP BY kind",
         (recent_since, platform, *kinds),
     )
@@ -95,8 +95,9 @@ async def pay_moves_in_python(db, start: int, end: int, payback: int, min_n: int
 
 async def onboarding_hours_unbounded(db, platform: str) -> list[tuple]:
     """Per paid: onboarding reports of all time and their hours (the query before issue 15)."""
+    concat = "string_agg(hours::text, ',')" if db.dialect == "postgresql" else "group_concat(hours)"
     rows = await db.fetchall(
-        "SELECT paid, count(*) AS n, group_concat(hours) AS hours FROM reports "
+        f"SELECT paid, count(*) AS n, {concat} AS hours FROM reports "
         "WHERE platform = ? AND kind = 'onboarding' AND hidden = 0 GROUP BY paid",
         (platform,),
     )

@@ -12,7 +12,7 @@ import discord
 from bot.adapters.base import StartupError
 from bot.adapters.discord.interactions import InteractionHandler
 from bot.adapters.discord.render import render
-from bot.adapters.discord.sync import sync_commands
+from bot.adapters.discord.shards import new_client, sync_once
 from bot.core.delivery import (
     Destination,
     PartSent,
@@ -47,8 +47,11 @@ class DiscordAdapter:
 
     name = "discord"
 
-    def __init__(self, app: App, *, ready_timeout: float = 60.0, guild_ready_timeout: float = 2.0) -> None:
+    def __init__(self, app: App, *, ready_timeout: float = 60.0, guild_ready_timeout: float = 2.0,
+                 receive: bool = True) -> None:
         self.app = app
+        # receive=False: only deliver the outbox (a worker process): log in for the REST API, no gateway.
+        self.receive = receive
         self.ready_timeout = ready_timeout
         self.guild_ready_timeout = guild_ready_timeout
         self.client: discord.Client | None = None
@@ -77,8 +80,12 @@ class DiscordAdapter:
         except (discord.DiscordException, aiohttp.ClientError, OSError) as exc:
             await self.stop()
             raise StartupError(f"Could not reach Discord ({type(exc).__name__}); check the network.") from None
+        if not self.receive:
+            self.app.senders[self.name] = self
+            log.info("delivering to Discord as %s (receiving is another process's role)", client.user.name)
+            return
         try:
-            await sync_commands(self.app, client.http, client.application_id or client.user.id)
+            await sync_once(self.app, client.http, client.application_id or client.user.id)
         except discord.HTTPException as exc:
             await self.stop()
             raise StartupError(f"Discord refused the slash commands ({exc.status}): {exc.text}") from None
@@ -146,12 +153,9 @@ class DiscordAdapter:
     def _new_client(self) -> discord.Client:
         # The bot never joins voice, so discord.py's "voice will NOT be supported" warnings are noise.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        client = discord.Client(
-            intents=needed_intents(),
-            allowed_mentions=discord.AllowedMentions.none(),
-            max_ratelimit_timeout=30.0,
-            guild_ready_timeout=self.guild_ready_timeout,
-        )
+        client = new_client(self.app.settings, intents=needed_intents(),
+                            allowed_mentions=discord.AllowedMentions.none(), max_ratelimit_timeout=30.0,
+                            guild_ready_timeout=self.guild_ready_timeout)
 
         @client.event
         async def on_interaction(interaction: discord.Interaction) -> None:

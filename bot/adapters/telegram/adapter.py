@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 import httpx
+from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeAllChatAdministrators,
@@ -49,7 +50,9 @@ from bot.adapters.telegram.parsing import (
 from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.ratelimit import ChatRateLimiter, before_send, retry_seconds
 from bot.adapters.telegram.render import escape, render
+from bot.adapters.telegram.webhook import WebhookServer, add_routes, webhook_url
 from bot.core.buttons import ButtonNotYours
+from bot.core.clock import unix
 from bot.core.declarations import Access
 from bot.core.delivery import (
     Destination,
@@ -75,6 +78,9 @@ STOP_TIMEOUT = 10  # seconds the updates in hand get to finish at shutdown
 NAMED_ASKERS = 25  # a combined group answer names this many askers (a mention each), then "and N more"
 NAME_LIMIT = 32
 ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY)
+# With several processes, an update left unfinished this long is taken to be a stopped process's, and answered by
+# the next process that starts (younger ones may still be in another process's hands).
+ORPHAN_AGE = 60
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,8 @@ class TelegramAdapter:
     name = "telegram"
     send_read_timeout: float | None = None  # seconds an outbox send waits for Telegram's answer (None: PTB's)
 
-    def __init__(self, app: App, private_chat_interval: float = 1.0, poll_timeout: float = POLL_TIMEOUT) -> None:
+    def __init__(self, app: App, private_chat_interval: float = 1.0, poll_timeout: float = POLL_TIMEOUT,
+                 receive: bool = True) -> None:
         token = app.settings.telegram_token
         if token is None:
             raise StartupError("TELEGRAM_TOKEN is not set")
@@ -118,6 +125,15 @@ class TelegramAdapter:
         self._groups: GroupReplies[_GroupReply] = GroupReplies(self._send_to_group, before_send)
         self.username = ""
         self.bot_id = 0
+        # receive=False: this process only delivers the outbox through Telegram (a worker); another receives.
+        self.receive = receive
+        secret = app.settings.telegram_webhook_secret
+        # Webhook mode: updates are posted to this process's web server, or to a small server of the receiver's own.
+        self.webhook_mode = receive and bool(app.settings.telegram_webhook_url) and secret is not None
+        self.webhook: WebhookServer | None = None
+        if self.webhook_mode:
+            host, port = app.settings.webhook_listen
+            self.webhook = WebhookServer(host, port, self.inbox.accept, secret.get_secret_value())  # type: ignore[union-attr]
 
     async def start(self) -> None:
         """Check the token (getMe), publish the command menus, handle what the last run left unfinished, start
@@ -139,17 +155,59 @@ class TelegramAdapter:
             ) from None
         bot = self.application.bot
         self.username, self.bot_id = bot.username, bot.id
+        self.app.bot_usernames[self.name] = self.username
+        if not self.receive:
+            self.app.senders[self.name] = self
+            log.info("telegram: delivering as @%s (receiving is another process's role)", self.username)
+            return
         await self._publish_commands()
         try:
             await self.application.start()
-            await self.inbox.resume()
-            await self.poller.start()
+            await self._resume()
+            if self.webhook_mode:
+                if self.webhook is not None:
+                    await self.webhook.start()
+                await self._set_webhook()
+            else:
+                await self.poller.start()  # deleteWebhook first: switching back from webhook mode
         except TelegramError as exc:
             await self.stop()
-            raise StartupError(f"could not start polling Telegram at {api} ({type(exc).__name__})") from None
-        self.app.bot_usernames[self.name] = self.username
+            raise StartupError(f"could not start receiving from Telegram at {api} ({type(exc).__name__})") from None
+        except BaseException:
+            await self.stop()
+            raise
         self.app.senders[self.name] = self
-        log.info("telegram: polling as @%s", self.username)
+        log.info("telegram: %s as @%s", "receiving webhook posts" if self.webhook_mode else "polling", self.username)
+
+    def mount_webhook(self, web_app: web.Application) -> None:
+        """In webhook mode, receive on this aiohttp application (the web role's server) instead of a server of the
+        receiver's own; call before that server starts."""
+        secret = self.app.settings.telegram_webhook_secret
+        if self.webhook_mode and secret is not None:
+            add_routes(web_app, self.inbox.accept, secret.get_secret_value())
+            self.webhook = None
+
+    async def _resume(self) -> None:
+        """Answer what a stopped process left unfinished: all of it when this is the only process; with several,
+        what is older than ORPHAN_AGE, by one process at a time (younger updates may be in another's hands)."""
+        coordination = self.app.coordination
+        if not coordination.shared:
+            await self.inbox.resume()
+            return
+        if await coordination.lead("telegram-resume"):
+            try:
+                await self.inbox.resume(received_before=unix(self.app.clock.now()) - ORPHAN_AGE)
+            finally:
+                await coordination.resign("telegram-resume")
+
+    async def _set_webhook(self) -> None:
+        """setWebhook: Telegram posts updates to TELEGRAM_WEBHOOK_URL with the secret in a header."""
+        settings = self.app.settings
+        secret = settings.telegram_webhook_secret.get_secret_value()  # type: ignore[union-attr]
+        await self.application.bot.set_webhook(
+            url=webhook_url(settings.telegram_webhook_url, secret), secret_token=secret,
+            allowed_updates=list(ALLOWED_UPDATES), max_connections=40,
+        )
 
     @property
     def connected(self) -> bool:
@@ -159,6 +217,8 @@ class TelegramAdapter:
     async def stop(self) -> None:
         """Stop polling, finish the updates in hand (for a while) and close the HTTP clients."""
         self.app.senders.pop(self.name, None)
+        if self.webhook is not None:
+            await self.webhook.stop()  # the webhook stays set: the other receivers (or the next start) take posts
         await self.poller.stop()
         await self.inbox.close(STOP_TIMEOUT)
         await self._groups.close()

@@ -108,9 +108,10 @@ class Inbox:
         await self._prune_now_and_then(now)
         return len(new)
 
-    async def resume(self) -> None:
-        """Start handling what a previous run stored but did not finish, oldest first."""
-        rows = await store.unfinished(self._db, PLATFORM)
+    async def resume(self, received_before: int | None = None) -> None:
+        """Start handling what a previous run stored but did not finish (received before `received_before`, when
+        given), oldest first."""
+        rows = await store.unfinished(self._db, PLATFORM, received_before)
         again = uncertain = 0
         for row in rows:
             if row.attempts >= MAX_ATTEMPTS or (row.state == "replying" and row.attempts >= MAX_UNCERTAIN_ATTEMPTS):

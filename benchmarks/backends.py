@@ -1,0 +1,245 @@
+"""Benchmark: SQLite and PostgreSQL side by side at 1,000,000 reports.
+
+On each backend, from one run: ingestion through the dispatcher (/report end to end) with 1 and with 50 concurrent
+reporters; /status <platform> and /status for all platforms, p99; the weekly digest (queries and chart); and the
+outbox's throughput with 1, 2 and 4 worker processes (`queuewatch run --roles worker`, real subprocesses) against
+a fake Telegram that allows 30 messages a second (SQLite serves one process: only the 1-worker figure). The last
+lines are one JSON object per backend.
+
+    .venv/bin/python benchmarks/backends.py [--reports 1000000] [--backends sqlite,postgresql] [--outbox-items 300]
+
+PostgreSQL is QUEUEWATCH_TEST_POSTGRES_URL's server when set, else one started from the `pgserver` wheel.
+Targets on PostgreSQL: /status one p99 < 5 ms and all p99 < 50 ms (the scale issue's), the digest < 1 s, the outbox
+at >= 95% of the limit with any number of workers, 0 lost, 0 duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.core.clock import ManualClock
+from bot.core.model import Actor, Place, Platform, Reply
+from bot.features.availability.reply import all_status, platform_status
+from bot.features.digest.build import build_digest
+from bot.features.knowledge.platforms import all_platforms
+from bot.features.reports.recording import window_start
+from bot.outbox.outbox import encode_reply
+from bot.settings import load_settings
+from bot.wiring import build_app
+from storage import outbox as store
+from storage.database import open_database
+from storage.reports import UPSERT_REPORTS
+from tests.support.pg_processes import BotProcess, fresh_database
+from tests.telegram_fake import TOKEN, FakeBotApi
+
+NOW = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
+DAYS = 90
+PLATFORMS = 100
+REPORTERS = 250_000
+BATCH = 20_000
+LIMIT = 30  # messages per second Telegram allows (and the fake enforces)
+SECRET = "benchmark-secret-0123456789"
+KIND_MIX = {"drought": 30, "tasks_back": 15, "project_paused": 3, "project_ended": 2, "paid_on_time": 15,
+            "paid_late": 4, "payment_missing": 2, "account_restricted": 2, "payrate": 20, "onboarding": 7}
+
+
+def p99_ms(samples: list[float]) -> float:
+    """The 99th percentile in milliseconds."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+
+async def generate(db, dialect: str, count: int, platforms: list[str]) -> float:
+    """Fill the reports table through the dialect's bulk upsert, in batches; seconds taken."""
+    started = time.perf_counter()
+    rng = random.Random(6)
+    kinds = rng.choices(list(KIND_MIX), weights=list(KIND_MIX.values()), k=4096)
+    end = int(NOW.timestamp())
+    first_at = end - DAYS * 86400
+    step = DAYS * 86400 / max(1, count)
+    for first in range(0, count, BATCH):
+        rows = []
+        for i in range(first, min(count, first + BATCH)):
+            at = int(first_at + i * step)
+            kind = kinds[i % 4096]
+            project = f"project{rng.randrange(20)}" if kind.startswith("project") else ""
+            hourly = round(rng.lognormvariate(2.9, 0.4), 2) if kind == "payrate" else None
+            rows.append((f"r{rng.randrange(REPORTERS):06d}", platforms[rng.randrange(len(platforms))], kind,
+                         project, window_start(kind, at), at, at, None, hourly, "USD" if hourly else None, hourly,
+                         "generalist" if hourly else None, None, None, None))
+        await db.executemany(UPSERT_REPORTS[dialect], rows)
+        print(f"\r  generated {min(count, first + BATCH):,} of {count:,} reports", end="", flush=True)
+    print()
+    return time.perf_counter() - started
+
+
+async def ingest(app, clock: ManualClock, known: list[str], total: int, concurrent: int) -> float:
+    """/report through the dispatcher from `concurrent` reporters at once; reports per second."""
+    place = Place(Platform.CONSOLE, "bench", "bench", is_private=False)
+    whats = ["drought", "tasks_back", "paid_on_time"]
+    tag = f"c{concurrent}"
+
+    async def reporter(lane: int) -> None:
+        for n in range(lane, total, concurrent):
+            actor = Actor(Platform.CONSOLE, f"bench-{tag}-{n}", "bench")
+            args = {"platform": known[n % len(known)], "what": whats[n % len(whats)]}
+            reply = await app.dispatcher.dispatch("report", args, actor, place)
+            assert not reply.is_error, reply.plain_text()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(reporter(lane) for lane in range(concurrent)))
+    return total / (time.perf_counter() - started)
+
+
+async def reads(app, platforms: list[str]) -> tuple[float, float]:
+    """(p99 of /status <platform>, p99 of /status for all platforms) in ms, after a refresh."""
+    rng = random.Random(7)
+    now = app.clock.now()
+    await app.availability.refresh_all()
+    one, every = [], []
+    for _ in range(500):
+        platform = rng.choice(platforms)
+        started = time.perf_counter()
+        await platform_status(app, platform, platform, now)
+        one.append(time.perf_counter() - started)
+    for _ in range(100):
+        started = time.perf_counter()
+        await all_status(app, now)
+        every.append(time.perf_counter() - started)
+    return p99_ms(one), p99_ms(every)
+
+
+async def digest_ms(app) -> float:
+    """The slowest of 3 warm digest builds (queries and chart), in ms."""
+    await build_digest(app, "telegram:-1003", NOW, "Europe/London")  # warm: imports matplotlib
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        await build_digest(app, "telegram:-1003", NOW, "Europe/London")
+        times.append(time.perf_counter() - started)
+    return max(times) * 1000
+
+
+async def outbox_run(url: str, workers: int, items: int, folder: Path) -> dict[str, float | int]:
+    """Start `workers` worker processes, queue `items` messages to distinct chats, and measure the delivery."""
+    fake = await FakeBotApi(overall_limit=LIMIT).start()
+    env = {"DATABASE_URL": url, "QUEUEWATCH_SECRET": SECRET, "QUEUEWATCH_FX_URL": "", "LOG_LEVEL": "INFO",
+           "QUEUEWATCH_HTTP_PORT": "0", "TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url,
+           "QUEUEWATCH_SECRET_FILE": str(folder / "unused.key")}
+    processes = [BotProcess(f"worker-{workers}-{n}", "worker", env, folder) for n in range(workers)]
+    base = 10_000_000 * workers
+    try:
+        for process in processes:
+            await process.start()
+        for process in processes:
+            await process.wait_log("outbox adapter started", timeout=180)
+        db = await open_database(url)
+        try:
+            now = time.time()
+            async with db.transaction() as tx:
+                for n in range(items):
+                    await store.add(tx, f"bench:{workers}:{n}", "telegram", "user", str(base + n), "alerts", "bench",
+                                    encode_reply(Reply(blocks=[f"message {n}"])), now)
+        finally:
+            await db.close()
+        chats = set(range(base, base + items))
+        deadline = time.monotonic() + items / LIMIT * 3 + 30
+        while time.monotonic() < deadline:
+            if len({c.chat_id for c in fake.sent() if c.chat_id in chats}) == items:
+                break
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(1.0)
+        sent = [c for c in fake.sent() if c.chat_id in chats]
+        per_chat = collections.Counter(c.chat_id for c in sent)
+        times = sorted(c.at for c in sent)
+        rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+        limited = sum(1 for c in fake.calls if c.status == 429)
+        return {"rate": round(rate, 2), "lost": items - len(per_chat), "duplicates": len(sent) - len(per_chat),
+                "limited": limited}
+    finally:
+        await asyncio.gather(*(p.stop() for p in processes))
+        await fake.close()
+
+
+async def postgres_url(tag: str) -> str:
+    """An empty database on the benchmark's PostgreSQL server."""
+    from tests.support.pg_processes import PGDATA, URL_VARIABLE
+
+    admin = os.environ.get(URL_VARIABLE, "").strip()
+    if not admin:
+        import pgserver
+
+        admin = pgserver.get_server(PGDATA, cleanup_mode="stop").get_uri()
+    return await fresh_database(admin, tag)
+
+
+async def bench(backend: str, options: argparse.Namespace, folder: Path) -> dict[str, object]:
+    url = f"sqlite:///{folder / 'bench.db'}" if backend == "sqlite" else await postgres_url("bench")
+    print(f"\n== {backend}: {options.reports:,} reports ==")
+    clock = ManualClock(NOW)
+    settings = load_settings(database_url=url, queuewatch_secret=SECRET, queuewatch_fx_url="",
+                             queuewatch_http_port=0)
+    app = await build_app(settings, clock=clock)
+    try:
+        known = [p.id for p in all_platforms(app)]
+        platforms = (known + [f"synthetic{i:03d}" for i in range(PLATFORMS)])[:PLATFORMS]
+        seconds = await generate(app.db, app.db.dialect, options.reports, platforms)
+        print(f"generated in {seconds:.1f} s")
+        ingest_1 = await ingest(app, clock, known, options.ingest, 1)
+        clock.advance(hours=2)
+        ingest_50 = await ingest(app, clock, known, options.ingest, 50)
+        clock.advance(hours=2)
+        print(f"ingestion: {ingest_1:.0f}/s with 1 reporter, {ingest_50:.0f}/s with 50 at once")
+        one, every = await reads(app, platforms)
+        print(f"/status one p99 {one:.1f} ms, all p99 {every:.1f} ms")
+        digest = await digest_ms(app)
+        print(f"digest {digest:.0f} ms")
+    finally:
+        await app.db.close()
+    outbox: dict[str, float | None] = {}
+    lost = duplicates = 0
+    for workers in (1, 2, 4):
+        if backend == "sqlite" and workers > 1:
+            outbox[str(workers)] = None  # one process per SQLite database
+            continue
+        result = await outbox_run(url, workers, options.outbox_items, folder)
+        outbox[str(workers)] = result["rate"]
+        lost += int(result["lost"])
+        duplicates += int(result["duplicates"])
+        print(f"outbox with {workers} worker(s): {result['rate']:.1f} msg/s against {LIMIT}/s "
+              f"({result['rate'] / LIMIT:.0%}); lost {result['lost']}, duplicates {result['duplicates']}, "
+              f"429s {result['limited']}")
+    return {"backend": backend, "reports": options.reports, "ingest_1_per_s": round(ingest_1, 1),
+            "ingest_50_per_s": round(ingest_50, 1), "status_one_p99_ms": round(one, 2),
+            "status_all_p99_ms": round(every, 2), "digest_ms": round(digest, 1), "outbox_msg_per_s": outbox,
+            "limit_per_s": LIMIT, "lost": lost, "duplicates": duplicates}
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1_000_000, help="reports generated per backend")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--ingest", type=int, default=2000, help="/report calls per ingestion figure")
+    parser.add_argument("--outbox-items", type=int, default=300, help="messages per outbox run (300: 10 s at 30/s)")
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="queuewatch-backends-"))
+    results = [await bench(name.strip(), options, folder) for name in options.backends.split(",") if name.strip()]
+    print()
+    for result in results:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
