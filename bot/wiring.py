@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import commands.about
 import commands.alerts_here
+import commands.community_language
 import commands.digest_off
 import commands.digest_post
 import commands.digest_preview
@@ -48,7 +49,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.feature import Feature, Person
 from bot.core.metrics import Metrics
 from bot.core.registry import Registry
-from bot.features import buttons
+from bot.features import buttons, languages
 from bot.features.alerts import subscriptions
 from bot.features.alerts.alerts import Alerts, alert_scan_service
 from bot.features.availability import brigading, trust
@@ -112,6 +113,7 @@ FEATURES: tuple[Feature, ...] = (
             give_up=(("alerts", subscriptions.channel_undeliverable), ("sub", subscriptions.member_undeliverable))),
     Feature("buttons", data_kept=buttons.DATA_KEPT, forget=buttons.forget_button_payloads,
             personal_tables=("button_payloads",), services=(buttons.button_expiry_service,)),
+    Feature("languages", commands=commands.community_language.COMMANDS),
     Feature("outbox", services=(OutboxService,)),
 )
 
@@ -161,7 +163,8 @@ class App:
         self.alerts = Alerts(self)
         self.scheduler = Scheduler(self)
         self.dispatcher = Dispatcher(self, ask=questions.answer, operators=settings.queuewatch_operators,
-                                     metrics=self.metrics)
+                                     metrics=self.metrics,
+                                     locale_of=lambda actor, place: languages.reply_locale(self, actor, place))
 
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Choice, Command, Param
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.alerts import subscriptions
 
@@ -22,9 +23,9 @@ async def alerts_here(inv: Invocation, state: str) -> Reply:
 COMMANDS = (
     Command(
         name="alerts_here",
-        description="Post status-change alerts in this channel, or stop them",
+        description=N_("Post status-change alerts in this channel, or stop them"),
         handler=alerts_here,
-        params=(Param("state", "on or off", choices=(Choice("on", "On"), Choice("off", "Off"))),),
+        params=(Param("state", N_("on or off"), choices=(Choice("on", N_("On")), Choice("off", N_("Off")))),),
         access=Access.MODERATOR,
         examples=("/alerts_here on", "/alerts_here off"),
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.digest.settings import TURNED_OFF_BY, settings_of, turn_off
 
@@ -24,7 +25,7 @@ async def digest_off(inv: Invocation) -> Reply:
 COMMANDS = (
     Command(
         name="digest_off",
-        description="Stop this community's weekly digest",
+        description=N_("Stop this community's weekly digest"),
         handler=digest_off,
         access=Access.MODERATOR,
     ),

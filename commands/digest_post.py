@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.clock import unix
 from bot.core.declarations import Access, Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Platform, Reply
 from bot.features.digest.schedule import queue_digest
 from bot.features.digest.settings import DigestSettings, settings_of
@@ -38,7 +39,7 @@ async def digest_post(inv: Invocation) -> Reply:
 COMMANDS = (
     Command(
         name="digest_post",
-        description="Post this week's digest now",
+        description=N_("Post this week's digest now"),
         handler=digest_post,
         access=Access.MODERATOR,
         slow=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.declarations import Access, Command
+from bot.core.i18n import N_, use_locale
 from bot.core.model import Invocation, Reply
 from bot.features.alerts.subscriptions import alert_channel
 from bot.features.digest import build_digest, digest_reply
@@ -18,6 +19,7 @@ from bot.features.digest.settings import (
     uncertain_sends,
     why_off,
 )
+from bot.features.languages import community_locale
 
 
 def _when(at: int | None) -> str:
@@ -67,8 +69,9 @@ async def digest_preview(inv: Invocation) -> Reply:
     unsure = await uncertain_sends(inv.app, community)
     if unsure is not None:
         intro.append(_uncertain_note(unsure["n"], unsure["unconfirmed"] or 0, unsure["latest"]))
-    digest = await build_digest(inv.app, community, inv.now, settings.timezone if settings else "UTC")
-    reply = digest_reply(digest, intro)
+    with use_locale(await community_locale(inv.app, community)):  # the digest as it will be posted
+        digest = await build_digest(inv.app, community, inv.now, settings.timezone if settings else "UTC")
+        reply = digest_reply(digest, intro)
     reply.ephemeral = reply.private = True
     return reply
 
@@ -76,7 +79,7 @@ async def digest_preview(inv: Invocation) -> Reply:
 COMMANDS = (
     Command(
         name="digest_preview",
-        description="See this week's digest privately, and whether delivery works",
+        description=N_("See this week's digest privately, and whether delivery works"),
         handler=digest_preview,
         access=Access.MODERATOR,
         slow=True,

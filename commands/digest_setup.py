@@ -10,6 +10,7 @@ from rapidfuzz import process
 from bot.core.clock import unix
 from bot.core.declarations import Access, Choice, Command, Param, ParamKind
 from bot.core.errors import BadArgument, quoted
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Platform, Reply
 from bot.features.digest import settings as digest_settings
 from bot.features.digest.schedule import WEEKDAYS, describe_schedule
@@ -85,22 +86,25 @@ async def digest_setup(inv: Invocation, weekday: str, time: str, timezone: str, 
     )
 
 
+DAY_LABELS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+              N_("Sunday"))
+
 COMMANDS = (
     Command(
         name="digest_setup",
-        description="Schedule this community's weekly digest: day, time, time zone and channel",
+        description=N_("Schedule this community's weekly digest: day, time, time zone and channel"),
         handler=digest_setup,
         params=(
-            Param("weekday", "The day of the week to post on", choices=tuple(Choice(d, d.capitalize())
-                                                                               for d in WEEKDAYS)),
-            Param("time", "Local time of day, 24-hour HH:MM", example="09:00", max_length=10),
-            Param("timezone", "IANA time zone, e.g. Europe/London or America/New_York", example="Europe/London",
+            Param("weekday", N_("The day of the week to post on"),
+                  choices=tuple(Choice(d, label) for d, label in zip(WEEKDAYS, DAY_LABELS, strict=True))),
+            Param("time", N_("Local time of day, 24-hour HH:MM"), example="09:00", max_length=10),
+            Param("timezone", N_("IANA time zone, e.g. Europe/London or America/New_York"), example="Europe/London",
                   max_length=64),
-            Param("channel", "Channel to post in (default: this one)", kind=ParamKind.CHANNEL, required=False),
+            Param("channel", N_("Channel to post in (default: this one)"), kind=ParamKind.CHANNEL, required=False),
         ),
         access=Access.MODERATOR,
         examples=("/digest_setup monday 09:00 Europe/London", "/digest_setup friday 18:30 America/New_York"),
-        help="The digest covers the seven days before it is posted: what changed, the status of each platform "
-             "with reports, pay medians that moved, and a chart. It is posted at most once per ISO week.",
+        help=N_("The digest covers the seven days before it is posted: what changed, the status of each platform "
+             "with reports, pay medians that moved, and a chart. It is posted at most once per ISO week."),
     ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core import arguments
 from bot.core.declarations import Access, Command, Param
 from bot.core.errors import NotFound, shorten
+from bot.core.i18n import N_, _
 from bot.core.model import Button, Field, Invocation, Reply
 
 
@@ -17,10 +18,11 @@ async def help_command(inv: Invocation, command: str | None = None) -> Reply:
     declared = registry.get(name)
     if declared is None or declared.hidden:
         suggestions = registry.suggest(name)
-        hint = ("Did you mean " + " or ".join(f"/{s}" for s in suggestions) + "?") if suggestions else None
+        hint = _("Did you mean {commands}?").format(
+            commands=_(" or ").join(f"/{s}" for s in suggestions)) if suggestions else None
         raise NotFound(
-            f"There is no command called /{shorten(name)}.",
-            hint=hint or "Type /help to see every command.",
+            _("There is no command called /{name}.").format(name=shorten(name)),
+            hint=hint or _("Type /help to see every command."),
             buttons=[Button(f"/{s}", "help", {"command": s}) for s in suggestions],
         )
     return _detail(declared)
@@ -28,38 +30,38 @@ async def help_command(inv: Invocation, command: str | None = None) -> Reply:
 
 def _overview(inv: Invocation) -> Reply:
     registry = inv.app.registry
-    member = "\n".join(f"/{c.name} — {c.description}" for c in registry.visible(Access.MEMBER))
+    member = "\n".join(f"/{c.name} — {_(c.description)}" for c in registry.visible(Access.MEMBER))
     blocks = [member]
     moderator = registry.visible(Access.MODERATOR)
     if moderator:
-        blocks.append("For moderators:\n" + "\n".join(f"/{c.name} — {c.description}" for c in moderator))
-    blocks.append("Type /help <command> for details, e.g. /help about.")
-    return Reply(title="queuewatch commands", blocks=blocks)
+        blocks.append(_("For moderators:") + "\n" + "\n".join(f"/{c.name} — {_(c.description)}" for c in moderator))
+    blocks.append(_("Type /help <command> for details, e.g. /help about."))
+    return Reply(title=_("queuewatch commands"), blocks=blocks)
 
 
 def _detail(command: Command) -> Reply:
-    blocks = [command.description]
+    blocks = [_(command.description)]
     if command.help:
-        blocks.append(command.help)
-    fields = [Field("Usage", arguments.usage(command))]
+        blocks.append(_(command.help))
+    fields = [Field(_("Usage"), arguments.usage(command))]
     for param in command.params:
-        text = param.description + ("" if param.required else " (optional)")
+        text = _(param.description) + ("" if param.required else " " + _("(optional)"))
         if param.choices:
-            text += "\nOne of: " + ", ".join(choice.value for choice in param.choices)
+            text += "\n" + _("One of:") + " " + ", ".join(choice.value for choice in param.choices)
         fields.append(Field(param.name, text))
     examples = command.examples or (arguments.example(command),)
-    fields.append(Field("Example" if len(examples) == 1 else "Examples", "\n".join(examples)))
+    fields.append(Field(_("Example") if len(examples) == 1 else _("Examples"), "\n".join(examples)))
     if command.is_moderator_only:
-        fields.append(Field("Who", "Moderators only"))
+        fields.append(Field(_("Who"), _("Moderators only")))
     return Reply(title=f"/{command.name}", blocks=blocks, fields=fields)
 
 
 COMMANDS = (
     Command(
         name="help",
-        description="Every command, or how to use one",
+        description=N_("Every command, or how to use one"),
         handler=help_command,
-        params=(Param("command", "The command to explain, e.g. report", required=False, example="about"),),
+        params=(Param("command", N_("The command to explain, e.g. report"), required=False, example="about"),),
         examples=("/help", "/help about"),
     ),
 )

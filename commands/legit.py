@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.answers import legit_reply
 from bot.features.knowledge.platforms import platform_for, platform_param
@@ -17,11 +18,11 @@ async def legit_command(inv: Invocation, platform: str) -> Reply:
 COMMANDS = (
     Command(
         name="legit",
-        description="Is a platform legit? Its category, the sourced facts behind it, and scam signs",
+        description=N_("Is a platform legit? Its category, the sourced facts behind it, and scam signs"),
         handler=legit_command,
-        params=(platform_param("The platform, e.g. outlier or toloka", example="toloka"),),
+        params=(platform_param(N_("The platform, e.g. outlier or toloka"), example="toloka"),),
         examples=("/legit toloka", "/legit dataannotation"),
-        help="Categories: established, legit with risks (real but harsh), caution (unresolved payment "
-        "complaints), unknown. No named platform is called a scam; /scamcheck describes scam patterns.",
+        help=N_("Categories: established, legit with risks (real but harsh), caution (unresolved payment "
+        "complaints), unknown. No named platform is called a scam; /scamcheck describes scam patterns."),
     ),
 )

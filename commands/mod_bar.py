@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.core.timetext import format_time
 from bot.features.moderation import actions as moderation
@@ -28,13 +29,14 @@ async def mod_bar(inv: Invocation, report_id: int, days: int, reason: str) -> Re
 COMMANDS = (
     Command(
         name="mod_bar",
-        description="Bar the sender of a report from reporting for some days (moderators)",
+        description=N_("Bar the sender of a report from reporting for some days (moderators)"),
         handler=mod_bar,
         params=(
-            Param("report_id", "The report's id from /mod_reports", kind=ParamKind.INTEGER, min_value=1, example="12"),
-            Param("days", "How many days the bar lasts (1-365)", kind=ParamKind.INTEGER, min_value=1,
+            Param("report_id", N_("The report's id from /mod_reports"), kind=ParamKind.INTEGER, min_value=1,
+                  example="12"),
+            Param("days", N_("How many days the bar lasts (1-365)"), kind=ParamKind.INTEGER, min_value=1,
                   max_value=moderation.MAX_BAR_DAYS, example="14"),
-            Param("reason", "Which rule they broke: spam, abuse, false reports, brigading...",
+            Param("reason", N_("Which rule they broke: spam, abuse, false reports, brigading..."),
                   max_length=moderation.MAX_REASON, example="brigading: 20 identical reports"),
         ),
         access=Access.MODERATOR,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.core.timetext import describe_age, describe_span
 from bot.features.knowledge.platforms import get_platform, platform_for, platform_param
@@ -51,9 +52,9 @@ async def mod_elsewhere(inv: Invocation, platform: str | None = None) -> Reply:
 COMMANDS = (
     Command(
         name="mod_elsewhere",
-        description="Reports from other communities whose project names show here, with ids (moderators)",
+        description=N_("Reports from other communities whose project names show here, with ids (moderators)"),
         handler=mod_elsewhere,
-        params=(platform_param("Only this platform, e.g. outlier", required=False),),
+        params=(platform_param(N_("Only this platform, e.g. outlier"), required=False),),
         access=Access.MODERATOR,
         examples=("/mod_elsewhere", "/mod_elsewhere outlier"),
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 from bot.features.moderation import not_here
@@ -23,12 +24,12 @@ async def mod_here_again(inv: Invocation, report_id: int, reason: str | None = N
 COMMANDS = (
     Command(
         name="mod_here_again",
-        description="Show a report from another community here again (moderators)",
+        description=N_("Show a report from another community here again (moderators)"),
         handler=mod_here_again,
         params=(
-            Param("report_id", "The report's id from /mod_elsewhere", kind=ParamKind.INTEGER, min_value=1,
+            Param("report_id", N_("The report's id from /mod_elsewhere"), kind=ParamKind.INTEGER, min_value=1,
                   example="12"),
-            Param("reason", "Why, for the log", required=False, max_length=moderation.MAX_REASON,
+            Param("reason", N_("Why, for the log"), required=False, max_length=moderation.MAX_REASON,
                   example="marked by mistake"),
         ),
         access=Access.MODERATOR,

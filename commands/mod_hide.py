@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 
@@ -25,11 +26,12 @@ async def mod_hide(inv: Invocation, report_id: int, reason: str) -> Reply:
 COMMANDS = (
     Command(
         name="mod_hide",
-        description="Hide a report that breaks a rule (a reason is required) (moderators)",
+        description=N_("Hide a report that breaks a rule (a reason is required) (moderators)"),
         handler=mod_hide,
         params=(
-            Param("report_id", "The report's id from /mod_reports", kind=ParamKind.INTEGER, min_value=1, example="12"),
-            Param("reason", "Which rule it breaks: spam, abuse, personal info, off-topic, duplicate, false",
+            Param("report_id", N_("The report's id from /mod_reports"), kind=ParamKind.INTEGER, min_value=1,
+                  example="12"),
+            Param("reason", N_("Which rule it breaks: spam, abuse, personal info, off-topic, duplicate, false"),
                   max_length=moderation.MAX_REASON, example="spam: referral link"),
         ),
         access=Access.MODERATOR,

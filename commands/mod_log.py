@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.core.timetext import format_time
 from bot.features.moderation import actions as moderation
@@ -51,10 +52,10 @@ async def mod_log(inv: Invocation, count: int = DEFAULT) -> Reply:
 COMMANDS = (
     Command(
         name="mod_log",
-        description="The moderation log: who did what, when and why (moderators)",
+        description=N_("The moderation log: who did what, when and why (moderators)"),
         handler=mod_log,
         params=(
-            Param("count", "How many entries (1-50)", kind=ParamKind.INTEGER, required=False, min_value=1,
+            Param("count", N_("How many entries (1-50)"), kind=ParamKind.INTEGER, required=False, min_value=1,
                   max_value=50, example="20"),
         ),
         access=Access.MODERATOR,

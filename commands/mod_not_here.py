@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 from bot.features.moderation import not_here
@@ -29,18 +30,18 @@ async def mod_not_here(inv: Invocation, report_id: int, reason: str) -> Reply:
 COMMANDS = (
     Command(
         name="mod_not_here",
-        description="Stop a report from another community showing its text here (moderators)",
+        description=N_("Stop a report from another community showing its text here (moderators)"),
         handler=mod_not_here,
         params=(
-            Param("report_id", "The report's id from /mod_elsewhere", kind=ParamKind.INTEGER, min_value=1,
+            Param("report_id", N_("The report's id from /mod_elsewhere"), kind=ParamKind.INTEGER, min_value=1,
                   example="12"),
-            Param("reason", "Which rule its text breaks: spam, abuse, personal info, off-topic...",
+            Param("reason", N_("Which rule its text breaks: spam, abuse, personal info, off-topic..."),
                   max_length=moderation.MAX_REASON, example="spam: a link in the project name"),
         ),
         access=Access.MODERATOR,
         examples=("/mod_not_here 12 spam: a link in the project name",),
-        help="Reports are pooled, so a project name typed in another community shows here too. You cannot hide "
+        help=N_("Reports are pooled, so a project name typed in another community shows here too. You cannot hide "
         "another community's report, but you can stop its text showing here: its project name leaves this "
-        "community's /status, alerts and digest; the report still counts. Find ids with /mod_elsewhere.",
+        "community's /status, alerts and digest; the report still counts. Find ids with /mod_elsewhere."),
     ),
 )

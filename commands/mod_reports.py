@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.core.timetext import describe_age
 from bot.features.availability import trust
@@ -74,17 +75,17 @@ async def mod_reports(inv: Invocation, platform: str | None = None) -> Reply:
 COMMANDS = (
     Command(
         name="mod_reports",
-        description="Recent reports from this community, with ids and reporter trust (moderators)",
+        description=N_("Recent reports from this community, with ids and reporter trust (moderators)"),
         handler=mod_reports,
         params=(
-            platform_param("Only this platform, e.g. outlier", required=False),
+            platform_param(N_("Only this platform, e.g. outlier"), required=False),
         ),
         access=Access.MODERATOR,
         operators=True,
         examples=("/mod_reports", "/mod_reports outlier"),
-        help="Shows the newest reports made in this community, hidden ones included, never who sent them. "
+        help=N_("Shows the newest reports made in this community, hidden ones included, never who sent them. "
         "Trust is how much a reporter's reports weigh (new reporters weigh less). Unconfirmed reports "
         "came in a burst from new reporters and cannot change the status on their own. Operators, in a private "
-        "chat with the bot, see every community's reports and private-chat ones.",
+        "chat with the bot, see every community's reports and private-chat ones."),
     ),
 )

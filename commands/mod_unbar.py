@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 
@@ -21,12 +22,12 @@ async def mod_unbar(inv: Invocation, report_id: int, reason: str | None = None) 
 COMMANDS = (
     Command(
         name="mod_unbar",
-        description="Lift the bar on the sender of a report (moderators)",
+        description=N_("Lift the bar on the sender of a report (moderators)"),
         handler=mod_unbar,
         params=(
-            Param("report_id", "The id of the report the bar was placed through", kind=ParamKind.INTEGER,
+            Param("report_id", N_("The id of the report the bar was placed through"), kind=ParamKind.INTEGER,
                   min_value=1, example="12"),
-            Param("reason", "Why, for the log", required=False, max_length=moderation.MAX_REASON,
+            Param("reason", N_("Why, for the log"), required=False, max_length=moderation.MAX_REASON,
                   example="appeal accepted"),
         ),
         access=Access.MODERATOR,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param, ParamKind
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.moderation import actions as moderation
 
@@ -21,11 +22,12 @@ async def mod_unhide(inv: Invocation, report_id: int, reason: str | None = None)
 COMMANDS = (
     Command(
         name="mod_unhide",
-        description="Show a hidden report again (moderators)",
+        description=N_("Show a hidden report again (moderators)"),
         handler=mod_unhide,
         params=(
-            Param("report_id", "The report's id from /mod_reports", kind=ParamKind.INTEGER, min_value=1, example="12"),
-            Param("reason", "Why, for the log", required=False, max_length=moderation.MAX_REASON,
+            Param("report_id", N_("The report's id from /mod_reports"), kind=ParamKind.INTEGER, min_value=1,
+                  example="12"),
+            Param("reason", N_("Why, for the log"), required=False, max_length=moderation.MAX_REASON,
                   example="hidden by mistake"),
         ),
         access=Access.MODERATOR,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.clock import unix
 from bot.core.declarations import Command
+from bot.core.i18n import N_, _
 from bot.core.model import Button, Invocation, Reply
 from bot.core.timetext import describe_age
 from bot.features.knowledge.platforms import get_platform
@@ -17,7 +18,7 @@ def _detail(row) -> str:
     if row["kind"] == "payrate":
         return f" {row['amount']:g} {row['currency']}/h" + (f" ({row['role']})" if row["role"] else "")
     if row["kind"] == "onboarding":
-        return f" {row['hours']:g} h, {'paid' if row['paid'] else 'unpaid'}"
+        return f" {row['hours']:g} h, " + (_("paid") if row["paid"] else _("unpaid"))
     return ""
 
 
@@ -26,7 +27,8 @@ async def myreports(inv: Invocation) -> Reply:
     reporter = inv.app.reports.reporter_key(inv.actor)
     rows = await inv.app.reports.mine(inv.actor, SHOWN)
     if not rows:
-        return Reply(title="Your reports", blocks=["You have no reports. /report, /payrate and /onboarding add one."],
+        return Reply(title=_("Your reports"),
+                     blocks=[_("You have no reports. /report, /payrate and /onboarding add one.")],
                      private=True)
     now = unix(inv.now)
     names = await project_names(inv.app, [(row["platform"], row["project"]) for row in rows])
@@ -34,18 +36,20 @@ async def myreports(inv: Invocation) -> Reply:
     for row in rows:
         ref = get_platform(inv.app, row["platform"])
         project = f" “{names.of(row['platform'], row['project'])}”" if row["project"] else ""
-        hidden = " (hidden by a moderator)" if row["hidden"] else ""
-        lines.append(f"#{row['id']} {ref.name if ref else row['platform']}: {KINDS[row['kind']].label}{project}"
+        hidden = " " + _("(hidden by a moderator)") if row["hidden"] else ""
+        lines.append(f"#{row['id']} {ref.name if ref else row['platform']}: {_(KINDS[row['kind']].label)}{project}"
                      f"{_detail(row)}, {describe_age(now - row['updated_at'])}{hidden}")
     total = await inv.app.reports.count_of(reporter)
-    footer = f"Showing the latest {len(rows)} of {total}." if total > len(rows) else None
+    footer = _("Showing the latest {shown} of {total}.").format(shown=len(rows), total=total) \
+        if total > len(rows) else None
     return Reply(
-        title="Your reports",
-        blocks=["\n".join(lines), "/retract <id> removes one; /forget removes everything about you."],
-        buttons=[Button(f"Retract #{row['id']}", "retract", {"id": str(row["id"])}) for row in rows[:3]],
+        title=_("Your reports"),
+        blocks=["\n".join(lines), _("/retract <id> removes one; /forget removes everything about you.")],
+        buttons=[Button(_("Retract #{id}").format(id=row["id"]), "retract", {"id": str(row["id"])})
+                 for row in rows[:3]],
         footer=footer,
         private=True,
     )
 
 
-COMMANDS = (Command(name="myreports", description="List your own reports (only you see them)", handler=myreports),)
+COMMANDS = (Command(name="myreports", description=N_("List your own reports (only you see them)"), handler=myreports),)

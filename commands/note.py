@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Access, Command, Param
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.platforms import platform_for, platform_param
 from bot.features.moderation import actions as moderation
@@ -25,15 +26,15 @@ async def note(inv: Invocation, platform: str, text: str) -> Reply:
 COMMANDS = (
     Command(
         name="note",
-        description="Add this community's note to /legit for a platform (moderators)",
+        description=N_("Add this community's note to /legit for a platform (moderators)"),
         handler=note,
         params=(
             platform_param(),
-            Param("text", "The note (up to 500 characters), or clear to remove it", max_length=moderation.MAX_NOTE,
+            Param("text", N_("The note (up to 500 characters), or clear to remove it"), max_length=moderation.MAX_NOTE,
                   example="Our pinned thread has the onboarding tips"),
         ),
         access=Access.MODERATOR,
         examples=("/note outlier Our pinned thread has onboarding tips", "/note outlier clear"),
-        help="One note per platform per community; a new note replaces the old one. Only this community sees it.",
+        help=N_("One note per platform per community; a new note replaces the old one. Only this community sees it."),
     ),
 )

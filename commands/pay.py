@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.declarations import Command, Param
 from bot.core.errors import BadArgument, quoted
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.answers import ROLE_LABELS, pay_reply
 from bot.features.knowledge.intents import ROLES
@@ -46,16 +47,16 @@ async def pay_command(inv: Invocation, platform: str, role: str | None = None, c
 COMMANDS = (
     Command(
         name="pay",
-        description="What a platform is reported to pay, converted, next to your minimum wage",
+        description=N_("What a platform is reported to pay, converted, next to your minimum wage"),
         handler=pay_command,
         params=(
-            platform_param("The platform, e.g. telus or outlier", example="telus"),
-            Param("role", "generalist, specialist, expert or reviewer (or a country)", required=False,
+            platform_param(N_("The platform, e.g. telus or outlier"), example="telus"),
+            Param("role", N_("generalist, specialist, expert or reviewer (or a country)"), required=False,
                   max_length=40, example="generalist"),
-            Param("country", "Your country for the minimum wage, e.g. uk, united states, germany", required=False,
+            Param("country", N_("Your country for the minimum wage, e.g. uk, united states, germany"), required=False,
                   max_length=40, example="uk"),
         ),
         examples=("/pay telus uk", "/pay outlier expert us", "/pay dataannotation"),
-        help="Without a country, your saved one (/settings) is used. Pay figures are dated reports, not offers.",
+        help=N_("Without a country, your saved one (/settings) is used. Pay figures are dated reports, not offers."),
     ),
 )

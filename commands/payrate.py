@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Choice, Command, Param, ParamKind
+from bot.core.i18n import N_, _
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge import parse_currency
 from bot.features.knowledge.models import format_date
@@ -21,32 +22,34 @@ async def payrate(
         inv.actor, inv.place.community_key, ref.id, amount, currency, inv.now, role=role, project=project
     )
     code = parse_currency(currency)
-    tier = f" as {role}" if role else ""
+    tier = " " + _("as {role}").format(role=role) if role else ""
     when = format_date(rates_date.isoformat())
-    converted = "" if code == "USD" else f" (about ${usd:,.2f} at ECB reference rates of {when})"
+    converted = "" if code == "USD" else " " + _("(about {usd} at ECB reference rates of {date})").format(
+        usd=f"${usd:,.2f}", date=when)
     return acknowledgement(
         ref.name, recorded,
-        extra=f" {amount:g} {code} an hour{converted}{tier}. It joins the crowd median /pay shows "
-        f"once at least {pay_stats.MIN_SHOWN} members have reported.",
+        extra=" " + _("{amount} {code} an hour").format(amount=f"{amount:g}", code=code) + f"{converted}{tier}. "
+        + _("It joins the crowd median /pay shows once at least {count} members have reported.").format(
+            count=pay_stats.MIN_SHOWN),
     )
 
 
 COMMANDS = (
     Command(
         name="payrate",
-        description="Report the hourly pay you actually earned on a platform",
+        description=N_("Report the hourly pay you actually earned on a platform"),
         handler=payrate,
         params=(
-            platform_param("The platform, e.g. dataannotation", example="dataannotation"),
-            Param("amount", "What you earned per hour of work", kind=ParamKind.NUMBER, min_value=0.01,
+            platform_param(N_("The platform, e.g. dataannotation"), example="dataannotation"),
+            Param("amount", N_("What you earned per hour of work"), kind=ParamKind.NUMBER, min_value=0.01,
                   example="20"),
-            Param("currency", "Currency code, e.g. USD, EUR, GBP, INR", max_length=12, example="USD"),
-            Param("role", "Your role tier", required=False,
+            Param("currency", N_("Currency code, e.g. USD, EUR, GBP, INR"), max_length=12, example="USD"),
+            Param("role", N_("Your role tier"), required=False,
                   choices=tuple(Choice(k, label) for k, label in ROLE_TIERS.items())),
-            Param("project", "The project, if you want to name it", required=False, max_length=60),
+            Param("project", N_("The project, if you want to name it"), required=False, max_length=60),
         ),
         examples=("/payrate dataannotation 20 USD", "/payrate outlier 25 USD specialist"),
-        help="Report pay per hour of work, after the platform's fees. One figure per person per month counts; "
-        "a newer one replaces it.",
+        help=N_("Report pay per hour of work, after the platform's fees. One figure per person per month counts; "
+        "a newer one replaces it."),
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.answers import profile_reply
 from bot.features.knowledge.platforms import platform_for, platform_param
@@ -17,9 +18,9 @@ async def platform_command(inv: Invocation, platform: str) -> Reply:
 COMMANDS = (
     Command(
         name="platform",
-        description="A platform's full profile: owner, work, pay, payouts, checks, problems, sources",
+        description=N_("A platform's full profile: owner, work, pay, payouts, checks, problems, sources"),
         handler=platform_command,
-        params=(platform_param("The platform, e.g. outlier or dataannotation", example="toloka"),),
+        params=(platform_param(N_("The platform, e.g. outlier or dataannotation"), example="toloka"),),
         examples=("/platform toloka", "/platform data annotation"),
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.answers import platforms_reply
 from bot.features.knowledge.loader import knowledge_base
@@ -18,7 +19,7 @@ async def platforms_command(inv: Invocation) -> Reply:
 COMMANDS = (
     Command(
         name="platforms",
-        description="The platforms I know, grouped by category (established, legit with risks, ...)",
+        description=N_("The platforms I know, grouped by category (established, legit with risks, ...)"),
         handler=platforms_command,
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Choice, Command, Param
+from bot.core.i18n import N_, Localized, _
 from bot.core.model import Button, Invocation, Reply
 from bot.core.timetext import describe_span
 from bot.features.availability.status import MIN_DURATION, MIN_REPORTERS
@@ -11,42 +12,44 @@ from bot.features.reports import reliability
 from bot.features.reports.kinds import KINDS, REPORT_WHATS, kind_aliases
 from bot.features.reports.recording import NOTE_MAX, Recorded
 
-PROJECT_NEWS = "It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought."
-PAYMENT_NEWS = (f"It counts in the payment record /legit shows (x of n, last {reliability.RECENT_SPAN // 86400} days "
-                "and all time).")
-HOW_IT_COUNTS = {
-    "drought": f"I call a drought likely once at least {MIN_REPORTERS} members report one and it has held for "
-    f"{MIN_DURATION // 60} minutes.",
-    "tasks_back": "Enough “tasks are back” reports turn the status back to tasks flowing, and subscribers hear of it.",
+PROJECT_NEWS = N_("It shows under the platform's /status for 14 days, so no one mistakes it for a platform drought.")
+PAYMENT_NEWS = N_("It counts in the payment record /legit shows (x of n, last {days} days and all time).")
+HOW_IT_COUNTS = Localized({
+    "drought": N_("I call a drought likely once at least {members} members report one and it has held for "
+                  "{minutes} minutes."),
+    "tasks_back": N_("Enough “tasks are back” reports turn the status back to tasks flowing, and subscribers hear "
+                     "of it."),
     "project_paused": PROJECT_NEWS,
     "project_ended": PROJECT_NEWS,
     "paid_on_time": PAYMENT_NEWS,
     "paid_late": PAYMENT_NEWS,
     "payment_missing": PAYMENT_NEWS,
-    "account_restricted": "It counts in the platform's restriction reports for the last 90 days.",
-}
+    "account_restricted": N_("It counts in the platform's restriction reports for the last 90 days."),
+})
+COUNTS = {"days": reliability.RECENT_SPAN // 86400, "members": MIN_REPORTERS, "minutes": MIN_DURATION // 60}
 
 
 def acknowledgement(name: str, recorded: Recorded, extra: str = "", note: bool = False) -> Reply:
     """The private reply to a report: what was recorded (or which earlier report it refreshed) and how it counts."""
-    what = KINDS[recorded.kind].label
-    project = f", project “{recorded.project_name}”" if recorded.project_name else ""
+    what = _(KINDS[recorded.kind].label)
+    project = ", " + _("project “{name}”").format(name=recorded.project_name) if recorded.project_name else ""
     span = describe_span(recorded.window)
+    counts = (HOW_IT_COUNTS.get(recorded.kind) or "").format(**COUNTS)
     if recorded.refreshed:
-        title = "Updated your earlier report"
-        blocks = [f"Updated: {name} — {what}{project}.{extra}",
-                  f"You had already reported this within {span}, so I updated your earlier report (its time and "
-                  "details) instead of counting you twice. " + HOW_IT_COUNTS.get(recorded.kind, "")]
+        title = _("Updated your earlier report")
+        blocks = [_("Updated: {name} — {what}").format(name=name, what=what) + f"{project}.{extra}",
+                  _("You had already reported this within {span}, so I updated your earlier report (its time and "
+                    "details) instead of counting you twice.").format(span=span) + " " + counts]
     else:
-        title = "Thanks, report recorded"
-        blocks = [f"Recorded: {name} — {what}{project}.{extra}",
-                  f"It counts once per person: the same report again within {span} refreshes this one instead of "
-                  "adding another. " + HOW_IT_COUNTS.get(recorded.kind, "")]
+        title = _("Thanks, report recorded")
+        blocks = [_("Recorded: {name} — {what}").format(name=name, what=what) + f"{project}.{extra}",
+                  _("It counts once per person: the same report again within {span} refreshes this one instead of "
+                    "adding another.").format(span=span) + " " + counts]
     if note:
-        blocks.append("Your note is shown only to moderators.")
-    buttons = [Button("My reports", "myreports")]
+        blocks.append(_("Your note is shown only to moderators."))
+    buttons = [Button(_("My reports"), "myreports")]
     if recorded.kind in ("drought", "tasks_back"):
-        buttons.insert(0, Button("Status", "status", {"platform": recorded.platform}))
+        buttons.insert(0, Button(_("Status"), "status", {"platform": recorded.platform}))
     return Reply(title=title, blocks=[b.strip() for b in blocks], buttons=buttons, ephemeral=True)
 
 
@@ -64,19 +67,20 @@ async def report(
 COMMANDS = (
     Command(
         name="report",
-        description="Report what you see: empty queue, tasks back, project paused/ended, payment news",
+        description=N_("Report what you see: empty queue, tasks back, project paused/ended, payment news"),
         handler=report,
         params=(
             platform_param(),
-            Param("what", "What happened, e.g. drought (EQ, dry, no tasks) or tasks_back (back)",
+            Param("what", N_("What happened, e.g. drought (EQ, dry, no tasks) or tasks_back (back)"),
                   choices=tuple(Choice(k, KINDS[k].label, kind_aliases(k)) for k in REPORT_WHATS)),
-            Param("project", "The project, if it is about one project (quote names with spaces)", required=False,
-                  max_length=60),
-            Param("note", "A short note for moderators (up to 200 characters)", required=False, max_length=NOTE_MAX),
+            Param("project", N_("The project, if it is about one project (quote names with spaces)"),
+                  required=False, max_length=60),
+            Param("note", N_("A short note for moderators (up to 200 characters)"), required=False,
+                  max_length=NOTE_MAX),
         ),
         examples=("/report outlier drought", '/report dataannotation project_ended "Project Falcon"',
                   "/report appen paid_late"),
-        help="One report per person counts per platform, kind and project in a window; repeating it refreshes "
-        "it. Reports are stored under a keyed hash of your account, never your name. /myreports lists yours.",
+        help=N_("One report per person counts per platform, kind and project in a window; repeating it refreshes "
+        "it. Reports are stored under a keyed hash of your account, never your name. /myreports lists yours."),
     ),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.declarations import Command, Param, ParamKind
 from bot.core.errors import NotFound
+from bot.core.i18n import N_, _
 from bot.core.model import Button, Invocation, Reply
 from bot.features.knowledge.platforms import get_platform
 from bot.features.reports.kinds import KINDS
@@ -13,15 +14,17 @@ async def retract(inv: Invocation, id: int) -> Reply:
     """Delete one of the member's reports."""
     found = await inv.app.reports.retract(inv.actor, id)
     if found is None:
-        raise NotFound(f"You have no report #{id}.", hint="/myreports lists your reports with their ids.",
-                       buttons=[Button("My reports", "myreports")])
+        raise NotFound(_("You have no report #{id}.").format(id=id), hint=_("/myreports lists your reports with their "
+                                                                             "ids."),
+                       buttons=[Button(_("My reports"), "myreports")])
     row, shown = found
     ref = get_platform(inv.app, row["platform"])
-    project = f", project “{shown}”" if shown else ""
+    project = ", " + _("project “{name}”").format(name=shown) if shown else ""
     return Reply(
-        title="Report retracted",
-        blocks=[f"Deleted #{id}: {ref.name if ref else row['platform']} — {KINDS[row['kind']].label}{project}. "
-                "It no longer counts anywhere."],
+        title=_("Report retracted"),
+        blocks=[_("Deleted #{id}: {name} — {what}").format(id=id, name=ref.name if ref else row["platform"],
+                                                           what=_(KINDS[row["kind"]].label)) + f"{project}. "
+                + _("It no longer counts anywhere.")],
         ephemeral=True,
     )
 
@@ -29,8 +32,9 @@ async def retract(inv: Invocation, id: int) -> Reply:
 COMMANDS = (
     Command(
         name="retract",
-        description="Remove one of your reports (see /myreports for ids)",
+        description=N_("Remove one of your reports (see /myreports for ids)"),
         handler=retract,
-        params=(Param("id", "The report number from /myreports", kind=ParamKind.INTEGER, min_value=1, example="12"),),
+        params=(Param("id", N_("The report number from /myreports"), kind=ParamKind.INTEGER, min_value=1,
+                      example="12"),),
     ),
 )

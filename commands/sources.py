@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.knowledge.answers import sources_reply
 from bot.features.knowledge.platforms import platform_for, platform_param
@@ -17,9 +18,9 @@ async def sources_command(inv: Invocation, platform: str) -> Reply:
 COMMANDS = (
     Command(
         name="sources",
-        description="Every source behind what I know about a platform, with its date and kind",
+        description=N_("Every source behind what I know about a platform, with its date and kind"),
         handler=sources_command,
-        params=(platform_param("The platform, e.g. outlier or toloka", example="toloka"),),
+        params=(platform_param(N_("The platform, e.g. outlier or toloka"), example="toloka"),),
         examples=("/sources toloka", "/sources outlier"),
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.declarations import Command
+from bot.core.i18n import N_
 from bot.core.model import Invocation, Reply
 from bot.features.availability.links import live_status_line
 from bot.features.availability.reply import all_status, platform_status
@@ -25,11 +26,11 @@ async def status(inv: Invocation, platform: str | None = None) -> Reply:
 COMMANDS = (
     Command(
         name="status",
-        description="Is the queue empty? Crowd-reported task availability, per platform",
+        description=N_("Is the queue empty? Crowd-reported task availability, per platform"),
         handler=status,
-        params=(platform_param("A platform for details, e.g. outlier", required=False),),
+        params=(platform_param(N_("A platform for details, e.g. outlier"), required=False),),
         examples=("/status", "/status outlier"),
-        help="States: tasks flowing, mixed reports, drought likely, no recent reports. Each member counts once; "
-        "recent reports weigh more; a drought needs several members over at least 30 minutes.",
+        help=N_("States: tasks flowing, mixed reports, drought likely, no recent reports. Each member counts once; "
+        "recent reports weigh more; a drought needs several members over at least 30 minutes."),
     ),
 )

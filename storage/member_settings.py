@@ -1,8 +1,8 @@
-"""A member's saved country and display currency, keyed by their keyed hash (app.person_key)."""
+"""A member's saved country, display currency and reply language, keyed by their keyed hash (app.person_key)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from storage.database import Executor
 
@@ -15,33 +15,42 @@ class MemberSettings:
 
     country: str | None = None
     currency: str | None = None
+    language: str | None = None  # a supported locale ('es', 'pt_BR', 'en'); None: the platform's or community's
 
 
 async def load(db: Executor, person: str) -> MemberSettings:
     """The member's saved settings (empty when none are saved)."""
-    row = await db.fetchone("SELECT country, currency FROM member_settings WHERE person = ?", (person,))
-    return MemberSettings() if row is None else MemberSettings(row["country"], row["currency"])
+    row = await db.fetchone("SELECT country, currency, language FROM member_settings WHERE person = ?", (person,))
+    return MemberSettings() if row is None else MemberSettings(row["country"], row["currency"], row["language"])
 
 
 async def save(
-    db: Executor, person: str, now: int, country: object = UNSET, currency: object = UNSET
+    db: Executor, person: str, now: int, country: object = UNSET, currency: object = UNSET,
+    language: object = UNSET,
 ) -> MemberSettings:
     """Change the given values (None clears one) and keep the others; returns the settings now saved."""
     current = await load(db, person)
     new = MemberSettings(
         current.country if country is UNSET else country,  # type: ignore[arg-type]
         current.currency if currency is UNSET else currency,  # type: ignore[arg-type]
+        current.language if language is UNSET else language,  # type: ignore[arg-type]
     )
-    if new.country is None and new.currency is None:
+    if all(getattr(new, f.name) is None for f in fields(new)):
         await db.execute("DELETE FROM member_settings WHERE person = ?", (person,))
     else:
         await db.execute(
-            "INSERT INTO member_settings (person, country, currency, updated_at) VALUES (?, ?, ?, ?) "
+            "INSERT INTO member_settings (person, country, currency, language, updated_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (person) DO UPDATE SET country = excluded.country, currency = excluded.currency, "
-            "updated_at = excluded.updated_at",
-            (person, new.country, new.currency, now),
+            "language = excluded.language, updated_at = excluded.updated_at",
+            (person, new.country, new.currency, new.language, now),
         )
     return new
+
+
+async def language_of(db: Executor, person: str) -> str | None:
+    """The member's chosen reply language, or None."""
+    row = await db.fetchone("SELECT language FROM member_settings WHERE person = ?", (person,))
+    return None if row is None else row["language"]
 
 
 async def forget(db: Executor, person: str) -> int:

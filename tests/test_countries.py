@@ -8,6 +8,8 @@ import pytest
 from bot.features.knowledge.intents import country_in
 from bot.features.knowledge.wages import country_named, find_country
 
+AUTOMATIC = "automatic (your app's language, else the community's)"
+
 
 async def run(app, actor, place, line: str):
     return await app.dispatcher.dispatch_line(line, actor, place)
@@ -72,7 +74,8 @@ async def test_settings_from_slash_command_fields(app, member, group) -> None:
     reply = await app.dispatcher.dispatch("settings", {"country": "United Kingdom"}, member, group)
     assert {f.name: f.value for f in reply.fields}["Country"] == "United Kingdom"
     both = await app.dispatcher.dispatch("settings", {"country": "the netherlands", "currency": "eur"}, member, group)
-    assert {f.name: f.value for f in both.fields} == {"Country": "Netherlands", "Display currency": "EUR"}
+    assert {f.name: f.value for f in both.fields} == {"Country": "Netherlands", "Display currency": "EUR",
+                                                    "Language": AUTOMATIC}
 
 
 async def test_settings_still_says_which_word_is_wrong(app, member, group) -> None:

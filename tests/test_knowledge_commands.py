@@ -14,6 +14,8 @@ from bot.features.knowledge.render import TOTAL_LIMIT
 from bot.features.privacy import Person, forget_person
 from bot.wiring import all_commands
 
+AUTOMATIC = "automatic (your app's language, else the community's)"
+
 KNOWLEDGE_COMMANDS = ("platforms", "platform", "legit", "pay", "scamcheck", "settings")
 OWN_FIELDS = {*TOPIC_LABELS.values(), "Reported pay", "Unpaid hours", "Legit but harsh, or a scam? Check",
               "What decides it", "Key facts", "Gaps in the record"}
@@ -119,11 +121,12 @@ async def test_settings_are_saved_used_by_pay_and_forgotten(app, member, group) 
     empty = await run(app, member, group, "/settings")
     assert "not set" in text_of(empty)
     saved = await run(app, member, group, "/settings germany GBP")
-    assert {f.name: f.value for f in saved.fields} == {"Country": "Germany", "Display currency": "GBP"}
+    assert {f.name: f.value for f in saved.fields} == {"Country": "Germany", "Display currency": "GBP",
+                                                     "Language": AUTOMATIC}
     pay = text_of(await run(app, member, group, "/pay telus"))
     assert "Minimum wage, Germany" in pay and "≈ £" in pay
     currency_only = await run(app, member, group, "/settings EUR")
-    assert {f.value for f in currency_only.fields} == {"Germany", "EUR"}
+    assert {f.value for f in currency_only.fields} == {"Germany", "EUR", AUTOMATIC}
     bad = await run(app, member, group, "/settings germany zzz")
     assert bad.is_error and "zzz" in text_of(bad)
     key = app.person_key(str(member.platform), member.user_id)

@@ -178,7 +178,7 @@ async def test_tax_without_a_country_uses_the_saved_one_or_shows_what_it_has(app
 
 async def test_a_question_in_german_is_answered_english_only_for_now(app, member, private) -> None:
     reply = await app.dispatcher.ask("Ist Outlier seriös?", member, private)
-    assert reply.title == "English only for now" and "German" in reply.blocks[0]
+    assert reply.title == "Not in that language yet" and "German" in reply.blocks[0]
     assert ("legit", {"platform": "outlier"}) in commands_of(reply)
 
 

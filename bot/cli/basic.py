@@ -27,16 +27,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     console.add_argument("--moderator", action="store_true", help="act as a moderator of the community")
     console.add_argument("--community", default="local", help="act in this community (default: local)")
     console.add_argument("--private", action="store_true", help="act in a private chat with the bot")
+    console.add_argument("--lang", type=_language, default=None,
+                         help="your app's language, as a platform would say it: en, es or pt_BR (default: en)")
     console.set_defaults(func=_console)
 
     migrate = subparsers.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(func=_migrate)
 
 
-def _console_factory(user: str = "you", moderator: bool = False, community: str | None = "local"):
+def _language(text: str) -> str:
+    """A --lang value: a language the bot speaks."""
+    from bot.core.i18n import LOCALES, normalize
+
+    found = normalize(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"unknown language {text!r}: use one of {', '.join(LOCALES)}")
+    return found
+
+
+def _console_factory(user: str = "you", moderator: bool = False, community: str | None = "local",
+                     lang: str | None = None):
     from bot.adapters.console import ConsoleAdapter
 
-    return lambda app, stop: ConsoleAdapter(app, stop, user=user, moderator=moderator, community=community)
+    return lambda app, stop: ConsoleAdapter(app, stop, user=user, moderator=moderator, community=community,
+                                            locale=lang)
 
 
 def _console_with_notice(app, stop):
@@ -87,7 +101,7 @@ def _console(args: argparse.Namespace) -> int:
     async def body(settings: Settings) -> None:
         quiet_logs(settings)
         community = None if args.private else args.community
-        await runner.run(settings, [_console_factory(args.user, args.moderator, community)])
+        await runner.run(settings, [_console_factory(args.user, args.moderator, community, args.lang)])
 
     return with_settings(body)
 

@@ -54,7 +54,7 @@ def _export(args: argparse.Namespace) -> int:
             count = await export_reports(db, args.out)
         finally:
             await db.close()
-        print(f"Wrote {plural(count, 'report')} to {args.out} (anonymised: no reporter hashes, "
+        print(f"Wrote {plural(count, 'report', 'reports')} to {args.out} (anonymised: no reporter hashes, "
               f"ids, communities or notes; project names only when {research.K} or more people used them; "
               "amounts rounded; times to the hour, or the day for pay and onboarding; hidden reports and groups "
               f"of fewer than {research.K} people left out).")

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from bot.core.declarations import Command, Param, ParamKind, choice_key
 from bot.core.errors import BadArgument, quoted
+from bot.core.i18n import _
 
 TRUE_WORDS = {"yes", "y", "true", "1", "on", "paid"}
 FALSE_WORDS = {"no", "n", "false", "0", "off", "unpaid"}
@@ -136,9 +137,8 @@ def parse_line(command: Command, text: str) -> dict[str, str]:
     if index < len(found):
         rest = text[found[index].start:].strip()
         raise BadArgument(
-            f"Too many arguments: I don't know what to do with {quoted(rest)}.",
-            hint=f"Usage: {usage(command)}\nExample: {example(command)}\n"
-            "Put a value with spaces in quotes.",
+            _("Too many arguments: I don't know what to do with {rest}.").format(rest=quoted(rest)),
+            hint=_hint(command) + "\n" + _("Put a value with spaces in quotes."),
         )
     return raw
 
@@ -149,7 +149,7 @@ def convert(command: Command, param: Param, value: Any) -> Any:
         value = value.strip()
 
     def bad(what: str) -> BadArgument:
-        return BadArgument(f"{param.name}: {what}", hint=f"Usage: {usage(command)}\nExample: {example(command)}")
+        return BadArgument(f"{param.name}: {what}", hint=_hint(command))
 
     if param.kind is ParamKind.INTEGER:
         return _in_range(param, _whole_number(value, bad), value, bad)
@@ -163,12 +163,13 @@ def convert(command: Command, param: Param, value: Any) -> Any:
             return True
         if word in FALSE_WORDS:
             return False
-        raise bad(f"{quoted(value)} is not yes or no.")
+        raise bad(_("{value} is not yes or no.").format(value=quoted(value)))
     text = str(value)
     if not text:
-        raise bad("is empty.")
+        raise bad(_("is empty."))
     if param.max_length is not None and len(text) > param.max_length:
-        raise bad(f"is {len(text)} characters long; at most {param.max_length} are allowed.")
+        raise bad(_("is {length} characters long; at most {limit} are allowed.").format(
+            length=len(text), limit=param.max_length))
     if param.choices:
         return _match_choice(param, text, bad)
     return text
@@ -185,7 +186,7 @@ def _whole_number(value: Any, bad: Callable[[str], BadArgument]) -> int:
     try:
         return int(text)
     except ValueError:
-        raise bad(f"{quoted(value)} is not a whole number.") from None
+        raise bad(_("{value} is not a whole number.").format(value=quoted(value))) from None
 
 
 def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
@@ -199,18 +200,18 @@ def _number(value: Any, bad: Callable[[str], BadArgument]) -> float:
         try:
             number = float(str(value).replace(",", "."))
         except ValueError:
-            raise bad(f"{quoted(value)} is not a number.") from None
+            raise bad(_("{value} is not a number.").format(value=quoted(value))) from None
     if math.isnan(number):
-        raise bad(f"{quoted(value)} is not a number.")
+        raise bad(_("{value} is not a number.").format(value=quoted(value)))
     return number
 
 
 def _in_range(param: Param, number: float, value: Any, bad: Callable[[str], BadArgument]) -> Any:
     low, high = bounds(param)
     if number < low or number == -math.inf:
-        raise bad(f"{quoted(value)} is too small; {_range(param, 'low')}.")
+        raise bad(_("{value} is too small; {instead}.").format(value=quoted(value), instead=_range(param, "low")))
     if number > high or number == math.inf:
-        raise bad(f"{quoted(value)} is too large; {_range(param, 'high')}.")
+        raise bad(_("{value} is too large; {instead}.").format(value=quoted(value), instead=_range(param, "high")))
     return number
 
 
@@ -232,16 +233,17 @@ def _range(param: Param, broken: str) -> str:
     """
     low, high = bounds(param)
     integer = param.kind is ParamKind.INTEGER
-    what = "a whole number" if integer else "a number"
     show_low = param.min_value is not None or (integer and broken == "low")
     show_high = param.max_value is not None or (integer and broken == "high")
     if show_low and show_high:
-        return f"use {what} from {_shown(low)} to {_shown(high)}"
-    if show_low:
-        return f"use {what} of at least {_shown(low)}"
-    if show_high:
-        return f"use {what} of at most {_shown(high)}"
-    return f"use an ordinary number, e.g. {_example_value(param)}"
+        text = _("use a whole number from {low} to {high}") if integer else _("use a number from {low} to {high}")
+    elif show_low:
+        text = _("use a whole number of at least {low}") if integer else _("use a number of at least {low}")
+    elif show_high:
+        text = _("use a whole number of at most {high}") if integer else _("use a number of at most {high}")
+    else:
+        return _("use an ordinary number, e.g. {example}").format(example=_example_value(param))
+    return text.format(low=_shown(low), high=_shown(high))
 
 
 def _shown(number: float) -> str:
@@ -254,4 +256,10 @@ def _match_choice(param: Param, text: str, bad) -> str:
         if key in choice.names:
             return choice.value
     options = ", ".join(choice.value for choice in param.choices)
-    raise bad(f"{quoted(text)} is not one of: {options}.")
+    raise bad(_("{value} is not one of: {options}.").format(value=quoted(text), options=options))
+
+
+def _hint(command: Command) -> str:
+    """The usage line and an example, said in the reply's language."""
+    return _("Usage: {usage}").format(usage=usage(command)) + "\n" + _("Example: {example}").format(
+        example=example(command))

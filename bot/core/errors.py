@@ -6,6 +6,7 @@ import logging
 import secrets
 import unicodedata
 
+from bot.core.i18n import N_, _
 from bot.core.model import Button, Reply
 
 log = logging.getLogger(__name__)
@@ -43,14 +44,14 @@ class StorageUnavailable(Exception):
         self.writing = writing
 
 
-STORAGE_REASONS = {"busy": "busy", "full": "out of disk space", "read-only": "read-only",
-                   "unavailable": "unavailable"}
+STORAGE_REASONS = {"busy": N_("busy"), "full": N_("out of disk space"), "read-only": N_("read-only"),
+                   "unavailable": N_("unavailable")}
 
 
 class UserError(Exception):
     """A problem the user can fix; its message is shown to them as is."""
 
-    title = "That didn't work"
+    title = N_("That didn't work")
 
     def __init__(self, message: str, hint: str | None = None, buttons: list[Button] | None = None) -> None:
         super().__init__(message)
@@ -62,42 +63,43 @@ class UserError(Exception):
 class BadArgument(UserError):
     """An argument is missing, malformed or out of range."""
 
-    title = "Check the command"
+    title = N_("Check the command")
 
 
 class NotFound(UserError):
     """The thing asked about does not exist."""
 
-    title = "Not found"
+    title = N_("Not found")
 
 
 class NotAllowed(UserError):
     """The actor may not run this command here."""
 
-    title = "Not allowed"
+    title = N_("Not allowed")
 
 
 class RateLimited(UserError):
     """The actor is sending too much, too fast."""
 
-    title = "Slow down"
+    title = N_("Slow down")
 
 
 def classify(exc: BaseException, command: str | None = None) -> Reply:
     """Turn any exception from a handler into a reply; unexpected ones are logged with an id."""
     if isinstance(exc, UserError):
         blocks = [exc.message] + ([exc.hint] if exc.hint else [])
-        return Reply(title=exc.title, blocks=blocks, buttons=exc.buttons, ephemeral=True, is_error=True)
+        return Reply(title=_(exc.title), blocks=blocks, buttons=exc.buttons, ephemeral=True, is_error=True)
     if isinstance(exc, StorageUnavailable):
         return _storage_reply(exc, command)
     error_id = secrets.token_hex(4)
     log.error("unexpected error %s in command %s", error_id, command, exc_info=exc)
     # We do not know how far the command got, so say neither that it was saved nor that it was lost.
     return Reply(
-        title="Something went wrong on our side",
+        title=_("Something went wrong on our side"),
         blocks=[
-            f"Sorry, that failed unexpectedly (error id {error_id}). If it was meant to save something, "
-            "check whether it did before sending it again. If it keeps happening, tell a moderator and quote the id."
+            _("Sorry, that failed unexpectedly (error id {error_id}). If it was meant to save something, "
+              "check whether it did before sending it again. If it keeps happening, tell a moderator and quote the "
+              "id.").format(error_id=error_id)
         ],
         ephemeral=True,
         is_error=True,
@@ -107,11 +109,13 @@ def classify(exc: BaseException, command: str | None = None) -> Reply:
 def _storage_reply(exc: StorageUnavailable, command: str | None) -> Reply:
     """The truthful reply when the store refused: what failed was not kept (or could not be read)."""
     log.warning("storage unavailable in command %s: %s", command, exc)
-    state = STORAGE_REASONS.get(exc.reason, "unavailable")
+    state = _(STORAGE_REASONS.get(exc.reason, "unavailable"))
     if exc.writing:
-        title, text = "Not saved", f"Not saved: the bot's database is {state} right now. "
-        text += "Please send it again in a minute."
+        title = _("Not saved")
+        text = _("Not saved: the bot's database is {state} right now. Please send it again in a minute.")
     else:
-        title, text = "Try again in a minute", f"The bot's database is {state} right now, so I couldn't look "
-        text += "that up. Please try again in a minute."
+        title = _("Try again in a minute")
+        text = _("The bot's database is {state} right now, so I couldn't look that up. Please try again in a "
+                 "minute.")
+    text = text.format(state=state)
     return Reply(title=title, blocks=[text], ephemeral=True, is_error=True)

@@ -29,6 +29,8 @@ class Actor:
     rate_limited: bool = True
     # One of QUEUEWATCH_OPERATORS (set by the dispatcher from the list; adapters never set it).
     is_operator: bool = False
+    # The language the person's app is set to (Discord interaction.locale, Telegram from.language_code), if known.
+    locale: str | None = None
     # Where finding out costs a platform call (Telegram's getChatMember), the adapter gives this instead of
     # is_moderator, and it is awaited only for a command that needs a moderator.
     moderator_check: Callable[[], Awaitable[bool]] | None = field(default=None, compare=False, repr=False)

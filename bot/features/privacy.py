@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.feature import Person
+from bot.core.i18n import _
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -14,7 +15,7 @@ __all__ = ["Person", "data_kept", "forget_person"]
 
 def data_kept(app: App) -> list[tuple[str, str]]:
     """(label, description) of everything the features keep about a member, in feature order."""
-    return [item for feature in app.features for item in feature.data_kept]
+    return [(_(label), _(what)) for feature in app.features for label, what in feature.data_kept]
 
 
 async def forget_person(app: App, person: Person) -> list[tuple[str, int]]:

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from bot.adapters.console.lines import TooLong, read_lines
 from bot.core.delivery import Destination, PartSent
+from bot.core.i18n import _
 from bot.core.model import Actor, Button, Place, Platform, Reply
 from bot.wiring import App
 
@@ -21,7 +22,7 @@ def render(reply: Reply, buttons_from: int = 1) -> str:
     text = reply.plain_text()
     if reply.buttons:
         options = "\n".join(f"  [{n}] {b.label}" for n, b in enumerate(reply.buttons, start=buttons_from))
-        text += "\n\nType a number to choose:\n" + options
+        text += "\n\n" + _("Type a number to choose:") + "\n" + options
     return text
 
 
@@ -39,6 +40,7 @@ class ConsoleAdapter:
         community: str | None = CONSOLE_COMMUNITY,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        locale: str | None = None,
     ) -> None:
         self.app = app
         self._stop = stop
@@ -46,7 +48,8 @@ class ConsoleAdapter:
         self._stdout = stdout or sys.stdout
         self._interactive = self._stdin.isatty()
         # Piped input is the operator's own script: the per-person limit is for people typing.
-        self.actor = Actor(Platform.CONSOLE, user, user, is_moderator=moderator, rate_limited=self._interactive)
+        self.actor = Actor(Platform.CONSOLE, user, user, is_moderator=moderator, rate_limited=self._interactive,
+                           locale=locale)
         self.place = Place(Platform.CONSOLE, community, community, is_private=community is None)
         self._buttons: list[Button] = []
         self._task: asyncio.Task | None = None

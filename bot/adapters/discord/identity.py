@@ -13,7 +13,9 @@ def actor_of(interaction: discord.Interaction, mod_role_ids: Iterable[int]) -> A
     """The person behind an interaction; a moderator has Manage Server or one of the configured roles."""
     user = interaction.user
     moderator = is_moderator(interaction, mod_role_ids)
-    return Actor(Platform.DISCORD, str(user.id), user.display_name, is_moderator=moderator)
+    locale = getattr(interaction, "locale", None)  # the member's Discord client language, e.g. "pt-BR"
+    return Actor(Platform.DISCORD, str(user.id), user.display_name, is_moderator=moderator,
+                 locale=str(locale.value if isinstance(locale, discord.Locale) else locale or "") or None)
 
 
 def is_moderator(interaction: discord.Interaction, mod_role_ids: Iterable[int]) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 import discord
 
 from bot.core.declarations import Command, Param, ParamKind
+from bot.core.i18n import DISCORD_LOCALES, in_every_locale
 from bot.core.registry import Registry
 
 OptionType = discord.AppCommandOptionType
@@ -44,6 +45,7 @@ def command_json(command: Command) -> dict[str, Any]:
         "type": discord.AppCommandType.chat_input.value,
         "name": command.name,
         "description": command.description,
+        "description_localizations": localizations(command.description),
         "options": [option_json(param) for param in command.params],
         "default_member_permissions": str(MODERATOR_PERMISSIONS.value) if command.is_moderator_only else None,
         "dm_permission": not guild_only,
@@ -59,13 +61,15 @@ def option_json(param: Param) -> dict[str, Any]:
         "type": OPTION_TYPES[param.kind].value,
         "name": param.name,
         "description": param.description,
+        "description_localizations": localizations(param.description),
         "required": param.required,
     }
     if param.choices and typed_aliases(param):
         option["autocomplete"] = True  # fixed choices would refuse "EQ"; suggestions match every alias instead
     elif param.choices:
         option["choices"] = [
-            {"name": choice.display[:MAX_CHOICE_TEXT], "value": _typed(param, choice.value)}
+            {"name": choice.display[:MAX_CHOICE_TEXT], "value": _typed(param, choice.value),
+             "name_localizations": localizations(choice.display, MAX_CHOICE_TEXT)}
             for choice in param.choices
         ]
     elif param.autocomplete is not None and param.kind is ParamKind.TEXT:
@@ -80,6 +84,12 @@ def option_json(param: Param) -> dict[str, Any]:
     if param.kind is ParamKind.CHANNEL:
         option["channel_types"] = POSTABLE_CHANNEL_TYPES
     return option
+
+
+def localizations(text: str, limit: int = 100) -> dict[str, str]:
+    """A description or choice label in every Discord locale the bot speaks (names stay the same everywhere)."""
+    return {discord_locale: translated[:limit] for locale, translated in in_every_locale(text).items()
+            for discord_locale in DISCORD_LOCALES[locale]}
 
 
 def typed_aliases(param: Param) -> bool:

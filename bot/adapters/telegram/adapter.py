@@ -62,9 +62,11 @@ from bot.core.delivery import (
     UncertainDeliveryError,
 )
 from bot.core.errors import classify
+from bot.core.i18n import LOCALES, TELEGRAM_CODES, _, use_locale
 from bot.core.model import Actor, Place, Platform, Reply
 from bot.wiring import App
 
+TELEGRAM_DESCRIPTION = 256  # a BotCommand description
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -262,19 +264,23 @@ class TelegramAdapter:
             raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
 
     async def _publish_commands(self) -> None:
-        """setMyCommands: member commands for everyone, member + moderator commands for group admins."""
+        """setMyCommands: member commands for everyone, member + moderator commands for group admins; once per
+        language (the English menu is the default, the others go to apps set to that language_code)."""
         registry = self.app.registry
         menus = (
             (BotCommandScopeDefault(), registry.visible(Access.MEMBER)),
             (BotCommandScopeAllChatAdministrators(), registry.visible()),
         )
-        for scope, commands in menus:
-            try:
-                await self.application.bot.set_my_commands(
-                    [BotCommand(c.name, c.description) for c in commands[:MAX_MENU_COMMANDS]], scope=scope
-                )
-            except TelegramError as exc:  # the menu is a convenience; the commands work without it
-                log.warning("telegram: could not set the %s command menu: %s", scope.type, exc)
+        for locale in LOCALES:
+            code = TELEGRAM_CODES.get(locale)  # None: the default menu, in English
+            with use_locale(locale):
+                for scope, commands in menus:
+                    try:
+                        await self.application.bot.set_my_commands(
+                            [BotCommand(c.name, _(c.description)[:TELEGRAM_DESCRIPTION])
+                             for c in commands[:MAX_MENU_COMMANDS]], scope=scope, language_code=code)
+                    except TelegramError as exc:  # the menu is a convenience; the commands work without it
+                        log.warning("telegram: could not set the %s command menu (%s): %s", scope.type, locale, exc)
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A text message: a command, a question to the bot, or group chatter (ignored)."""
@@ -340,15 +346,17 @@ class TelegramAdapter:
     def _actor(self, user: User, chat: Chat, message: Message | None) -> Actor:
         """The person; a moderator is an admin or the creator of this group (never in a private chat), asked of
         Telegram (getChatMember) only when a moderator command needs to know."""
+        locale = user.language_code  # the member's Telegram app language (IETF tag), when Telegram says
         if chat.type == ChatType.PRIVATE:
-            return Actor(Platform.TELEGRAM, str(user.id), user.full_name)
+            return Actor(Platform.TELEGRAM, str(user.id), user.full_name, locale=locale)
         if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
-            return Actor(Platform.TELEGRAM, str(user.id), user.full_name, is_moderator=True)  # an anonymous admin
+            return Actor(Platform.TELEGRAM, str(user.id), user.full_name, is_moderator=True,  # an anonymous admin
+                         locale=locale)
 
         async def check() -> bool:
             return await self._moderators.is_moderator(chat.id, user.id)
 
-        return Actor(Platform.TELEGRAM, str(user.id), user.full_name, moderator_check=check)
+        return Actor(Platform.TELEGRAM, str(user.id), user.full_name, moderator_check=check, locale=locale)
 
     async def _process(self, raw: dict[str, Any]) -> None:
         """Handle one update from the inbox through PTB's handlers."""

@@ -20,6 +20,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.core.clock import Clock
+from bot.core.i18n import _, negotiate, use_locale
 from bot.core.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def cached_response(request: web.Request, stored: Stored) -> web.Response:
     """A stored response (gzipped when the client takes it), or 304 Not Modified when the client has it already."""
     compressed = stored.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", "")
     etag = stored.etag[:-1] + '-gz"' if compressed else stored.etag  # each representation its own strong ETag
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}", "Vary": "Accept-Encoding"}
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={MAX_AGE}", "Vary": "Accept-Encoding, Accept-Language"}
     if _matches(request, etag):
         return web.Response(status=304, headers=headers)
     headers["Content-Type"] = stored.content_type
@@ -141,10 +142,17 @@ def client_key(request: web.Request) -> str:
     return request.remote or "unknown"
 
 
+def request_locale(request: web.Request) -> str:
+    """The language of a response: `?lang=` first, then the Accept-Language header, else English."""
+    return negotiate(request.headers.get("Accept-Language"), request.query.get("lang"))
+
+
 def cache_key(request: web.Request) -> str:
-    """The cache key: the path, and of the query only what a route reads (so ?x=1, ?x=2... do not each build)."""
+    """The cache key: the path, and of the query only what a route reads (so ?x=1, ?x=2... do not each build),
+    and the language the page is in."""
     hours = request.query.get("hours")
-    return request.path if hours is None else f"{request.path}?hours={hours}"
+    key = request.path if hours is None else f"{request.path}?hours={hours}"
+    return f"{key}#{request_locale(request)}"
 
 
 def guard(clock: Clock, per_minute: int, cache: ResponseCache, render_error: ErrorRenderer,
@@ -154,15 +162,18 @@ def guard(clock: Clock, per_minute: int, cache: ResponseCache, render_error: Err
 
     @web.middleware
     async def middleware(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
-        response = await _handle(request, handler)
+        with use_locale(request_locale(request)):  # pages, JSON error messages and the cache key agree on it
+            response = await _handle(request, handler)
         response.headers.update(SECURITY_HEADERS)
+        response.headers.setdefault("Content-Language", request_locale(request).replace("_", "-"))
         return response
 
     async def _handle(request: web.Request, handler) -> web.StreamResponse:
         if limiter is not None:
             wait = limiter.hit(client_key(request))
             if wait is not None:
-                response = render_error(request, 429, f"Too many requests: try again in {math.ceil(wait)} seconds.")
+                response = render_error(request, 429, _("Too many requests: try again in {seconds} seconds.").format(
+                    seconds=math.ceil(wait)))
                 response.headers["Retry-After"] = str(math.ceil(wait))
                 return response
         unmatched = request.match_info.http_exception  # no route (404) or a method it does not take (405)
@@ -181,14 +192,14 @@ def guard(clock: Clock, per_minute: int, cache: ResponseCache, render_error: Err
             return render_error(request, exc.status, _reason(exc))
         except Exception:
             log.exception("web: %s %s failed", request.method, request.path)
-            return render_error(request, 500, "Something went wrong on our side; try again in a minute.")
+            return render_error(request, 500, _("Something went wrong on our side; try again in a minute."))
 
     return middleware
 
 
 def _reason(exc: web.HTTPException) -> str:
     if exc.status == 404:
-        return "There is no page at this address."
+        return _("There is no page at this address.")
     if exc.status == 405:
-        return "This address only answers GET (and HEAD) requests."
+        return _("This address only answers GET (and HEAD) requests.")
     return exc.text if exc.text and not exc.text.startswith(str(exc.status)) else exc.reason

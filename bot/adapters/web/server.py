@@ -18,6 +18,8 @@ from jinja2 import Environment, FileSystemLoader
 
 from bot.adapters.web import svg, views
 from bot.adapters.web.guard import MAX_AGE, ResponseCache, guard
+from bot.core import i18n
+from bot.core.i18n import _
 from bot.core.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.core.timetext import describe_age, format_time
 from bot.features.availability.public import MAX_HISTORY_HOURS, feed_entries, hourly
@@ -52,7 +54,8 @@ class Watched(Protocol):
 def templates() -> Environment:
     """The Jinja2 environment: every template autoescaped."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # the request's locale (the guard)
     env.filters["iso"] = views.iso
     env.globals["icons"] = views.ICONS
     return env
@@ -73,16 +76,17 @@ class Site:
     def page(self, template: str, status: int = 200, **context: Any) -> web.Response:
         """An HTML page."""
         html = self.env.get_template(template).render(base=self.base_url(), describe_age=describe_age,
-                                                          format_time=format_time, **context)
+                                                          format_time=format_time,
+                                                          lang=i18n.current().replace("_", "-"), **context)
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
     def error(self, request: web.Request, status: int, message: str) -> web.Response:
         """A 4xx/5xx answer: JSON under /api/ and for /healthz, else a small page."""
         if request.path.startswith((API, "/api/", "/healthz", "/metrics")):
             return json_response({"error": {"status": status, "message": message}}, status)
-        titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 429: "Too many requests",
-                  500: "Server error"}
-        return self.page("error.html", status=status, title=titles.get(status, "Error"), message=message)
+        titles = {400: _("Bad request"), 404: _("Not found"), 405: _("Method not allowed"),
+                  429: _("Too many requests"), 500: _("Server error")}
+        return self.page("error.html", status=status, title=titles.get(status, _("Error")), message=message)
 
     def now(self):
         """The current time from the app's clock."""
@@ -100,8 +104,8 @@ class Site:
         """One platform in detail."""
         platform_id = views.known_platform(request.match_info["platform"])
         if platform_id is None:
-            return self.error(request, 404, "queuewatch does not know that platform. The front page lists every "
-                                            "platform with recent reports.")
+            return self.error(request, 404, _("queuewatch does not know that platform. The front page lists every "
+                                              "platform with recent reports."))
         data = await views.detail(self.app, platform_id, self.now())
         chart = svg.week_chart(data.week, "week-title", "week-desc")
         return self.page("platform.html", data=data, chart=chart, chart_text=svg.describe(data.week, "Last 7 days"),
@@ -151,7 +155,7 @@ class Site:
         """One platform: status, n, confidence, since, pay figures and the payment record."""
         platform_id = views.known_platform(request.match_info["platform"])
         if platform_id is None:
-            return self.error(request, 404, "Unknown platform id; GET /api/v1/platforms.json lists them.")
+            return self.error(request, 404, _("Unknown platform id; GET /api/v1/platforms.json lists them."))
         data = await views.detail(self.app, platform_id, self.now())
         s = data.status
         return json_response({
@@ -179,11 +183,11 @@ class Site:
         """Hourly distinct reporters (drought, tasks back) and the usual drought level, for the last N hours."""
         platform_id = views.known_platform(request.match_info["platform"])
         if platform_id is None:
-            return self.error(request, 404, "Unknown platform id; GET /api/v1/platforms.json lists them.")
+            return self.error(request, 404, _("Unknown platform id; GET /api/v1/platforms.json lists them."))
         text = request.query.get("hours", "24")
         if not text.isdigit() or not 1 <= int(text) <= MAX_HISTORY_HOURS:
-            return self.error(request, 400, f"hours must be a whole number from 1 to {MAX_HISTORY_HOURS}, "
-                                            "e.g. ?hours=24")
+            return self.error(request, 400, _("hours must be a whole number from 1 to {limit}, e.g. ?hours=24")
+                              .format(limit=MAX_HISTORY_HOURS))
         hours = int(text)
         data = (await hourly(self.app, self.now(), hours, platform_id))[platform_id]
         return json_response({
@@ -220,7 +224,7 @@ class Site:
         """A small SVG badge of one platform's status."""
         platform_id = views.known_platform(request.match_info["platform"])
         if platform_id is None:
-            return self.error(request, 404, "queuewatch does not know that platform.")
+            return self.error(request, 404, _("queuewatch does not know that platform."))
         data = await views.overview(self.app, self.now(), sparklines=False)
         status = next((s for s in data.statuses if s.id == platform_id), None)
         state, label = (status.state, status.label) if status else ("none", state_label("none"))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import unix
 from bot.core.delivery import Destination
 from bot.core.feature import Person
+from bot.core.i18n import N_
 from bot.core.model import Actor, Place
 from storage import alert_channels, subscriptions
 from storage.alert_channels import AlertChannel
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
 __all__ = ["ALERT_KINDS", "AlertChannel", "Subscription"]
 
 DATA_KEPT = ((
-    "alerts",
-    "the platforms you follow (/subscribe) with your platform user id, the one place a raw id is kept, "
-    "because alerts are delivered to you directly",
+    N_("alerts"),
+    N_("the platforms you follow (/subscribe) with your platform user id, the one place a raw id is kept, "
+       "because alerts are delivered to you directly"),
 ),)
 
 
@@ -54,7 +55,7 @@ async def alert_channel(app: App, community: str) -> AlertChannel | None:
 
 async def forget_subscriptions(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete the member's alert subscriptions and any alert still waiting to be sent to them."""
-    return [("alert subscriptions and pending alerts",
+    return [(N_("alert subscriptions and pending alerts"),
              await subscriptions.forget_member(app.db, person.platform, person.user_id))]
 
 

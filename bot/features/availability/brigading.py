@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.clock import unix
 from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
+from bot.core.i18n import N_
 from bot.features.reports.kinds import AVAILABILITY_KINDS
 from storage import first_seen as first_seen_store
 from storage import reports as store
@@ -45,9 +46,9 @@ CACHE_SECONDS = 300  # first-report times are reused for 5 minutes (monotonic cl
 FIRST_SEEN_CACHE_SIZE = 20_000  # reporters whose first-report times are kept in memory at most
 
 DATA_KEPT = ((
-    "First reports",
-    "when you first reported to the bot and in each community, under your keyed hash, so a burst of brand-new "
-    "accounts can be told from regulars; a retracted report still counts as having been made; /forget removes it",
+    N_("First reports"),
+    N_("when you first reported to the bot and in each community, under your keyed hash, so a burst of brand-new "
+       "accounts can be told from regulars; a retracted report still counts as having been made; /forget removes it"),
 ),)
 
 
@@ -228,4 +229,4 @@ async def split_opinions(
 async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:
     """Delete the person's first-report times, stored and cached (the reports go with the reports hook)."""
     app.first_seen.forget(person.key)
-    return [("first-report times", await first_seen_store.delete_reporter(app.db, person.key))]
+    return [(N_("first-report times"), await first_seen_store.delete_reporter(app.db, person.key))]

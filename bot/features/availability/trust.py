@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import Clock, unix
 from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
+from bot.core.i18n import N_
 from storage import meta
 from storage import moderation as bars_store
 from storage import trust as store
@@ -64,10 +65,10 @@ SETTLED_META_KEY = "trust_settled_until"
 PENALTY_PURPOSE = "trust-penalty"
 
 DATA_KEPT = ((
-    "Reporter trust",
-    "how many days your availability reports agreed or disagreed with the status that followed, "
-    "under your keyed hash (it sets how much your reports weigh); if it was below a newcomer's when you used "
-    "/forget, only that shortfall, linked to nothing else",
+    N_("Reporter trust"),
+    N_("how many days your availability reports agreed or disagreed with the status that followed, "
+       "under your keyed hash (it sets how much your reports weigh); if it was below a newcomer's when you used "
+       "/forget, only that shortfall, linked to nothing else"),
 ),)
 
 
@@ -263,4 +264,4 @@ async def forget_trust(app: App, person: Person) -> list[tuple[str, int]]:
         else:
             await store.delete_penalty(tx, key)
     forget_cached(app, [person.key])
-    return [("reporter trust record", deleted)]
+    return [(N_("reporter trust record"), deleted)]

@@ -7,43 +7,44 @@ nothing reported, drought reports still building, or too few reports.
 
 from __future__ import annotations
 
+from bot.core.i18n import N_, _, ngettext, number
 from bot.core.plural import plural
 from bot.core.timetext import describe_age, describe_span
 from bot.features.availability.status import LOOKBACK, Status
 
 STATE_LABELS = {
-    "drought": "drought likely",
-    "mixed": "mixed reports",
-    "none": "no recent reports",
-    "flowing": "tasks flowing",
+    "drought": N_("drought likely"),
+    "mixed": N_("mixed reports"),
+    "none": N_("no recent reports"),
+    "flowing": N_("tasks flowing"),
 }
-BUILDING = "drought reports building"  # drought evidence that has not yet held MIN_DURATION
-TOO_FEW = "too few reports to say"
+BUILDING = N_("drought reports building")  # drought evidence that has not yet held MIN_DURATION
+TOO_FEW = N_("too few reports to say")
 
 
 def state_label(state: str) -> str:
     """A stored state in words (an event's old or new state)."""
-    return STATE_LABELS.get(state, state)
+    return _(STATE_LABELS[state]) if state in STATE_LABELS else state
 
 
 def label(status: Status) -> str:
     """A status in words: its state, or for no clear state, why there is none."""
     if status.state != "none":
-        return STATE_LABELS[status.state]
+        return _(STATE_LABELS[status.state])
     if status.pending_until is not None:
-        return BUILDING
+        return _(BUILDING)
     if status.n or status.unconfirmed:
-        return TOO_FEW
-    return STATE_LABELS["none"]
+        return _(TOO_FEW)
+    return _(STATE_LABELS["none"])
 
 
 def confidence_label(confidence: float) -> str:
     """Confidence in words."""
     if confidence >= 0.7:
-        return "high"
+        return _("high")
     if confidence >= 0.4:
-        return "medium"
-    return "low"
+        return _("medium")
+    return _("low")
 
 
 def summary(status: Status, now: int) -> str:
@@ -52,35 +53,43 @@ def summary(status: Status, now: int) -> str:
     if status.n:
         text += f" · n = {status.n}"
     if status.state != "none":
-        text += f" · {confidence_label(status.confidence)} confidence"
+        text += " · " + _("{level} confidence").format(level=confidence_label(status.confidence))
         if status.since is not None:
-            text += f" · since {describe_age(now - status.since)}"
+            text += " · " + _("since {age}").format(age=describe_age(now - status.since))
     if status.unconfirmed:
-        text += f" · {plural(status.unconfirmed, 'unconfirmed report')}"
+        text += f" · {plural(status.unconfirmed, 'unconfirmed report', 'unconfirmed reports')}"
     return text
 
 
 def _unconfirmed_note(status: Status) -> str:
     if not status.unconfirmed:
         return ""
-    return (f" {plural(status.unconfirmed, 'unconfirmed report')} came in a burst from new reporters, so they cannot "
-            "change the status on their own.")
+    return " " + _("{reports} came in a burst from new reporters, so they cannot change the status on their "
+                   "own.").format(reports=plural(status.unconfirmed, "unconfirmed report", "unconfirmed reports"))
 
 
 def explanation(status: Status, now: int, projects: int = 0) -> str:
     """What the status is made of, and what would change it; `projects`: how many of its projects have reports
     of their own (they do not make the platform's status)."""
     if status.n == 0:
-        whole = " about the platform as a whole" if projects else ""
-        below = f" {plural(projects, 'project')} with reports of its own below." if projects else ""
-        return (f"No one has reported an empty queue or tasks coming back{whole} in the last "
-                f"{describe_span(LOOKBACK)}.{_unconfirmed_note(status)}{below}")
-    text = (f"{plural(status.drought_n, 'member')} reported no tasks, {plural(status.flowing_n, 'member')} tasks "
-            "back." + _unconfirmed_note(status))
+        span = describe_span(LOOKBACK)
+        text = (_("No one has reported an empty queue or tasks coming back about the platform as a whole in the "
+                  "last {span}.") if projects else
+                _("No one has reported an empty queue or tasks coming back in the last {span}.")).format(span=span)
+        below = " " + ngettext("{count} project with reports of its own below.",
+                               "{count} projects with reports of their own below.",
+                               projects).format(count=number(projects)) if projects else ""
+        return f"{text}{_unconfirmed_note(status)}{below}"
+    text = _("{dry} reported no tasks, {back} tasks back.").format(
+        dry=plural(status.drought_n, "member", "members"),
+        back=plural(status.flowing_n, "member", "members")) + _unconfirmed_note(status)
     if status.pending_until is not None:
         minutes = max(1, (status.pending_until - now + 59) // 60)
-        return f"{text} Drought reports are building: I'll call it a drought if they hold for {minutes} more min."
+        return text + " " + _("Drought reports are building: I'll call it a drought if they hold for {minutes} more "
+                              "min.").format(minutes=number(minutes))
     if status.state == "none" and status.drought_n and status.drought_n < status.needed:
-        usual = f" (usual at this time of week: {status.baseline:.1f})" if status.baseline else ""
-        return f"{text} A drought needs at least {plural(status.needed, 'member')} reporting one{usual}."
+        usual = " " + _("(usual at this time of week: {baseline})").format(
+            baseline=number(status.baseline, 1)) if status.baseline else ""
+        return text + " " + _("A drought needs at least {members} reporting one{usual}.").format(
+            members=plural(status.needed, "member", "members"), usual=usual)
     return text

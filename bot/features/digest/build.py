@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import unix
+from bot.core.i18n import SOURCE, _, current, local_time
 from bot.core.plural import plural
 from bot.features.availability.changes import drought_endings, starts_drought
 from bot.features.availability.links import live_status_url
@@ -89,7 +90,7 @@ def day_bounds(start: datetime, end: datetime) -> list[int]:
 
 def day_label(moment: datetime) -> str:
     """A chart day's name: "Tue 1", "Mon 30"."""
-    return f"{moment:%a} {moment.day}"
+    return local_time(moment, "EEE d") if current() != SOURCE else f"{moment:%a} {moment.day}"
 
 
 def _status_row(app: App, row, status: Status | None) -> StatusRow:
@@ -109,19 +110,23 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
         name = platform_name(app, event["platform"])
         project = hidden.project(event["platform"], event["project"], names.of(event["platform"], event["project"]))
         where = f"{name} ({project})" if project else name
-        day = datetime.fromtimestamp(event["at"], zone).strftime("%a %H:%M")
+        at = datetime.fromtimestamp(event["at"], zone)
+        day = local_time(at, "EEE HH:mm") if current() != SOURCE else at.strftime("%a %H:%M")
         if starts_drought(event):
-            text = f"{where}: {state_label('drought')} from {day} ({plural(event['reporters'], 'member')})"
+            text = _("{where}: {state} from {day} ({members})").format(
+                where=where, state=state_label("drought"), day=day,
+                members=plural(event["reporters"], "member", "members"))
             changes.append(Change("drought_started", name, text, event["at"]))
         elif event["id"] in endings:
-            text = f"{where}: drought over, {state_label('flowing')} again from {day}"
+            text = _("{where}: drought over, {state} again from {day}").format(
+                where=where, state=state_label("flowing"), day=day)
             changes.append(Change("drought_ended", name, text, event["at"]))
     for row in projects:
         name = platform_name(app, row["platform"])
-        verb = "ended" if row["kind"] == "project_ended" else "paused"
         shown = hidden.quoted(row["platform"], row["project"], names.of(row["platform"], row["project"]))
-        text = (f"{name}: {shown} reported {verb} by "
-                f"{plural(row['reporters'], 'person', 'people')}")
+        text = (_("{name}: {project} reported ended by {people}") if row["kind"] == "project_ended" else
+                _("{name}: {project} reported paused by {people}")).format(
+            name=name, project=shown, people=plural(row["reporters"], "person", "people"))
         changes.append(Change(row["kind"], name, text, row["last"]))
     payments: dict[str, dict[str, int]] = defaultdict(dict)
     for row in await q.payment_reports(app.db, PAYMENT_KINDS, start, end):
@@ -130,8 +135,8 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
         late, missing = kinds.get("paid_late", 0), kinds.get("payment_missing", 0)
         if late + missing >= MIN_REPORTERS:
             name = platform_name(app, platform_id)
-            text = (f"{name}: payment problems — {late} late, {missing} missing "
-                    f"({kinds.get('paid_on_time', 0)} paid on time)")
+            text = _("{name}: payment problems — {late} late, {missing} missing ({on_time} paid on time)").format(
+                name=name, late=late, missing=missing, on_time=kinds.get("paid_on_time", 0))
             changes.append(Change("payment_problems", name, text, end))
     order = ("drought_started", "drought_ended", "project_ended", "project_paused", "payment_problems")
     changes.sort(key=lambda c: (order.index(c.kind), c.at))
@@ -162,5 +167,6 @@ async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:
     series = [(platform_name(app, pid), counts) for pid, counts in busiest[:CHART_SERIES]]
     rest = busiest[CHART_SERIES:]
     if rest:
-        series.append((plural(len(rest), "other"), [sum(counts[d] for _pid, counts in rest) for d in range(days)]))
+        series.append((plural(len(rest), "other", "others"),
+                       [sum(counts[d] for _pid, counts in rest) for d in range(days)]))
     return series

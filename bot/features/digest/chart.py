@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from bot.core.i18n import _, number
 from bot.core.model import Image
 from bot.core.plural import plural
 from bot.features.digest.model import Digest
@@ -15,10 +16,11 @@ def alt_text(digest: Digest) -> str:
     """A description of the chart for screen readers."""
     totals = [sum(counts[d] for _name, counts in digest.daily) for d in range(len(digest.day_labels))]
     busiest = max(range(len(totals)), key=totals.__getitem__) if totals else 0
-    top = ", ".join(f"{name} {sum(counts):,}" for name, counts in digest.daily[:3])
-    return (f"Stacked bar chart of crowd reports per day, {digest.day_labels[0]} to {digest.day_labels[-1]}: "
-            f"{plural(sum(totals), 'report')} in all; busiest day {digest.day_labels[busiest]} ({totals[busiest]:,}); "
-            f"most reported: {top}.")
+    top = ", ".join(f"{name} {number(sum(counts))}" for name, counts in digest.daily[:3])
+    return _("Stacked bar chart of crowd reports per day, {first} to {last}: {reports} in all; busiest day {busiest} "
+             "({busiest_count}); most reported: {top}.").format(
+        first=digest.day_labels[0], last=digest.day_labels[-1], reports=plural(sum(totals), "report", "reports"),
+        busiest=digest.day_labels[busiest], busiest_count=number(totals[busiest]), top=top)
 
 
 def draw_png(digest: Digest) -> bytes:
@@ -35,8 +37,8 @@ def draw_png(digest: Digest) -> bytes:
         axes.bar(positions, counts, bottom=bottom, label=name, color=COLOURS[index % len(COLOURS)], width=0.7)
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     axes.set_xticks(list(positions), digest.day_labels)
-    axes.set_ylabel("reports")
-    axes.set_title("Crowd reports per day")
+    axes.set_ylabel(_("reports"))
+    axes.set_title(_("Crowd reports per day"))
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     figure.subplots_adjust(left=0.08, right=0.76, top=0.9, bottom=0.1)

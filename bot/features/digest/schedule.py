@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 from bot.core.background import Every
 from bot.core.clock import unix
 from bot.core.delivery import Destination, Origin
+from bot.core.i18n import use_locale
 from bot.features.digest import build_digest, digest_reply
 from bot.features.digest.settings import MANUAL, SCHEDULED
+from bot.features.languages import community_locale
 from storage import digests as store
 
 if TYPE_CHECKING:
@@ -68,8 +70,9 @@ async def queue_digest(app: App, settings: store.DigestSettings, now: datetime, 
     its own origin kind, so that its failure never turns the schedule off, and the last manual post's
     failure is forgotten in the same transaction.
     """
-    digest = await build_digest(app, settings.community, now, settings.timezone)
-    reply = digest_reply(digest)
+    with use_locale(await community_locale(app, settings.community)):  # a public post: the community's language
+        digest = await build_digest(app, settings.community, now, settings.timezone)
+        reply = digest_reply(digest)
     destination = Destination(settings.platform, "channel", settings.channel_id)
     outbox = app.outbox
     async with app.db.transaction() as tx:

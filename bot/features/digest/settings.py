@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import unix
 from bot.core.delivery import Destination
 from bot.core.feature import Person
+from bot.core.i18n import N_
 from storage import digests, outbox
 from storage.database import Row
 from storage.digests import DigestSettings
@@ -18,9 +19,9 @@ __all__ = ["DigestSettings"]
 
 UNCERTAIN_DAYS = 30
 DATA_KEPT = ((
-    "Digest",
-    "if you are a moderator and turned a community's weekly digest off: your keyed hash on that setting "
-    "(shown as \"a moderator\")",
+    N_("Digest"),
+    N_("if you are a moderator and turned a community's weekly digest off: your keyed hash on that setting "
+       "(shown as \"a moderator\")"),
 ),)
 # Outbox origin kinds: only a failed scheduled digest turns the schedule off; a failed manual post is only reported.
 SCHEDULED = "digest"
@@ -56,7 +57,7 @@ async def turn_off(app: App, community: str, reason: str, at: int, by: str | Non
 
 async def forget_digest_actions(app: App, person: Person) -> list[tuple[str, int]]:
     """Unlink a moderator from the digests they turned off (the digest stays off)."""
-    return [("digests you turned off (no longer linked to you)", await digests.forget_disabler(app.db, person.key))]
+    return [(N_("digests you turned off (no longer linked to you)"), await digests.forget_disabler(app.db, person.key))]
 
 
 async def last_failure(app: App, community: str) -> Row | None:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
+from bot.core.i18n import N_, SOURCE, Localized, _, current
+from bot.core.i18n import number as format_number
 from bot.core.model import Button, Field, Invocation, Reply
 from bot.core.plural import plural
 from bot.features.knowledge.loader import knowledge_base
@@ -36,23 +38,23 @@ log = logging.getLogger(__name__)
 
 ExtraSection = Callable[..., Awaitable[list[Field | str]]]
 
-ROLE_LABELS = {"any": "Any role", "generalist": "Generalist", "specialist": "Specialist", "expert": "Expert",
-               "reviewer": "Reviewer"}
-UNIT_SUFFIX = {"hour": "/h", "task": " per task", "day": " a day", "month": " a month"}
+ROLE_LABELS = Localized({"any": N_("Any role"), "generalist": N_("Generalist"), "specialist": N_("Specialist"),
+                         "expert": N_("Expert"), "reviewer": N_("Reviewer")})
+UNIT_SUFFIX = Localized({"hour": N_("/h"), "task": N_(" per task"), "day": N_(" a day"), "month": N_(" a month")})
 # The order topics are drawn from for the 4-6 facts that lead an answer (the first fact of each, then the second...).
 LEGIT_TOPICS = ("problems", "payout", "owner", "id_check", "assessment", "countries", "pay", "roles", "history")
 PROFILE_TOPICS = ("owner", "roles", "pay", "payout", "assessment", "id_check", "countries", "problems", "history")
 MAX_FACTS = 6
 EXAMPLE_UNPAID_HOURS, EXAMPLE_PAID_HOURS = 10, 40
-TOPIC_QUESTIONS = {"payout": "How and when {name} pays", "id_check": "Does {name} check your ID?",
-                   "countries": "Who can work for {name}, by country"}
-MORE = "The legit-or-scam checklist and every source: the buttons below (/scamcheck, /sources)."
-LEADS = {
-    "established": "{name} is an established, real platform.",
-    "legit_with_risks": "{name} is a real platform: legit, with risks.",
-    "caution": "{name} is a real platform, but be cautious.",
-    "unknown": "I can't categorise {name} yet: too few sourced facts.",
-}
+TOPIC_QUESTIONS = Localized({"payout": N_("How and when {name} pays"), "id_check": N_("Does {name} check your ID?"),
+                             "countries": N_("Who can work for {name}, by country")})
+MORE = N_("The legit-or-scam checklist and every source: the buttons below (/scamcheck, /sources).")
+LEADS = Localized({
+    "established": N_("{name} is an established, real platform."),
+    "legit_with_risks": N_("{name} is a real platform: legit, with risks."),
+    "caution": N_("{name} is a real platform, but be cautious."),
+    "unknown": N_("I can't categorise {name} yet: too few sourced facts."),
+})
 
 
 def platform(platform_id: str) -> PlatformInfo:
@@ -68,11 +70,13 @@ def gap_text(gap: Gap) -> str:
     reads "Nothing citable found on ID verification." rather than "Unknown: ID verification: nothing ..."."""
     found = _GAP.match(gap.note.strip())
     if found is None:
-        return f"Unknown: {gap.note}"
+        return _("Unknown: {note}").format(note=gap.note)
     what, rest = found["what"].strip(), found["rest"].strip().rstrip(".")
     first = what.split()[0]
     if not first.isupper():  # "Payout method" -> "payout method", but "ID checks" stays
         what = what[0].lower() + what[1:]
+    if current() != SOURCE:  # the gap's wording is the knowledge base's (English): quoted as it is
+        return _("Nothing citable found: {what}").format(what=gap.note.strip())
     return f"Nothing citable found on {what}{' ' + rest if rest else ''}."
 
 
@@ -84,11 +88,11 @@ def topic_lines(info: PlatformInfo, topic: str) -> list[Line]:
 
 
 def _buttons(platform_id: str, *skip: str) -> list[Button]:
-    options = [Button("Is it legit?", "legit", {"platform": platform_id}),
-               Button("What does it pay?", "pay", {"platform": platform_id}),
-               Button("Full profile", "platform", {"platform": platform_id}),
-               Button("Scam checklist", "scamcheck"),
-               Button("All sources", "sources", {"platform": platform_id})]
+    options = [Button(_("Is it legit?"), "legit", {"platform": platform_id}),
+               Button(_("What does it pay?"), "pay", {"platform": platform_id}),
+               Button(_("Full profile"), "platform", {"platform": platform_id}),
+               Button(_("Scam checklist"), "scamcheck"),
+               Button(_("All sources"), "sources", {"platform": platform_id})]
     return [b for b in options if b.command not in skip]
 
 
@@ -98,7 +102,8 @@ def deciding_lines(info: PlatformInfo, topics: tuple[str, ...], limit: int = MAX
     by_topic = {t: [Line(f"{TOPIC_LABELS[t]}: {f.text}", tuple(f.sources)) for f in info.facts_about(t)]
                 for t in topics}
     if "pay" in topics and topics is PROFILE_TOPICS:
-        by_topic["pay"][:0] = [Line(f"Reported pay: {_pay_text(p, None)}", tuple(p.sources)) for p in info.pay]
+        by_topic["pay"][:0] = [Line(_("Reported pay: {figure}").format(figure=_pay_text(p, None)), tuple(p.sources))
+                               for p in info.pay]
     chosen: list[Line] = []
     depth = 0
     while len(chosen) < limit and any(len(lines) > depth for lines in by_topic.values()):
@@ -110,7 +115,7 @@ def deciding_lines(info: PlatformInfo, topics: tuple[str, ...], limit: int = MAX
 def unknown_section(info: PlatformInfo, topics: tuple[str, ...]) -> list[Section]:
     """The topics the research found nothing citable on, stated as unknown (trimmed first when space is short)."""
     lines = [Line(f"{TOPIC_LABELS[topic]}: {gap_text(gap)}") for topic in topics for gap in info.gaps_about(topic)]
-    return [Section("Gaps in the record", lines, rank=1)] if lines else []
+    return [Section(_("Gaps in the record"), lines, rank=1)] if lines else []
 
 
 def _cap_sourced(sections: list[Section], limit: int = MAX_FACTS) -> None:
@@ -136,7 +141,7 @@ async def _extra(builders: Sequence[ExtraSection], inv: Invocation, platform_id:
             if isinstance(part, Field):
                 sections.append(Section(part.name, [Line(part.value)], keep=True))
             else:
-                sections.append(Section("From community reports", [Line(str(part))], keep=True))
+                sections.append(Section(_("From community reports"), [Line(str(part))], keep=True))
     return sections
 
 
@@ -144,7 +149,7 @@ def _related(info: PlatformInfo) -> list[Line]:
     if not info.related:
         return []
     names = ", ".join(platform(r).name for r in info.related)
-    return [Line(f"See also: {names} (where the work and pay happen).")]
+    return [Line(_("See also: {names} (where the work and pay happen).").format(names=names))]
 
 
 def platforms_reply() -> Reply:
@@ -157,10 +162,10 @@ def platforms_reply() -> Reply:
             fields.append(Field(f"{label} ({len(names)})", ", ".join(names)))
     meanings = "\n".join(f"{CATEGORY_LABELS[c]}: {m}." for c, m in CATEGORY_MEANINGS.items())
     return Reply(
-        title=f"Platforms I know ({len(kb.platforms)})",
-        blocks=[meanings, "No named platform is labelled a scam: /scamcheck lists the patterns scams follow."],
+        title=_("Platforms I know ({count})").format(count=format_number(len(kb.platforms))),
+        blocks=[meanings, _("No named platform is labelled a scam: /scamcheck lists the patterns scams follow.")],
         fields=fields,
-        footer="Try /platform <name>, /legit <name> or /pay <name>.",
+        footer=_("Try /platform <name>, /legit <name> or /pay <name>."),
     )
 
 
@@ -169,10 +174,11 @@ def profile_reply(platform_id: str) -> Reply:
     the "All sources" button."""
     info = platform(platform_id)
     lead = [Line(f"{CATEGORY_LABELS[info.category]}: {info.category_basis}"), *_related(info)]
-    facts = Section("Key facts", deciding_lines(info, PROFILE_TOPICS), min_lines=4)
+    facts = Section(_("Key facts"), deciding_lines(info, PROFILE_TOPICS), min_lines=4)
     sections = [facts, *unknown_section(info, PROFILE_TOPICS)]
-    return render(Answer(f"{info.name} — profile", lead, sections, buttons=_buttons(platform_id, "platform"),
-                         note=f"Also known as: {', '.join(info.aliases) or 'no other names'}. {MORE}"),
+    also = _("Also known as: {names}.").format(names=", ".join(info.aliases) or _("no other names"))
+    return render(Answer(_("{name} — profile").format(name=info.name), lead, sections,
+                         buttons=_buttons(platform_id, "platform"), note=f"{also} {_(MORE)}"),
                   body_limit=BRIEF_BODY_LIMIT)
 
 
@@ -189,14 +195,16 @@ async def legit_reply(inv: Invocation, platform_id: str) -> Reply:
     info = platform(platform_id)
     lead = [
         Line(LEADS[info.category].format(name=info.name) + " " + info.category_basis),
-        Line(f"Category: {CATEGORY_LABELS[info.category]} ({CATEGORY_MEANINGS[info.category]})."),
+        Line(_("Category: {label} ({meaning}).").format(label=CATEGORY_LABELS[info.category],
+                                                        meaning=CATEGORY_MEANINGS[info.category])),
         *_related(info),
     ]
-    sections = [Section("What decides it", deciding_lines(info, LEGIT_TOPICS), min_lines=4),
+    sections = [Section(_("What decides it"), deciding_lines(info, LEGIT_TOPICS), min_lines=4),
                 *unknown_section(info, LEGIT_TOPICS[:5])]
     sections += await _extra(inv.app.legit_sections, inv, platform_id)
-    return render(Answer(f"Is {info.name} legit? {CATEGORY_LABELS[info.category]}", lead, sections,
-                         buttons=_buttons(platform_id, "legit"), note=MORE), body_limit=BRIEF_BODY_LIMIT)
+    title = _("Is {name} legit? {category}").format(name=info.name, category=CATEGORY_LABELS[info.category])
+    return render(Answer(title, lead, sections, buttons=_buttons(platform_id, "legit"), note=_(MORE)),
+                  body_limit=BRIEF_BODY_LIMIT)
 
 
 def sources_reply(platform_id: str) -> Reply:
@@ -204,7 +212,7 @@ def sources_reply(platform_id: str) -> Reply:
     kb = knowledge_base()
     info = platform(platform_id)
     backs: dict[str, list[str]] = {}
-    for item, label in [*((f, TOPIC_LABELS[f.topic]) for f in info.facts), *((p, "Reported pay") for p in info.pay)]:
+    for item, label in [*((f, TOPIC_LABELS[f.topic]) for f in info.facts), *((p, _("Reported pay")) for p in info.pay)]:
         for source_id in item.sources:
             topics = backs.setdefault(source_id, [])
             if label not in topics:
@@ -219,10 +227,10 @@ def sources_reply(platform_id: str) -> Reply:
         if fields and len(fields[-1].value) + len(line) + 1 <= FIELD_LIMIT:
             fields[-1] = Field(fields[-1].name, fields[-1].value + "\n" + line)
         else:
-            fields.append(Field("Sources" if not fields else "Sources (continued)", line))
-    return Reply(title=f"{info.name}: all sources ({len(lines)})",
-                 blocks=["Every source behind what I know about " + info.name + ", with its date, its kind and "
-                         "what it backs. A forum or SEO page alone is weak evidence."],
+            fields.append(Field(_("Sources") if not fields else _("Sources (continued)"), line))
+    return Reply(title=_("{name}: all sources ({count})").format(name=info.name, count=format_number(len(lines))),
+                 blocks=[_("Every source behind what I know about {name}, with its date, its kind and what it "
+                           "backs. A forum or SEO page alone is weak evidence.").format(name=info.name)],
                  fields=fields, buttons=_buttons(platform_id, "sources"))
 
 
@@ -231,16 +239,16 @@ def topic_reply(platform_id: str, topic: str) -> Reply:
     info = platform(platform_id)
     lines = topic_lines(info, topic)
     if topic == "assessment":
-        title = f"Does {info.name} pay for assessments and onboarding?"
+        title = _("Does {name} pay for assessments and onboarding?").format(name=info.name)
         unpaid = any("unpaid" in f.text.lower() for f in info.facts_about(topic))
-        answer = ("Reported as unpaid." if unpaid else
-                  "Unknown: nothing citable says whether they are paid." if info.gaps_about(topic) else
-                  "Here is what is sourced.")
+        answer = (_("Reported as unpaid.") if unpaid else
+                  _("Unknown: nothing citable says whether they are paid.") if info.gaps_about(topic) else
+                  _("Here is what is sourced."))
     else:
         title = TOPIC_QUESTIONS.get(topic, "{name}: " + TOPIC_LABELS[topic]).format(name=info.name)
-        answer = "Here is what is sourced." if info.facts_about(topic) else "Unknown: nothing citable found."
+        answer = _("Here is what is sourced.") if info.facts_about(topic) else _("Unknown: nothing citable found.")
     if not lines:
-        lines = [Line("Nothing sourced on this yet.")]
+        lines = [Line(_("Nothing sourced on this yet."))]
     return render(Answer(title, [Line(answer)], [Section(TOPIC_LABELS[topic], lines)],
                          buttons=_buttons(platform_id)))
 
@@ -275,9 +283,9 @@ def _below(pay: PayRange, wage: Wage | None, table: RateTable | None = None) -> 
         return ""
     ends = [convert(v, pay.currency, wage.currency or "USD", table) for v in (pay.low, pay.high) if v is not None]
     if max(ends) < wage.amount:
-        return " Below the minimum wage."
+        return " " + _("Below the minimum wage.")
     if min(ends) < wage.amount and pay.low is not None:
-        return " The low end is below the minimum wage."
+        return " " + _("The low end is below the minimum wage.")
     return ""
 
 
@@ -296,19 +304,22 @@ def wage_lines(country: str, day: date, currency: str | None, table: RateTable |
     name = kb.countries[country].name
     wages = wages_in_force(country, day)[:groups]
     if not wages:
-        return [Line(f"No sourced minimum wage for {name}.")]
+        return [Line(_("No sourced minimum wage for {country}.").format(country=name))]
     lines = []
     unconverted: set[str] = set()
     for wage in wages:
         if wage.none:
-            lines.append(Line(f"{name} has no statutory national minimum wage.", tuple(wage.sources)))
+            lines.append(Line(_("{country} has no statutory national minimum wage.").format(country=name),
+                              tuple(wage.sources)))
             continue
         if wage.pending:
-            lines.append(Line(f"{wage.group}: not fixed yet (since {wage.effective_label})"
+            lines.append(Line(_("{group}: not fixed yet (since {date})").format(group=wage.group,
+                                                                                date=wage.effective_label)
                               + (f"; {wage.note}" if wage.note else "") + ".", tuple(wage.sources)))
             continue
         amount = format_money(wage.amount or 0, wage.currency or "USD", exact=True)
-        text = f"{wage.group}: {amount}{UNIT_SUFFIX[wage.unit]} since {wage.effective_label}"
+        text = _("{group}: {amount} since {date}").format(group=wage.group, amount=amount + UNIT_SUFFIX[wage.unit],
+                                                          date=wage.effective_label)
         if wage_converts(wage, currency, table):
             local = convert(wage.amount or 0, wage.currency or "", currency or "", table)
             text += f" (≈ {format_money(local, currency or '')})"
@@ -317,21 +328,24 @@ def wage_lines(country: str, day: date, currency: str | None, table: RateTable |
         lines.append(Line(text + (f"; {wage.note}" if wage.note else "") + ".", tuple(wage.sources)))
     upcoming = next_change(country, day)
     if upcoming and upcoming.amount:
-        lines.append(Line(f"Next: {format_money(upcoming.amount, upcoming.currency or 'USD', exact=True)}"
-                          f"{UNIT_SUFFIX[upcoming.unit]} from {upcoming.effective_label}.",
+        lines.append(Line(_("Next: {amount} from {date}.").format(
+            amount=format_money(upcoming.amount, upcoming.currency or "USD", exact=True) + UNIT_SUFFIX[upcoming.unit],
+            date=upcoming.effective_label),
                           tuple(upcoming.sources)))
     lines += [Line(note.text, tuple(note.sources)) for note in kb.rates.notes if unconverted & set(note.currencies)]
     return lines
 
 
 def _effective_rate_lines(info: PlatformInfo, hourly: list[PayRange]) -> list[Line]:
-    lines = [Line("Unpaid assessments and onboarding lower your effective hourly rate: count those hours too.")]
+    lines = [Line(_("Unpaid assessments and onboarding lower your effective hourly rate: count those hours too."))]
     if hourly:
         top = hourly[0]
         rate = top.high if top.high is not None else top.low or 0
         effective = rate * EXAMPLE_PAID_HOURS / (EXAMPLE_PAID_HOURS + EXAMPLE_UNPAID_HOURS)
-        lines.append(Line(f"Example: {EXAMPLE_UNPAID_HOURS} unpaid hours before {EXAMPLE_PAID_HOURS} paid hours "
-                          f"at {format_money(rate, top.currency)}/h is {format_money(effective, top.currency)}/h."))
+        lines.append(Line(_("Example: {unpaid} unpaid hours before {paid} paid hours at {rate}/h is {effective}/h.")
+                          .format(unpaid=EXAMPLE_UNPAID_HOURS, paid=EXAMPLE_PAID_HOURS,
+                                  rate=format_money(rate, top.currency),
+                                  effective=format_money(effective, top.currency))))
     return lines + [Line(f.text, tuple(f.sources)) for f in info.facts_about("assessment")
                     if "unpaid" in f.text.lower()]
 
@@ -349,31 +363,37 @@ async def pay_reply(inv: Invocation, platform_id: str, role: str | None, country
     hourly = [p for p in figures if p.unit == "hour"]
     if hourly:
         first = hourly[0]
-        answer = (f"Reported: {format_range(first.low, first.high, first.currency)}/h{pay_note(first)}, among "
-                  f"{plural(len(figures), 'dated figure')} below.")
+        answer = _("Reported: {range}/h{note}, among {figures} below.").format(
+            range=format_range(first.low, first.high, first.currency), note=pay_note(first),
+            figures=plural(len(figures), "dated figure", "dated figures"))
     elif figures:
-        answer = "No hourly figure is reported; per-task figures are below."
+        answer = _("No hourly figure is reported; per-task figures are below.")
     else:
-        answer = "No sourced pay figure" + (f" for {ROLE_LABELS[role].lower()}s" if role else "") + "."
+        answer = (_("No sourced pay figure for the role {role}.").format(role=ROLE_LABELS[role]) if role
+                  else _("No sourced pay figure."))
+        if role and current() == SOURCE:
+            answer = f"No sourced pay figure for {ROLE_LABELS[role].lower()}s."
     lead = [Line(answer), *_related(info),
-            Line("These are reported figures at a point in time, not current rates; most platforms pay per project.")]
+            Line(_("These are reported figures at a point in time, not current rates; most platforms pay per "
+                   "project."))]
     table = inv.app.fx.table(currency, *(p.currency for p in figures), *(w.currency for w in country_wages))
     pay_lines = [Line(_pay_text(p, currency, table) + _below(p, main_wage, table), tuple(p.sources)) for p in figures]
     pay_lines += topic_lines(info, "pay")
-    sections = [Section("Reported pay", pay_lines, rank=-1, min_lines=2)]
+    sections = [Section(_("Reported pay"), pay_lines, rank=-1, min_lines=2)]
     if country:
-        sections.append(Section(f"Minimum wage, {kb.countries[country].name}",
+        sections.append(Section(_("Minimum wage, {country}").format(country=kb.countries[country].name),
                                 wage_lines(country, day, currency, table, groups=1), min_lines=1))
-    sections.append(Section("Unpaid hours", _effective_rate_lines(info, hourly), rank=1, min_lines=1))
+    sections.append(Section(_("Unpaid hours"), _effective_rate_lines(info, hourly), rank=1, min_lines=1))
     _cap_sourced(sections)
     sections += await _extra(inv.app.pay_sections, inv, platform_id, role=role, country=country, currency=currency)
     converted = any(currency != p.currency and covers(table, p.currency, currency) for p in figures) or any(
         wage_converts(w, currency, table) for w in country_wages)
     note = rates_note(table) if converted else ""
     if not country:
-        note += " Add a country (or save one with /settings) to compare with its minimum wage."
-    return render(Answer(f"What {info.name} pays (reported)", lead, sections, buttons=_buttons(platform_id, "pay"),
-                         note=(note + " " + MORE).strip()), body_limit=BRIEF_BODY_LIMIT)
+        note += " " + _("Add a country (or save one with /settings) to compare with its minimum wage.")
+    return render(Answer(_("What {name} pays (reported)").format(name=info.name), lead, sections,
+                         buttons=_buttons(platform_id, "pay"), note=(note + " " + _(MORE)).strip()),
+                  body_limit=BRIEF_BODY_LIMIT)
 
 
 def wage_reply(country: str, day: date, currency: str | None, table: RateTable | None = None) -> Reply:
@@ -382,8 +402,9 @@ def wage_reply(country: str, day: date, currency: str | None, table: RateTable |
     name = knowledge_base().countries[country].name
     table = table or rates()
     converted = any(wage_converts(w, currency, table) for w in wages_in_force(country, day))
-    return render(Answer(f"Minimum wage in {name}", [], [Section(f"In force on {format_date(day.isoformat())}",
-                                                                  wage_lines(country, day, currency, table))],
+    return render(Answer(_("Minimum wage in {country}").format(country=name), [],
+                         [Section(_("In force on {date}").format(date=format_date(day.isoformat())),
+                                  wage_lines(country, day, currency, table))],
                          note=rates_note(table) if converted else None))
 
 
@@ -391,11 +412,11 @@ def scam_signs_reply() -> Reply:
     """The task-scam warning signs and the legit-vs-scam checklist (FTC guidance)."""
     background = [Line(item.text, tuple(item.sources)) for item in knowledge_base().scams.facts]
     return render(Answer(
-        "Task-scam warning signs",
-        [Line("Real platforms pay you; they never ask you to pay. Check any offer against this list.")],
-        [Section("Checklist", checklist_lines(), keep=True),
-         Section("What task scams look like", background)],
-        note="Paste a recruiter message after /scamcheck and I'll check it for these signs.",
+        _("Task-scam warning signs"),
+        [Line(_("Real platforms pay you; they never ask you to pay. Check any offer against this list."))],
+        [Section(_("Checklist"), checklist_lines(), keep=True),
+         Section(_("What task scams look like"), background)],
+        note=_("Paste a recruiter message after /scamcheck and I'll check it for these signs."),
     ))
 
 
@@ -407,11 +428,12 @@ def scamcheck_reply(message: str) -> Reply:
     notes = []
     for pid in report.platforms:
         info = kb.platforms[pid]
-        where = f" Contact it only through {', '.join(info.domains)}." if info.domains else ""
+        where = " " + _("Contact it only through {domains}.").format(domains=", ".join(info.domains)) \
+            if info.domains else ""
         if report.findings:
-            notes.append(Line(f"{info.name} is a real platform; scammers impersonate real platforms.{where}",
-                              ("W7",)))
-    sections = [*findings_sections(report.findings), Section("Note", notes),
-                Section("Checklist", checklist_lines((0, 1, 2)))]
-    return render(Answer("Scam check", lead, sections, buttons=[Button("All warning signs", "scamcheck")],
+            notes.append(Line(_("{name} is a real platform; scammers impersonate real platforms.").format(
+                name=info.name) + where, ("W7",)))
+    sections = [*findings_sections(report.findings), Section(_("Note"), notes),
+                Section(_("Checklist"), checklist_lines((0, 1, 2)))]
+    return render(Answer(_("Scam check"), lead, sections, buttons=[Button(_("All warning signs"), "scamcheck")],
                          ephemeral=True))

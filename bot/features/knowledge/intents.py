@@ -10,11 +10,12 @@ rules on a labelled corpus of members' phrasings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
+from bot.features.knowledge.foreign import LOCALE_OF, hits, to_english
 from bot.features.knowledge.language import language_of
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.matching import compact, matcher
@@ -151,6 +152,7 @@ class Intent:
     report: str | None = None  # report: the kind of report the statement offers to record
     domain: str | None = None  # domain: the web address asked about
     project: str | None = None  # report about a project: its name, when the sentence gives one
+    language: str | None = None  # asked in Spanish ("es") or Portuguese ("pt_BR"): the locale to answer in
 
 
 @dataclass(frozen=True)
@@ -251,9 +253,42 @@ def classify(text: str) -> Intent:
     if not stripped:
         return Intent("help")
     language = language_of(stripped[:LANGUAGE_SAMPLE], ignore=platform_words())
+    if language in LOCALE_OF:
+        locale = LOCALE_OF[language]
+        other = next(code for code in LOCALE_OF.values() if code != locale)
+        if hits(stripped, other) > hits(stripped, locale):  # Spanish and Portuguese share many stopwords
+            locale = other
+        return _in_language(stripped, locale)
     if language:
         platform, *also = matcher().find_in_text(stripped) or [None]
         return Intent("other_language", platform, message=language, also=tuple(also))
+    intent = _route(stripped)
+    if intent.kind in WEAK:  # a short question in Spanish or Portuguese the stopwords did not give away
+        scores = {locale: hits(stripped, locale) for locale in LOCALE_OF.values()}
+        locale = max(scores, key=lambda code: scores[code])
+        if scores[locale] and (found := _in_language(stripped, locale)).kind not in WEAK:
+            return found
+    return intent
+
+
+WEAK = {"unknown", "help", "profile"}  # what the English rules say when they found no topic
+
+
+def _in_language(text: str, locale: str) -> Intent:
+    """A question in Spanish or Portuguese: its key phrases read in English, routed, answered in its language."""
+    intent = (Intent("scamcheck", message=text) if len(text) >= LONG_MESSAGE else
+              _route(to_english(text, locale, platform_words())))
+    if intent.kind == "scamcheck":  # the pasted message is checked as written, or as read in English if that shows more
+        prefixed = SCAM_PREFIX.match(text)
+        message = prefixed.group("message").strip() if prefixed else text
+        english = to_english(message, locale, platform_words())
+        intent = replace(intent, message=english if len(scan(english).findings) > len(scan(message).findings)
+                         else message)
+    return replace(intent, language=locale)
+
+
+def _route(stripped: str) -> Intent:
+    """Route an English (or rewritten) question by the rules."""
     prefixed = SCAM_PREFIX.match(stripped)
     if prefixed and len(prefixed.group("message")) > 20:
         return Intent("scamcheck", message=prefixed.group("message").strip())

@@ -23,7 +23,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "Portuguese": _list(
         "os é da do das dos na em por para quanto paga pagam pagamento tem tarefas tarefa hoje como alguém "
         "alguem recebeu essa esse semana isso uma com golpe confiável confiavel trabalho dinheiro você voce eu "
-        "meu minha não nao sim olá obrigado também já ainda ganhar"),
+        "meu minha não nao sim olá obrigado também já ainda ganhar quando qual quais tá pra gente fila seca "
+        "sacar recebo voltaram nenhuma"),
     "German": _list(
         "ist sind der die das ein eine und oder nicht wie viel zahlt zahlen pro stunde muss ich auf mein meine "
         "von gibt es heute aufgaben bei seriös serios echt kann mir jemand sagen ob hallo lohnt sich arbeit "

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.core.i18n import N_, SOURCE, Localized, _, current, day, month
+
 UNDATED = "n.d."
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -26,46 +28,46 @@ Tier = Literal["OFF", "GOV", "LAW", "NEWS", "RES", "FORUM", "SEO"]
 TIERS: tuple[str, ...] = ("OFF", "GOV", "LAW", "NEWS", "RES", "FORUM", "SEO")
 WEAK_TIERS = frozenset({"FORUM", "SEO"})  # "if the only support for a claim is SEO or FORUM, say so"
 
-KIND_LABELS: dict[str, str] = {
-    "official": "official",
-    "government": "government",
-    "news": "news",
-    "law": "legal filing",
-    "research": "research",
-    "union": "worker organisation",
-    "blog": "worker blog",
-    "forum": "forum post",
-    "review": "review site",
-    "job_ad": "job ad",
-    "secondary": "secondary",
-    "seo": "SEO site",
-}
+KIND_LABELS: dict[str, str] = Localized({
+    "official": N_("official"),
+    "government": N_("government"),
+    "news": N_("news"),
+    "law": N_("legal filing"),
+    "research": N_("research"),
+    "union": N_("worker organisation"),
+    "blog": N_("worker blog"),
+    "forum": N_("forum post"),
+    "review": N_("review site"),
+    "job_ad": N_("job ad"),
+    "secondary": N_("secondary"),
+    "seo": N_("SEO site"),
+})
 # How a fact backed only by weak sources is flagged, by the kind of page: "(forum only)", "(SEO site only)".
-WEAK_NOUNS: dict[str, str] = {"forum": "forum", "blog": "worker blog", "review": "review site", "seo": "SEO site",
-                              "secondary": "secondary site"}
-CATEGORY_LABELS: dict[str, str] = {
-    "established": "Established",
-    "legit_with_risks": "Legit, with risks",
-    "caution": "Caution",
-    "unknown": "Unknown",
-}
-CATEGORY_MEANINGS: dict[str, str] = {
-    "established": "a long-running, real operation with documented pay rules",
-    "legit_with_risks": "real, but harsh: unpaid tests, empty queues or deactivations are reported",
-    "caution": "real, but with unresolved complaints about payment",
-    "unknown": "too few sourced facts to judge; this is not a judgement that it is unsafe",
-}
-TOPIC_LABELS: dict[str, str] = {
-    "owner": "Who runs it",
-    "roles": "Work",
-    "pay": "Pay",
-    "payout": "How and when it pays",
-    "assessment": "Assessments and onboarding",
-    "id_check": "ID checks",
-    "countries": "Countries",
-    "problems": "Known problems",
-    "history": "History",
-}
+WEAK_NOUNS: dict[str, str] = Localized({"forum": N_("forum"), "blog": N_("worker blog"), "review": N_("review site"),
+                                        "seo": N_("SEO site"), "secondary": N_("secondary site")})
+CATEGORY_LABELS: dict[str, str] = Localized({
+    "established": N_("Established"),
+    "legit_with_risks": N_("Legit, with risks"),
+    "caution": N_("Caution"),
+    "unknown": N_("Unknown"),
+})
+CATEGORY_MEANINGS: dict[str, str] = Localized({
+    "established": N_("a long-running, real operation with documented pay rules"),
+    "legit_with_risks": N_("real, but harsh: unpaid tests, empty queues or deactivations are reported"),
+    "caution": N_("real, but with unresolved complaints about payment"),
+    "unknown": N_("too few sourced facts to judge; this is not a judgement that it is unsafe"),
+})
+TOPIC_LABELS: dict[str, str] = Localized({
+    "owner": N_("Who runs it"),
+    "roles": N_("Work"),
+    "pay": N_("Pay"),
+    "payout": N_("How and when it pays"),
+    "assessment": N_("Assessments and onboarding"),
+    "id_check": N_("ID checks"),
+    "countries": N_("Countries"),
+    "problems": N_("Known problems"),
+    "history": N_("History"),
+})
 
 
 def date_bounds(text: str) -> tuple[date, date] | None:
@@ -85,8 +87,10 @@ def date_bounds(text: str) -> tuple[date, date] | None:
 def format_date(text: str) -> str:
     """A partial date for people: "5 Mar 2025", "Jan 2024", "2023" or "n.d." (no date)."""
     if text == UNDATED:
-        return "n.d."
+        return _("n.d.")
     parts = [int(p) for p in text.split("-")]
+    if current() != SOURCE and len(parts) > 1:
+        return day(date(*parts)) if len(parts) == 3 else month(date(*parts, 1))
     if len(parts) == 3:
         return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
     if len(parts) == 2:
@@ -146,7 +150,7 @@ def weak_flag(sources: list[Source]) -> str:
         return ""
     ranked = sorted(sources, key=lambda source: TIERS.index(source.tier))
     nouns = dict.fromkeys(WEAK_NOUNS.get(source.kind, source.kind_label) for source in ranked)
-    return " and ".join(nouns) + " only"
+    return _("{kinds} only").format(kinds=_(" and ").join(nouns))
 
 
 class Sourced(Strict):

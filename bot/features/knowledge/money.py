@@ -7,7 +7,9 @@ Without a table it falls back to the shipped one.
 
 from __future__ import annotations
 
+from bot.core import i18n
 from bot.core.errors import BadArgument, quoted
+from bot.core.i18n import _
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.models import ExchangeRates, RateTable, format_date
 
@@ -34,7 +36,7 @@ def covers(table: RateTable | None, *currencies: str | None) -> bool:
 
 def rates_note(table: RateTable) -> str:
     """The sentence that says which rates an answer used: "Converted at ECB reference rates of 28 Feb 2025."."""
-    return f"Converted at ECB reference rates of {format_date(table.date.isoformat())}."
+    return _("Converted at ECB reference rates of {date}.").format(date=format_date(table.date.isoformat()))
 
 
 def parse_currency(text: str) -> str:
@@ -43,9 +45,9 @@ def parse_currency(text: str) -> str:
     code = CURRENCY_WORDS.get(word, word.upper())
     if code not in KNOWN_CURRENCIES:
         raise BadArgument(
-            f"I don't know the currency {quoted(text)}.",
-            hint="Use a three-letter code such as USD, GBP, EUR, INR or PHP. Known: "
-            + ", ".join(sorted(KNOWN_CURRENCIES)) + ".",
+            _("I don't know the currency {currency}.").format(currency=quoted(text)),
+            hint=_("Use a three-letter code such as USD, GBP, EUR, INR or PHP. Known: {codes}.").format(
+                codes=", ".join(sorted(KNOWN_CURRENCIES))),
         )
     return code
 
@@ -57,8 +59,9 @@ def convert(amount: float, from_currency: str, to_currency: str, table: RateTabl
     for code in (from_currency, to_currency):
         if code not in known:
             parse_currency(code)  # raises the friendly error for a currency the bot does not know at all
-            raise BadArgument(f"The exchange rates of {format_date((table or rates()).date.isoformat())} have no "
-                              f"rate for {code}.", hint="Try another currency, e.g. USD or EUR.")
+            raise BadArgument(_("The exchange rates of {date} have no rate for {code}.").format(
+                date=format_date((table or rates()).date.isoformat()), code=code),
+                hint=_("Try another currency, e.g. USD or EUR."))
     return amount / known[from_currency] * known[to_currency]
 
 
@@ -73,13 +76,15 @@ def format_money(amount: float, currency: str, exact: bool = False) -> str:
     decimals ("€12.735", "KES 16,113.75") instead of rounding it for display."""
     if exact and amount != int(amount):
         decimals = min(3, max(2, len(f"{amount:.3f}".rstrip("0").split(".")[1])))
-        number = f"{amount:,.{decimals}f}"
     elif amount >= 100 or amount == int(amount):
-        number = f"{amount:,.0f}"
+        decimals = 0
     elif amount >= 0.1:
-        number = f"{amount:,.2f}"
+        decimals = 2
     else:
-        number = f"{amount:.3f}".rstrip("0")
+        decimals = len(f"{amount:.3f}".rstrip("0").split(".")[1])
+    if i18n.current() != i18n.SOURCE:  # Babel's pattern for the locale: "12,50 US$", "US$ 12,50"
+        return i18n.money(amount, currency, decimals)
+    number = f"{amount:,.{decimals}f}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{number}" if symbol else f"{currency} {number}"
 
@@ -94,7 +99,9 @@ def format_range(low: float | None, high: float | None, currency: str) -> str:
             end = end[len(symbol):]
         elif end.startswith(currency + " "):
             end = end[len(currency) + 1:]
+        if i18n.current() != i18n.SOURCE:
+            return f"{start}–{format_money(high, currency)}"
         return f"{start}–{end}"
     if low is None and high is not None:
-        return f"up to {format_money(high, currency)}"
+        return _("up to {amount}").format(amount=format_money(high, currency))
     return format_money(low if low is not None else high or 0, currency)

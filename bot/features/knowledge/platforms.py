@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.declarations import Choice, Param
 from bot.core.errors import NotFound, quoted
+from bot.core.i18n import N_, _
 from bot.core.model import Button
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.matching import matcher
@@ -60,19 +61,20 @@ def find_platform(
     buttons = [Button(knowledge_base().platforms[pid].name, target, {**(args or {}), param: pid}, personal=bool(args))
                for pid in found.suggestions]
     if found.suggestions:
-        names = " or ".join(knowledge_base().platforms[pid].name for pid in found.suggestions)
-        message = f"{found.note + ' ' if found.note else ''}Did you mean {names}?"
-        raise NotFound(message, hint=f"I don't know a platform called {shown}. Type /platforms to see them all.",
-                       buttons=buttons)
+        names = _(" or ").join(knowledge_base().platforms[pid].name for pid in found.suggestions)
+        message = (found.note + " " if found.note else "") + _("Did you mean {commands}?").format(commands=names)
+        raise NotFound(message, hint=_("I don't know a platform called {name}. Type /platforms to see them "
+                                       "all.").format(name=shown), buttons=buttons)
     if command not in ASKS_ABOUT_IT:  # /subscribe, /report, /status...: an unknown name is only a typo or a gap
-        raise NotFound(f"I don't know a platform called {shown}.",
-                       hint="Check the spelling, or type /platforms to see the ones I know.",
-                       buttons=[Button("Known platforms", "platforms")])
+        raise NotFound(_("I don't know a platform called {name}.").format(name=shown),
+                       hint=_("Check the spelling, or type /platforms to see the ones I know."),
+                       buttons=[Button(_("Known platforms"), "platforms")])
     raise NotFound(
-        f"I don't know a platform called {shown}. That does not make it a scam, or safe: I have no sourced "
-        "facts about it.",
-        hint="Check any offer against the scam warning signs (/scamcheck), or type /platforms to see the ones I know.",
-        buttons=[Button("Scam warning signs", "scamcheck"), Button("Known platforms", "platforms")],
+        _("I don't know a platform called {name}. That does not make it a scam, or safe: I have no sourced "
+          "facts about it.").format(name=shown),
+        hint=_("Check any offer against the scam warning signs (/scamcheck), or type /platforms to see the ones I "
+               "know."),
+        buttons=[Button(_("Scam warning signs"), "scamcheck"), Button(_("Known platforms"), "platforms")],
     )
 
 
@@ -83,7 +85,7 @@ async def platform_autocomplete(app: App, prefix: str) -> list[Choice]:
 
 
 def platform_param(
-    description: str = "The platform, e.g. outlier", required: bool = True, example: str = "outlier"
+    description: str = N_("The platform, e.g. outlier"), required: bool = True, example: str = "outlier"
 ) -> Param:
     """The platform parameter commands share: autocompleted from the knowledge base, length-capped."""
     return Param("platform", description, required=required, autocomplete=platform_autocomplete, max_length=100,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.core.feature import Person
+from bot.core.i18n import N_
 from bot.core.model import Invocation
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.money import KNOWN_CURRENCIES
@@ -13,7 +14,8 @@ from storage import member_settings
 from storage.member_settings import MemberSettings
 
 DEFAULT_CURRENCY = "USD"
-DATA_KEPT = (("settings", "your saved country and display currency (/settings), under a keyed hash"),)
+DATA_KEPT = ((N_("settings"),
+              N_("your saved country, display currency and language (/settings), under a keyed hash")),)
 __all__ = ["DATA_KEPT", "MemberSettings", "country_and_currency", "forget_settings", "save", "saved"]
 
 if TYPE_CHECKING:
@@ -48,4 +50,4 @@ async def save(inv: Invocation, now: int, **changes: Any) -> MemberSettings:
 
 async def forget_settings(app: App, who: Person) -> list[tuple[str, int]]:
     """Delete a member's saved settings (/forget)."""
-    return [("saved settings", await member_settings.forget(app.db, who.key))]
+    return [(N_("saved settings"), await member_settings.forget(app.db, who.key))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core.i18n import SOURCE, _, current
 from bot.core.model import Button, Field, Reply
 from bot.features.knowledge.check import fact_date
 from bot.features.knowledge.loader import knowledge_base
@@ -68,7 +69,8 @@ def cite(sources: tuple[str, ...], numbers: dict[str, int]) -> str:
     flag = f" ({flag})" if flag else ""
     if len(sources) == 1:
         return f" ({when}, {KIND_LABELS[kb.source(sources[0]).kind]}) {marks}{flag}"
-    return f" ({'newest ' if when != 'n.d.' else ''}{when}) {marks}{flag}"
+    newest = _("newest {date}").format(date=when) if when != _("n.d.") else when
+    return f" ({newest}) {marks}{flag}"
 
 
 def _join(lines: list[Line], numbers: dict[str, int], limit: int) -> str:
@@ -91,14 +93,17 @@ def source_list(numbers: dict[str, int]) -> str:
     for source_id, number in sorted(numbers.items(), key=lambda item: item[1]):
         source = kb.source(source_id)
         lines.append(f"[{number}] {source.url} ({format_date(source.date)}, {source.kind_label})")
-    return "Sources:\n" + "\n".join(lines) if lines else ""
+    return _("Sources:") + "\n" + "\n".join(lines) if lines else ""
 
 
 def _render(answer: Answer) -> Reply:
     numbers: dict[str, int] = {}
     blocks = [_join(answer.lead, numbers, BLOCK_LIMIT)] if answer.lead else []
     fields = [Field(s.name, _join(s.lines, numbers, FIELD_LIMIT)) for s in answer.sections if s.lines]
-    footer = "\n\n".join(part for part in (answer.note, source_list(numbers)) if part) or None
+    # Knowledge-base facts keep their sources' language (English); a reply in another language says so.
+    source_note = _("Facts are shown in the language of their sources (English).") if (
+        numbers and current() != SOURCE) else None
+    footer = "\n\n".join(part for part in (answer.note, source_note, source_list(numbers)) if part) or None
     return Reply(title=answer.title, blocks=blocks, fields=fields, buttons=answer.buttons, footer=footer,
                  ephemeral=answer.ephemeral)
 

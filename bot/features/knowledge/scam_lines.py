@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.i18n import _
 from bot.features.knowledge.render import FIELD_LIMIT, Line, Section
 from bot.features.knowledge.scams import Finding
 
@@ -14,14 +15,15 @@ def finding_line(finding: Finding, *, explain: bool) -> Line:
     signal = finding.signal
     text = f"{signal.label} (“{finding.evidence}”)." + (f" {signal.explain}" if explain else "")
     if signal.unsourced:
-        text += f" (Unsourced: {signal.unsourced}.)"
+        text += " " + _("(Unsourced: {note}.)").format(note=signal.unsourced)
     return Line(text, tuple(signal.sources))
 
 
 def findings_sections(findings: list[Finding]) -> list[Section]:
     """The signs found, as many fields as it takes to show every one within the field limit."""
     if not findings:
-        return [Section("Warning signs found (0)", [Line("None of the usual signs.")], keep=True)]
+        return [Section(_("Warning signs found ({count})").format(count=0), [Line(_("None of the usual signs."))],
+                        keep=True)]
     lines = [finding_line(f, explain=True) for f in findings]
     if sum(len(line.text) + CITATION for line in lines) > FINDINGS_BUDGET:
         lines = [finding_line(f, explain=False) for f in findings]
@@ -30,5 +32,6 @@ def findings_sections(findings: list[Finding]) -> list[Section]:
         if chunks[-1] and sum(len(x.text) + CITATION for x in [*chunks[-1], line]) > FIELD_LIMIT:
             chunks.append([])
         chunks[-1].append(line)
-    names = [f"Warning signs found ({len(findings)})"] + ["More warning signs found"] * (len(chunks) - 1)
+    names = [_("Warning signs found ({count})").format(count=len(findings))] + [_("More warning signs found")] * (
+        len(chunks) - 1)
     return [Section(name, chunk, keep=True) for name, chunk in zip(names, chunks, strict=True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.core.i18n import _
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.matching import matcher
 from bot.features.knowledge.models import KnowledgeBase, PayRange, Signal
@@ -73,13 +74,13 @@ class ScamReport:
     def verdict(self) -> str:
         """A plain verdict on the signs found (about the message, never about a named company)."""
         if self.is_scam:
-            return ("This message shows the signs of a task scam. Do not pay anything, do not send ID or bank "
-                    "details, and stop replying.")
+            return _("This message shows the signs of a task scam. Do not pay anything, do not send ID or bank "
+                     "details, and stop replying.")
         if self.findings:
-            return ("Be careful: this message shows one warning sign. Apply only through the platform's own "
-                    "website, never through a chat contact.")
-        return ("I found none of the usual warning signs in this message. That does not prove it is genuine: "
-                "apply only through the platform's own website, and never pay to get paid.")
+            return _("Be careful: this message shows one warning sign. Apply only through the platform's own "
+                     "website, never through a chat contact.")
+        return _("I found none of the usual warning signs in this message. That does not prove it is genuine: "
+                 "apply only through the platform's own website, and never pay to get paid.")
 
 
 def _quote(text: str, hit: Hit, needs: list[str]) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import unix
 from bot.core.errors import BadArgument, NotAllowed, NotFound
 from bot.core.feature import Person
+from bot.core.i18n import N_, _
 from bot.core.model import Field
 from bot.core.timetext import format_time
 from bot.features.availability import brigading, trust
@@ -52,12 +53,15 @@ NEGATIVE_WORDS = (
     "not positive", "too negative", "unfair to", "hurts the", "bad for", "whining", "whine",
 )
 
+# What /forget says it removed (storage/moderation.py names them), marked here so they are translated when shown.
+FORGOTTEN = (N_("expired reporting bars"), N_("moderation log entries (no longer linked to you, the actions kept)"),
+             N_("community notes (no longer linked to you)"))
 DATA_KEPT = ((
-    "Moderation",
-    "if a moderator bars you from reporting: the bar's end date and reason under your keyed hash (kept "
-    "until the bar ends, even after /forget, so /forget cannot lift a bar); if you are a moderator: your "
-    "keyed hash on the actions you took, in that community's moderation log (shown as \"a moderator\"; "
-    "/forget unlinks you from them)",
+    N_("Moderation"),
+    N_("if a moderator bars you from reporting: the bar's end date and reason under your keyed hash (kept "
+       "until the bar ends, even after /forget, so /forget cannot lift a bar); if you are a moderator: your "
+       "keyed hash on the actions you took, in that community's moderation log (shown as \"a moderator\"; "
+       "/forget unlinks you from them)"),
 ),)
 
 
@@ -240,7 +244,7 @@ async def community_note(app: App, community: str | None, platform: str) -> str 
 async def note_section(inv: Invocation, platform_id: str, **context: object) -> list[Field | str]:
     """This community's note under /legit (the knowledge base's LEGIT_EXTRA_SECTIONS seam); none in private."""
     text = await community_note(inv.app, inv.place.community_key, platform_id)
-    return [Field("Note from this community's moderators", text)] if text else []
+    return [Field(_("Note from this community's moderators"), text)] if text else []
 
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.errors import BadArgument, NotFound
+from bot.core.i18n import N_, _
 from bot.features.availability.status import PROJECT_CHANGES_SPAN
 from bot.features.moderation.actions import MAX_REASON, ModContext, check_reason
 from bot.features.reports.kinds import AVAILABILITY_KINDS, PROJECT_KINDS
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from bot.wiring import App
 
 # What is shown instead of a project name this community does not show.
-NOT_SHOWN = "a project whose name is not shown here"
+NOT_SHOWN = N_("a project whose name is not shown here")
 # The reports whose project names are shown in /status, alerts and digests (and how far back they go).
 SHOWN_KINDS = (*AVAILABILITY_KINDS, *PROJECT_KINDS)
 ELSEWHERE_SPAN = PROJECT_CHANGES_SPAN
@@ -38,11 +39,12 @@ class NotShown:
 
     def project(self, platform: str, project: str, shown: str | None = None) -> str:
         """The project (its key) as this community shows it: its shown name (default: the key), or NOT_SHOWN."""
-        return NOT_SHOWN if (platform, project) in self.names else shown or project
+        return _(NOT_SHOWN) if (platform, project) in self.names else shown or project
 
     def quoted(self, platform: str, project: str, shown: str | None = None) -> str:
         """'project “name”', or NOT_SHOWN."""
-        return NOT_SHOWN if (platform, project) in self.names else f"project “{shown or project}”"
+        return _(NOT_SHOWN) if (platform, project) in self.names else _("project “{name}”").format(
+            name=shown or project)
 
     def hides(self, platform: str, project: str) -> bool:
         """True when this community does not show that project name."""

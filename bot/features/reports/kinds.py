@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.i18n import N_, _
+
 HOUR = 3600
 DAY = 24 * HOUR
 
@@ -22,18 +24,18 @@ KINDS = {
     k.name: k
     for k in (
         # Availability changes within hours; a repeat within 6 h says "still true" and refreshes the time.
-        Kind("drought", "no tasks (empty queue)", 6 * HOUR),
-        Kind("tasks_back", "tasks are back", 6 * HOUR),
+        Kind("drought", N_("no tasks (empty queue)"), 6 * HOUR),
+        Kind("tasks_back", N_("tasks are back"), 6 * HOUR),
         # Project and payment news is weekly: payouts are weekly or twice a week on most platforms.
-        Kind("project_paused", "project paused", 7 * DAY),
-        Kind("project_ended", "project ended", 7 * DAY),
-        Kind("paid_on_time", "paid on time", 7 * DAY),
-        Kind("paid_late", "paid late", 7 * DAY),
-        Kind("payment_missing", "payment missing", 7 * DAY),
-        Kind("account_restricted", "account restricted", 7 * DAY),
+        Kind("project_paused", N_("project paused"), 7 * DAY),
+        Kind("project_ended", N_("project ended"), 7 * DAY),
+        Kind("paid_on_time", N_("paid on time"), 7 * DAY),
+        Kind("paid_late", N_("paid late"), 7 * DAY),
+        Kind("payment_missing", N_("payment missing"), 7 * DAY),
+        Kind("account_restricted", N_("account restricted"), 7 * DAY),
         # Pay and onboarding are slow facts: one pay figure per person a month, one onboarding story a year.
-        Kind("payrate", "hourly pay", 30 * DAY),
-        Kind("onboarding", "onboarding hours", 365 * DAY),
+        Kind("payrate", N_("hourly pay"), 30 * DAY),
+        Kind("onboarding", N_("onboarding hours"), 365 * DAY),
     )
 }
 # The words members use for a kind, beside its name and label: /report accepts any of them (typed lines,
@@ -65,4 +67,4 @@ def kind_aliases(kind: str) -> tuple[str, ...]:
 
 def label(kind: str) -> str:
     """How people say a kind of report, e.g. 'paid late'."""
-    return KINDS[kind].label
+    return _(KINDS[kind].label)

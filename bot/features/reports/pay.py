@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.core import i18n
 from bot.core.clock import unix
+from bot.core.i18n import N_, _
 from bot.core.model import Field, Invocation
 from bot.core.plural import plural
 from bot.features.reports.kinds import DAY
@@ -26,7 +28,8 @@ PAY_SPAN = 90 * DAY  # pay changes; only the last 90 days of reports count
 ONBOARDING_SPAN = 365 * DAY  # onboarding reports of the last 12 months: one per person (its dedupe window)
 MIN_SHOWN = 5  # a figure from fewer than 5 people is hidden (too easy to skew, too easy to identify someone)
 EFFECTIVE_PAID_HOURS = (20, 100)  # show the effective rate over the first 20 and 100 paid hours
-ALL_ROLES = "all roles"
+ALL_ROLES = N_("all roles")
+ROLE_NAMES = (N_("generalist"), N_("specialist"), N_("expert"))  # figure.role, translated where shown
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -116,7 +119,7 @@ async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
 
 
 def _money(value: float) -> str:
-    return f"${value:,.2f}"
+    return f"${value:,.2f}" if i18n.current() == i18n.SOURCE else i18n.money(value, "USD")
 
 
 def pay_fields(pay: CrowdPay, platform_id: str) -> list[Field]:
@@ -125,25 +128,27 @@ def pay_fields(pay: CrowdPay, platform_id: str) -> list[Field]:
     for figure in pay.figures:
         if figure.median is None:
             more = figure.missing
-            lines.append(f"{figure.role}: {plural(figure.n, 'report')} so far; "
-                         f"{more} more needed to show a figure")
+            lines.append(_("{role}: {reports} so far; {more} more needed to show a figure").format(
+                role=_(figure.role), reports=plural(figure.n, "report", "reports"), more=more))
         else:
-            lines.append(f"{figure.role}: median {_money(figure.median)}/h "
-                         f"(middle half {_money(figure.p25)}-{_money(figure.p75)}), n = {figure.n}")
-    fields = [Field("Crowd-reported hourly pay, last 90 days (USD)", "\n".join(lines))]
+            lines.append(_("{role}: median {median}/h (middle half {low}-{high}), n = {n}").format(
+                role=_(figure.role), median=_money(figure.median), low=_money(figure.p25), high=_money(figure.p75),
+                n=figure.n))
+    fields = [Field(_("Crowd-reported hourly pay, last 90 days (USD)"), "\n".join(lines))]
     if pay.unpaid_hours_median is not None:
-        text = (f"Median unpaid onboarding, last 12 months: {pay.unpaid_hours_median:g} h "
-                f"(n = {pay.onboarding_n}).")
+        text = _("Median unpaid onboarding, last 12 months: {hours} h (n = {n}).").format(
+            hours=i18n.number(pay.unpaid_hours_median), n=pay.onboarding_n)
         if pay.effective:
-            text += " Effective rate counting it: " + "; ".join(
-                f"over your first {paid} paid hours {_money(rate)}/h" for paid, rate in pay.effective
-            ) + "."
-        fields.append(Field("Unpaid onboarding", text))
+            text += " " + _("Effective rate counting it: {rates}.").format(rates="; ".join(
+                _("over your first {paid} paid hours {rate}/h").format(paid=paid, rate=_money(rate))
+                for paid, rate in pay.effective))
+        fields.append(Field(_("Unpaid onboarding"), text))
     elif pay.onboarding_n:
-        fields.append(Field("Unpaid onboarding", f"{plural(pay.onboarding_n, 'onboarding report')} in the last 12 "
-                            f"months; {MIN_SHOWN} unpaid ones are needed to show a median."))
-    fields.append(Field("Add yours", f"/payrate {platform_id} <amount> <currency> [role] and "
-                        f"/onboarding {platform_id} <hours> [paid]"))
+        fields.append(Field(_("Unpaid onboarding"), _(
+            "{reports} in the last 12 months; {needed} unpaid ones are needed to show a median.").format(
+            reports=plural(pay.onboarding_n, "onboarding report", "onboarding reports"), needed=MIN_SHOWN)))
+    fields.append(Field(_("Add yours"), _("/payrate {platform} <amount> <currency> [role] and /onboarding "
+                                          "{platform} <hours> [paid]").format(platform=platform_id)))
     return fields
 
 

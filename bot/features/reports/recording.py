@@ -12,6 +12,7 @@ from bot.core.clock import unix
 from bot.core.errors import BadArgument, RateLimited, quoted
 from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
+from bot.core.i18n import N_, _
 from bot.core.model import Actor
 from bot.core.plural import plural
 from bot.core.ratelimit import RateLimiter
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 
 
 ROLE_TIERS = {
-    "generalist": "generalist (writing, rating, general tasks)",
-    "specialist": "specialist (coding, STEM, languages)",
-    "expert": "expert (professional or PhD)",
+    "generalist": N_("generalist (writing, rating, general tasks)"),
+    "specialist": N_("specialist (coding, STEM, languages)"),
+    "expert": N_("expert (professional or PhD)"),
 }
 
 # A person may file this many reports an hour (across platforms); generous for honest use, a wall for floods.
@@ -63,8 +64,9 @@ def clean_note(note: str | None) -> str | None:
     cleaned = clean_text(note)
     if len(cleaned) > NOTE_MAX:
         raise BadArgument(
-            f"Your note is {len(cleaned)} characters long; notes can be at most {NOTE_MAX}.",
-            hint="Shorten it and send the report again. Notes are shown only to moderators.",
+            _("Your note is {length} characters long; notes can be at most {limit}.").format(
+                length=len(cleaned), limit=NOTE_MAX),
+            hint=_("Shorten it and send the report again. Notes are shown only to moderators."),
         )
     return cleaned or None
 
@@ -75,7 +77,8 @@ def shown_project(project: str | None) -> str:
         return ""
     cleaned = clean_text(project)
     if len(cleaned) > PROJECT_MAX:
-        raise BadArgument(f"That project name is {len(cleaned)} characters long; at most {PROJECT_MAX}, please.")
+        raise BadArgument(_("That project name is {length} characters long; at most {limit}, please.").format(
+            length=len(cleaned), limit=PROJECT_MAX))
     return cleaned
 
 
@@ -164,9 +167,10 @@ class Reports:
         if wait is not None:
             minutes = max(1, round(wait / 60))
             raise RateLimited(
-                f"You've sent {REPORTS_PER_HOUR} reports in the last hour, the most I take from one person.",
-                hint=f"Try again in about {plural(minutes, 'minute')}. "
-                "Your earlier reports are all counted.",
+                _("You've sent {count} reports in the last hour, the most I take from one person.").format(
+                    count=REPORTS_PER_HOUR),
+                hint=_("Try again in about {minutes}. Your earlier reports are all counted.").format(
+                    minutes=plural(minutes, "minute", "minutes")),
             )
 
     async def record(
@@ -182,13 +186,15 @@ class Reports:
     ) -> Recorded:
         """Validate and store one report (a repeat in the same window refreshes the earlier one)."""
         if kind not in KINDS:
-            raise BadArgument(f"I don't know the report kind {quoted(kind)}.", hint="Use one of: " + ", ".join(KINDS))
+            raise BadArgument(_("I don't know the report kind {kind}.").format(kind=quoted(kind)),
+                              hint=_("Use one of: {kinds}").format(kinds=", ".join(KINDS)))
         project_name = shown_project(project)
         project_key = project_name.lower()
         if kind in PROJECT_KINDS and not project_key:
             raise BadArgument(
-                f"Which project was {KINDS[kind].label.removeprefix('project ')}? Add its name.",
-                hint=f'Example: /report {platform} {kind} "Project Name"',
+                (_("Which project was paused? Add its name.") if kind == "project_paused" else
+                 _("Which project ended? Add its name.")),
+                hint=_('Example: /report {platform} {kind} "Project Name"').format(platform=platform, kind=kind),
             )
         clean = clean_note(note)
         reporter = self.reporter_key(actor)
@@ -224,7 +230,7 @@ class Reports:
             raise BadArgument(
                 f"{amount:g} {code} an hour is outside the range I accept "
                 f"({low / scale:,.2f} to {high / scale:,.2f} {code}, that is ${low:,.2f} to ${high:,.2f} an hour).",
-                hint="Report what you earned per hour of work (not per task or per week).",
+                hint=_("Report what you earned per hour of work (not per task or per week)."),
             )
         recorded = await self.record(
             actor, community, platform, "payrate", now, project=project,
@@ -240,7 +246,7 @@ class Reports:
         if not low <= hours <= high:
             raise BadArgument(
                 f"{hours:g} hours is outside the range I accept ({low:g} to {high:g} hours).",
-                hint="Count the hours you spent on assessments, tests and training before regular paid work.",
+                hint=_("Count the hours you spent on assessments, tests and training before regular paid work."),
             )
         return await self.record(actor, community, platform, "onboarding", now, hours=hours, paid=paid)
 
@@ -251,11 +257,11 @@ async def forget_reports(app: App, person: Person) -> list[tuple[str, int]]:
     deleted = await store.delete_reporter(app.db, person.key)
     app.reports.forget_names(projects)
     await project_store.forget_unused(app.db, projects)
-    return [("reports", deleted)]
+    return [(N_("reports"), deleted)]
 
 
 DATA_KEPT = ((
-    "Reports",
-    "what you reported (platform, kind, project, time, pay or hours, your note) under a keyed hash of your "
-    "account, never your name or id; /myreports lists them, /retract removes one, /forget removes all",
+    N_("Reports"),
+    N_("what you reported (platform, kind, project, time, pay or hours, your note) under a keyed hash of your "
+       "account, never your name or id; /myreports lists them, /retract removes one, /forget removes all"),
 ),)

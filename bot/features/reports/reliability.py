@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.clock import unix
+from bot.core.i18n import _, number
 from bot.core.model import Field, Invocation
 from bot.features.reports.kinds import DAY, PAYMENT_KINDS, label
 from storage import reports as store
@@ -55,19 +56,22 @@ async def reliability(app: App, platform: str, now: datetime) -> Reliability:
 
 
 def _x_of_n(counts: dict[str, int], n: int) -> str:
-    return "; ".join(f"{label(kind)} {counts[kind]} of {n}" for kind in PAYMENT_KINDS)
+    return "; ".join(_("{kind} {count} of {n}").format(kind=label(kind), count=number(counts[kind]), n=number(n))
+                     for kind in PAYMENT_KINDS)
 
 
 def reliability_fields(result: Reliability, platform_id: str) -> list[Field]:
     """Payment reliability as reply fields (plain text)."""
     if result.total_n == 0:
-        text = f"No payment reports yet. Got paid? /report {platform_id} paid_on_time (or paid_late, payment_missing)."
+        text = _("No payment reports yet. Got paid? /report {platform} paid_on_time (or paid_late, "
+                 "payment_missing).").format(platform=platform_id)
     else:
-        recent = _x_of_n(result.recent, result.recent_n) if result.recent_n else "no reports"
-        text = f"Last 90 days: {recent}.\nAll time: {_x_of_n(result.total, result.total_n)}."
-    fields = [Field("Payments reported by members", text)]
+        recent = _x_of_n(result.recent, result.recent_n) if result.recent_n else _("no reports")
+        text = _("Last 90 days: {recent}.").format(recent=recent) + "\n" + _("All time: {total}.").format(
+            total=_x_of_n(result.total, result.total_n))
+    fields = [Field(_("Payments reported by members"), text)]
     if result.restricted_recent:
-        fields.append(Field("Account restrictions reported (90 days)", str(result.restricted_recent)))
+        fields.append(Field(_("Account restrictions reported (90 days)"), number(result.restricted_recent)))
     return fields
 
 

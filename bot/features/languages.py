@@ -1,0 +1,51 @@
+"""Which language a reply is in: the member's choice, the platform's locale, the community's default, English.
+
+The dispatcher asks `reply_locale` once per invocation; public posts (digest, channel alerts) use
+`community_locale`, messages to one member `member_locale`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.i18n import choose, normalize
+from bot.core.model import Actor, Place
+from storage import community_languages, member_settings
+
+if TYPE_CHECKING:
+    from bot.wiring import App
+
+
+async def member_language(app: App, platform: str, user_id: str) -> str | None:
+    """The language a member chose with /settings language, or None."""
+    return normalize(await member_settings.language_of(app.db, app.person_key(str(platform), user_id)))
+
+
+async def community_language(app: App, community: str | None) -> str | None:
+    """The default language a community's moderators set, or None."""
+    return None if community is None else normalize(await community_languages.get(app.db, community))
+
+
+async def reply_locale(app: App, actor: Actor, place: Place) -> str:
+    """The locale of a reply to this person here, by the chain member -> platform -> community -> English."""
+    member = await member_language(app, actor.platform, actor.user_id)
+    if member is not None:
+        return member
+    if normalize(actor.locale) is not None:
+        return choose(actor.locale)
+    return choose(await community_language(app, place.community_key))
+
+
+async def community_locale(app: App, community: str | None) -> str:
+    """The locale of a public post in a community (its default, else English)."""
+    return choose(await community_language(app, community))
+
+
+async def member_locale(app: App, platform: str, user_id: str, community: str | None = None) -> str:
+    """The locale of a message to one member (their choice, else the community's, else English)."""
+    return choose(await member_language(app, platform, user_id), await community_language(app, community))
+
+
+async def set_community_language(app: App, community: str, language: str | None, now: int) -> None:
+    """Set (or with None clear) a community's default language."""
+    await community_languages.put(app.db, community, language, now)
