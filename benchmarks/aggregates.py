@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import statistics
 import sys
 import time
@@ -48,7 +49,6 @@ OLD_KIND_COUNTS = (
     "WHERE t.platform = ? AND t.kind IN ({marks}) AND t.n > 0")
 OLD_DAILY = ("SELECT platform, {day} AS day, count(*) AS reports FROM reports WHERE updated_at >= ? AND updated_at < ? "
              "AND hidden = 0 GROUP BY platform, day")
-OLD_UPSERT = store.UPSERT_REPORT.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
 
 
 async def samples_ms(make: Callable[[], Awaitable[object]], runs: int) -> list[float]:
@@ -138,27 +138,42 @@ async def measure(count: int) -> dict[str, object]:
             new_hour += await samples_ms(lambda: app.availability.statuses(clock.now()), 1)
         figures["status_all_new_hour_p50_max_ms"] = [None, [round(statistics.median(new_hour), 2),
                                                             round(max(new_hour), 2)]]
-        figures["ingest_per_report_us"] = await ingest_us(db, now)
+        figures["ingest_per_report_us_bare_raw_app"] = await ingest_us(db, path, now)
     finally:
         await app.db.close()
     return figures
 
 
-async def ingest_us(db, now: int, count: int = 2000) -> list[float]:
-    """Microseconds per new report written alone: the bare upsert (main) and the upsert with its aggregates, the
-    two alternating under the same load. Drought reports: the kind that also moves the baseline slots."""
-    spent = [0.0, 0.0]
+async def ingest_us(db, path: Path, now: int, count: int = 2000) -> list[float]:
+    """Microseconds per new report written alone, the three alternating under the same load: raw sqlite3 per-row
+    commits on a copy without migration 0019's aggregate triggers (what a report cost before the aggregates), raw
+    sqlite3 on a copy with them (the triggers' own cost), and the bot's upsert_report (the triggers, group commit).
+    Drought reports: the kind that also moves the baseline slots."""
+    await db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")  # the copies below hold every committed row
+    raws = []
+    for name, drop in (("bare.db", True), ("raw.db", False)):
+        conn = sqlite3.connect(copy(path, name), isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                       "(name LIKE 'reports_hours_%' OR name LIKE 'reports_values_%' "
+                                       "OR name LIKE 'reports_slots_%')").fetchall() if drop else ():
+            conn.execute(f"DROP TRIGGER {trigger}")
+        raws.append(conn)
+    spent = [0.0, 0.0, 0.0]
     for i in range(count):
         at = now + i
-        for side in ((0, 1) if i % 2 else (1, 0)):
+        for side in ((0, 1, 2), (2, 1, 0))[i % 2]:
             report = store.NewReport(f"ingest{side}-{i % 300}", PLATFORMS[i % 100], "drought", "",
                                      window_start("drought", at), at, None)
             started = time.perf_counter()
-            if side == 0:
-                await db.write_returning(OLD_UPSERT, report.values())
+            if side < 2:
+                raws[side].execute(store.UPSERT_ONE_REPORT, report.values()).fetchall()
             else:
                 await store.upsert_report(db, report)
             spent[side] += time.perf_counter() - started
+    for conn in raws:
+        conn.close()
     return [round(total / count * 1e6, 1) for total in spent]
 
 

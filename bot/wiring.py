@@ -151,6 +151,7 @@ class App:
         self.legit_sections = (reliability_section, moderation.note_section)
         self.pay_sections = (pay_section,)
         self.button_payloads = ButtonPayloads(db)
+        self.languages = languages.LanguageChoices(clock)
         # The exchange rates conversions use: the newest fetched ECB table, else the shipped one.
         self.fx = FxRates(self)
         # The services, one instance each.

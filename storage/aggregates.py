@@ -1,14 +1,13 @@
-"""SQL for the report aggregates of migration 0016, kept in the same transaction as every write to reports.
+"""SQL for the report aggregates of migration 0016: the reads made of them, and their rebuild from the reports.
 
-A report (the hot write) moves itself with plain statements around its upsert (`around_upsert`: -1 by its dedupe
-key before, +1 after), so the whole is one group-commit member. The rare writes (a retraction, a hide, /forget, a
-clock put right) read the rows they change (`rows_where`), write, and hand the rows before and after to `apply`.
-Both keep three tables:
+Migration 0019's triggers on reports keep them inside every statement that writes a report (a report or its
+repeat, a retraction, a hide or unhide, /forget, a clock put right, a bulk load), so a report is still one
+statement. Three tables:
 - report_hours: visible reports per platform, kind and UTC hour (exact counts);
 - report_values: per platform, kind, UTC day, tag and value, how many visible reports gave it (exact figures, so
   medians and quartiles over whole days are exact);
 - drought_slots: distinct platform-wide drought reporters in the 6 hours before each whole hour (exact: a change
-  to one reporter's drought reports is compared with that reporter's other drought reports in reach).
+  to one reporter's drought report is compared with that reporter's other drought reports in reach).
 Reads take whole buckets from these tables and the partial buckets at a window's edges from reports, so each
 answer is exact and its cost grows with the window's buckets, not with the stored history. `rebuild`
 recomputes the tables from the reports (`queuewatch aggregates rebuild`).
@@ -16,30 +15,15 @@ recomputes the tables from the reports (`queuewatch aggregates rebuild`).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 
 from storage.database import Database, Executor, Row
 
 HOUR = 3600
 DAY = 86400
 DROUGHT_SLOT = 6 * HOUR  # the length of a baseline slot: availability's LOOKBACK (a test keeps them equal)
-SLOT_ENDS = range(HOUR, DROUGHT_SLOT + HOUR, HOUR)  # a report at hour h counts in the slots ending h+1h .. h+6h
-COLUMNS = "id, reporter, platform, kind, project, updated_at, hidden, role, hourly_usd, hours, paid"
 SCHEMA = 16  # the migration that made them
 TABLES = ("report_hours", "drought_slots", "report_values")
-
-_ADD_HOURS = ("INSERT INTO report_hours (platform, kind, hour, n) VALUES (?, ?, ?, ?) "
-              "ON CONFLICT (platform, kind, hour) DO UPDATE SET n = report_hours.n + excluded.n")
-_ADD_VALUES = ("INSERT INTO report_values (platform, kind, day, tag, value, n) VALUES (?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT (platform, kind, day, tag, value) DO UPDATE SET n = report_values.n + excluded.n")
-_DROP_EMPTY_VALUES = ("DELETE FROM report_values WHERE platform = ? AND kind = ? AND day = ? AND tag = ? "
-                      "AND value = ? AND n <= 0")
-_ADD_SLOTS = ("INSERT INTO drought_slots (platform, slot_end, reporters) VALUES (?, ?, ?) "
-              "ON CONFLICT (slot_end, platform) DO UPDATE SET reporters = drought_slots.reporters + excluded.reporters")
-_DROUGHT_TIMES = ("SELECT id, updated_at FROM reports WHERE reporter = ? AND platform = ? AND kind = 'drought' "
-                  "AND project = '' AND hidden = 0 AND updated_at >= ? AND updated_at < ?")
 
 # The statements that recompute one platform's aggregates from its reports (the same as migration 0016's).
 PAID_TAG = "CASE WHEN paid IS NULL THEN '' WHEN paid = 0 THEN '0' ELSE '1' END"
@@ -59,135 +43,6 @@ REBUILD = (
     f"AND kind = 'onboarding' AND hidden = 0 "
     f"GROUP BY platform, kind, updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1)",
 )
-
-
-# A report's move in the aggregates as plain statements around its upsert (no read in between, so the whole goes
-# into a group-commit batch): each takes the row by its dedupe key, once with -1 before the upsert and once with +1
-# after it. The drought one counts the reporter in a slot only where no other of their drought reports is.
-_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
-REPORT_HOURS_MOVE = (
-    "INSERT INTO report_hours (platform, kind, hour, n) SELECT platform, kind, updated_at - updated_at % 3600, ? "
-    f"FROM reports WHERE {_KEY} AND hidden = 0 "
-    "ON CONFLICT (platform, kind, hour) DO UPDATE SET n = report_hours.n + excluded.n")
-REPORT_VALUES_MOVE = (
-    "INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
-    "updated_at - updated_at % 86400, CASE WHEN kind = 'payrate' THEN coalesce(role, '') ELSE "
-    "CASE WHEN paid IS NULL THEN '' WHEN paid = 0 THEN '0' ELSE '1' END END, "
-    "CASE WHEN kind = 'payrate' THEN hourly_usd ELSE coalesce(hours, -1) END, ? "
-    f"FROM reports WHERE {_KEY} AND hidden = 0 AND (kind = 'onboarding' OR hourly_usd IS NOT NULL) "
-    "ON CONFLICT (platform, kind, day, tag, value) DO UPDATE SET n = report_values.n + excluded.n")
-REPORT_SLOTS_MOVE = (
-    "INSERT INTO drought_slots (platform, slot_end, reporters) WITH k(n) AS (VALUES (1), (2), (3), (4), (5), (6)) "
-    "SELECT me.platform, me.updated_at - me.updated_at % 3600 + k.n * 3600, ? FROM reports me CROSS JOIN k "
-    "WHERE me.reporter = ? AND me.platform = ? AND me.kind = ? AND me.project = ? AND me.window_start = ? "
-    "AND me.hidden = 0 AND NOT EXISTS (SELECT 1 FROM reports o WHERE o.reporter = me.reporter "
-    "AND o.platform = me.platform AND o.kind = 'drought' AND o.project = '' AND o.hidden = 0 AND o.id != me.id "
-    # A drought report's updated_at lies within 6 h after its window_start (a clock put right only lowers it):
-    # the bound lets the reporter's own key find their reports, not the platform's.
-    "AND o.window_start > me.updated_at - me.updated_at % 3600 + k.n * 3600 - 43200 "
-    "AND o.updated_at + 0 >= me.updated_at - me.updated_at % 3600 + k.n * 3600 - 21600 "  # (+ 0: not by time)
-    "AND o.updated_at + 0 < me.updated_at - me.updated_at % 3600 + k.n * 3600) "
-    "ON CONFLICT (slot_end, platform) DO UPDATE SET reporters = drought_slots.reporters + excluded.reporters")
-
-
-def around_upsert(kind: str, project: str, key: tuple) -> tuple[list[tuple[str, tuple]], list[tuple[str, tuple]]]:
-    """The statements that move one report (by its dedupe key) out of the aggregates before its upsert, and
-    into them after it."""
-    moves = [REPORT_HOURS_MOVE]
-    if kind in ("payrate", "onboarding"):
-        moves.append(REPORT_VALUES_MOVE)
-    if kind == "drought" and project == "":
-        moves.append(REPORT_SLOTS_MOVE)
-    return [(sql, (-1, *key)) for sql in moves], [(sql, (1, *key)) for sql in moves]
-
-
-@asynccontextmanager
-async def writing(db: Executor) -> AsyncIterator[Executor]:
-    """`db` itself when it is (or already runs inside) a transaction, else a new transaction on it."""
-    opener = getattr(db, "transaction", None)
-    inside = getattr(db, "_in_own_transaction", lambda: False)()
-    if opener is None or inside:
-        yield db
-        return
-    async with opener() as tx:
-        yield tx
-
-
-async def rows_where(db: Executor, where: str, params: Sequence = ()) -> list[Row]:
-    """The reports matching `where`, with the columns the aggregates are made of (read before a write)."""
-    return await db.fetchall(f"SELECT {COLUMNS} FROM reports WHERE {where}", params)
-
-
-def paid_tag(paid: int | None) -> str:
-    """How report_values stores an onboarding report's paid flag."""
-    return "" if paid is None else ("0" if paid == 0 else "1")
-
-
-def _value_key(row: Row) -> tuple | None:
-    day = row["updated_at"] - row["updated_at"] % DAY
-    if row["kind"] == "payrate":
-        if row["hourly_usd"] is None:
-            return None
-        return (row["platform"], "payrate", day, row["role"] or "", row["hourly_usd"])
-    if row["kind"] == "onboarding":
-        hours = -1.0 if row["hours"] is None else row["hours"]
-        return (row["platform"], "onboarding", day, paid_tag(row["paid"]), hours)
-    return None
-
-
-async def apply(db: Executor, before: Sequence[Row], after: Sequence[Row]) -> None:
-    """Move the aggregates from the reports as they were (`before`) to the same reports as they are now (`after`,
-    read after the write; a deleted report is absent). Run inside the write's transaction, after the write."""
-    hours: Counter = Counter()
-    values: Counter = Counter()
-    for sign, rows in ((-1, before), (1, after)):
-        for row in rows:
-            if row["hidden"]:
-                continue
-            updated = row["updated_at"]
-            hours[(row["platform"], row["kind"], updated - updated % HOUR)] += sign
-            key = _value_key(row)
-            if key is not None:
-                values[key] += sign
-    if changed := [(*key, n) for key, n in hours.items() if n]:
-        await db.executemany(_ADD_HOURS, changed)
-    if changed := [(*key, n) for key, n in values.items() if n]:
-        await db.executemany(_ADD_VALUES, changed)
-        await db.executemany(_DROP_EMPTY_VALUES, [key for key, n in values.items() if n < 0])
-    await _apply_droughts(db, before, after)
-
-
-async def _apply_droughts(db: Executor, before: Sequence[Row], after: Sequence[Row]) -> None:
-    """Per reporter and platform whose platform-wide drought reports changed: each slot in reach counts them
-    once if any of their visible drought reports falls in it, before and after."""
-    times: dict[tuple[str, str], set[int]] = defaultdict(set)
-    was: dict[tuple[str, str], list[int]] = defaultdict(list)
-    ids = {row["id"] for row in (*before, *after)}
-    for rows, visible_list in ((before, was), (after, None)):
-        for row in rows:
-            if row["kind"] != "drought" or row["project"] != "":
-                continue
-            pair = (row["reporter"], row["platform"])
-            times[pair].add(row["updated_at"])
-            if visible_list is not None and not row["hidden"]:
-                visible_list[pair].append(row["updated_at"])
-    deltas: Counter = Counter()
-    for (reporter, platform), moved in times.items():
-        ends = sorted({t - t % HOUR + step for t in moved for step in SLOT_ENDS})
-        now = await db.fetchall(_DROUGHT_TIMES, (reporter, platform, ends[0] - DROUGHT_SLOT, ends[-1]))
-        after_times = [row["updated_at"] for row in now]
-        before_times = [row["updated_at"] for row in now if row["id"] not in ids] + was[(reporter, platform)]
-        for end in ends:
-            delta = _covers(after_times, end) - _covers(before_times, end)
-            if delta:
-                deltas[(platform, end)] += delta
-    if changed := [(*key, n) for key, n in deltas.items() if n]:
-        await db.executemany(_ADD_SLOTS, changed)
-
-
-def _covers(times: list[int], end: int) -> int:
-    start = end - DROUGHT_SLOT
-    return int(any(start <= t < end for t in times))
 
 
 def _edges(start: int, end: int | None, unit: int) -> tuple[int, int | None, list[tuple[int, int | None]]]:
@@ -325,9 +180,9 @@ async def platforms(db: Executor) -> list[str]:
     return sorted(row[0] for row in rows)
 
 
-async def rebuild_platform(db: Executor, platform: str) -> None:
+async def rebuild_platform(db: Database, platform: str) -> None:
     """Recompute one platform's aggregates from its reports (in one transaction, so writers see either)."""
-    async with writing(db) as tx:
+    async with db.transaction() as tx:
         for table in TABLES:
             await tx.execute(f"DELETE FROM {table} WHERE platform = ?", (platform,))
         for statement in REBUILD:

@@ -79,11 +79,6 @@ class Executor(Protocol):
         """
         ...
 
-    async def write_all(self, statements: list[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
-        """Run writing statements one after the other, all kept or none (group-committed like write_returning);
-        each one's rows, once they have committed."""
-        ...
-
 
 class Database(Executor, Protocol):
     """The Store interface every backend implements (SQLite here, PostgreSQL in storage/postgres.py)."""
@@ -151,9 +146,6 @@ class _Statements:
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return await self.fetchall(sql, params)  # read to the end, so an autocommit statement commits
-
-    async def write_all(self, statements: list[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
-        return [await self.fetchall(sql, params) for sql, params in statements]  # inside the caller's transaction
 
 
 class SqliteDatabase:
@@ -232,11 +224,6 @@ class SqliteDatabase:
         if self._in_own_transaction():
             return await self._tx.write_returning(sql, params)
         return await self.group.write_returning(sql, params)
-
-    async def write_all(self, statements: list[Statement]) -> list[list[Row]]:
-        if self._in_own_transaction():
-            return await self._tx.write_all(statements)
-        return await self.group.write_all(statements)
 
     async def _write_batch(self, statements: list[Statement]) -> list[list[Row]]:
         """Run statements in one transaction (one alone in autocommit), here on the loop's thread."""

@@ -33,7 +33,7 @@ class GroupCommit:
         self._run_batch = run_batch
         self.linger = linger
         self.max_batch = max_batch
-        self._queue: list[tuple[list[Statement], asyncio.Future]] = []
+        self._queue: list[tuple[Statement, asyncio.Future]] = []
         self._committer: asyncio.Task | None = None
         self._last_size = 0
         self.transactions = 0  # batches committed or tried, for tests and benchmarks
@@ -41,20 +41,15 @@ class GroupCommit:
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Run one writing statement in the next shared transaction; its rows, once that has committed."""
-        return (await self.write_all([(sql, params)]))[0]
-
-    async def write_all(self, statements: list[Statement]) -> list[list[Any]]:
-        """Run a few writing statements, one after the other, in the next shared transaction (all or none of them
-        kept); each one's rows, once that has committed. (A report and the aggregates it moves, for example.)"""
         future = asyncio.get_running_loop().create_future()
-        self._queue.append((statements, future))
+        self._queue.append(((sql, params), future))
         if self._committer is None:
             self._committer = asyncio.create_task(self._commit_queued())
         # A member who stops waiting cancels only its own future; the batch runs in its own task.
         return await future
 
     async def _commit_queued(self) -> None:
-        batch: list[tuple[list[Statement], asyncio.Future]] = []
+        batch: list[tuple[Statement, asyncio.Future]] = []
         try:
             await asyncio.sleep(0)  # let writes that are ready in this turn of the loop join
             while self._queue:
@@ -73,12 +68,12 @@ class GroupCommit:
         finally:
             self._committer = None
 
-    async def _commit(self, batch: list[tuple[list[Statement], asyncio.Future]]) -> None:
+    async def _commit(self, batch: list[tuple[Statement, asyncio.Future]]) -> None:
         self.transactions += 1
-        self.statements += sum(len(statements) for statements, _future in batch)
+        self.statements += len(batch)
         self._last_size = len(batch)
         try:
-            results = await self._run_batch([statement for statements, _future in batch for statement in statements])
+            results = await self._run_batch([statement for statement, _future in batch])
         except StorageUnavailable as exc:  # nothing of the batch was kept: every member hears so
             for _statement, future in batch:
                 _settle(future, exc=exc)
@@ -90,10 +85,8 @@ class GroupCommit:
             for member in batch:  # rolled back: find the statement at fault by running each alone
                 await self._commit([member])
             return
-        start = 0
-        for statements, future in batch:
-            _settle(future, results[start:start + len(statements)])
-            start += len(statements)
+        for (_statement, future), rows in zip(batch, results, strict=True):
+            _settle(future, rows)
 
 
 def _settle(future: asyncio.Future, rows: list[Any] | None = None, exc: BaseException | None = None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage import aggregates
 from storage.database import Database, Executor, Row, chunks
 
 
@@ -19,14 +18,11 @@ async def report_by_id(db: Database, report_id: int) -> Row | None:
 
 
 async def set_hidden(db: Executor, report_id: int, hidden: bool, reason: str | None) -> int:
-    """Hide or unhide a report, and move it out of or into the aggregates; returns the rows changed."""
-    async with aggregates.writing(db) as tx:
-        before = await aggregates.rows_where(tx, "id = ?", (report_id,))
-        changed = await tx.execute(
-            "UPDATE reports SET hidden = ?, hidden_reason = ? WHERE id = ?", (int(hidden), reason, report_id)
-        )
-        await aggregates.apply(tx, before, await aggregates.rows_where(tx, "id = ?", (report_id,)))
-    return changed
+    """Hide or unhide a report (migration 0019's triggers move it out of or into the aggregates); returns the rows
+    changed."""
+    return await db.execute(
+        "UPDATE reports SET hidden = ?, hidden_reason = ? WHERE id = ?", (int(hidden), reason, report_id)
+    )
 
 
 async def add_log(

@@ -8,7 +8,7 @@ statement comes in both (picked by `db.dialect`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
@@ -34,10 +34,9 @@ UPSERT_REPORTS = {dialect: _UPSERT.format(least=least) for dialect, least in LEA
 UPSERT_REPORT = UPSERT_REPORTS["sqlite"]  # also run through sqlite3 itself (benchmarks)
 # One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
-UPSERT_ONE_REPORTS = {dialect: sql.rstrip() + ",\n    repeats    = reports.repeats + 1\n"
-                      f"RETURNING repeats, {aggregates.COLUMNS}" for dialect, sql in UPSERT_REPORTS.items()}
+UPSERT_ONE_REPORTS = {dialect: sql.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
+                      for dialect, sql in UPSERT_REPORTS.items()}
 UPSERT_ONE_REPORT = UPSERT_ONE_REPORTS["sqlite"]
-_BY_KEY = "reporter = ? AND platform = ? AND kind = ? AND project = ? AND window_start = ?"
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.
 # Served by reports_by_kind_time: one range per kind.
@@ -72,69 +71,21 @@ class NewReport:
                 self.community, self.amount, self.currency, self.hourly_usd, self.role, self.hours, paid, self.note)
 
 
-
-
 async def upsert_report(db: Executor, report: NewReport) -> bool:
-    """Record a report, or refresh the reporter's earlier one in the same window, and move it in the aggregates;
-    True when it refreshed one. On SQLite plain statements kept together (group-committed with other reports);
-    elsewhere one transaction (or the caller's)."""
-    if not hasattr(db, "write_all"):
-        async with aggregates.writing(db) as tx:
-            return await _upsert_one(tx, report)
-    key = (report.reporter, report.platform, report.kind, report.project, report.window_start)
-    before, after = aggregates.around_upsert(report.kind, report.project, key)
-    results = await db.write_all([*before, (UPSERT_ONE_REPORTS[db.dialect], report.values()), *after])
-    [row] = results[len(before)]
-    return row["repeats"] > 0
-
-
-async def _upsert_one(tx: Executor, report: NewReport) -> bool:
-    before = await aggregates.rows_where(tx, _BY_KEY, (report.reporter, report.platform, report.kind,
-                                                       report.project, report.window_start))
-    [row] = await tx.write_returning(UPSERT_ONE_REPORTS[tx.dialect], report.values())
-    await aggregates.apply(tx, before, [row])
+    """Record a report, or refresh the reporter's earlier one in the same window (one statement, group-committed
+    with other reports; migration 0019's triggers move the aggregates); True when it refreshed one."""
+    [row] = await db.write_returning(UPSERT_ONE_REPORTS[db.dialect], report.values())
     return row["repeats"] > 0
 
 
 async def clamp_future(db: Executor, kinds: Sequence[str], later_than: int, to: int) -> int:
     """Bring every report time later than `later_than` back to `to`; returns how many reports changed."""
-    where = f"kind IN ({_marks(kinds)}) AND updated_at > ?"
-    if not await aggregates.rows_where(db, where + " LIMIT 1", (*kinds, later_than)):
-        return 0  # the usual case (run every minute): no transaction, no write lock
-    async with aggregates.writing(db) as tx:
-        before = await aggregates.rows_where(tx, where, (*kinds, later_than))
-        changed = await tx.execute(CLAMP_FUTURE[tx.dialect].format(marks=_marks(kinds)), (to, to, *kinds, later_than))
-        await aggregates.apply(tx, before, await _same_rows(tx, before))
-    return changed
-
-
-async def _same_rows(tx: Executor, rows: Sequence[Row]) -> list[Row]:
-    """The reports these rows were read from, as they are now (those deleted since are absent)."""
-    found: list[Row] = []
-    ids = [row["id"] for row in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        found += await aggregates.rows_where(tx, f"id IN ({_marks(chunk)})", chunk)
-    return found
+    return await db.execute(CLAMP_FUTURE[db.dialect].format(marks=_marks(kinds)), (to, to, *kinds, later_than))
 
 
 async def upsert_many(db: Database, reports: Iterable[NewReport]) -> None:
-    """Record many reports in one transaction (imports, benchmarks; also on schemas before migration 0015).
-
-    A bulk load then recomputes the aggregates of the platforms it touched (when the schema has them), which
-    costs less than keeping them report by report.
-    """
-    touched: set[str] = set()
-
-    def rows() -> Iterator[tuple]:
-        for report in reports:
-            touched.add(report.platform)
-            yield report.values()
-
-    await db.executemany(UPSERT_REPORTS[db.dialect], rows())
-    if await db.schema_version() >= aggregates.SCHEMA:
-        for platform in sorted(touched):
-            await aggregates.rebuild_platform(db, platform)
+    """Record many reports in one transaction (imports, benchmarks; also on schemas before migration 0015)."""
+    await db.executemany(UPSERT_REPORTS[db.dialect], (report.values() for report in reports))
 
 
 async def reports_of(db: Database, reporter: str, limit: int) -> list[Row]:
@@ -153,14 +104,11 @@ async def count_of(db: Database, reporter: str) -> int:
 
 
 async def delete_report(db: Database, report_id: int, reporter: str) -> Row | None:
-    """Delete one of the reporter's own reports, and its part of the aggregates; returns what it was, or None if
-    it is not theirs."""
-    async with db.transaction() as tx:
-        before = await aggregates.rows_where(tx, "id = ? AND reporter = ?", (report_id, reporter))
-        if before:
-            await tx.execute("DELETE FROM reports WHERE id = ?", (report_id,))
-            await aggregates.apply(tx, before, [])
-    return before[0] if before else None
+    """Delete one of the reporter's own reports; returns what it was, or None if it is not theirs."""
+    rows = await db.write_returning(
+        "DELETE FROM reports WHERE id = ? AND reporter = ? RETURNING id, platform, kind, project", (report_id, reporter)
+    )
+    return rows[0] if rows else None
 
 
 async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
@@ -171,14 +119,8 @@ async def projects_of(db: Database, reporter: str) -> list[tuple[str, str]]:
 
 
 async def delete_reporter(db: Database, reporter: str) -> int:
-    """Delete every report of a reporter, and their part of the aggregates; returns how many."""
-    async with aggregates.writing(db) as tx:
-        before = await aggregates.rows_where(tx, "reporter = ?", (reporter,))
-        if not before:
-            return 0
-        deleted = await tx.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
-        await aggregates.apply(tx, before, [])
-    return deleted
+    """Delete every report of a reporter; returns how many."""
+    return await db.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
 
 
 def _platform_filter(platform: str | None) -> tuple[str, tuple]:

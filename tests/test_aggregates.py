@@ -1,4 +1,4 @@
-"""The aggregates of migration 0016 (storage/aggregates.py): kept in the write's transaction, they equal a rebuild
+"""The aggregates of migration 0016 (storage/aggregates.py): kept by migration 0019's triggers, they equal a rebuild
 from the reports after any sequence of writes, and every read made of them answers what the scan of the reports
 it replaces answered."""
 
@@ -38,13 +38,14 @@ def report(reporter: str, platform: str, kind: str, project: str, at: int, value
     return store.NewReport(reporter, platform, kind, project, window_start(kind, at), at, **extra)
 
 
-HOURS_BACK = st.one_of(st.integers(-14, 3), st.integers(-9 * 7 * 24, 3)).map(lambda hours: hours * HOUR)
+HOURS_BACK = st.one_of(st.integers(-2, 1), st.integers(-14, 3), st.integers(-9 * 7 * 24, 3)).map(lambda h: h * HOUR)
 operations = st.lists(st.one_of(
     st.tuples(st.just("report"), st.sampled_from(REPORTERS), st.sampled_from(PLATFORMS),
               st.sampled_from((*WRITE_KINDS, "drought", "drought")), st.sampled_from(("", "", "falcon")),
               HOURS_BACK, st.integers(0, 3600), st.sampled_from((12.5, 15.0, 20.0, 31.25)),
               st.sampled_from((True, False, None)), st.sampled_from((None, "generalist", "expert"))),
     st.tuples(st.just("retract"), st.integers(0, 60)),
+    st.tuples(st.just("repeat"), st.integers(0, 60), st.integers(1, 7 * HOUR), st.sampled_from((12.5, 15.0, 20.0))),
     st.tuples(st.just("hide"), st.integers(0, 60), st.booleans()),
     st.tuples(st.just("bar"), st.sampled_from(REPORTERS)),
     st.tuples(st.just("forget"), st.sampled_from(REPORTERS)),
@@ -63,6 +64,14 @@ async def _run(db, op) -> None:
         project = "" if what in ("payrate", "onboarding") else project
         await store.upsert_report(db, report(reporter, platform, what, project, NOW + hours_back + seconds, value,
                                              paid, role))
+    elif kind == "repeat":  # the same report again later in its window (another hour, maybe another figure)
+        rows = await db.fetchall("SELECT * FROM reports ORDER BY id")
+        if rows:
+            row = rows[op[1] % len(rows)]
+            at = min(row["updated_at"] + op[2], row["window_start"] + KINDS[row["kind"]].window - 1)
+            paid = None if row["paid"] is None else bool(row["paid"])
+            again = report(row["reporter"], row["platform"], row["kind"], row["project"], at, op[3], paid, row["role"])
+            await store.upsert_report(db, again)
     elif kind in ("retract", "hide"):
         rows = await _reports(db)
         if rows:
@@ -85,6 +94,13 @@ TWO_DROUGHTS = [("report", "r0", "alpha", "drought", "", -3 * HOUR, 0, 12.5, Non
                 ("report", "r0", "alpha", "drought", "", 0, 0, 12.5, None, None),  # one baseline slot
                 ("report", "r0", "alpha", "drought", "", 0, 60, 12.5, None, None),  # a repeat
                 ("hide", 0, True), ("retract", 1), ("hide", 0, False)]
+ACROSS_HOURS = [("report", "r2", "alpha", "drought", "", 0, 0, 12.5, None, None),  # 13:20, window 12:00-18:00
+                ("report", "r0", "alpha", "drought", "", -HOUR, 0, 12.5, None, None),  # 12:20
+                ("repeat", 1, HOUR, 12.5), ("repeat", 1, 2 * HOUR, 12.5),  # 13:20, then 15:20: slots overlap
+                ("report", "r1", "alpha", "payrate", "", -HOUR, 0, 12.5, None, None),  # two figures of one row
+                ("report", "r3", "alpha", "payrate", "", -HOUR, 60, 12.5, None, None),
+                ("hide", 3, True), ("hide", 3, False), ("repeat", 2, 12 * HOUR, 20.0),  # the next day, another figure
+                ("hide", 0, True), ("hide", 0, False), ("clamp", -3 * HOUR), ("retract", 1)]
 
 
 async def _empty(backend):
@@ -101,13 +117,14 @@ PG_EXAMPLES = 8
 
 
 def test_kept_aggregates_equal_a_rebuild_after_any_writes(backend) -> None:
-    """Reports, repeats (the same window), retractions, hides and unhides, bars, /forget and clocks put right:
-    after each, the aggregates kept by the writes equal the ones `rebuild` computes from the reports; on SQLite
-    and on PostgreSQL (each example on an emptied database)."""
+    """Reports, repeats (the same window, other hours), retractions, hides and unhides, bars, /forget and clocks
+    put right: after each, the aggregates kept by migration 0019's triggers equal the ones `rebuild` computes from
+    the reports; on SQLite and on PostgreSQL (each example on an emptied database)."""
 
     @examples(max_examples=60 if backend.server is None else PG_EXAMPLES, deadline=None)
     @given(operations)
     @example(TWO_DROUGHTS)
+    @example(ACROSS_HOURS)
     def check(ops) -> None:
         asyncio.run(_kept_equal_rebuilt(ops, backend))
 
@@ -221,6 +238,12 @@ def test_the_baseline_slot_is_the_status_lookback() -> None:
     assert aggregates.DROUGHT_SLOT == LOOKBACK
 
 
+def test_a_drought_report_stays_within_a_slot_of_its_window_start() -> None:
+    """Migration 0019's drought triggers find a reporter's reports in a slot by window_start > slot end - 12 h:
+    true while a drought report's updated_at stays less than 6 hours after its window_start."""
+    assert KINDS["drought"].window <= aggregates.DROUGHT_SLOT
+
+
 async def test_a_database_of_an_older_schema_is_brought_up_to_date_by_the_migration(tmp_path, monkeypatch) -> None:
     """Reports written before migration 0016 (no aggregates) are in the aggregates once the bot starts."""
     shipped = database.available_migrations()
@@ -268,15 +291,16 @@ async def test_the_rebuild_command_recomputes_aggregates_gone_wrong(tmp_path) ->
 
 
 async def test_concurrent_reports_share_transactions_and_keep_the_aggregates(tmp_path) -> None:
-    """A report and its aggregate moves are one group-commit member: many at once share few transactions."""
+    """A report is one statement (its triggers move the aggregates): many at once share few transactions."""
     db = await SqliteDatabase.open(str(tmp_path / "q.db"))
     try:
         await db.migrate()
-        before = db.group.transactions
+        before, statements = db.group.transactions, db.group.statements
         await asyncio.gather(*(store.upsert_report(db, report(f"r{i % 9}", PLATFORMS[i % 2], WRITE_KINDS[i % 5], "",
                                                               NOW - (i % 7) * 1800, 10.0 + i % 3, bool(i % 2), None))
                                for i in range(80)))
         assert db.group.transactions - before < 40
+        assert db.group.statements - statements == 80
         kept = await aggregates.snapshot(db)
         await aggregates.rebuild(db)
         assert await aggregates.snapshot(db) == kept

@@ -99,6 +99,7 @@ async def test_forget_takes_the_language_with_the_other_settings(app) -> None:
     await app.dispatcher.dispatch_line("/settings language pt_BR", ana, COMMUNITY)
     await app.dispatcher.dispatch_line("/forget yes", ana, COMMUNITY)
     assert (await member_settings.load(app.db, app.person_key("telegram", "501"))).language is None
+    assert await help_title(app, ana) == SPANISH_TITLE  # at once: nothing kept of the forgotten choice
 
 
 async def test_a_question_in_spanish_is_answered_in_spanish_unless_the_member_chose_otherwise(app) -> None:

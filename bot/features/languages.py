@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.clock import Clock
+from bot.core.expiring import ExpiringCache
 from bot.core.i18n import choose, normalize
 from bot.core.model import Actor, Place
 from storage import community_languages, member_settings
@@ -16,14 +18,42 @@ if TYPE_CHECKING:
     from bot.wiring import App
 
 
+# Every reply asks for these, so they are kept a while instead of read each time: changes made here drop them at
+# once; a change made by another process (PostgreSQL, several processes) is seen within CHOICES_SECONDS.
+CHOICES_SECONDS = 60.0
+CHOICES_KEPT = 20_000
+
+
+class LanguageChoices:
+    """The members' and communities' chosen languages, as last read ('' for none chosen)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.members: ExpiringCache[str, str] = ExpiringCache(CHOICES_KEPT, CHOICES_SECONDS, clock.monotonic)
+        self.communities: ExpiringCache[str, str] = ExpiringCache(CHOICES_KEPT, CHOICES_SECONDS, clock.monotonic)
+
+
 async def member_language(app: App, platform: str, user_id: str) -> str | None:
     """The language a member chose with /settings language, or None."""
-    return normalize(await member_settings.language_of(app.db, app.person_key(str(platform), user_id)))
+    person = app.person_key(str(platform), user_id)
+    known = app.languages.members.get(person)
+    if known is None:
+        known = app.languages.members[person] = await member_settings.language_of(app.db, person) or ""
+    return normalize(known or None)
+
+
+def member_changed(app: App, person: str) -> None:
+    """Forget what was read of a member's language (after /settings or /forget changed it)."""
+    app.languages.members.pop(person)
 
 
 async def community_language(app: App, community: str | None) -> str | None:
     """The default language a community's moderators set, or None."""
-    return None if community is None else normalize(await community_languages.get(app.db, community))
+    if community is None:
+        return None
+    known = app.languages.communities.get(community)
+    if known is None:
+        known = app.languages.communities[community] = await community_languages.get(app.db, community) or ""
+    return normalize(known or None)
 
 
 async def reply_locale(app: App, actor: Actor, place: Place) -> str:
@@ -49,3 +79,4 @@ async def member_locale(app: App, platform: str, user_id: str, community: str | 
 async def set_community_language(app: App, community: str, language: str | None, now: int) -> None:
     """Set (or with None clear) a community's default language."""
     await community_languages.put(app.db, community, language, now)
+    app.languages.communities.pop(community)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.feature import Person
 from bot.core.i18n import N_
 from bot.core.model import Invocation
+from bot.features import languages
 from bot.features.knowledge.loader import knowledge_base
 from bot.features.knowledge.money import KNOWN_CURRENCIES
 from bot.features.knowledge.wages import find_country
@@ -45,9 +46,13 @@ async def country_and_currency(inv: Invocation, country_text: str | None = None)
 
 async def save(inv: Invocation, now: int, **changes: Any) -> MemberSettings:
     """Change the given settings of the member (None clears one); returns the settings now saved."""
-    return await member_settings.save(inv.app.db, person(inv), now, **changes)
+    saved = await member_settings.save(inv.app.db, person(inv), now, **changes)
+    languages.member_changed(inv.app, person(inv))
+    return saved
 
 
 async def forget_settings(app: App, who: Person) -> list[tuple[str, int]]:
     """Delete a member's saved settings (/forget)."""
-    return [(N_("saved settings"), await member_settings.forget(app.db, who.key))]
+    forgotten = await member_settings.forget(app.db, who.key)
+    languages.member_changed(app, who.key)
+    return [(N_("saved settings"), forgotten)]
