@@ -44,7 +44,8 @@ COMMANDS = (
         access=Access.MODERATOR,
         operators=True,
         examples=("/mod_bar 12 14 brigading: coordinated false drought reports",),
-        help="Bars whoever sent that report from sending reports anywhere the bot runs, without revealing "
-        "who it is. Bar for a broken rule (" + moderation.RULES + "), never for being negative.",
+        help=N_("Bars whoever sent that report from sending reports anywhere the bot runs, without revealing who it "
+            "is. Bar for a broken rule (spam or advertising, abuse or harassment, personal information, "
+            "off-topic, a duplicate, or false/brigading), never for being negative."),
     ),
 )

@@ -37,7 +37,8 @@ COMMANDS = (
         access=Access.MODERATOR,
         operators=True,
         examples=("/mod_hide 12 spam: referral link", "/mod_hide 40 personal info: names a team lead"),
-        help="Hide a report only when it breaks a rule: " + moderation.RULES + ". Never hide a report for "
-        "being negative; negative reports are how members warn each other.",
+        help=N_("Hide a report only when it breaks a rule: spam or advertising, abuse or harassment, personal "
+            "information, off-topic, a duplicate, or false/brigading. Never hide a report for being negative; "
+            "negative reports are how members warn each other."),
     ),
 )
