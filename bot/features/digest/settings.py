@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import unix
 from bot.core.delivery import Destination
 from bot.core.feature import Person
-from bot.core.i18n import N_
+from bot.core.i18n import N_, _
 from storage import digests, outbox
 from storage.database import Row
 from storage.digests import DigestSettings
@@ -30,14 +30,16 @@ TURNED_OFF_BY = "turned off by "
 # (words in the platform's refusal, how the moderator fixes it), first match wins.
 FIXES = (
     (("not enough rights", "missing permissions", "have no rights", "administrator"),
-     "give the bot the right to post messages and photos there ({rights})"),
+     N_("give the bot the right to post messages and photos there ({rights})")),
     (("kicked", "not a member", "chat not found", "removed", "deleted", "unknown channel", "missing access",
       "blocked", "deactivated"),
-     "add the bot back to that chat or channel, or choose another one"),
+     N_("add the bot back to that chat or channel, or choose another one")),
 )
-RIGHTS = {"discord": "View Channel, Send Messages, Embed Links and Attach Files",
-          "telegram": "in a channel, make it an admin that may post"}
-UNKNOWN_FIX = "check that the bot can still post there; if it keeps failing, give the bot's operator the reason above"
+RIGHTS = {"discord": N_("View Channel, Send Messages, Embed Links and Attach Files"),
+          "telegram": N_("in a channel, make it an admin that may post")}
+OTHER_RIGHTS = N_("sending messages and images")
+UNKNOWN_FIX = N_("check that the bot can still post there; if it keeps failing, give the bot's operator the reason "
+                 "above")
 
 
 async def settings_of(app: App, community: str) -> DigestSettings | None:
@@ -77,17 +79,19 @@ def how_to_fix(reason: str, platform: str) -> str:
     """What a moderator can do about a platform's refusal, in words."""
     lowered = reason.lower()
     fix = next((fix for words, fix in FIXES if any(word in lowered for word in words)), UNKNOWN_FIX)
-    return fix.format(rights=RIGHTS.get(platform, "sending messages and images"))
+    return _(fix).format(rights=_(RIGHTS.get(platform, OTHER_RIGHTS)))
 
 
 def why_off(settings: DigestSettings, viewer: str | None = None) -> str:
     """Why a community's schedule is off and how to turn it back on (it must be off); "you" for the viewer's own."""
-    reason = settings.disabled_reason or "no reason recorded"
+    # Stored in English ("turned off by a moderator", or the platform's own refusal); said in the reply's language.
+    reason = settings.disabled_reason or _("no reason recorded")
     if reason.startswith(TURNED_OFF_BY):
-        who = "you" if viewer is not None and settings.disabled_by == viewer else reason.removeprefix(TURNED_OFF_BY)
-        return f"{TURNED_OFF_BY}{who}. /digest_setup turns it on again."
-    return (f"the digest could not be delivered: {reason}. To fix it, {how_to_fix(reason, settings.platform)}; "
-            "then run /digest_setup to turn it on again.")
+        if viewer is not None and settings.disabled_by == viewer:
+            return _("turned off by you. /digest_setup turns it on again.")
+        return _("turned off by a moderator. /digest_setup turns it on again.")
+    return _("the digest could not be delivered: {reason}. To fix it, {fix}; then run /digest_setup to turn it on "
+             "again.").format(reason=reason, fix=how_to_fix(reason, settings.platform))
 
 
 async def post_failure(app: App, community: str) -> digests.PostFailure | None:
