@@ -15,22 +15,8 @@ from bot.core.ratelimit import SendLimit
 from storage import outbox as store
 from storage.coordination import OUTBOX_CHANNEL, LocalCoordination, PostgresCoordination, lock_key
 from storage.database import open_database
-from tests.support.pg_processes import drop_database, fresh_database, server_url
 
-
-@pytest.fixture(scope="module")
-def admin_url() -> str:
-    return server_url()
-
-
-@pytest.fixture
-async def pg_url(admin_url, request):
-    url = await fresh_database(admin_url, request.node.name[:20])
-    db = await open_database(url)
-    await db.migrate()
-    await db.close()
-    yield url
-    await drop_database(admin_url, url)
+pytest_plugins = ("tests.support.pg_processes",)  # the `admin_url` and `pg_url` fixtures
 
 
 async def test_one_process_leads_a_job_and_another_takes_over_when_its_connection_ends(pg_url):

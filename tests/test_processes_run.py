@@ -21,27 +21,14 @@ from storage import digests
 from storage import outbox as store
 from storage.database import open_database
 from tests import discord_fake
-from tests.support.pg_processes import BotProcess, drop_database, fresh_database, server_url, until
+from tests.support.pg_processes import BotProcess, until
 from tests.telegram_fake import TOKEN, FakeBotApi, group_chat, private_chat, user
+
+pytest_plugins = ("tests.support.pg_processes",)  # the `admin_url` and `pg_url` fixtures
 
 SECRET = "webhook-secret-0123456789_ABC"
 LEASE = 3.0  # seconds: a killed worker's claims expire this soon
 RATE = 200  # Telegram messages per second overall (TELEGRAM_SENDS_PER_SECOND), the fake enforcing it
-
-
-@pytest.fixture(scope="module")
-def admin_url() -> str:
-    return server_url()
-
-
-@pytest.fixture
-async def pg_url(admin_url, request):
-    url = await fresh_database(admin_url, request.node.name[:16])
-    db = await open_database(url)
-    await db.migrate()
-    await db.close()
-    yield url
-    await drop_database(admin_url, url)
 
 
 @pytest.fixture

@@ -15,41 +15,43 @@ import os
 import re
 import signal
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-URL_VARIABLE = "QUEUEWATCH_TEST_POSTGRES_URL"
-PGDATA = Path(tempfile.gettempdir()) / f"queuewatch-test-pgdata-{os.getuid()}"
+from storage.database import open_database
+from tests.support.backends import skip_or_fail, start_server
+
 ROOT = Path(__file__).resolve().parents[2]
 _made = itertools.count(1)
 
 
-def _ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
 def server_url() -> str:
     """The admin URL of the session's PostgreSQL server; skips (fails under CI=true) when there is none."""
-    url = os.environ.get(URL_VARIABLE, "").strip()
-    if url:
-        return url
-    try:
-        import pgserver
-    except ImportError:
-        reason = f"PostgreSQL tests skipped: no server (install the dev extras, or set {URL_VARIABLE})"
-    else:
-        try:
-            return pgserver.get_server(PGDATA, cleanup_mode="stop").get_uri()
-        except Exception as exc:
-            reason = f"PostgreSQL tests skipped: pgserver could not start a server in {PGDATA} ({exc})"
-    if _ci():
-        pytest.fail(f"{reason}; with CI=true the PostgreSQL tests must run", pytrace=False)
-    pytest.skip(reason)
-    raise AssertionError("unreachable")
+    found = start_server()
+    if isinstance(found, str):
+        skip_or_fail(found)
+        raise AssertionError("unreachable")
+    return found.admin_url
+
+
+@pytest.fixture(scope="module")
+def admin_url() -> str:
+    """The PostgreSQL server's admin URL, for the tests of one module."""
+    return server_url()
+
+
+@pytest.fixture
+async def pg_url(admin_url, request):
+    """A fresh, migrated database for one test; dropped after it."""
+    url = await fresh_database(admin_url, request.node.name[:16])
+    db = await open_database(url)
+    await db.migrate()
+    await db.close()
+    yield url
+    await drop_database(admin_url, url)
 
 
 async def fresh_database(admin_url: str, tag: str) -> str:
