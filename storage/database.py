@@ -8,7 +8,7 @@ import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -124,25 +124,41 @@ class _Statements:
         self._writing = writing
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        with _storage_errors(self._path, self._writing):
-            cursor = await self._conn.execute(sql, params)
-        if sql.lstrip()[:6].upper() == "INSERT":
-            # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
-            return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
-        return cursor.rowcount
+        def run(conn: sqlite3.Connection) -> int:
+            with closing(conn.execute(sql, params)) as cursor:
+                if sql.lstrip()[:6].upper() == "INSERT":
+                    # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
+                    return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
+                return cursor.rowcount
+
+        return await self._in_thread(run)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        with _storage_errors(self._path, self._writing):
-            await self._conn.executemany(sql, rows)
+        def run(conn: sqlite3.Connection) -> None:
+            conn.executemany(sql, rows).close()
+
+        await self._in_thread(run)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        with _storage_errors(self._path, self._writing):
-            async with self._conn.execute(sql, params) as cursor:
-                return await cursor.fetchone()
+        def run(conn: sqlite3.Connection) -> Row | None:
+            with closing(conn.execute(sql, params)) as cursor:
+                return cursor.fetchone()
+
+        return await self._in_thread(run)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        def run(conn: sqlite3.Connection) -> list[Row]:
+            with closing(conn.execute(sql, params)) as cursor:
+                return cursor.fetchall()
+
+        return await self._in_thread(run)
+
+    async def _in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a statement from start to end in one trip to the connection's thread. A statement left open across
+        an await keeps its read snapshot, and every query queued behind it on this connection would share that
+        old snapshot: a write acknowledged meanwhile would be missing from their answers."""
         with _storage_errors(self._path, self._writing):
-            return list(await self._conn.execute_fetchall(sql, params))  # one trip to the connection's thread
+            return await self._conn._execute(work, self._conn._conn)
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return await self.fetchall(sql, params)  # read to the end, so an autocommit statement commits
@@ -261,7 +277,7 @@ class SqliteDatabase:
     async def _checkpoint(self, checkpointer: aiosqlite.Connection) -> None:
         """Copy committed WAL pages into the database on the checkpointer's thread; writers go on meanwhile."""
         try:
-            await checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            await checkpointer.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")  # read to the end: no open statement
         except sqlite3.Error as exc:  # the next one, or the writer's backstop, catches up
             log.warning("background checkpoint of %s failed: %s", self.path, exc)
 

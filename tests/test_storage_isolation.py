@@ -105,3 +105,26 @@ async def test_file_reads_do_not_queue_behind_a_long_write(tmp_path) -> None:
     await db.close()
     assert values == ["v"] * 50
     assert elapsed < 0.5
+
+
+async def test_a_committed_write_is_seen_by_the_next_read_while_other_reads_run(tmp_path) -> None:
+    """Read-after-write: once a write has returned, every later read sees it, even while other tasks keep
+    the reader busy (a read that left its statement open across an await pinned an old snapshot for them)."""
+    db = await SqliteDatabase.open(str(tmp_path / "q.db"))
+    await db.migrate()
+    await db.set_meta("seed", "x")
+    stop = False
+
+    async def busy_reader() -> None:
+        while not stop:
+            await db.get_meta("seed")  # one row: the statement is still open after its first step
+
+    readers = [asyncio.create_task(busy_reader()) for _ in range(3)]
+    try:
+        for n in range(300):
+            await db.write_returning("INSERT INTO meta (key, value) VALUES (?, ?) RETURNING key", (f"k{n}", "v"))
+            assert await db.get_meta(f"k{n}") == "v", f"write {n} was acknowledged but the next read missed it"
+    finally:
+        stop = True
+        await asyncio.gather(*readers)
+        await db.close()
