@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/digest.py [--reports 1000000] [--alerts 10000] [--realtime 600] [--keep DIR [--reuse]]
 
 1. Generates 1,000,000 reports (100 platforms, 90 days, 20 communities) and ~2,000 status events, then
-   times the full digest for 100 platforms, chart included (cold: first chart imports matplotlib; warm).
+   times the full digest for 100 platforms, chart included (cold: first chart imports Pillow; warm).
 2. Fans out 10,000 alerts through the real Alerts + Outbox against a fake Telegram that enforces 30
    messages per second (a strict sliding window; over the limit it answers 429 with Retry-After), on
    simulated time, and checks none are lost or sent twice. Then a shorter run on real time.
@@ -119,7 +119,7 @@ async def bench_digest(path: Path, reports: int, reuse: bool) -> None:
         no_chart = time.perf_counter() - started
         print(f"digest: {len(digest.status)} platforms in the status table ({len(reply.plain_text())} characters "
               f"after trimming), {len(digest.changes)} changes, {digest.reports_all:,} reports this week")
-        print(f"digest with chart: cold {times[0] * 1000:.0f} ms (includes importing matplotlib), "
+        print(f"digest with chart: cold {times[0] * 1000:.0f} ms (includes importing Pillow), "
               f"warm median {statistics.median(times[1:]) * 1000:.0f} ms, max {max(times[1:]) * 1000:.0f} ms; "
               f"queries only {no_chart * 1000:.0f} ms -> {'PASS' if max(times[1:]) < 1 else 'FAIL'} (< 1 s)")
         print(f"chart: {len(digest.chart.data):,} bytes at {chart}")

@@ -96,9 +96,9 @@ async def test_a_hundred_platforms_are_trimmed_to_fit_one_message(app, clock) ->
     assert "more platforms with reports" in text and "more changes" in text
 
 
-def test_matplotlib_is_imported_only_when_a_chart_is_drawn() -> None:
+def test_the_chart_library_is_imported_only_when_a_chart_is_drawn() -> None:
     code = ("import sys, bot.wiring, bot.features.digest, bot.features.digest.schedule, bot.features.alerts.alerts; "
-            "bot.wiring.load_registry(); print('matplotlib' in sys.modules)")
+            "bot.wiring.load_registry(); print('PIL' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
 
