@@ -25,24 +25,29 @@ DROUGHT_SLOT = 6 * HOUR  # the length of a baseline slot: availability's LOOKBAC
 SCHEMA = 16  # the migration that made them
 TABLES = ("report_hours", "drought_slots", "report_values")
 
-# The statements that recompute one platform's aggregates from its reports (the same as migration 0016's).
+# The statements that recompute the aggregates from the reports (migration 0016's), each one INSERT .. SELECT ..
+# GROUP BY: `{where}` is "platform = ? AND " for one platform, "" for all at once.
 PAID_TAG = "CASE WHEN paid IS NULL THEN '' WHEN paid = 0 THEN '0' ELSE '1' END"
-REBUILD = (
+_REBUILD = (
     "INSERT INTO report_hours (platform, kind, hour, n) SELECT platform, kind, updated_at - updated_at % 3600, "
-    "count(*) FROM reports WHERE platform = ? AND hidden = 0 GROUP BY platform, kind, updated_at - updated_at % 3600",
-    "INSERT INTO drought_slots (platform, slot_end, reporters) WITH k(n) AS (VALUES (1), (2), (3), (4), (5), (6)) "
-    "SELECT r.platform, r.updated_at - r.updated_at % 3600 + k.n * 3600, count(DISTINCT r.reporter) "
-    "FROM reports r CROSS JOIN k WHERE r.platform = ? AND r.kind = 'drought' AND r.project = '' AND r.hidden = 0 "
-    "GROUP BY r.platform, r.updated_at - r.updated_at % 3600 + k.n * 3600",
+    "count(*) FROM reports WHERE {where}hidden = 0 GROUP BY platform, kind, updated_at - updated_at % 3600",
+    # Each reporter's drought hours first (one row per reporter and hour), then spread over the 6 slots they lie in.
+    "INSERT INTO drought_slots (platform, slot_end, reporters) WITH k(n) AS (VALUES (1), (2), (3), (4), (5), (6)), "
+    "h AS (SELECT DISTINCT platform, reporter, updated_at - updated_at % 3600 AS hour FROM reports "
+    "WHERE {where}kind = 'drought' AND project = '' AND hidden = 0) "
+    "SELECT h.platform, h.hour + k.n * 3600, count(DISTINCT h.reporter) FROM h CROSS JOIN k "
+    "GROUP BY h.platform, h.hour + k.n * 3600",
     "INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
-    "updated_at - updated_at % 86400, coalesce(role, ''), hourly_usd, count(*) FROM reports WHERE platform = ? "
-    "AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL "
+    "updated_at - updated_at % 86400, coalesce(role, ''), hourly_usd, count(*) FROM reports WHERE {where}"
+    "kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL "
     "GROUP BY platform, kind, updated_at - updated_at % 86400, coalesce(role, ''), hourly_usd",
-    f"INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
-    f"updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1), count(*) FROM reports WHERE platform = ? "
-    f"AND kind = 'onboarding' AND hidden = 0 "
+    "INSERT INTO report_values (platform, kind, day, tag, value, n) SELECT platform, kind, "
+    f"updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1), count(*) FROM reports WHERE {{where}}"
+    "kind = 'onboarding' AND hidden = 0 "
     f"GROUP BY platform, kind, updated_at - updated_at % 86400, {PAID_TAG}, coalesce(hours, -1)",
 )
+REBUILD = tuple(statement.format(where="platform = ? AND ") for statement in _REBUILD)  # one platform: (platform,)
+REBUILD_ALL = tuple(statement.format(where="") for statement in _REBUILD)  # every platform at once, no parameters
 
 
 def _edges(start: int, end: int | None, unit: int) -> tuple[int, int | None, list[tuple[int, int | None]]]:

@@ -4,8 +4,9 @@ Reporters are spread over 50 communities (and private chats) with newcomer burst
 joining one community within hours, reporting one platform), activity skewed (a few busy reporters, a long
 tail), status events written for every platform and busy projects, hidden rows, pay reports with roles and
 currencies, payment and onboarding reports, repeats and notes. The schema is made by the app's migrations;
-the rows are loaded with raw sqlite3 executemany (indexes and triggers dropped, rebuilt after; the tables the
-triggers keep are recomputed), then the app's aggregate rebuild runs when the app has one.
+the rows are made column-wise in numpy and decoded by SQLite itself from one fixed-width blob per chunk (the
+triggers on reports dropped meanwhile; the tables they keep are computed after, the aggregates by the app's own
+rebuild statements, storage/aggregates.py REBUILD_ALL).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from bot.core.clock import ManualClock
 from bot.features.reports.kinds import KINDS
 from bot.features.reports.recording import ROLE_TIERS
 from bot.settings import load_settings
+from storage import aggregates
 from storage.database import SqliteDatabase
 
-GENERATOR_VERSION = 2  # bump when the generated data changes, so old caches are not reused
+GENERATOR_VERSION = 3  # bump when the generated data changes, so old caches are not reused
 CACHE = Path(__file__).resolve().parent.parent / ".cache"  # benchmarks/.cache/
 SECRET = "benchmark-secret-0123456789"
 PLATFORMS = 100
@@ -41,7 +43,6 @@ BURST_SHARE = 0.15  # of reporters, who arrive in a burst
 PROJECT_KINDS = ("project_paused", "project_ended")
 COLUMNS = ("reporter, platform, kind, project, window_start, created_at, updated_at, community, amount, currency, "
            "hourly_usd, role, hours, paid, note, hidden, repeats")
-BULK_INSERT = f"INSERT OR IGNORE INTO reports ({COLUMNS}) VALUES ({', '.join('?' * 17)})"
 
 
 def anchor() -> datetime:
@@ -79,7 +80,6 @@ async def cached_database(reports: int, now: datetime, platforms: list[str]) -> 
     await db.migrate()
     await db.close()
     bulk_load(building, reports, platforms, int(now.timestamp()))
-    log(f"aggregates: {await rebuild_aggregates(building, now)}")
     await ran_until_yesterday(building, now)
     log("the bot's history: availability refreshed and trust settled as of a day ago")
     for suffix in ("-wal", "-shm"):
@@ -105,9 +105,12 @@ def log(step: str) -> None:
 
 
 def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
-    """Fill reports and status events fast: drop indexes and triggers on reports, executemany, rebuild."""
+    """Fill reports and status events fast: the rows are made column-wise in numpy (duplicate dedupe keys dropped
+    there), handed to SQLite as one fixed-width blob per chunk and decoded by one INSERT .. SELECT (no Python object
+    per value), with the indexes and triggers on reports dropped (indexes rebuilt after, by sorting: cheaper than
+    growing them row by row) and the tables the triggers keep computed after."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -2000000", "temp_store = MEMORY",
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -6000000", "temp_store = MEMORY",
                    "threads = 2"):
         conn.execute(f"PRAGMA {pragma}")
     schema = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'reports' "
@@ -122,19 +125,28 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
     order = np.argsort(at, kind="stable")  # ids in time order, as the bot writes them
     reporter, at = reporter[order], at[order]
     del arrival, order
-    log("reporters and times")
+    rows = report_columns(rng, reporter, at, who, len(platforms))
+    log(f"{len(rows['at']):,} rows made ({count - len(rows['at']):,} repeats of a dedupe key dropped)")
     conn.execute("BEGIN")
-    for first in range(0, count, CHUNK):
-        part = slice(first, first + CHUNK)
-        conn.executemany(BULK_INSERT, report_rows(rng, reporter[part], at[part], who, platforms))
-    conn.execute("COMMIT")
+    lookups(conn, who, platforms)
+    for first in range(0, len(rows["at"]), CHUNK):
+        part = {name: column[first:first + CHUNK] for name, column in rows.items()}
+        conn.execute(DECODE_INSERT, (encode(part), len(part["at"])))
     log("rows inserted")
-    conn.execute("BEGIN")
-    for _kind, name, sql in schema:
-        conn.execute(sql)
-        log(f"rebuilt {name}")
-    recompute_trigger_tables(conn)
-    log("trigger tables")
+    for kind, name, sql in schema:
+        if kind == "index":
+            conn.execute(sql)
+            log(f"rebuilt {name}")
+    recompute_trigger_tables(conn, rows, who, platforms)
+    log("first-seen and totals")
+    for table in aggregates.TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    for statement in aggregates.REBUILD_ALL:
+        conn.execute(statement)
+    log("aggregates (the app's rebuild statements, every platform at once)")
+    for kind, _name, sql in schema:
+        if kind == "trigger":
+            conn.execute(sql)
     write_status_events(conn, rng, platforms, now)
     conn.execute("COMMIT")  # no ANALYZE: the bot never runs it, so its planner has no statistics either
     conn.execute("PRAGMA journal_mode = WAL")
@@ -162,55 +174,122 @@ class Reporters:
         self.p = activity / activity.sum()
 
 
-def report_rows(rng: np.random.Generator, reporter: np.ndarray, at: np.ndarray, who: Reporters,
-                platforms: list[str]):
-    """Report rows (the columns of BULK_INSERT) for these reporters and times, built column-wise."""
+KINDS_IN_ORDER = list(KIND_MIX)
+PROJECTS = [""] + [f"project{i}" for i in range(30)]
+ROLES = [None, *ROLE_TIERS]
+# The encoded columns, in order, with their widths in decimal digits; a nullable one holds 0 for NULL, value + 1 else.
+FIELDS = {"reporter": 7, "platform": 3, "kind": 2, "project": 2, "window_start": 10, "at": 10, "community": 2,
+          "amount": 7, "currency": 1, "usd": 7, "role": 1, "hours": 4, "paid": 1, "note": 1, "hidden": 1,
+          "repeats": 1}
+ROW_WIDTH = sum(FIELDS.values())
+
+
+def _field(name: str) -> str:
+    offset = 1 + sum(FIELDS[field] for field in list(FIELDS)[:list(FIELDS).index(name)])
+    return f"CAST(substr(?1, x * {ROW_WIDTH} + {offset}, {FIELDS[name]}) AS INTEGER)"
+
+
+DECODE_INSERT = (
+    f"INSERT INTO reports ({COLUMNS}) "
+    "WITH RECURSIVE i(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM i WHERE x < ?2 - 1), "
+    f"f AS (SELECT {', '.join(f'{_field(name)} AS {name}' for name in FIELDS)} FROM i) "
+    "SELECT r.key, p.id, k.kind, j.name, f.window_start, f.at, f.at, c.key, "
+    "CASE WHEN f.amount THEN (f.amount - 1) / 100.0 END, u.code, CASE WHEN f.usd THEN (f.usd - 1) / 100.0 END, "
+    "o.role, CASE WHEN f.hours THEN (f.hours - 1) / 10.0 END, nullif(f.paid, 0) - 1, "
+    "CASE WHEN f.note THEN 'queue empty all morning' END, f.hidden, f.repeats FROM f "
+    "JOIN gen_reporter r ON r.i = f.reporter JOIN gen_platform p ON p.i = f.platform JOIN gen_kind k ON k.i = f.kind "
+    "JOIN gen_project j ON j.i = f.project JOIN gen_community c ON c.i = f.community "
+    "JOIN gen_currency u ON u.i = f.currency JOIN gen_role o ON o.i = f.role"
+)
+
+
+def lookups(conn: sqlite3.Connection, who: Reporters, platforms: list[str]) -> None:
+    """The temporary tables DECODE_INSERT turns codes into text with."""
+    tables = {"gen_reporter": ("key", who.keys.tolist()), "gen_platform": ("id", platforms),
+              "gen_kind": ("kind", KINDS_IN_ORDER), "gen_project": ("name", PROJECTS),
+              "gen_community": ("key", [None, *COMMUNITIES]), "gen_currency": ("code", [None, *CURRENCIES]),
+              "gen_role": ("role", ROLES)}
+    for table, (column, values) in tables.items():
+        conn.execute(f"CREATE TEMP TABLE {table} (i INTEGER PRIMARY KEY, {column} TEXT)")
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?)", enumerate(values))
+
+
+def encode(part: dict[str, np.ndarray]) -> bytes:
+    """The rows as one blob of fixed-width decimal fields (DECODE_INSERT's input)."""
+    n = len(part["at"])
+    digits = np.empty((n, ROW_WIDTH), dtype=np.uint8)
+    offset = 0
+    for name, width in FIELDS.items():
+        value = part[name].astype(np.int64)
+        for position in range(offset + width - 1, offset - 1, -1):
+            digits[:, position] = value % 10 + 48
+            value //= 10
+        offset += width
+    return digits.tobytes()
+
+
+def report_columns(rng: np.random.Generator, reporter: np.ndarray, at: np.ndarray, who: Reporters,
+                   platforms: int) -> dict[str, np.ndarray]:
+    """The report rows as integer codes (see FIELDS), time-ordered, one per dedupe key (its first, as the app keeps
+    it; a later report in the same window would have been a repeat)."""
     n = len(reporter)
-    weights = 1 / np.arange(1, len(platforms) + 1) ** 0.8
-    platform = rng.choice(len(platforms), n, p=weights / weights.sum())
+    weights = 1 / np.arange(1, platforms + 1) ** 0.8
+    platform = rng.choice(platforms, n, p=weights / weights.sum())
     burst = who.burst_platform[reporter]
     on_burst = (burst >= 0) & (rng.random(n) < 0.6)
     platform[on_burst] = burst[on_burst]
-    kinds = list(KIND_MIX)
     shares = np.array(list(KIND_MIX.values()), dtype=float)
-    kind = rng.choice(len(kinds), n, p=shares / shares.sum())
+    kind = rng.choice(len(KINDS_IN_ORDER), n, p=shares / shares.sum())
     kind[on_burst] = 0  # a burst is newcomers crying drought
-    window_start = at - at % np.array([KINDS[k].window for k in kinds])[kind]
-    with_project = np.isin(kind, [kinds.index(k) for k in PROJECT_KINDS]) | ((kind < 2) & (rng.random(n) < 0.1))
-    project = np.where(with_project, np.array([f"project{i}" for i in range(30)], dtype=object)[
-        rng.integers(0, 30, n)], "")
-    community = np.array(COMMUNITIES, dtype=object)[who.community[reporter]]
-    community[rng.random(n) < 0.15] = None  # reported in a private chat
-    is_pay, is_onboarding = kind == kinds.index("payrate"), kind == kinds.index("onboarding")
+    window_start = at - at % np.array([KINDS[k].window for k in KINDS_IN_ORDER])[kind]
+    with_project = (np.isin(kind, [KINDS_IN_ORDER.index(k) for k in PROJECT_KINDS])
+                    | ((kind < 2) & (rng.random(n) < 0.1)))
+    project = np.where(with_project, rng.integers(1, len(PROJECTS), n), 0)
+    community = who.community[reporter] + 1
+    community[rng.random(n) < 0.15] = 0  # reported in a private chat
+    is_pay, is_onboarding = kind == KINDS_IN_ORDER.index("payrate"), kind == KINDS_IN_ORDER.index("onboarding")
     usd = np.round(rng.lognormal(2.9, 0.35, n) * (1 + platform % 7 / 10), 2)
     currency = rng.choice(len(CURRENCIES), n, p=[0.8, 0.12, 0.08])
     amount = np.round(usd * np.array(list(CURRENCIES.values()))[currency], 2)
-    none = np.full(n, None, dtype=object)
-    roles = np.array([*ROLE_TIERS, None], dtype=object)[rng.integers(0, len(ROLE_TIERS) + 1, n)]
-    notes = np.where(rng.random(n) < 0.01, "queue empty all morning", None)
-    columns = [
-        who.keys[reporter], np.array(platforms, dtype=object)[platform], np.array(kinds, dtype=object)[kind],
-        project, window_start, at, at, community,
-        np.where(is_pay, amount.astype(object), none), np.where(is_pay, np.array(list(CURRENCIES), dtype=object)[
-            currency], none), np.where(is_pay, usd.astype(object), none), np.where(is_pay, roles, none),
-        np.where(is_onboarding, np.round(rng.uniform(0.5, 40, n), 1).astype(object), none),
-        np.where(is_onboarding, (rng.random(n) < 0.3).astype(int).astype(object), none), notes,
-        (rng.random(n) < 0.003).astype(int), np.where(rng.random(n) < 0.1, rng.integers(1, 4, n), 0),
-    ]
-    return zip(*(column.tolist() for column in columns), strict=True)
+    role = rng.integers(0, len(ROLES), n)
+    note = rng.random(n) < 0.01
+    hours = np.round(rng.uniform(0.5, 40, n), 1)
+    paid = rng.random(n) < 0.3
+    columns = {
+        "reporter": reporter, "platform": platform, "kind": kind, "project": project, "window_start": window_start,
+        "at": at, "community": community,
+        "amount": np.where(is_pay, np.rint(amount * 100) + 1, 0), "currency": np.where(is_pay, currency + 1, 0),
+        "usd": np.where(is_pay, np.rint(usd * 100) + 1, 0), "role": np.where(is_pay, role, 0),
+        "hours": np.where(is_onboarding, np.rint(hours * 10) + 1, 0),
+        "paid": np.where(is_onboarding, paid + 1, 0), "note": note,
+        "hidden": rng.random(n) < 0.003, "repeats": np.where(rng.random(n) < 0.1, rng.integers(1, 4, n), 0),
+    }
+    # One report per dedupe key (reporter, platform, kind, project, window_start): the first in time order.
+    hour = (window_start - window_start.min()) // 3600
+    key = ((reporter.astype(np.int64) * platforms + platform) * 16 + kind) * 32 + project
+    key = key * (int(hour.max()) + 1) + hour
+    _unique, first = np.unique(key, return_index=True)
+    keep = np.sort(first)
+    return {name: np.asarray(column)[keep] for name, column in columns.items()}
 
 
-def recompute_trigger_tables(conn: sqlite3.Connection) -> None:
-    """The tables the reports triggers keep (migration 0014), computed once from the loaded rows."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "reporter_first_seen" in tables:
-        conn.execute("DELETE FROM reporter_first_seen")
-        conn.execute("INSERT INTO reporter_first_seen (reporter, community, first_at) SELECT reporter, "
-                     "coalesce(community, ''), min(created_at) FROM reports GROUP BY reporter, coalesce(community, '')")
-    if "report_totals" in tables:
-        conn.execute("DELETE FROM report_totals")
-        conn.execute("INSERT INTO report_totals (platform, kind, n) SELECT platform, kind, count(*) FROM reports "
-                     "WHERE hidden = 0 GROUP BY platform, kind")
+def recompute_trigger_tables(conn: sqlite3.Connection, rows: dict[str, np.ndarray], who: Reporters,
+                             platforms: list[str]) -> None:
+    """The tables the reports triggers of migration 0014 keep, computed from the loaded rows in numpy."""
+    pair = rows["reporter"].astype(np.int64) * (len(COMMUNITIES) + 1) + rows["community"]
+    pairs, first = np.unique(pair, return_index=True)  # rows are in time order: the first is the earliest
+    communities = np.array(["", *COMMUNITIES], dtype=object)
+    conn.execute("DELETE FROM reporter_first_seen")
+    conn.executemany("INSERT INTO reporter_first_seen (reporter, community, first_at) VALUES (?, ?, ?)", zip(
+        who.keys[pairs // (len(COMMUNITIES) + 1)].tolist(), communities[pairs % (len(COMMUNITIES) + 1)].tolist(),
+        rows["at"][first].tolist(), strict=True))
+    visible = rows["hidden"] == 0
+    totals = np.bincount(rows["platform"][visible] * len(KINDS_IN_ORDER) + rows["kind"][visible],
+                         minlength=len(platforms) * len(KINDS_IN_ORDER))
+    conn.execute("DELETE FROM report_totals")
+    conn.executemany("INSERT INTO report_totals (platform, kind, n) VALUES (?, ?, ?)", [
+        (platforms[i // len(KINDS_IN_ORDER)], KINDS_IN_ORDER[i % len(KINDS_IN_ORDER)], int(n))
+        for i, n in enumerate(totals.tolist()) if n])
 
 
 def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, platforms: list[str], now: int) -> None:
@@ -244,16 +323,3 @@ async def ran_until_yesterday(path: Path, now: datetime) -> None:
         await app.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await app.db.close()
-
-
-async def rebuild_aggregates(path: Path, now: datetime) -> str:
-    """Run the app's aggregate rebuild (`queuewatch aggregates rebuild`) on the loaded rows; returns what it did."""
-    from bot.wiring import build_app
-    from storage import aggregates
-
-    app = await build_app(settings_for(path), clock=ManualClock(now - timedelta(days=1)))
-    try:
-        platforms = await aggregates.rebuild(app.db)
-    finally:
-        await app.db.close()
-    return f"rebuilt for {platforms} platforms"
