@@ -1,0 +1,53 @@
+"""The scale benchmark's bulk generator (benchmarks/scaling/data.py): what it loads without the triggers equals
+what the app itself keeps, so the benchmark measures a database the bot could have written."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from benchmarks.scaling import data
+from storage import aggregates
+from storage.database import SqliteDatabase
+
+NOW = datetime(2026, 11, 3, tzinfo=UTC)
+COUNT = 6_000
+
+
+async def _generated(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "CACHE", tmp_path)
+    path, seconds = await data.cached_database(COUNT, NOW, data.platform_ids(["outlier", "appen"]))
+    assert seconds > 0 and path.exists()
+    return path
+
+
+async def test_the_bulk_load_equals_what_the_triggers_and_the_rebuild_keep(tmp_path, monkeypatch) -> None:
+    path = await _generated(tmp_path, monkeypatch)
+    conn = sqlite3.connect(path)
+    stored = conn.execute("SELECT count(*), count(DISTINCT reporter || platform || kind || project || window_start) "
+                          "FROM reports").fetchone()
+    assert COUNT * 0.8 < stored[0] == stored[1] <= COUNT  # one row per dedupe key
+    # Migration 0014's tables, as its own statements compute them from the loaded rows.
+    assert set(conn.execute("SELECT reporter, community, first_at FROM reporter_first_seen")) == set(conn.execute(
+        "SELECT reporter, coalesce(community, ''), min(created_at) FROM reports GROUP BY 1, 2"))
+    assert set(conn.execute("SELECT platform, kind, n FROM report_totals")) == set(conn.execute(
+        "SELECT platform, kind, count(*) FROM reports WHERE hidden = 0 GROUP BY 1, 2"))
+    # The values decode as the generator made them: cents, tenths of an hour, the kinds that carry them.
+    assert conn.execute("SELECT count(*) FROM reports WHERE (kind = 'payrate') != (hourly_usd IS NOT NULL) "
+                        "OR (kind = 'onboarding') != (hours IS NOT NULL) OR round(hourly_usd, 2) != hourly_usd "
+                        "OR round(hours, 1) != hours OR created_at != updated_at").fetchone() == (0,)
+    assert {row[0] for row in conn.execute("SELECT DISTINCT currency FROM reports WHERE kind = 'payrate'")} == {
+        "USD", "EUR", "GBP"}
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'reports' AND type = 'trigger'"
+                        ).fetchone()[0] >= 5  # put back after the load
+    conn.close()
+    # The aggregates made by REBUILD_ALL (every platform at once) equal the app's per-platform rebuild.
+    db = await SqliteDatabase.open(str(path))
+    try:
+        loaded = await aggregates.snapshot(db)
+        assert all(loaded.values())
+        await aggregates.rebuild(db)
+        assert await aggregates.snapshot(db) == loaded
+    finally:
+        await db.close()
+    assert await data.cached_database(COUNT, NOW, data.platform_ids(["outlier", "appen"])) == (path, 0.0)  # reused
