@@ -90,16 +90,17 @@ async def kind_counts(db: Executor, platform: str, kinds: Sequence[str], recent_
 ALL_TAGS = "*"  # the tag of every figure together (all roles)
 
 
-async def figures(db: Executor, platform: str, kind: str, since: int) -> list[Row]:
+async def figures(db: Executor, platform: str, kind: str, since: int) -> list[tuple]:
     """What the quartiles and median of a platform's payrate or onboarding figures updated since `since` need, per
-    tag and for every tag together (ALL_TAGS), without sending the figures themselves:
+    tag and for every tag together (ALL_TAGS):
 
     - rank rows (tag, value, below, n, total): the distinct figures (value >= 0; onboarding's -1 is "no hours")
       holding the ranks floor((total - 1) * q) and the one after, for q = 1/4, 2/4, 3/4, with how many figures of
       the tag are below them (`below`) and in all (`total`);
     - count rows (tag, NULL, NULL, NULL, total): every report of the tag, counted.
-    Whole days come from report_values, the partial day before them from reports; SQL merges and ranks them (a
-    window function), so a few rows reach Python however many figures the window holds.
+    Whole days come from report_values, the partial day before them from reports; SQL merges them into one row per
+    tag and distinct figure (in order), and the ranks are walked here: a window function over the same rows cost
+    SQLite 10-30 times as much as the grouping itself.
     """
     lo, _hi, edges = _edges(since, None, DAY)
     where, params = _time_filter(edges)
@@ -111,19 +112,32 @@ async def figures(db: Executor, platform: str, kind: str, since: int) -> list[Ro
         raw = (f"SELECT {PAID_TAG} AS tag, coalesce(hours, -1) AS value, count(*) AS n FROM reports "
                f"WHERE platform = ? AND kind = 'onboarding' AND {where} AND hidden = 0 "
                f"GROUP BY {PAID_TAG}, coalesce(hours, -1)")
-    covers = " OR ".join(f"(upto - n <= (total - 1) * {k} / 4 + 1 AND upto > (total - 1) * {k} / 4)" for k in (1, 2, 3))
-    return await db.fetchall(
-        "WITH found AS (SELECT tag, value, n FROM report_values WHERE platform = ? AND kind = ? AND day >= ? "
-        f"UNION ALL {raw}), "
-        "merged AS (SELECT tag, value, sum(n) AS n FROM found GROUP BY tag, value HAVING sum(n) > 0), "
-        "everyone AS (SELECT tag, value, n FROM merged WHERE value >= 0 UNION ALL "
-        "SELECT ? AS tag, value, sum(n) AS n FROM merged WHERE value >= 0 GROUP BY value), "
-        "ranked AS (SELECT tag, value, n, sum(n) OVER (PARTITION BY tag ORDER BY value ROWS UNBOUNDED PRECEDING) "
-        "AS upto, sum(n) OVER (PARTITION BY tag) AS total FROM everyone) "
-        f"SELECT tag, value, upto - n AS below, n, total FROM ranked WHERE {covers} "
-        "UNION ALL SELECT tag, NULL, NULL, NULL, sum(n) FROM merged GROUP BY tag",
-        (platform, kind, lo, platform, *params, ALL_TAGS),
+    merged = await db.fetchall(
+        "SELECT tag, value, sum(n) AS n FROM (SELECT tag, value, n FROM report_values WHERE platform = ? AND kind = ? "
+        f"AND day >= ? UNION ALL {raw}) AS found GROUP BY tag, value HAVING sum(n) > 0 ORDER BY tag, value",
+        (platform, kind, lo, platform, *params),
     )
+    counted: dict[str, int] = {}
+    by_tag: dict[str, list[tuple[float, int]]] = {}
+    everyone: dict[float, int] = {}
+    for tag, value, n in merged:
+        counted[tag] = counted.get(tag, 0) + n
+        if value >= 0:
+            by_tag.setdefault(tag, []).append((value, n))
+            everyone[value] = everyone.get(value, 0) + n
+    if everyone:
+        by_tag[ALL_TAGS] = sorted(everyone.items())
+    rows: list[tuple] = []
+    for tag, values in by_tag.items():
+        total = sum(n for _value, n in values)
+        wanted = {rank for k in (1, 2, 3) for base in [(total - 1) * k // 4] for rank in (base, base + 1)}
+        below = 0
+        for value, n in values:
+            if any(below <= rank < below + n for rank in wanted):
+                rows.append((tag, value, below, n, total))
+            below += n
+    rows += [(tag, None, None, None, total) for tag, total in counted.items()]
+    return rows
 
 
 async def drought_reporters_at(db: Executor, platform: str | None, ends: Sequence[int]) -> list[Row]:
