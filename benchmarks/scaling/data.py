@@ -139,11 +139,8 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
             log(f"rebuilt {name}")
     recompute_trigger_tables(conn, rows, who, platforms)
     log("first-seen and totals")
-    for table in aggregates.TABLES:
-        conn.execute(f"DELETE FROM {table}")
-    for statement in aggregates.REBUILD_ALL:
-        conn.execute(statement)
-    log("aggregates (the app's rebuild statements, every platform at once)")
+    load_aggregates(conn, rows, platforms)
+    log("aggregates")
     for kind, _name, sql in schema:
         if kind == "trigger":
             conn.execute(sql)
@@ -311,6 +308,50 @@ def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, plat
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", events)
     conn.executemany("INSERT OR REPLACE INTO availability_state (platform, project, state, since, reporters, "
                      "confidence) VALUES (?, ?, ?, ?, ?, ?)", [(*key, *value) for key, value in current.items()])
+
+
+def _counted(key: np.ndarray) -> tuple[list[int], list[int]]:
+    keys, counts = np.unique(key, return_counts=True)
+    return keys.tolist(), counts.tolist()
+
+
+def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platforms: list[str]) -> None:
+    """Migration 0016's tables computed from the loaded rows in numpy: what the app's rebuild (storage/aggregates.py
+    REBUILD_ALL) gives, in seconds instead of minutes of SQLite sorting 10M rows (tests/test_scale_data.py compares
+    the two)."""
+    for table in aggregates.TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    kinds = len(KINDS_IN_ORDER)
+    visible = rows["hidden"] == 0
+    platform, kind, at = rows["platform"][visible], rows["kind"][visible], rows["at"][visible]
+    hour = at - at % 3600
+    keys, counts = _counted((platform.astype(np.int64) * kinds + kind) << 32 | hour)
+    conn.executemany("INSERT INTO report_hours (platform, kind, hour, n) VALUES (?, ?, ?, ?)", (
+        (platforms[(k >> 32) // kinds], KINDS_IN_ORDER[(k >> 32) % kinds], k & 0xFFFFFFFF, n)
+        for k, n in zip(keys, counts, strict=True)))
+    # drought_slots: each reporter's platform-wide drought hours, spread over the 6 slots after them, counted once.
+    drought = (kind == KINDS_IN_ORDER.index("drought")) & (rows["project"][visible] == 0)
+    people = int(rows["reporter"].max()) + 1
+    hours = np.unique((platform[drought].astype(np.int64) * people + rows["reporter"][visible][drought]) << 32
+                      | hour[drought])
+    who, hour_of = hours >> 32, hours & 0xFFFFFFFF
+    spread = np.concatenate([((who // people) << 32 | (hour_of + k * 3600)) * people + who % people
+                             for k in range(1, 7)])
+    keys, counts = _counted(np.unique(spread) // people)
+    conn.executemany("INSERT INTO drought_slots (platform, slot_end, reporters) VALUES (?, ?, ?)", (
+        (platforms[k >> 32], k & 0xFFFFFFFF, n) for k, n in zip(keys, counts, strict=True)))
+    # report_values: per platform, kind, day, tag and value (cents or tenths of an hour), how many gave it.
+    day = (at // 86400).astype(np.int64)
+    for name, tags, tag, value, scale in (
+            ("payrate", ["", *ROLE_TIERS], rows["role"], rows["usd"], 100),
+            ("onboarding", ["", "0", "1"], rows["paid"], rows["hours"], 10)):
+        chosen = (kind == KINDS_IN_ORDER.index(name)) & (value[visible] > 0)  # both always carry a figure here
+        figure = value[visible][chosen].astype(np.int64) - 1
+        keys, counts = _counted(((platform[chosen].astype(np.int64) * 4 + tag[visible][chosen]) << 16
+                                 | day[chosen]) << 24 | figure)
+        conn.executemany("INSERT INTO report_values (platform, kind, day, tag, value, n) VALUES (?, ?, ?, ?, ?, ?)", (
+            (platforms[k >> 42], name, (k >> 24 & 0xFFFF) * 86400, tags[k >> 40 & 3], (k & 0xFFFFFF) / scale, n)
+            for k, n in zip(keys, counts, strict=True)))
 
 
 async def ran_until_yesterday(path: Path, now: datetime) -> None:
