@@ -59,6 +59,41 @@ async def judgeable_reports(db: Database, kinds: Sequence[str], since: int, unti
     )
 
 
+async def day_verdicts(db: Database, claims: dict[str, tuple[str, str]], since: int, until: int,
+                       judged_for: int, day: int) -> list[Row]:
+    """Per reporter with a verdict: (reporter, first_seen, agreements, contradictions) of the visible platform-wide
+    reports of the claimed kinds last updated in [since, until), judged in SQL (a few rows reach Python).
+
+    `claims` maps a kind to (the state it claims, its opposite). A report agrees when its claimed state was in force
+    at some moment of [at, at + judged_for] (the state in force at `at`, or one the platform's status events changed
+    to in (at, at + judged_for]); it contradicts when only the opposite was. Per reporter, platform and `day`-long
+    day, a contradiction makes the day one contradiction, otherwise an agreement makes it one agreement.
+    first_seen is the reporter's first such report in the span, judged or not.
+    """
+    kinds = ",".join("?" * len(claims))
+    cases = "CASE kind " + " ".join("WHEN ? THEN ?" for _ in claims) + " END"
+    changed_to = ("EXISTS (SELECT 1 FROM status_events e WHERE e.platform = j.platform AND e.project = '' "
+                  "AND e.at > j.at AND e.at <= j.at + ? AND e.new_state = j.{state})")
+    return await db.fetchall(
+        f"WITH r AS (SELECT reporter, platform, updated_at AS at, {cases} AS claim, {cases} AS opposite FROM reports "
+        f"WHERE hidden = 0 AND project = '' AND kind IN ({kinds}) AND updated_at >= ? AND updated_at < ?), "
+        "j AS (SELECT reporter, platform, at, claim, opposite, (SELECT new_state FROM status_events e "
+        "WHERE e.platform = r.platform AND e.project = '' AND e.at <= r.at ORDER BY e.at DESC, e.id DESC LIMIT 1) "
+        "AS current FROM r), "
+        f"verdicts AS (SELECT reporter, platform, at, CASE WHEN current = claim OR {changed_to.format(state='claim')} "
+        f"THEN 1 WHEN current = opposite OR {changed_to.format(state='opposite')} THEN 2 ELSE 0 END AS verdict "
+        "FROM j), "
+        "days AS (SELECT reporter, min(at) AS first_at, max(verdict) AS verdict FROM verdicts "
+        "GROUP BY reporter, platform, at / ?) "
+        "SELECT reporter, min(first_at) AS first_seen, sum(CASE WHEN verdict = 1 THEN 1 ELSE 0 END) AS agreements, "
+        "sum(CASE WHEN verdict = 2 THEN 1 ELSE 0 END) AS contradictions FROM days GROUP BY reporter "
+        "HAVING max(verdict) > 0",
+        (*(v for kind, (state, _opposite) in claims.items() for v in (kind, state)),
+         *(v for kind, (_state, opposite) in claims.items() for v in (kind, opposite)),
+         *claims, since, until, judged_for, judged_for, day),
+    )
+
+
 async def platform_states(db: Database, platform: str, start: int, end: int) -> list[Row]:
     """A platform's status events: the one in force at `start`, then those up to `end` (at, new_state)."""
     before = await db.fetchone(
