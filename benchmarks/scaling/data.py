@@ -26,7 +26,7 @@ from bot.settings import load_settings
 from storage import aggregates
 from storage.database import SqliteDatabase
 
-GENERATOR_VERSION = 3  # bump when the generated data changes, so old caches are not reused
+GENERATOR_VERSION = 4  # bump when the generated data changes, so old caches are not reused
 CACHE = Path(__file__).resolve().parent.parent / ".cache"  # benchmarks/.cache/
 SECRET = "benchmark-secret-0123456789"
 PLATFORMS = 100
@@ -355,12 +355,15 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platf
 
 
 async def ran_until_yesterday(path: Path, now: datetime) -> None:
-    """What a bot that ran until a day ago leaves: its availability refreshed and trust settled then."""
+    """What a bot that ran until a day ago leaves: trust settled and the statuses recorded as of then. Not its
+    whole refresh: that would bring the last day's reports, "later than now" for it, back to a day ago."""
+    from bot.features.availability import trust
     from bot.wiring import build_app
 
     app = await build_app(settings_for(path), clock=ManualClock(now - timedelta(days=1)))
     try:
-        await app.availability.refresh_all()
+        await trust.settle_trust(app)
+        await app.availability.statuses(app.clock.now())
         await app.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         await app.db.close()
