@@ -82,3 +82,29 @@ def test_sql_verdicts_on_ties_and_edges() -> None:
               ("beta", "falcon", "drought", 2 * HOUR), ("alpha", "", "flowing", 0)]
     totals, _first = asyncio.run(_compare(reports, events))
     assert totals == {"r0": [0, 1], "r1": [1, 0]}
+
+
+async def test_sql_verdicts_and_pay_ranks_on_both_backends(backend) -> None:
+    # The same statements on PostgreSQL: parameters in CASE and GROUP BY, integer division, the figures' grouping.
+    db = await backend.open(backend.url if backend.name == "postgresql" else await backend.fresh_url())
+    try:
+        for reporter, kind, offset in (("r0", "drought", 5 * HOUR), ("r1", "tasks_back", 6 * HOUR),
+                                       ("r1", "tasks_back", DAY + HOUR)):
+            at = START + offset
+            await store.upsert_report(db, store.NewReport(reporter, "alpha", kind, "", window_start(kind, at), at))
+        for value, role in ((10.0, None), (12.5, "expert"), (20.0, "expert"), (12.5, None)):
+            at = START + 2 * DAY
+            await store.upsert_report(db, store.NewReport(f"p{value}{role}", "alpha", "payrate", "",
+                                                          window_start("payrate", at), at, amount=value,
+                                                          currency="USD", hourly_usd=value, role=role))
+        await db.execute("INSERT INTO status_events (platform, project, old_state, new_state, at, reporters, "
+                         "confidence) VALUES ('alpha', '', 'none', 'drought', ?, 3, 0.5)", (START + 5 * HOUR,))
+        totals, first = await judge_days(_Fake(db), START, START + SPAN)
+        assert totals == {"r0": [1, 0], "r1": [0, 2]} and first == {"r0": START + 5 * HOUR, "r1": START + 6 * HOUR}
+        rows = {tuple(row) for row in await store.pay_figures(db, "alpha", START)}
+        assert ("*", None, None, None, 4) not in rows and ("expert", None, None, None, 2) in rows
+        assert {(tag, value, below, n, total) for tag, value, below, n, total in rows if value is not None} == {
+            ("", 10.0, 0, 1, 2), ("", 12.5, 1, 1, 2), ("expert", 12.5, 0, 1, 2), ("expert", 20.0, 1, 1, 2),
+            ("*", 10.0, 0, 1, 4), ("*", 12.5, 1, 2, 4), ("*", 20.0, 3, 1, 4)}
+    finally:
+        await db.close()
