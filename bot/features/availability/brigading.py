@@ -43,7 +43,9 @@ BURST_WINDOW = 2 * 3600  # reports within 2 hours of each other belong to one bu
 BURST_SIZE = 5  # 5 or more different newcomers in one window make a burst (the VRCPulse alert line is 5/hour)
 LAUNCH_GRACE = NEW_FOR  # the bot's own first week: no one is new yet
 CACHE_SECONDS = 300  # first-report times are reused for 5 minutes (monotonic clock)
-FIRST_SEEN_CACHE_SIZE = 20_000  # reporters whose first-report times are kept in memory at most
+# Reporters whose first-report times are kept in memory at most: above the reporters of one /status (all), or every
+# call evicts what it needs (a 10M-report instance has ~30k reporters in a 6-hour window; ~400 bytes each).
+FIRST_SEEN_CACHE_SIZE = 100_000
 
 DATA_KEPT = ((
     N_("First reports"),

@@ -54,7 +54,7 @@ SETTLE_EVERY = 3600  # trust_weights looks for newly judgeable days at most once
 FIRST_SETTLE_LOOKBACK = 30 * 86400  # on the very first settle, judge at most the last 30 days
 SETTLE_WRITE_BATCH = 5_000  # reporters written per transaction: each holds the write lock for ~40 ms at most
 CACHE_SECONDS = 300  # a weight is reused for 5 minutes (monotonic clock; bars and settling clear it)
-WEIGHT_CACHE_SIZE = 50_000  # reporters whose weight is kept in memory at most
+WEIGHT_CACHE_SIZE = 100_000  # reporters whose weight is kept in memory at most (as brigading.FIRST_SEEN_CACHE_SIZE)
 DAY = 86400
 
 # What each kind of report claims about the platform's state (other kinds are not judged).
