@@ -72,18 +72,19 @@ def rss_mib(pid: str = "self") -> float:
     return 0.0
 
 
-async def reads(app: App, clock: ManualClock, platforms: list[str]) -> dict[str, float]:
-    """The read figures, warm and with the clock moved."""
+async def reads(app: App, clock: ManualClock, platforms: list[str], calls: int = 1000) -> dict[str, float]:
+    """The read figures, warm and with the clock moved: `calls` of /status <platform> and of /pay, a fifth as many
+    of /status (all)."""
     rng = random.Random(7)
     now = clock.now
-    one = await timed(1000, lambda i: platform_status(app, (p := rng.choice(platforms)), p, now()))
-    every = await timed(200, lambda i: all_status(app, now()))
+    one = await timed(calls, lambda i: platform_status(app, (p := rng.choice(platforms)), p, now()))
+    every = await timed(max(1, calls // 5), lambda i: all_status(app, now()))
 
     async def pay(i: int) -> None:
         platform = rng.choice(platforms)
         pay_fields(await crowd_pay(app, platform, now()), platform)
 
-    pays = await timed(1000, pay)
+    pays = await timed(calls, pay)
     new_hour = []
     for _ in range(3):  # the first call in a new hour: baselines computed again, trust settled if due
         clock.advance(timedelta(hours=1))
@@ -220,6 +221,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--ingest", type=int, default=3000, help="reports of each side in the one-reporter run")
+    parser.add_argument("--read-calls", type=int, default=1000,
+                        help="calls of /status <platform> and /pay (a fifth as many of /status all)")
     parser.add_argument("--soak-commands", type=int, default=20_000)
     parser.add_argument("--soak-members", type=int, default=4_000)
     parser.add_argument("--no-soak", action="store_true")
@@ -258,7 +261,7 @@ async def measure(options, cached: Path, folder: Path, now: datetime, known: lis
     print(f"\n{stored:,} reports stored; opened (migrations checked) in {opened:.2f} s; first availability refresh "
           f"after start: {figures['startup_refresh_ms']:.0f} ms")
     print("\nreads:")
-    figures.update(await reads(app, clock, platforms))
+    figures.update(await reads(app, clock, platforms, options.read_calls))
     print("\ningestion:")
     await app.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
     raw_path = str(folder / "raw.db")
