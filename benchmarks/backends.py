@@ -175,7 +175,7 @@ async def outbox_run(url: str, workers: int, items: int, folder: Path) -> dict[s
 
 async def postgres_url(tag: str) -> str:
     """An empty database on the benchmark's PostgreSQL server."""
-    from tests.support.pg_processes import PGDATA, URL_VARIABLE
+    from tests.support.backends import PGDATA, URL_VARIABLE
 
     admin = os.environ.get(URL_VARIABLE, "").strip()
     if not admin:
