@@ -146,9 +146,10 @@ JITTER_MARGIN = 0.97
 OVERALL_BURST = 1.5
 
 POLICIES: dict[str, PlatformPolicy] = {
-    # Telegram: ~30 messages/s overall; 1/s per chat; and 20/min per group.
+    # Telegram: ~30 messages/s overall; 1/s per chat; and 20 in any minute per group: one every 3.05 s, no burst
+    # (with a burst of b, a minute holds 60 / interval + b sends: a burst of 3 at one every 3 s let 22 through).
     "telegram": PlatformPolicy(Pace(30 * JITTER_MARGIN, OVERALL_BURST), (Pace(1, 1),),
-                               (Pace(1, 1), Pace(20 / 60, 3))),
+                               (Pace(1, 1), Pace(1 / 3.05, 1))),
     # Discord: discord.py honours the per-route buckets; pace under the 50/s global limit and 5/5 s per channel.
     "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
