@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 OUTBOX_CHANNEL = "queuewatch_outbox"
 LOCK_NAMESPACE = "queuewatch:"
+# A limit whose arrival time is this far past counts as a new one (no turn is ever booked with so much room), so its
+# row goes: one row per chat ever sent to would otherwise stay for good. Looked for every PRUNE_EVERY bookings.
+STALE_SECONDS = 3600.0
+PRUNE_EVERY = 2000
 CLOCK_DRIFT = 1e-4  # seconds a second two clocks may drift apart (NTP keeps them far closer)
 
 
@@ -135,6 +139,8 @@ class PostgresCoordination:
         self._guard = asyncio.Lock()
         self._limits_guard = asyncio.Lock()
         self._clock: tuple[float, float, float] | None = None  # the trusted clock reading: (trip, offset, when)
+        self.prune_every = PRUNE_EVERY
+        self._updates = 0
 
     async def _connect(self):
         import asyncpg
@@ -233,12 +239,16 @@ class PostgresCoordination:
                     rows = await conn.fetch(
                         "SELECT name, tat FROM send_limits WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE",
                         names)
-                    result, new = decide({row["name"]: row["tat"] for row in rows}, await self._server_now(conn))
+                    now = await self._server_now(conn)
+                    result, new = decide({row["name"]: row["tat"] for row in rows}, now)
                     if new:
                         await conn.execute(
                             "UPDATE send_limits SET tat = v.tat FROM unnest($1::text[], $2::float8[]) AS v(name, tat) "
                             "WHERE send_limits.name = v.name", list(new), list(new.values()))
-                    return result
+                self._updates += 1
+                if self._updates % self.prune_every == 0:
+                    await conn.execute("DELETE FROM send_limits WHERE tat < $1", now - STALE_SECONDS)
+                return result
             except Exception:
                 if conn.is_closed():
                     self._limits = None

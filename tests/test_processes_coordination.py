@@ -165,3 +165,20 @@ async def test_claiming_in_batches_takes_one_message_per_destination_and_skips_w
         assert {item.state for item in rest} == {"pending"}
     finally:
         await db.close()
+
+
+async def test_limits_long_past_are_dropped_as_bookings_go_on(pg_url):
+    coordination = PostgresCoordination(pg_url)
+    coordination.prune_every = 1
+    db = await open_database(pg_url)
+    try:
+        await db.execute("INSERT INTO send_limits (name, tat) VALUES ('telegram:gone:0', ?), ('telegram:recent:0', ?)",
+                         (time.time() - 2 * 3600, time.time() - 60))
+        overall = [SendLimit("telegram", 30, 1)]
+        assert (await coordination.reserve(overall, [SendLimit("telegram:new:0", 1, 1)], max_wait=1)).booked
+        names = {row[0] for row in await db.fetchall("SELECT name FROM send_limits")}
+        # a chat not sent to for an hour is as good as new: its row goes; the others stay
+        assert names == {"telegram", "telegram:new:0", "telegram:recent:0"}
+    finally:
+        await coordination.close()
+        await db.close()
