@@ -424,10 +424,16 @@ class Outbox:
                 await self._slots.acquire()
                 free += 1
             ready, busy = self._unheld(platforms, loop.time())
+            if not ready:  # every platform is held off (a 429 asked for a long pause): wait for the first to end
+                for _ in range(free):
+                    self._slots.release()
+                held = [self._held[p] for p in platforms if p in self._held]
+                dest_wait = min(held) - loop.time() if held else None
+                break
             token = uuid.uuid4().hex
             now = self.wall()
             try:
-                items = [] if not ready else await self._retrying(
+                items = await self._retrying(
                     partial(store.claim_due, db, ready, now, now + self.lease_seconds, token, free, busy))
             except Exception as exc:
                 for _ in range(free):
