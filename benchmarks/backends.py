@@ -225,7 +225,8 @@ async def postgres_url(tag: str) -> str:
 
 async def bench(backend: str, options: argparse.Namespace, folder: Path) -> dict[str, object]:
     url = f"sqlite:///{folder / 'bench.db'}" if backend == "sqlite" else await postgres_url("bench")
-    print(f"\n== {backend}: {options.reports:,} reports ==")
+    size = f"{options.reports:,} reports" if "reads" in options.parts else "outbox only, no reports"
+    print(f"\n== {backend}: {size} ==")
     clock = ManualClock(NOW)
     settings = load_settings(database_url=url, queuewatch_secret=SECRET, queuewatch_fx_url="",
                              queuewatch_http_port=0)
