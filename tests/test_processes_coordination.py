@@ -182,3 +182,27 @@ async def test_limits_long_past_are_dropped_as_bookings_go_on(pg_url):
     finally:
         await coordination.close()
         await db.close()
+
+
+async def test_a_missed_turn_is_booked_anew_on_the_overall_limit_and_the_chat_follows_it():
+    now = [1000.0]
+    local = LocalCoordination(clock=lambda: now[0])
+    overall, own = [SendLimit("telegram", 30, 1)], [SendLimit("telegram:u", 1, 1)]
+    assert (await local.reserve(overall, own, 0.5)).at == 1000.0
+    now[0] = 1000.1  # the process woke 100 ms past that turn
+    again = await local.rebook(overall, own)
+    assert again.booked and again.at == pytest.approx(1000.1)  # not a second later for the chat's own limit
+    now[0] = 1000.2
+    next_one = await local.reserve(overall, own, 0.5)  # the chat's next message: a second after the late send
+    assert not next_one.booked and next_one.destination_bound and next_one.delay == pytest.approx(0.9)
+
+
+async def test_turns_are_booked_ahead_on_the_overall_limit_while_the_chat_is_free():
+    now = [1000.0]
+    local = LocalCoordination(clock=lambda: now[0])
+    overall = [SendLimit("telegram", 30, 1)]
+    await local.hold_off(overall, 3)  # a 429 asked every process for 3 s
+    chat = [SendLimit("telegram:v", 1, 1)]
+    assert not (await local.reserve(overall, chat, 0.5)).booked
+    booked = await local.reserve(overall, chat, 0.5, max_overall_wait=5)
+    assert booked.booked and booked.at == pytest.approx(1003.0)
