@@ -177,8 +177,9 @@ class SqliteDatabase:
     dialect = "sqlite"
 
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str,
-                 checkpointer: aiosqlite.Connection | None = None) -> None:
+                 checkpointer: aiosqlite.Connection | None = None, quick: sqlite3.Connection | None = None) -> None:
         self._conn = writer
+        self._quick = quick
         self._reader_conn = reader
         self._checkpointer = checkpointer
         self._checkpointing: asyncio.Task | None = None
@@ -210,6 +211,7 @@ class SqliteDatabase:
                 await writer.execute(f"PRAGMA {pragma}")
             reader = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
             checkpointer = await _connect(path, BUSY_TIMEOUT, "query_only = ON")
+            quick = _quick_reader(path)
         except BaseException as exc:
             for conn in (checkpointer, reader, writer):
                 if conn is not None:
@@ -217,7 +219,7 @@ class SqliteDatabase:
             if isinstance(exc, sqlite3.Error):
                 raise DatabaseUnusable(_describe(path, exc)) from None
             raise
-        return cls(writer, reader, path, checkpointer)
+        return cls(writer, reader, path, checkpointer, quick)
 
     def _in_own_transaction(self) -> bool:
         """True when the running task holds the open transaction (so it reaches it, not the lock)."""
@@ -296,6 +298,20 @@ class SqliteDatabase:
             return await retrying(lambda: query(reader), deadline)
         async with self._locked(deadline, writing=False):
             return await query(self._tx)
+
+    async def lookup(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """The first row of a read served by an index seek (a row or two): answered at once on this thread, on a
+        connection of its own, since a trip to the reader's thread costs several times the read. Should the file
+        be locked at that moment (a checkpoint resetting the log), it waits its turn on the reader instead."""
+        if self._quick is None or self._in_own_transaction():
+            return await self.fetchone(sql, params)
+        try:
+            with _storage_errors(self.path, writing=False), closing(self._quick.execute(sql, params)) as cursor:
+                return cursor.fetchone()  # closed: the read ends here, so no snapshot is kept past this row
+        except StorageUnavailable as exc:
+            if exc.reason != "busy":
+                raise
+        return await self.fetchone(sql, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Statements]:
@@ -411,6 +427,8 @@ class SqliteDatabase:
         for conn in (self._reader_conn, self._checkpointer):
             if conn is not None:
                 await conn.close()
+        if self._quick is not None:
+            self._quick.close()
 
 
 async def _connect(path: str, *pragmas: str, shared: bool = False) -> aiosqlite.Connection:
@@ -425,6 +443,27 @@ async def _connect(path: str, *pragmas: str, shared: bool = False) -> aiosqlite.
         await conn.close()
         raise
     return conn
+
+
+def _quick_reader(path: str) -> sqlite3.Connection:
+    """A read-only connection used on the event loop's own thread, for `lookup`: it never waits for a lock."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        for pragma in ("busy_timeout = 0", "query_only = ON"):
+            conn.execute(f"PRAGMA {pragma}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+async def lookup(db: Executor, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    """The first row of a read served by an index seek; on SQLite answered on the caller's thread (see
+    SqliteDatabase.lookup), elsewhere as `fetchone`."""
+    if isinstance(db, SqliteDatabase):
+        return await db.lookup(sql, params)
+    return await db.fetchone(sql, params)
 
 
 def _prepare_file(path: str) -> None:

@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from bot.core.clock import Clock
 
+PRUNE_AT = 10_000  # keys kept before the idle ones are dropped
+
 
 class RateLimiter:
     """Allows at most `limit` events per `window` for each key."""
@@ -21,6 +23,7 @@ class RateLimiter:
         self._window = window.total_seconds()
         self._events: dict[str, deque[float]] = {}
         self._refused: set[str] = set()  # keys refused since they were last allowed
+        self._prune_at = PRUNE_AT  # the number of keys at which the next walk over them drops the idle ones
 
     def hit(self, key: str) -> float | None:
         """Record an event; None if allowed, else the seconds to wait before the next one is."""
@@ -32,8 +35,10 @@ class RateLimiter:
             return max(1.0, events[0] + self._window - now)
         events.append(now)
         self._refused.discard(key)
-        if len(self._events) > 10_000:
+        if len(self._events) > self._prune_at:
             self._prune(now)
+            # Twice what stayed: when most keys are active, a walk at every hit would make each hit cost them all.
+            self._prune_at = max(PRUNE_AT, 2 * len(self._events))
         return None
 
     def first_refusal(self, key: str) -> bool:
