@@ -53,6 +53,13 @@ async def language_of(db: Executor, person: str) -> str | None:
     return None if row is None else row["language"]
 
 
+async def chosen_languages(db: Executor, limit: int) -> list[tuple[str, str]]:
+    """(person, language) of members who chose a reply language, at most `limit` of them."""
+    rows = await db.fetchall("SELECT person, language FROM member_settings WHERE language IS NOT NULL LIMIT ?",
+                             (limit,))
+    return [(row[0], row[1]) for row in rows]
+
+
 async def forget(db: Executor, person: str) -> int:
     """Delete a member's settings; returns how many rows went (0 or 1)."""
     return await db.execute("DELETE FROM member_settings WHERE person = ?", (person,))
