@@ -143,7 +143,7 @@ class Reports:
         """The name a project is shown by: the stored one, else this report's form, stored now."""
         shown = self._names.get(pair)
         if shown is None:
-            shown = (await project_names(self.app, [pair])).names.get(pair)
+            shown = await project_store.shown_name(self.app.db, *pair)
             if shown is None:
                 await project_store.remember(self.app.db, *pair, typed)
             shown = self._names[pair] = shown or typed
