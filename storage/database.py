@@ -207,7 +207,8 @@ class SqliteDatabase:
         try:
             writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", shared=True)
             await _check(writer, path)  # before WAL is switched on, so a file that is refused stays as it was
-            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}"):
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}",
+                           "temp_store = MEMORY"):  # a batch's statement journals (undo of one statement) in memory
                 await writer.execute(f"PRAGMA {pragma}")
             reader = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
             checkpointer = await _connect(path, BUSY_TIMEOUT, "query_only = ON")
