@@ -39,3 +39,16 @@ def test_idle_keys_are_dropped_once_their_window_passed() -> None:
     for n in range(15_000):
         limiter.hit(f"new{n}")
     assert len(limiter._events) <= 20_000 + 1  # the old ones went in a walk, though the new ones keep arriving
+
+
+def test_below_the_cap_idle_keys_still_go_once_a_window_has_passed() -> None:
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    limiter = RateLimiter(clock, 5, timedelta(minutes=1))
+    for n in range(3_000):
+        limiter.hit(f"member{n}")
+    clock.advance(timedelta(seconds=61))
+    limiter.hit("member0")
+    assert list(limiter._events) == ["member0"]  # who was active a while ago holds no memory now
+    for _ in range(4):
+        assert limiter.hit("member0") is None
+    assert limiter.hit("member0") is not None  # and the limit itself is as before: 5 a minute
