@@ -1,11 +1,11 @@
 """Benchmark: the public status page `/` and `/api/v1/summary.json` on a database of 10,000,000 reports.
 
-A server process runs the real web adapter over the generated database (cached under benchmarks/.cache/), on a
+A server process runs the real web adapter over a copy of the scale benchmark's generated database (100 platforms,
+90 days, newcomer bursts: benchmarks/scaling/data.py, cached under benchmarks/.cache/ and shared with scale.py), on a
 clock that moves with real time from the data's last day, so its 30-second response cache expires and is rebuilt
 in the background while it is measured. This process is the client: 50 concurrent connections, each request timed.
 Beside the two targets, in the same run: `/static/style.css` (the server's floor: the same cached path with a small
 body and no page data) and the cost of building each page from the database (the first, cold request).
-Targets: p99 < 20 ms, >= 1,000 requests/s for the JSON.
 Targets: p99 < 20 ms, >= 1,000 requests/s for the JSON.
 
     .venv/bin/python benchmarks/web.py [--reports 10000000] [--requests 6000] [--clients 50]
@@ -19,17 +19,17 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-CACHE = ROOT / "benchmarks" / ".cache"
 SECRET = "benchmark-secret-0123456789"
 
 
@@ -49,51 +49,25 @@ class FollowingClock:
 
 
 def database_for(count: int) -> Path:
-    """The cached generated database of this size (generated first when missing: several minutes at 10M)."""
-    from reports import NOW, generate, platform_ids
-
+    """The scale benchmark's cached database of this size (benchmarks/scaling/data.py; generated first if missing)."""
+    from benchmarks.scaling.data import anchor, cached_database, platform_ids
     from bot.features.knowledge.loader import knowledge_base
-    from storage import aggregates
-    from storage.database import SqliteDatabase
 
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"web-{count}.db"
-    if path.exists():
-        return path
-    temp = path.with_suffix(".tmp")
-    temp.unlink(missing_ok=True)
-
-    async def schema() -> None:
-        db = await SqliteDatabase.open(str(temp))
-        await db.migrate()
-        await db.close()
-
-    asyncio.run(schema())
-    started = time.perf_counter()
-    stored = generate(str(temp), count, platform_ids(list(knowledge_base().platforms)), int(NOW.timestamp()))
-
-    async def aggregated() -> None:  # the reports were written around storage/, which keeps the aggregates
-        db = await SqliteDatabase.open(str(temp))
-        await aggregates.rebuild(db)
-        await db.close()
-
-    asyncio.run(aggregated())
-    temp.rename(path)
-    print(f"  generated {path.name}: {stored:,} reports in {time.perf_counter() - started:.0f} s", flush=True)
+    path, seconds = asyncio.run(cached_database(count, anchor(), platform_ids(list(knowledge_base().platforms))))
+    print(f"  database {path.name}: " + (f"generated in {seconds:.0f} s" if seconds else "cached"), flush=True)
     return path
 
 
 async def serve(path: str) -> None:
-    """The server process: the web adapter over the database, no request limit; prints its port."""
-    from reports import NOW
-
+    """The server process: the web adapter over a copy of the database, no request limit; prints its port."""
+    from benchmarks.scaling.data import anchor
     from bot.adapters.web import WebAdapter
     from bot.settings import load_settings
     from bot.wiring import build_app
 
     settings = load_settings(database_url=f"sqlite:///{path}", queuewatch_secret=SECRET, queuewatch_fx_url="",
                              queuewatch_secret_file=path + ".key")
-    app = await build_app(settings, clock=FollowingClock(NOW))  # type: ignore[arg-type]
+    app = await build_app(settings, clock=FollowingClock(anchor()))  # type: ignore[arg-type]
     web = WebAdapter(app, host="127.0.0.1", port=0, per_minute=0)
     await web.start()
     print(f"PORT {web.address.rsplit(':', 1)[1].strip('/')}", flush=True)
@@ -172,7 +146,10 @@ def main() -> None:
     if options.serve:
         asyncio.run(serve(options.serve))
         return
-    path = database_for(options.reports)
+    from benchmarks.scaling.data import working_copy
+
+    folder = Path(tempfile.mkdtemp(prefix="queuewatch-web-"))
+    path = working_copy(database_for(options.reports), folder / "web.db")  # serving writes (state changes)
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(path)], stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "LOG_LEVEL": "WARNING"})
     try:
@@ -183,6 +160,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
     print(f"web: {options.reports:,} reports, {options.clients} concurrent clients, {options.requests:,} requests "
           "per route")
     for name, values in figures.items():

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 from bot.adapters.base import Adapter
 from bot.core.background import PeriodicService
-from bot.features.knowledge.fx import FxRefreshService
+from bot.features.knowledge.fx import FxRefreshService, fx_reload_service
 from bot.outbox.outbox import OutboxService
 from bot.settings import Settings
 from bot.wiring import App, build_app
@@ -98,9 +98,10 @@ async def run(settings: Settings, factories: list[AdapterFactory], roles: Iterab
 
 
 def services_for(app: App, roles: frozenset[str]) -> list[Adapter]:
-    """A worker's services: the outbox in every worker, each other one led by one process at a time."""
+    """A worker's services: the outbox in every worker, each other one led by one process at a time. A process
+    without the worker role only takes up the exchange rates the workers fetch."""
     if "worker" not in roles:
-        return []
+        return [fx_reload_service(app)]
     retry = app.settings.queuewatch_leader_retry_seconds
     return [service if isinstance(service, EVERY_WORKER) else LeaderOnly(service, app.coordination, retry)
             for service in app.background_services()]

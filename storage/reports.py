@@ -209,25 +209,36 @@ async def kind_counts(db: Database, platform: str, kinds: Sequence[str], recent_
     return await aggregates.kind_counts(db, platform, kinds, recent_since)
 
 
+StateChange = tuple[str, str, str, str, int, int, float]  # platform, project, old, new, at, reporters, confidence
+
+
 async def load_states(db: Database) -> list[Row]:
     """Every stored current availability state."""
     return await db.fetchall("SELECT platform, project, state, since, reporters, confidence FROM availability_state")
 
 
-async def save_changes(db: Database, changes: Sequence[tuple[str, str, str, str, int, int, float]]) -> None:
-    """Store state changes (platform, project, old, new, at, reporters, confidence): events and current state."""
+async def save_changes(db: Database, changes: Sequence[StateChange]) -> list[StateChange]:
+    """Store state changes (platform, project, old, new, at, reporters, confidence) as events and current states,
+    each only while the stored state is still its `old` (another process may have stored the change first);
+    returns the changes stored."""
+    stored = []
     async with db.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO status_events (platform, project, old_state, new_state, at, reporters, confidence) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            changes,
-        )
-        await tx.executemany(
-            "INSERT INTO availability_state (platform, project, state, since, reporters, confidence) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, project) DO UPDATE SET state = excluded.state, "
-            "since = excluded.since, reporters = excluded.reporters, confidence = excluded.confidence",
-            [(p, proj, new, at, n, conf) for p, proj, _old, new, at, n, conf in changes],
-        )
+        for platform, project, old, new, at, reporters, confidence in changes:
+            values = (new, at, reporters, confidence, platform, project)
+            moved = await tx.write_returning(
+                "UPDATE availability_state SET state = ?, since = ?, reporters = ?, confidence = ? "
+                "WHERE platform = ? AND project = ? AND state = ? RETURNING platform", (*values, old))
+            if not moved and old == "none":  # never stored: the first state of a platform or project
+                moved = await tx.write_returning(
+                    "INSERT INTO availability_state (state, since, reporters, confidence, platform, project) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, project) DO NOTHING RETURNING platform", values)
+            if moved:
+                stored.append((platform, project, old, new, at, reporters, confidence))
+        if stored:
+            await tx.executemany(
+                "INSERT INTO status_events (platform, project, old_state, new_state, at, reporters, confidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", stored)
+    return stored
 
 
 async def recent_availability(db: Database, kinds: Sequence[str], since: int,

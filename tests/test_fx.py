@@ -286,3 +286,20 @@ def test_no_test_reaches_the_ecb(settings) -> None:
     assert settings.queuewatch_fx_url == ""
     assert load_settings().queuewatch_fx_url == ""  # the autouse fixture, for settings built anywhere
     assert clean_env()["QUEUEWATCH_FX_URL"] == ""  # and for every `queuewatch` subprocess
+
+
+async def test_a_process_that_does_not_fetch_takes_up_the_rates_a_worker_stored(ecb, tmp_path: Path) -> None:
+    from bot import runner
+
+    database = f"sqlite:///{tmp_path / 'q.db'}"
+    webhook = await make_app("", database)  # started before any rates were fetched: the shipped table
+    worker = await make_app(ecb.url, database)
+    try:
+        assert webhook.fx.latest.date != FETCHED
+        await worker.fx.refresh()
+        [reload] = runner.services_for(webhook, frozenset({"telegram"}))
+        assert await reload.run_once() == fx.RELOAD_SECONDS
+        assert webhook.fx.latest.date == FETCHED and webhook.fx.latest.rates["GBP"] == 0.88
+    finally:
+        await worker.db.close()
+        await webhook.db.close()

@@ -47,7 +47,7 @@ async def test_a_receiving_role_receives_and_a_worker_only_sends(settings):
         assert made({"worker"}) == {"telegram": False, "discord": False}  # the outbox delivers through both
         assert made({"discord", "worker"}) == {"telegram": False, "discord": True}
         assert runner.platform_adapters(both, {"web"}) == []
-        assert runner.services_for(app, frozenset({"telegram"})) == []
+        assert [s.name for s in runner.services_for(app, frozenset({"telegram"}))] == ["exchange-rates-reload"]
         services = runner.services_for(app, frozenset({"worker"}))
         led = {s.name for s in services if isinstance(s, runner.LeaderOnly)}
         assert {"scheduler", "availability", "alerts"} <= led  # one process at a time

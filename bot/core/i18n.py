@@ -71,6 +71,7 @@ def choose(*candidates: str | None) -> str:
 _QUALITY = re.compile(r"^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=512)  # browsers send a handful of distinct headers; each is parsed once
 def negotiate(accept_language: str | None, lang: str | None = None) -> str:
     """The locale of a web response: a `?lang=` value first, then the Accept-Language header by quality."""
     if normalize(lang) is not None:

@@ -144,7 +144,9 @@ def client_key(request: web.Request) -> str:
 
 def request_locale(request: web.Request) -> str:
     """The language of a response: `?lang=` first, then the Accept-Language header, else English."""
-    return negotiate(request.headers.get("Accept-Language"), request.query.get("lang"))
+    if "locale" not in request:  # asked for several times per request: the middleware, the cache key, the page
+        request["locale"] = negotiate(request.headers.get("Accept-Language"), request.query.get("lang"))
+    return request["locale"]
 
 
 def cache_key(request: web.Request) -> str:

@@ -72,20 +72,20 @@ async def hourly(app: App, now: datetime, hours: int, platform: str | None = Non
     usual_rows = await history.hourly_reporters(
         app.db, ("drought",), platform, [(start - k * WEEK, end - k * WEEK) for k in range(1, BASELINE_WEEKS + 1)])
     counts: dict[tuple[str, str, int], int] = {(r["platform"], r["kind"], r["hour"]): r["reporters"] for r in rows}
-    past: dict[tuple[str, int], int] = {(r["platform"], r["hour"]): r["reporters"] for r in usual_rows}
-    platforms = {key[0] for key in counts} | {key[0] for key in past}
+    platforms = {key[0] for key in counts} | {r["platform"] for r in usual_rows}
     if platform is not None:
         platforms.add(platform)
+    usual = {p: [0.0] * hours for p in platforms}
+    for r in usual_rows:  # each past hour adds to every slot it is the same hour of the week of, k weeks before
+        for k in range(1, BASELINE_WEEKS + 1):
+            index = (r["hour"] + k * WEEK - start) // HOUR
+            if 0 <= index < hours:
+                usual[r["platform"]][index] += r["reporters"] / BASELINE_WEEKS
     slots = [start + i * HOUR for i in range(hours)]
     found = {}
     for p in sorted(platforms):
-        found[p] = Hourly(
-            start,
-            [counts.get((p, "drought", at), 0) for at in slots],
-            [counts.get((p, "tasks_back", at), 0) for at in slots],
-            [sum(past.get((p, at - k * WEEK), 0) for k in range(1, BASELINE_WEEKS + 1)) / BASELINE_WEEKS
-             for at in slots],
-        )
+        found[p] = Hourly(start, [counts.get((p, "drought", at), 0) for at in slots],
+                          [counts.get((p, "tasks_back", at), 0) for at in slots], usual[p])
     return found
 
 

@@ -50,6 +50,7 @@ FLOWING_SHARE = 0.35  # at most 35% saying "drought" (so 65% or more "tasks back
 MIN_REPORTERS = 3  # distinct members before "drought likely" (one person, or two friends, are not a drought)
 MIN_FLOWING_REPORTERS = 2  # distinct members saying tasks are back before "tasks flowing"
 MIN_DURATION = 30 * MINUTE  # drought evidence must stand this long: a short lull is not a drought
+STATES_SECONDS = 60.0  # how long a process trusts its copy of the stored states (others may have changed them)
 BASELINE_WEEKS = 8  # the usual level: the same hours of the week over the previous 8 weeks
 BASELINE_FACTOR = 2.0  # a drought needs more than twice the usual number of drought reporters
 BASELINE_CACHE_SECONDS = HOUR  # the usual level changes slowly: compute it once per hour of the week
@@ -167,7 +168,8 @@ class Availability:
         self._baselines: dict[str, float] = {}
         self._baseline_hour: int | None = None
         self._baseline_all = False
-        self._current: dict[tuple[str, str], tuple[str, int]] | None = None  # key -> (state, since)
+        self._current: dict[tuple[str, str], tuple[str, int]] = {}  # key -> (state, since), as last read
+        self._current_until = 0.0  # when the copy is read again (monotonic seconds)
 
     async def baselines(self, platform: str | None, now: int) -> dict[str, float]:
         """Usual drought reporters at this hour of the week, per platform (cached for the hour)."""
@@ -211,10 +213,12 @@ class Availability:
         return found
 
     async def _record_changes(self, found: list[Status], platform: str | None, at: int) -> None:
-        """Store every state change as an event, including statuses that went quiet (back to none)."""
-        if self._current is None:
-            self._current = {(r["platform"], r["project"]): (r["state"], r["since"])
-                             for r in await store.load_states(self.app.db)}
+        """Store every state change as an event, including statuses that went quiet (back to none).
+
+        Each process keeps a copy of the stored states, read again every STATES_SECONDS; a change another process
+        stored first is not stored twice (the store refuses it), and the copy is read again at once."""
+        if self.app.clock.monotonic() >= self._current_until:
+            await self._load_states()
         current = self._current
         seen = {(s.platform, s.project) for s in found}
         quiet = [
@@ -222,21 +226,34 @@ class Availability:
             for (p, project), (state, _since) in current.items()
             if state != "none" and (p, project) not in seen and (platform is None or p == platform)
         ]
-        changes = []
-        for status in [*found, *quiet]:
-            key = (status.platform, status.project)
-            old_state, since = current.get(key, ("none", None))
-            if status.state != old_state:
-                # A drought began when its evidence did (it must hold MIN_DURATION before it is called), but
-                # never before the state it replaces: so a state's time is when it began, and they stay in order.
-                since = at if status.began is None else min(at, max(status.began, since or 0))
-                changes.append((status.platform, status.project, old_state, status.state, since, status.n,
-                                round(status.confidence, 3)))
-            status.since = since
-        if changes:
-            await store.save_changes(self.app.db, changes)
-            for p, project, _old, new, when, _n, _c in changes:
+        statuses = [*found, *quiet]
+        changes = [change for status in statuses if (change := self._change(status, at)) is not None]
+        if not changes:
+            return
+        stored = await store.save_changes(self.app.db, changes)
+        if len(stored) < len(changes):
+            await self._load_states()  # another process stored some first: take its states and times
+        else:
+            for p, project, _old, new, when, _n, _c in stored:
                 current[(p, project)] = (new, when)
+        for status in statuses:
+            status.since = self._current.get((status.platform, status.project), ("none", None))[1]
+
+    async def _load_states(self) -> None:
+        self._current = {(r["platform"], r["project"]): (r["state"], r["since"])
+                         for r in await store.load_states(self.app.db)}
+        self._current_until = self.app.clock.monotonic() + STATES_SECONDS
+
+    def _change(self, status: Status, at: int) -> store.StateChange | None:
+        """The stored change a computed status makes, or None when its state is the one stored; sets its since."""
+        old_state, since = self._current.get((status.platform, status.project), ("none", None))
+        status.since = since
+        if status.state == old_state:
+            return None
+        # A drought began when its evidence did (it must hold MIN_DURATION before it is called), but never before
+        # the state it replaces: so a state's time is when it began, and they stay in order.
+        since = at if status.began is None else min(at, max(status.began, since or 0))
+        return (status.platform, status.project, old_state, status.state, since, status.n, round(status.confidence, 3))
 
     async def refresh_all(self) -> int:
         """Re-evaluate every platform with recent reports (run periodically); returns how many statuses.

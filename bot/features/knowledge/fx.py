@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import aiohttp
 from pydantic import ValidationError
 
-from bot.core.background import PeriodicService
+from bot.core.background import Every, PeriodicService
 from bot.core.clock import unix
 from bot.core.errors import StorageUnavailable
 from bot.features.knowledge.loader import knowledge_base
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 6 * 3600.0  # the ECB publishes once a working day, around 16:00 CET
 RETRY_SECONDS = 30 * 60.0  # after a failed refresh, try again sooner than the regular round
+RELOAD_SECONDS = 30 * 60.0  # how often a process that does not fetch takes the newest rates a worker stored
 TIMEOUT_SECONDS = 20.0
 MAX_BYTES = 256 * 1024  # the daily file is about 2 KB; anything much larger is not it
 
@@ -200,3 +201,9 @@ class FxRefreshService(PeriodicService):
 def fx_service(app: App) -> FxRefreshService:
     """The background refresh of the exchange rates, for the knowledge feature's manifest."""
     return FxRefreshService(app)
+
+
+def fx_reload_service(app: App) -> Every:
+    """For a process without the worker role (it never fetches): take the newest rates the workers stored, every
+    RELOAD_SECONDS, so its conversions do not keep the rates of its start."""
+    return Every("exchange-rates-reload", RELOAD_SECONDS, app.fx.load)
