@@ -124,14 +124,7 @@ class _Statements:
         self._writing = writing
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        def run(conn: sqlite3.Connection) -> int:
-            with closing(conn.execute(sql, params)) as cursor:
-                if sql.lstrip()[:6].upper() == "INSERT":
-                    # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
-                    return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
-                return cursor.rowcount
-
-        return await self._in_thread(run)
+        return await self._in_thread(lambda conn: _execute(conn, sql, params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         def run(conn: sqlite3.Connection) -> None:
@@ -230,8 +223,17 @@ class SqliteDatabase:
         if self._in_own_transaction():
             return await self._tx.execute(sql, params)
         deadline = time.monotonic() + self.retry_seconds
+        writer = self._conn._conn  # the sqlite3 connection under aiosqlite (opened shared, for this)
+
+        async def attempt() -> int:
+            # Here on the loop's thread, like a group-commit batch: the write lock is held for the statement only.
+            # Through the writer's thread it would be held until the loop next came round to take the answer,
+            # and behind a busy loop every queued write would wait that long again.
+            with _storage_errors(self.path, writing=True):
+                return _execute(writer, sql, params)
+
         async with self._locked(deadline, writing=True):
-            return await retrying(lambda: self._tx.execute(sql, params), deadline)
+            return await retrying(attempt, deadline)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if self._in_own_transaction():
@@ -444,6 +446,15 @@ async def _connect(path: str, *pragmas: str, shared: bool = False) -> aiosqlite.
         await conn.close()
         raise
     return conn
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:
+    """Run one statement to its end; the rows changed, or for an INSERT its rowid (0 when it inserted nothing)."""
+    with closing(conn.execute(sql, params)) as cursor:
+        if sql.lstrip()[:6].upper() == "INSERT":
+            # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
+            return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
+        return cursor.rowcount
 
 
 def _quick_reader(path: str) -> sqlite3.Connection:
