@@ -130,7 +130,8 @@ class _Statements:
         def run(conn: sqlite3.Connection) -> None:
             conn.executemany(sql, rows).close()
 
-        await self._in_thread(run)
+        with _storage_errors(self._path, self._writing):  # many rows: on the connection's thread, loop free
+            await self._conn._execute(run, self._conn._conn)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         def run(conn: sqlite3.Connection) -> Row | None:
@@ -149,8 +150,14 @@ class _Statements:
     async def _in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run a statement from start to end in one trip to the connection's thread. A statement left open across
         an await keeps its read snapshot, and every query queued behind it on this connection would share that
-        old snapshot: a write acknowledged meanwhile would be missing from their answers."""
+        old snapshot: a write acknowledged meanwhile would be missing from their answers.
+
+        The writer's statements run here on the loop's thread instead (they hold the write lock, so its thread
+        has nothing else to run): through the thread, a transaction would keep the lock for a turn of the loop
+        per statement, and behind a busy loop every queued write would wait out all of those turns."""
         with _storage_errors(self._path, self._writing):
+            if self._writing:
+                return work(self._conn._conn)
             return await self._conn._execute(work, self._conn._conn)
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -223,17 +230,8 @@ class SqliteDatabase:
         if self._in_own_transaction():
             return await self._tx.execute(sql, params)
         deadline = time.monotonic() + self.retry_seconds
-        writer = self._conn._conn  # the sqlite3 connection under aiosqlite (opened shared, for this)
-
-        async def attempt() -> int:
-            # Here on the loop's thread, like a group-commit batch: the write lock is held for the statement only.
-            # Through the writer's thread it would be held until the loop next came round to take the answer,
-            # and behind a busy loop every queued write would wait that long again.
-            with _storage_errors(self.path, writing=True):
-                return _execute(writer, sql, params)
-
-        async with self._locked(deadline, writing=True):
-            return await retrying(attempt, deadline)
+        async with self._locked(deadline, writing=True):  # the statement runs on this thread (_Statements)
+            return await retrying(lambda: self._tx.execute(sql, params), deadline)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if self._in_own_transaction():
