@@ -12,6 +12,7 @@ of processes may run any roles: the outbox runs in every worker, and each other 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable, Iterable
@@ -135,6 +136,10 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
             log.info("%s adapter started", adapter.name)
         if server is not None and announce is not None:
             announce(server.address)  # type: ignore[attr-defined]  # once everything runs: a refused start says one line
+        # What the start loaded (~110k objects) is kept for good: a full garbage collection then looks at what came
+        # after it only, instead of halting the process ~130 ms to look at everything (a send paced to 1/30 s is
+        # then late: the outbox books it anew, and a web request waits).
+        gc.freeze()
         await stop.wait()
         log.info("shutting down")
     finally:

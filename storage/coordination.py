@@ -18,12 +18,17 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.core.ratelimit import Reservation, SendLimit, held_off, reserve_slot
+from bot.core.ratelimit import Reservation, SendLimit, held_off, rebook_slot, reserve_slot
 
 log = logging.getLogger(__name__)
 
 OUTBOX_CHANNEL = "queuewatch_outbox"
 LOCK_NAMESPACE = "queuewatch:"
+# A limit whose arrival time is this far past counts as a new one (no turn is ever booked with so much room), so its
+# row goes: one row per chat ever sent to would otherwise stay for good. Looked for every PRUNE_EVERY bookings.
+STALE_SECONDS = 3600.0
+PRUNE_EVERY = 2000
+CLOCK_DRIFT = 1e-4  # seconds a second two clocks may drift apart (NTP keeps them far closer)
 
 
 class Coordination(Protocol):
@@ -39,8 +44,18 @@ class Coordination(Protocol):
         """Stop running `job`, so another process may take it."""
         ...
 
-    async def reserve(self, overall: Sequence[SendLimit], own: Sequence[SendLimit], max_wait: float) -> Reservation:
-        """Book the next send allowed by every limit if it is at most `max_wait` seconds away."""
+    async def reserve(self, overall: Sequence[SendLimit], own: Sequence[SendLimit], max_wait: float,
+                      max_overall_wait: float | None = None) -> Reservation:
+        """Book the next send allowed by every limit if the destination's own limits allow it within `max_wait`
+        seconds and the overall ones within `max_overall_wait` (default `max_wait`)."""
+        ...
+
+    async def rebook(self, overall: Sequence[SendLimit], own: Sequence[SendLimit]) -> Reservation:
+        """Book a new turn for a send that missed its booked one (see ratelimit.rebook_slot)."""
+        ...
+
+    def local_time(self, at: float) -> float:
+        """A reservation's time (on the clock the limits are kept by) on this process's clock, time.time()."""
         ...
 
     async def hold_off(self, limits: Sequence[SendLimit], seconds: float) -> None:
@@ -72,11 +87,22 @@ class LocalCoordination:
     async def resign(self, job: str) -> None:
         """Nothing to give up."""
 
-    async def reserve(self, overall: Sequence[SendLimit], own: Sequence[SendLimit], max_wait: float) -> Reservation:
+    async def reserve(self, overall: Sequence[SendLimit], own: Sequence[SendLimit], max_wait: float,
+                      max_overall_wait: float | None = None) -> Reservation:
         """Book a send slot in memory."""
-        reservation, booked = reserve_slot(overall, own, self._tats, self._clock(), max_wait)
+        reservation, booked = reserve_slot(overall, own, self._tats, self._clock(), max_wait, max_overall_wait)
         self._tats.update(booked)
         return reservation
+
+    async def rebook(self, overall: Sequence[SendLimit], own: Sequence[SendLimit]) -> Reservation:
+        """Book a new turn in memory."""
+        reservation, booked = rebook_slot(overall, own, self._tats, self._clock())
+        self._tats.update(booked)
+        return reservation
+
+    def local_time(self, at: float) -> float:
+        """The limits are kept on this process's clock."""
+        return at
 
     async def hold_off(self, limits: Sequence[SendLimit], seconds: float) -> None:
         """Hold these limits in memory."""
@@ -112,6 +138,9 @@ class PostgresCoordination:
         self._held: set[str] = set()
         self._guard = asyncio.Lock()
         self._limits_guard = asyncio.Lock()
+        self._clock: tuple[float, float, float] | None = None  # the trusted clock reading: (trip, offset, when)
+        self.prune_every = PRUNE_EVERY
+        self._updates = 0
 
     async def _connect(self):
         import asyncpg
@@ -154,17 +183,22 @@ class PostgresCoordination:
                 self._locks.terminate()
         self._locks = None
 
-    async def reserve(self, overall: Sequence[SendLimit], own: Sequence[SendLimit], max_wait: float) -> Reservation:
+    async def reserve(self, overall: Sequence[SendLimit], own: Sequence[SendLimit], max_wait: float,
+                      max_overall_wait: float | None = None) -> Reservation:
         """Book a send slot in the `send_limits` table, under row locks (taken in name order, so two bookings
         never deadlock), timed by the server's clock (so the machines' clocks need not agree)."""
         limits = (*overall, *own)
         names = sorted({limit.name for limit in limits})
 
         def decide(tats: dict[str, float], now: float) -> tuple[Reservation, dict[str, float]]:
-            return reserve_slot(overall, own, tats, now, max_wait)
+            return reserve_slot(overall, own, tats, now, max_wait, max_overall_wait)
 
-        reservation = await self._update(names, decide)
-        return reservation
+        return await self._update(names, decide)
+
+    async def rebook(self, overall: Sequence[SendLimit], own: Sequence[SendLimit]) -> Reservation:
+        """Book a new turn for a send that missed its booked one, in the `send_limits` table."""
+        return await self._update(sorted({limit.name for limit in (*overall, *own)}),
+                                  lambda tats, now: rebook_slot(overall, own, tats, now))
 
     async def hold_off(self, limits: Sequence[SendLimit], seconds: float) -> None:
         """Move these limits' arrival times past now + `seconds` for every process."""
@@ -173,6 +207,24 @@ class PostgresCoordination:
             return None, held_off(limits, tats, now + seconds)
 
         await self._update(sorted({limit.name for limit in limits}), decide)
+
+    def local_time(self, at: float) -> float:
+        """A time on the server's clock on this process's clock, by the offset between them: each booking reads
+        the server's time, and the offset is that time less the middle of the round trip that read it. The quickest
+        trip is trusted (its error is at most half of it: well under a millisecond on a local network), until a
+        later one is about as quick (the clocks drift apart by a fraction of a millisecond a second at most)."""
+        return at - (self._clock[1] if self._clock is not None else 0.0)
+
+    async def _server_now(self, conn) -> float:
+        """The server's clock, read after the row locks are held (a booking may wait for them), and one sample of
+        its offset from this process's clock."""
+        sent = time.time()
+        now = await conn.fetchval("SELECT extract(epoch FROM clock_timestamp())::float8")
+        back = time.time()
+        trip, best = back - sent, self._clock
+        if best is None or trip <= best[0] + (back - best[2]) * CLOCK_DRIFT:
+            self._clock = (trip, now - (sent + back) / 2, back)
+        return now
 
     async def _update(self, names: list[str], decide):
         async with self._limits_guard:
@@ -185,15 +237,18 @@ class PostgresCoordination:
                         "INSERT INTO send_limits (name, tat) SELECT unnest($1::text[]), 0 ON CONFLICT DO NOTHING",
                         names)
                     rows = await conn.fetch(
-                        "SELECT name, tat, extract(epoch FROM clock_timestamp())::float8 AS now FROM send_limits "
-                        "WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE", names)
-                    now = rows[0]["now"]
+                        "SELECT name, tat FROM send_limits WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE",
+                        names)
+                    now = await self._server_now(conn)
                     result, new = decide({row["name"]: row["tat"] for row in rows}, now)
                     if new:
                         await conn.execute(
                             "UPDATE send_limits SET tat = v.tat FROM unnest($1::text[], $2::float8[]) AS v(name, tat) "
                             "WHERE send_limits.name = v.name", list(new), list(new.values()))
-                    return result
+                self._updates += 1
+                if self._updates % self.prune_every == 0:
+                    await conn.execute("DELETE FROM send_limits WHERE tat < $1", now - STALE_SECONDS)
+                return result
             except Exception:
                 if conn.is_closed():
                     self._limits = None

@@ -153,21 +153,25 @@ async def _claim_postgresql(db: Executor, item_id: int, token: str, now: float, 
 
 
 async def claim_due(db: Database, platforms: list[str], now: float, lease_until: float, token: str,
-                    limit: int) -> list[OutboxItem]:
+                    limit: int, skip: Sequence[tuple[str, str, str]] = ()) -> list[OutboxItem]:
     """Claim up to `limit` due messages for these platforms under one token (PostgreSQL, several processes): rows
     another claimer has locked are skipped (FOR UPDATE SKIP LOCKED), and so is every destination with a send in
-    flight; at most one message per destination is taken. Oldest first."""
+    flight, and every destination (platform, kind, id) in `skip`; at most one message per destination is taken.
+    Oldest first."""
     if not platforms:
         return []
     marks = ",".join("?" * len(platforms))
+    skipped = ""
+    if skip:
+        skipped = (f"AND (platform, dest_kind, dest_id) NOT IN ({','.join(['(?, ?, ?)'] * len(skip))}) ")
     try:
         async with db.transaction() as tx:
             rows = await tx.fetchall(
                 f"SELECT id, platform, dest_kind, dest_id, state FROM outbox AS o WHERE state IN {DUE_STATES} "
-                f"AND next_at <= ? AND platform IN ({marks}) AND NOT EXISTS (SELECT 1 FROM outbox AS busy "
+                f"AND next_at <= ? AND platform IN ({marks}) {skipped}AND NOT EXISTS (SELECT 1 FROM outbox AS busy "
                 "WHERE busy.state = 'sending' AND busy.platform = o.platform AND busy.dest_kind = o.dest_kind "
                 "AND busy.dest_id = o.dest_id) ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
-                (now, *platforms, limit * 4),
+                (now, *platforms, *(part for dest in skip for part in dest), limit * 4),
             )
             chosen: dict[tuple[str, str, str], int] = {}
             for row in rows:

@@ -165,3 +165,44 @@ async def test_claiming_in_batches_takes_one_message_per_destination_and_skips_w
         assert {item.state for item in rest} == {"pending"}
     finally:
         await db.close()
+
+
+async def test_limits_long_past_are_dropped_as_bookings_go_on(pg_url):
+    coordination = PostgresCoordination(pg_url)
+    coordination.prune_every = 1
+    db = await open_database(pg_url)
+    try:
+        await db.execute("INSERT INTO send_limits (name, tat) VALUES ('telegram:gone:0', ?), ('telegram:recent:0', ?)",
+                         (time.time() - 2 * 3600, time.time() - 60))
+        overall = [SendLimit("telegram", 30, 1)]
+        assert (await coordination.reserve(overall, [SendLimit("telegram:new:0", 1, 1)], max_wait=1)).booked
+        names = {row[0] for row in await db.fetchall("SELECT name FROM send_limits")}
+        # a chat not sent to for an hour is as good as new: its row goes; the others stay
+        assert names == {"telegram", "telegram:new:0", "telegram:recent:0"}
+    finally:
+        await coordination.close()
+        await db.close()
+
+
+async def test_a_missed_turn_is_booked_anew_on_the_overall_limit_and_the_chat_follows_it():
+    now = [1000.0]
+    local = LocalCoordination(clock=lambda: now[0])
+    overall, own = [SendLimit("telegram", 30, 1)], [SendLimit("telegram:u", 1, 1)]
+    assert (await local.reserve(overall, own, 0.5)).at == 1000.0
+    now[0] = 1000.1  # the process woke 100 ms past that turn
+    again = await local.rebook(overall, own)
+    assert again.booked and again.at == pytest.approx(1000.1)  # not a second later for the chat's own limit
+    now[0] = 1000.2
+    next_one = await local.reserve(overall, own, 0.5)  # the chat's next message: a second after the late send
+    assert not next_one.booked and next_one.destination_bound and next_one.delay == pytest.approx(0.9)
+
+
+async def test_turns_are_booked_ahead_on_the_overall_limit_while_the_chat_is_free():
+    now = [1000.0]
+    local = LocalCoordination(clock=lambda: now[0])
+    overall = [SendLimit("telegram", 30, 1)]
+    await local.hold_off(overall, 3)  # a 429 asked every process for 3 s
+    chat = [SendLimit("telegram:v", 1, 1)]
+    assert not (await local.reserve(overall, chat, 0.5)).booked
+    booked = await local.reserve(overall, chat, 0.5, max_overall_wait=5)
+    assert booked.booked and booked.at == pytest.approx(1003.0)

@@ -92,16 +92,28 @@ class Reservation:
 
 
 def reserve_slot(overall: Sequence[SendLimit], own: Sequence[SendLimit], tats: Mapping[str, float], now: float,
-                 max_wait: float) -> tuple[Reservation, dict[str, float]]:
-    """The earliest time every limit allows one more send; booked (with the new arrival times to store) when it
-    is at most `max_wait` seconds away, else not booked and nothing to store."""
+                 max_wait: float, max_overall_wait: float | None = None) -> tuple[Reservation, dict[str, float]]:
+    """The earliest time every limit allows one more send; booked (with the new arrival times to store) when the
+    destination's own limits allow it within `max_wait` seconds and the overall ones within `max_overall_wait`
+    (`max_wait` when not given), else not booked and nothing to store."""
     at_overall = max([now, *(tats.get(limit.name, 0.0) - limit.tolerance for limit in overall)])
     at_own = max([now, *(tats.get(limit.name, 0.0) - limit.tolerance for limit in own)])
     at = max(at_overall, at_own)
-    if at - now > max_wait:
+    overall_wait = max_wait if max_overall_wait is None else max_overall_wait
+    if at_own - now > max_wait or at_overall - now > overall_wait:
         return Reservation(False, at - now, destination_bound=at_own > at_overall), {}
     return Reservation(True, at - now, at=at), {limit.name: max(tats.get(limit.name, 0.0), at) + limit.interval
                                          for limit in (*overall, *own)}
+
+
+def rebook_slot(overall: Sequence[SendLimit], own: Sequence[SendLimit], tats: Mapping[str, float], now: float
+                ) -> tuple[Reservation, dict[str, float]]:
+    """A new turn for a send that missed its booked one: the earliest the overall limits allow, booked; the
+    destination's own limits, booked already for the missed turn, are moved on to follow the new one."""
+    at = max([now, *(tats.get(limit.name, 0.0) - limit.tolerance for limit in overall)])
+    new = {limit.name: max(tats.get(limit.name, 0.0), at) + limit.interval for limit in overall}
+    new.update({limit.name: max(tats.get(limit.name, 0.0), at + limit.interval) for limit in own})
+    return Reservation(True, at - now, at=at), new
 
 
 def held_off(limits: Sequence[SendLimit], tats: Mapping[str, float], until: float) -> dict[str, float]:

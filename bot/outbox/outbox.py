@@ -17,6 +17,7 @@ import base64
 import contextlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ from bot.core.delivery import (
     UncertainDeliveryError,
 )
 from bot.core.model import Button, Field, Image, Reply
-from bot.core.ratelimit import SendLimit
+from bot.core.ratelimit import Reservation, SendLimit
 from storage import outbox as store
 from storage.database import Executor
 
@@ -145,9 +146,10 @@ JITTER_MARGIN = 0.97
 OVERALL_BURST = 1.5
 
 POLICIES: dict[str, PlatformPolicy] = {
-    # Telegram: ~30 messages/s overall; 1/s per chat; and 20/min per group.
+    # Telegram: ~30 messages/s overall; 1/s per chat; and 20 in any minute per group: one every 3.05 s, no burst
+    # (with a burst of b, a minute holds 60 / interval + b sends: a burst of 3 at one every 3 s let 22 through).
     "telegram": PlatformPolicy(Pace(30 * JITTER_MARGIN, OVERALL_BURST), (Pace(1, 1),),
-                               (Pace(1, 1), Pace(20 / 60, 3))),
+                               (Pace(1, 1), Pace(1 / 3.05, 1))),
     # Discord: discord.py honours the per-route buckets; pace under the 50/s global limit and 5/5 s per channel.
     "discord": PlatformPolicy(Pace(40, 10), (Pace(1, 2),), (Pace(1, 2),)),
 }
@@ -162,17 +164,27 @@ def policies_for(telegram_per_second: float) -> dict[str, PlatformPolicy]:
         return POLICIES
     return {**POLICIES, "telegram": replace(telegram, overall=Pace(rate, telegram.overall.burst))}
 # With several processes (PostgreSQL): how far ahead a send to a busy destination may be booked; a destination
-# that is busy for longer is left for a later round (its claim given back) while others go.
+# that is busy for longer has its claim given back, and this process claims nothing more for it until it is free.
 BOOK_AHEAD = 0.5
-LATE_SECONDS = 0.05  # a turn woken to later than this is booked anew (at most REBOOKS times)
+# How far ahead a send may be booked on a platform's overall limit: each process books at most MAX_IN_FLIGHT turns
+# ahead (one per claimed message), so with N processes the turns booked reach about N * MAX_IN_FLIGHT / rate
+# seconds ahead; further than this only after a 429 held the platform off, and then the platform is left alone.
+OVERALL_AHEAD = 5.0
+# A turn woken to later than this is booked anew (at most REBOOKS times): turns are booked 1/rate apart, and a
+# platform counting any one second sees one too many once a send is late by more than the room the pace leaves
+# (30 turns at 97% of 30/s span 1.031 s: 31 ms, shared with the request's own travel, 3-10 ms here).
+LATE_SECONDS = 0.015
 REBOOKS = 3
+MAX_SKIPPED = 1000  # busy destinations named in one claim (the rest may be claimed, and are given back)
 
 
 def shared_limits(policy: PlatformPolicy, dest: Destination, name_of: Callable[[Destination], str]
                   ) -> tuple[list[SendLimit], list[SendLimit]]:
     """A destination's limits as SendLimits every process books under the same names: (the platform's overall
-    ones, the destination's own ones, named by `name_of` so no chat id is stored)."""
-    overall = [] if policy.overall is None else [SendLimit(dest.platform, policy.overall.rate, policy.overall.burst)]
+    ones, the destination's own ones, named by `name_of` so no chat id is stored). The overall limit has no burst:
+    turns are booked ahead, exactly 1/rate apart, so no send is ever behind its turn for a burst to make up, and
+    a burst would only spend the room left for a late one."""
+    overall = [] if policy.overall is None else [SendLimit(dest.platform, policy.overall.rate, 1)]
     paces = policy.per_user if dest.kind == "user" else policy.per_channel
     own = name_of(dest)
     return overall, [SendLimit(f"{own}:{i}", pace.rate, pace.burst) for i, pace in enumerate(paces)]
@@ -274,7 +286,10 @@ class Outbox:
         self._round = asyncio.Lock()
         self._inflight: set[asyncio.Task] = set()
         self._unwritten: dict[int, Outcome] = {}  # item id -> an outcome the database refused so far
-        self._booked = 0.0  # the delay of the turn _book booked last
+        # With shared limits: destinations (platform, kind, id) and platforms this process claims nothing for
+        # until the loop time given (a busy chat, a platform held off after a 429).
+        self._held: dict[tuple[str, str, str] | str, float] = {}
+        self.rebooked = 0  # turns missed by more than LATE_SECONDS and booked anew
 
     def wall(self) -> float:
         """The current wall time in unix seconds (from the app clock)."""
@@ -390,10 +405,13 @@ class Outbox:
     async def _shared_round(self, platforms: list[str], limit: int) -> float:
         """Several processes share the queue: claim due messages a few at a time (as many as there are free send
         slots; rows another process is claiming are skipped, and so are destinations with a send in flight), book
-        each one's turn in the limits every process shares, and send it when its turn comes. A destination busy
-        for longer than `book_ahead` gets its claim back. Claims go on while sends are in flight, until nothing
-        more is due (or `limit` were claimed)."""
+        each one's turn in the limits every process shares, and send it when its turn comes. Each process books
+        only as many turns ahead as it has messages claimed, so N processes spread over the turns without
+        contending for them. A destination busy for longer than `book_ahead` gets its claim back and is left out
+        of this process's claims until it is free (and so is a platform held off for longer than OVERALL_AHEAD).
+        Claims go on while sends are in flight, until nothing more is due (or `limit` were claimed)."""
         db = self.app.db
+        loop = asyncio.get_running_loop()
         started: list[asyncio.Task] = []
         dead: set[Destination] = set()
         dest_wait: float | None = None
@@ -405,11 +423,18 @@ class Outbox:
             while free < MAX_IN_FLIGHT and not self._slots.locked():
                 await self._slots.acquire()
                 free += 1
+            ready, busy = self._unheld(platforms, loop.time())
+            if not ready:  # every platform is held off (a 429 asked for a long pause): wait for the first to end
+                for _ in range(free):
+                    self._slots.release()
+                held = [self._held[p] for p in platforms if p in self._held]
+                dest_wait = min(held) - loop.time() if held else None
+                break
             token = uuid.uuid4().hex
             now = self.wall()
             try:
-                items = await self._retrying(partial(store.claim_due, db, platforms, now, now + self.lease_seconds,
-                                                     token, free))
+                items = await self._retrying(
+                    partial(store.claim_due, db, ready, now, now + self.lease_seconds, token, free, busy))
             except Exception as exc:
                 for _ in range(free):
                     self._slots.release()
@@ -425,18 +450,27 @@ class Outbox:
             claimed += len(items)
             for item in items:
                 dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
-                wait = await self._book(item, token, dest)
-                if wait is not None:  # not booked: the claim was given back
-                    self._slots.release()
-                    if wait < 0:
-                        refused = True
-                    else:
-                        dest_wait = wait if dest_wait is None else min(dest_wait, wait)
+                reservation = await self._book(item, dest)
+                if reservation is not None and reservation.booked:
+                    at = self.app.coordination.local_time(reservation.at)
+                    task = asyncio.create_task(self._deliver(item, token, dest, dead, at=at))
+                    task.add_done_callback(self._finished)
+                    self._inflight.add(task)
+                    started.append(task)
                     continue
-                task = asyncio.create_task(self._deliver(item, token, dest, dead, after=self._booked))
-                task.add_done_callback(self._finished)
-                self._inflight.add(task)
-                started.append(task)
+                self._slots.release()
+                await self._give_back(item, token)
+                if reservation is None:
+                    refused = True
+                    continue
+                if reservation.destination_bound:
+                    key: tuple[str, str, str] | str = (item.platform, item.dest_kind, item.dest_id)
+                    wait = reservation.delay - self.book_ahead
+                else:
+                    key, wait = item.platform, reservation.delay - OVERALL_AHEAD
+                if wait > 0:
+                    self._held[key] = max(self._held.get(key, 0.0), loop.time() + wait)
+                dest_wait = max(0.0, wait) if dest_wait is None else min(dest_wait, max(0.0, wait))
             if refused:
                 break
         if started:
@@ -449,37 +483,46 @@ class Outbox:
         pause = POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
         return pause if dest_wait is None else min(pause, max(0.05, dest_wait))
 
-    async def _book(self, item: store.OutboxItem, token: str, dest: Destination) -> float | None:
-        """Book a claimed item's turn (its delay in `_booked`): None when booked; else the claim is given back and
-        the seconds its destination is busy for are returned (-1 when the limits could not be reached)."""
+    def _unheld(self, platforms: list[str], now: float) -> tuple[list[str], list[tuple[str, str, str]]]:
+        """(the platforms this process may claim for now, the destinations it leaves alone for now)."""
+        for key in [key for key, until in self._held.items() if until <= now]:
+            del self._held[key]
+        busy = [key for key in self._held if isinstance(key, tuple)]
+        return [p for p in platforms if p not in self._held], busy[:MAX_SKIPPED]
+
+    async def _book(self, item: store.OutboxItem, dest: Destination) -> Reservation | None:
+        """Book a claimed item's turn in the limits every process shares; None when they could not be reached. A
+        platform already held off here is not asked (its answer would be no)."""
+        if item.platform in self._held:
+            return Reservation(False, 0.0)
         overall, own = shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
         try:
-            reservation = await self.app.coordination.reserve(overall, own, self.book_ahead)
+            return await self.app.coordination.reserve(overall, own, self.book_ahead, OVERALL_AHEAD)
         except Exception as exc:
             log.warning("outbox: could not book a send turn (%s); delivering again shortly", exc)
-            reservation = None
-        if reservation is not None and reservation.booked:
-            self._booked = reservation.delay
             return None
+
+    async def _give_back(self, item: store.OutboxItem, token: str) -> None:
+        """Give a claim back unsent, as it was."""
         try:
             await self._retrying(lambda: store.unclaim(self.app.db, item.id, token, item.state))
         except Exception as exc:  # the lease runs out and the item is taken up again, as uncertain
             log.warning("outbox: could not give back the claim on %s (%s)", item.key, exc)
-        return -1.0 if reservation is None else reservation.delay
 
-    async def _await_turn(self, dest: Destination, after: float) -> None:
-        """Wait for a booked turn in real time (it was booked on the database server's clock). A process that
-        was held up (a busy machine) and wakes well past its turn books a new one rather than sending with the
-        other late ones at once, which would crowd into one second more than the platform allows."""
-        loop = asyncio.get_running_loop()
-        for _ in range(REBOOKS):
-            turn = loop.time() + after
-            await asyncio.sleep(max(0.0, after))
-            if loop.time() - turn <= LATE_SECONDS:
+    async def _await_turn(self, dest: Destination, at: float) -> None:
+        """Wait for a booked turn (`at`, on this process's wall clock, time.time()). A process that was held up (a
+        busy machine) and wakes past its turn by more than LATE_SECONDS books a new one rather than sending with
+        the next turns' sends close behind, which would crowd into one second more than the platform allows."""
+        for rebooks in range(REBOOKS + 1):
+            await asyncio.sleep(max(0.0, at - time.time()))
+            late = time.time() - at
+            if late <= LATE_SECONDS or rebooks == REBOOKS:
                 return
+            self.rebooked += 1
+            log.debug("outbox: woke %.0f ms past a send's turn; booking a new one", late * 1000)
             overall, own = shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
             try:
-                after = (await self.app.coordination.reserve(overall, own, HORIZON)).delay
+                at = self.app.coordination.local_time((await self.app.coordination.rebook(overall, own)).at)
             except Exception as exc:
                 log.warning("outbox: could not book a new turn (%s); sending late", exc)
                 return
@@ -500,11 +543,11 @@ class Outbox:
         return token if claimed else None
 
     async def _deliver(self, item: store.OutboxItem, token: str, dest: Destination, dead: set[Destination],
-                       after: float = 0.0) -> None:
-        """Send a claimed item (after `after` seconds: its booked slot) from its first missing part and write
-        down what happened."""
-        if self.shared_limits:
-            await self._await_turn(dest, after)
+                       at: float | None = None) -> None:
+        """Send a claimed item (at `at`, its booked turn on time.time(), when given) from its first missing part and
+        write down what happened."""
+        if at is not None:
+            await self._await_turn(dest, at)
         sender = self.app.senders.get(item.platform)
         parts = item.parts_sent
         loop = asyncio.get_running_loop()

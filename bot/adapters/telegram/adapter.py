@@ -48,7 +48,7 @@ from bot.adapters.telegram.parsing import (
     without_mention,
 )
 from bot.adapters.telegram.polling import Poller
-from bot.adapters.telegram.ratelimit import ChatRateLimiter, before_send, retry_seconds
+from bot.adapters.telegram.ratelimit import ChatRateLimiter, before_send, paced_elsewhere, retry_seconds
 from bot.adapters.telegram.render import escape, render
 from bot.adapters.telegram.webhook import WebhookServer, add_routes, webhook_url
 from bot.core.buttons import ButtonNotYours
@@ -245,6 +245,7 @@ class TelegramAdapter:
                 await part_sent(parts)
 
         timeouts = {} if self.send_read_timeout is None else {"read_timeout": self.send_read_timeout}
+        paced = paced_elsewhere.set(True)
         try:
             try:
                 await self._deliver(chat_id, reply, first_part=first_part, part_sent=counted, timeouts=timeouts)
@@ -262,6 +263,8 @@ class TelegramAdapter:
             raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
         except InvalidToken as exc:
             raise RetryableDeliveryError(f"Telegram unavailable: {exc.message}") from None
+        finally:
+            paced_elsewhere.reset(paced)
 
     async def _publish_commands(self) -> None:
         """setMyCommands: member commands for everyone, member + moderator commands for group admins; once per

@@ -35,6 +35,9 @@ OVERALL_PER_SECOND = 30
 # Set by whoever wants to record that a message is about to go out (the inbox: "a reply may have arrived");
 # awaited just before each message request leaves, after any wait for the chat's limit.
 before_send: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("telegram_before_send", default=None)
+# Set while the outbox sends: a 429 is not retried inside the send (the retry would go out past the outbox's
+# pacing, which every process shares); the outbox holds the platform off and sends the message again in its turn.
+paced_elsewhere: ContextVar[bool] = ContextVar("telegram_paced_elsewhere", default=False)
 
 
 class ChatRateLimiter(BaseRateLimiter[int]):
@@ -62,7 +65,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         """Wait for the chat's next slot (messages only) and the overall rate, then send; retry after a 429."""
         chat_id = _int(data.get("chat_id"))
         message = chat_id is not None and _is_message(endpoint)
-        retries = rate_limit_args or self._max_retries
+        retries = 0 if paced_elsewhere.get() else rate_limit_args or self._max_retries
         attempt = 0
         while True:
             if message:
