@@ -127,7 +127,7 @@ async def reads(app: App, clock: ManualClock, platforms: list[str], calls: int =
 def raw_writer(path: str) -> sqlite3.Connection:
     """The baseline: plain sqlite3, autocommit, the app's pragmas; each statement its own commit."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "temp_store = MEMORY"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 

@@ -18,7 +18,8 @@ import signal
 from collections.abc import Callable, Iterable
 
 from bot.adapters.base import Adapter
-from bot.core.background import PeriodicService
+from bot.core import memory
+from bot.core.background import Every, PeriodicService
 from bot.features.knowledge.fx import FxRefreshService, fx_reload_service
 from bot.outbox.outbox import OutboxService
 from bot.settings import Settings
@@ -110,6 +111,7 @@ def services_for(app: App, roles: frozenset[str]) -> list[Adapter]:
 
 async def _run(settings: Settings, factories: list[AdapterFactory], stop: asyncio.Event,
                roles: frozenset[str], announce: Announce | None) -> None:
+    memory.limit_heaps()  # before the database's threads start
     app = await build_app(settings)
     app.outbox.lease_seconds = settings.queuewatch_outbox_lease_seconds
     # A send must time out (and be recorded uncertain) before its lease runs out and another worker takes it up.
@@ -127,7 +129,8 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
                 mount = getattr(adapter, "mount_webhook", None)
                 if mount is not None:
                     mount(server.web_app)  # type: ignore[attr-defined]
-        for adapter in [*([server] if server else []), *platforms, *services_for(app, roles)]:
+        every_process = [Every("memory", memory.TRIM_SECONDS, memory.give_back_round)]
+        for adapter in [*([server] if server else []), *platforms, *services_for(app, roles), *every_process]:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter started", adapter.name)

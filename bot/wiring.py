@@ -77,6 +77,7 @@ async def _forget_availability(app: App, person: Person) -> list[tuple[str, int]
     return [*await trust.forget_trust(app, person), *await brigading.forget_first_seen(app, person)]
 
 
+PERSON_KEYS_KEPT = 20_000  # keyed hashes of recent members kept in memory (cleared when full)
 FEATURES: tuple[Feature, ...] = (
     Feature("help", commands=(*commands.help.COMMANDS, *commands.about.COMMANDS, *commands.forget.COMMANDS)),
     Feature("knowledge", commands=(*commands.legit.COMMANDS, *commands.platform.COMMANDS,
@@ -140,6 +141,7 @@ class App:
         self.clock = clock
         self.features = features
         self._keys = keys
+        self._person_keys: dict[tuple[str, str], str] = {}
         # What this process agrees with the others sharing the database (one-process jobs, send limits).
         self.coordination: Coordination = LocalCoordination()
         self.metrics = Metrics()  # counted by the dispatcher, recording, the outbox and the digest; served on /metrics
@@ -168,8 +170,15 @@ class App:
                                      locale_of=lambda actor, place: languages.reply_locale(self, actor, place))
 
     def person_key(self, platform: str, user_id: str) -> str:
-        """A keyed hash of a person's platform identity; the only way reporters are stored."""
-        return self._keys.person_key(str(platform), user_id)
+        """A keyed hash of a person's platform identity; the only way reporters are stored. (Recent ones are
+        remembered: a command looks it up more than once, and each HMAC through the chain costs ~30 us.)"""
+        identity = (str(platform), user_id)
+        key = self._person_keys.get(identity)
+        if key is None:
+            if len(self._person_keys) >= PERSON_KEYS_KEPT:
+                self._person_keys.clear()
+            key = self._person_keys[identity] = self._keys.person_key(*identity)
+        return key
 
     def unlinked_key(self, purpose: str, value: str) -> str:
         """A person's keyed hash scrambled for one purpose: it matches nothing else stored, and without the key

@@ -124,20 +124,14 @@ class _Statements:
         self._writing = writing
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        def run(conn: sqlite3.Connection) -> int:
-            with closing(conn.execute(sql, params)) as cursor:
-                if sql.lstrip()[:6].upper() == "INSERT":
-                    # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
-                    return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
-                return cursor.rowcount
-
-        return await self._in_thread(run)
+        return await self._in_thread(lambda conn: _execute(conn, sql, params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         def run(conn: sqlite3.Connection) -> None:
             conn.executemany(sql, rows).close()
 
-        await self._in_thread(run)
+        with _storage_errors(self._path, self._writing):  # many rows: on the connection's thread, loop free
+            await self._conn._execute(run, self._conn._conn)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         def run(conn: sqlite3.Connection) -> Row | None:
@@ -156,8 +150,14 @@ class _Statements:
     async def _in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run a statement from start to end in one trip to the connection's thread. A statement left open across
         an await keeps its read snapshot, and every query queued behind it on this connection would share that
-        old snapshot: a write acknowledged meanwhile would be missing from their answers."""
+        old snapshot: a write acknowledged meanwhile would be missing from their answers.
+
+        The writer's statements run here on the loop's thread instead (they hold the write lock, so its thread
+        has nothing else to run): through the thread, a transaction would keep the lock for a turn of the loop
+        per statement, and behind a busy loop every queued write would wait out all of those turns."""
         with _storage_errors(self._path, self._writing):
+            if self._writing:
+                return work(self._conn._conn)
             return await self._conn._execute(work, self._conn._conn)
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -177,8 +177,9 @@ class SqliteDatabase:
     dialect = "sqlite"
 
     def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection | None, path: str,
-                 checkpointer: aiosqlite.Connection | None = None) -> None:
+                 checkpointer: aiosqlite.Connection | None = None, quick: sqlite3.Connection | None = None) -> None:
         self._conn = writer
+        self._quick = quick
         self._reader_conn = reader
         self._checkpointer = checkpointer
         self._checkpointing: asyncio.Task | None = None
@@ -206,10 +207,12 @@ class SqliteDatabase:
         try:
             writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", shared=True)
             await _check(writer, path)  # before WAL is switched on, so a file that is refused stays as it was
-            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}"):
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}",
+                           "temp_store = MEMORY"):  # a batch's statement journals (undo of one statement) in memory
                 await writer.execute(f"PRAGMA {pragma}")
             reader = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
             checkpointer = await _connect(path, BUSY_TIMEOUT, "query_only = ON")
+            quick = _quick_reader(path)
         except BaseException as exc:
             for conn in (checkpointer, reader, writer):
                 if conn is not None:
@@ -217,7 +220,7 @@ class SqliteDatabase:
             if isinstance(exc, sqlite3.Error):
                 raise DatabaseUnusable(_describe(path, exc)) from None
             raise
-        return cls(writer, reader, path, checkpointer)
+        return cls(writer, reader, path, checkpointer, quick)
 
     def _in_own_transaction(self) -> bool:
         """True when the running task holds the open transaction (so it reaches it, not the lock)."""
@@ -227,7 +230,7 @@ class SqliteDatabase:
         if self._in_own_transaction():
             return await self._tx.execute(sql, params)
         deadline = time.monotonic() + self.retry_seconds
-        async with self._locked(deadline, writing=True):
+        async with self._locked(deadline, writing=True):  # the statement runs on this thread (_Statements)
             return await retrying(lambda: self._tx.execute(sql, params), deadline)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -296,6 +299,20 @@ class SqliteDatabase:
             return await retrying(lambda: query(reader), deadline)
         async with self._locked(deadline, writing=False):
             return await query(self._tx)
+
+    async def lookup(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """The first row of a read served by an index seek (a row or two): answered at once on this thread, on a
+        connection of its own, since a trip to the reader's thread costs several times the read. Should the file
+        be locked at that moment (a checkpoint resetting the log), it waits its turn on the reader instead."""
+        if self._quick is None or self._in_own_transaction():
+            return await self.fetchone(sql, params)
+        try:
+            with _storage_errors(self.path, writing=False), closing(self._quick.execute(sql, params)) as cursor:
+                return cursor.fetchone()  # closed: the read ends here, so no snapshot is kept past this row
+        except StorageUnavailable as exc:
+            if exc.reason != "busy":
+                raise
+        return await self.fetchone(sql, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Statements]:
@@ -411,6 +428,8 @@ class SqliteDatabase:
         for conn in (self._reader_conn, self._checkpointer):
             if conn is not None:
                 await conn.close()
+        if self._quick is not None:
+            self._quick.close()
 
 
 async def _connect(path: str, *pragmas: str, shared: bool = False) -> aiosqlite.Connection:
@@ -425,6 +444,36 @@ async def _connect(path: str, *pragmas: str, shared: bool = False) -> aiosqlite.
         await conn.close()
         raise
     return conn
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> int:
+    """Run one statement to its end; the rows changed, or for an INSERT its rowid (0 when it inserted nothing)."""
+    with closing(conn.execute(sql, params)) as cursor:
+        if sql.lstrip()[:6].upper() == "INSERT":
+            # lastrowid keeps the previous insert's id when this one inserted nothing (ON CONFLICT DO NOTHING).
+            return cursor.lastrowid if cursor.rowcount > 0 and cursor.lastrowid else 0
+        return cursor.rowcount
+
+
+def _quick_reader(path: str) -> sqlite3.Connection:
+    """A read-only connection used on the event loop's own thread, for `lookup`: it never waits for a lock."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        for pragma in ("busy_timeout = 0", "query_only = ON"):
+            conn.execute(f"PRAGMA {pragma}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+async def lookup(db: Executor, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    """The first row of a read served by an index seek; on SQLite answered on the caller's thread (see
+    SqliteDatabase.lookup), elsewhere as `fetchone`."""
+    if isinstance(db, SqliteDatabase):
+        return await db.lookup(sql, params)
+    return await db.fetchone(sql, params)
 
 
 def _prepare_file(path: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from storage.database import Executor
+from storage.database import Executor, lookup
 
 UNSET = object()  # "leave this value as it is" in save()
 
@@ -49,8 +49,15 @@ async def save(
 
 async def language_of(db: Executor, person: str) -> str | None:
     """The member's chosen reply language, or None."""
-    row = await db.fetchone("SELECT language FROM member_settings WHERE person = ?", (person,))
+    row = await lookup(db, "SELECT language FROM member_settings WHERE person = ?", (person,))
     return None if row is None else row["language"]
+
+
+async def chosen_languages(db: Executor, limit: int) -> list[tuple[str, str]]:
+    """(person, language) of members who chose a reply language, at most `limit` of them."""
+    rows = await db.fetchall("SELECT person, language FROM member_settings WHERE language IS NOT NULL LIMIT ?",
+                             (limit,))
+    return [(row[0], row[1]) for row in rows]
 
 
 async def forget(db: Executor, person: str) -> int:

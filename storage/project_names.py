@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storage.database import Executor, chunks
+from storage.database import Executor, chunks, lookup
 
 
 async def remember(db: Executor, platform: str, project: str, shown: str) -> bool:
     """Keep the shown name of a project unless it has one already (the first reporter's form stays); True when
     this one was kept."""
-    return bool(await db.execute(
+    return bool(await db.write_returning(  # group-committed with the reports written beside it
         "INSERT INTO project_names (platform, project, shown) VALUES (?, ?, ?) ON CONFLICT (platform, project) "
-        "DO NOTHING",
+        "DO NOTHING RETURNING project",
         (platform, project, shown),
     ))
+
+
+async def shown_name(db: Executor, platform: str, project: str) -> str | None:
+    """The shown name of one project, or None when it has none."""
+    row = await lookup(db, "SELECT shown FROM project_names WHERE platform = ? AND project = ?", (platform, project))
+    return None if row is None else row["shown"]
 
 
 async def shown_names(db: Executor, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:

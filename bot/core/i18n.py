@@ -148,10 +148,14 @@ def babel_locale(locale: str | None = None) -> str:
 
 def number(value: float, decimals: int | None = None) -> str:
     """A number for the current locale: 1,234 / 1.234 / 1.234,5."""
+    return _formatted(value, decimals, babel_locale())
+
+
+@lru_cache(maxsize=4096)  # Babel takes ~100 us a number; replies repeat the same few (6 hours, 30 days, 3 members)
+def _formatted(value: float, decimals: int | None, locale: str) -> str:
     if decimals is None:
-        return numbers.format_decimal(value, locale=babel_locale())
-    return numbers.format_decimal(value, format=f"#,##0.{'0' * decimals}" if decimals else "#,##0",
-                                  locale=babel_locale())
+        return numbers.format_decimal(value, locale=locale)
+    return numbers.format_decimal(value, format=f"#,##0.{'0' * decimals}" if decimals else "#,##0", locale=locale)
 
 
 def money(amount: float, currency: str, decimals: int = 2) -> str:

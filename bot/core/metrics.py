@@ -25,6 +25,8 @@ class Metrics:
         registry = self.registry
         self.commands = Counter("queuewatch_commands", "Commands and questions run, by name and outcome",
                                 ("command", "outcome"), registry=registry)
+        self._commands: dict[tuple[str, str], Counter] = {}
+        self._reports: dict[str, Counter] = {}
         self.reply_seconds = Histogram("queuewatch_reply_seconds", "Seconds from a command's arrival to its reply",
                                        buckets=LATENCY_BUCKETS, registry=registry)
         self.reports = Counter("queuewatch_reports_ingested", "Crowd reports recorded (a repeat counts too), by kind",
@@ -41,8 +43,19 @@ class Metrics:
 
     def command_done(self, command: str, outcome: str, seconds: float) -> None:
         """Count one command (or "question") with its outcome and reply latency."""
-        self.commands.labels(command or "question", outcome).inc()
+        key = (command or "question", outcome)
+        counter = self._commands.get(key)
+        if counter is None:  # labels() costs ~10 us a call; the labelled counters are few (commands x outcomes)
+            counter = self._commands[key] = self.commands.labels(*key)
+        counter.inc()
         self.reply_seconds.observe(max(0.0, seconds))
+
+    def report_recorded(self, kind: str) -> None:
+        """Count one recorded report (a repeat too) of this kind."""
+        counter = self._reports.get(kind)
+        if counter is None:
+            counter = self._reports[kind] = self.reports.labels(kind)
+        counter.inc()
 
     def exposition(self) -> bytes:
         """Every metric in the Prometheus text format."""

@@ -4,12 +4,13 @@ limits that several processes share through the database (storage/coordination.p
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.core.clock import Clock
+
+PRUNE_AT = 10_000  # keys kept before the idle ones are dropped
 
 
 class RateLimiter:
@@ -19,21 +20,30 @@ class RateLimiter:
         self._clock = clock
         self._limit = limit
         self._window = window.total_seconds()
-        self._events: dict[str, deque[float]] = {}
+        # A list per key, oldest first (a deque takes ~600 bytes even when it holds one time; a list ~70).
+        self._events: dict[str, list[float]] = {}
         self._refused: set[str] = set()  # keys refused since they were last allowed
+        self._prune_at = PRUNE_AT  # the number of keys at which the next walk over them drops the idle ones
+        self._pruned = clock.monotonic()
 
     def hit(self, key: str) -> float | None:
         """Record an event; None if allowed, else the seconds to wait before the next one is."""
         now = self._clock.monotonic()
-        events = self._events.setdefault(key, deque())
-        while events and now - events[0] >= self._window:
-            events.popleft()
+        events = self._events.get(key)
+        if events is None:
+            events = self._events[key] = []
+        elif now - events[0] >= self._window:
+            del events[:sum(1 for at in events if now - at >= self._window)]
         if len(events) >= self._limit:
             return max(1.0, events[0] + self._window - now)
         events.append(now)
         self._refused.discard(key)
-        if len(self._events) > 10_000:
+        # Idle keys go once a window has passed (memory follows who is active, not who ever was), or sooner past
+        # the cap; the cap then doubles what stayed: when most keys are active, a walk at every hit would cost them all.
+        if len(self._events) > self._prune_at or now - self._pruned >= self._window:
             self._prune(now)
+            self._pruned = now
+            self._prune_at = max(PRUNE_AT, 2 * len(self._events))
         return None
 
     def first_refusal(self, key: str) -> bool:

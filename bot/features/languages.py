@@ -6,6 +6,7 @@ The dispatcher asks `reply_locale` once per invocation; public posts (digest, ch
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from bot.core.clock import Clock
@@ -13,6 +14,7 @@ from bot.core.expiring import ExpiringCache
 from bot.core.i18n import choose, normalize
 from bot.core.model import Actor, Place
 from storage import community_languages, member_settings
+from storage.database import Executor
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -25,25 +27,64 @@ CHOICES_KEPT = 20_000
 
 
 class LanguageChoices:
-    """The members' and communities' chosen languages, as last read ('' for none chosen)."""
+    """The members' and communities' chosen languages, as last read ('' for none chosen).
+
+    While at most CHOICES_KEPT members have chosen a language, every choice is held (read again once
+    CHOICES_SECONDS old, or after a change here), so a member who chose none, the most common case and every
+    newcomer, costs no read; past that, each member's choice is read and kept CHOICES_SECONDS.
+    """
 
     def __init__(self, clock: Clock) -> None:
+        self._clock = clock
         self.members: ExpiringCache[str, str] = ExpiringCache(CHOICES_KEPT, CHOICES_SECONDS, clock.monotonic)
         self.communities: ExpiringCache[str, str] = ExpiringCache(CHOICES_KEPT, CHOICES_SECONDS, clock.monotonic)
+        self._chosen: dict[str, str] | None = None  # every member's choice; None when too many to hold
+        self._read_at: float | None = None
+        self._reading: asyncio.Future | None = None
+
+    async def all_chosen(self, db: Executor) -> dict[str, str] | None:
+        """Every member's chosen language by person key, fresh within CHOICES_SECONDS; None past CHOICES_KEPT."""
+        if self._read_at is None or self._clock.monotonic() - self._read_at >= CHOICES_SECONDS:
+            if self._reading is None:  # one read for every command that finds the copy old
+                self._reading = asyncio.ensure_future(self._read_all(db))
+            await asyncio.shield(self._reading)
+        return self._chosen
+
+    async def _read_all(self, db: Executor) -> None:
+        reading = self._reading
+        started = self._clock.monotonic()
+        try:
+            rows = await member_settings.chosen_languages(db, CHOICES_KEPT + 1)
+            if reading is self._reading:  # not superseded by a change made meanwhile
+                self._chosen = None if len(rows) > CHOICES_KEPT else {row[0]: row[1] for row in rows}
+                self._read_at = started
+        finally:
+            if reading is self._reading:
+                self._reading = None
+
+    def changed(self, person: str) -> None:
+        """A member's choice changed here: read it (and, while all are held, all of them) again at next use."""
+        self.members.pop(person)
+        self._read_at = None
+        self._reading = None  # a read already under way may have missed the change
 
 
 async def member_language(app: App, platform: str, user_id: str) -> str | None:
     """The language a member chose with /settings language, or None."""
     person = app.person_key(str(platform), user_id)
-    known = app.languages.members.get(person)
+    choices = app.languages
+    known = choices.members.get(person)
     if known is None:
-        known = app.languages.members[person] = await member_settings.language_of(app.db, person) or ""
+        chosen = await choices.all_chosen(app.db)
+        if chosen is not None:
+            return normalize(chosen.get(person))
+        known = choices.members[person] = await member_settings.language_of(app.db, person) or ""
     return normalize(known or None)
 
 
 def member_changed(app: App, person: str) -> None:
     """Forget what was read of a member's language (after /settings or /forget changed it)."""
-    app.languages.members.pop(person)
+    app.languages.changed(person)
 
 
 async def community_language(app: App, community: str | None) -> str | None:

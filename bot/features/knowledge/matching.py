@@ -60,6 +60,9 @@ class PlatformMatcher:
         wanted = text.strip()
         if not wanted:
             return Match(None)
+        exact = self.keys.get(wanted)  # an id as typed (most often, buttons and regulars): no regex, no domain
+        if exact is not None:
+            return Match(exact)
         host = host_of(wanted)
         if "." in host and " " not in host:
             return self._match_domain(host)

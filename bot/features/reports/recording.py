@@ -38,7 +38,6 @@ ROLE_TIERS = {
 # A person may file this many reports an hour (across platforms); generous for honest use, a wall for floods.
 REPORTS_PER_HOUR = 20
 NOTE_MAX = 200
-KEY_CACHE_SIZE = 50_000  # keyed hashes of recent reporters kept in memory (cleared when full)
 # Shown project names known to be stored: a project's report then costs no read of its name and no write. Kept
 # briefly, so a name another process deleted (a retraction from the command line) is written again soon.
 NAME_CACHE_SIZE, NAME_CACHE_SECONDS = 5_000, 300.0
@@ -106,20 +105,13 @@ class Reports:
     def __init__(self, app: App) -> None:
         self.app = app
         self._limiter = RateLimiter(app.clock, REPORTS_PER_HOUR, timedelta(hours=1))
-        self._keys: dict[tuple[str, str], str] = {}
         self._names: ExpiringCache[tuple[str, str], str] = ExpiringCache(NAME_CACHE_SIZE, NAME_CACHE_SECONDS,
                                                                          app.clock.monotonic)
         self._newest_write: int | None = None  # the time of this process's latest report; None before the first
 
     def reporter_key(self, actor: Actor) -> str:
-        """The keyed hash a member's reports are stored under (remembered, so a busy reporter costs no HMAC)."""
-        identity = (str(actor.platform), actor.user_id)
-        key = self._keys.get(identity)
-        if key is None:
-            if len(self._keys) >= KEY_CACHE_SIZE:
-                self._keys.clear()
-            key = self._keys[identity] = self.app.person_key(*identity)
-        return key
+        """The keyed hash a member's reports are stored under."""
+        return self.app.person_key(str(actor.platform), actor.user_id)
 
     async def mine(self, actor: Actor, limit: int) -> list[Row]:
         """A member's newest reports."""
@@ -151,7 +143,7 @@ class Reports:
         """The name a project is shown by: the stored one, else this report's form, stored now."""
         shown = self._names.get(pair)
         if shown is None:
-            shown = (await project_names(self.app, [pair])).names.get(pair)
+            shown = await project_store.shown_name(self.app.db, *pair)
             if shown is None:
                 await project_store.remember(self.app.db, *pair, typed)
             shown = self._names[pair] = shown or typed
@@ -211,7 +203,7 @@ class Reports:
             await store.clamp_future(self.app.db, tuple(KINDS), at, at - 1)
         self._newest_write = at
         refreshed = await store.upsert_report(self.app.db, report)
-        self.app.metrics.reports.labels(kind).inc()
+        self.app.metrics.report_recorded(kind)
         if project_key:  # the first reporter's form is kept: read it, and write only a project's first name
             project_name = await self._shown_name((platform, project_key), project_name)
         return Recorded(platform, kind, project_key, KINDS[kind].window, refreshed, project_name)
