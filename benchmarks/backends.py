@@ -46,7 +46,7 @@ from storage import outbox as store
 from storage.database import open_database
 from storage.reports import UPSERT_REPORTS
 from tests.support.pg_processes import BotProcess, fresh_database
-from tests.telegram_fake import TOKEN, FakeBotApi
+from tests.telegram_fake import TOKEN, FakeBotApi, peak_per_second
 
 NOW = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
 DAYS = 90
@@ -199,16 +199,6 @@ async def outbox_run(url: str, workers: int, items: int, folder: Path) -> dict[s
     finally:
         await asyncio.gather(*(p.stop() for p in processes))
         await fake.close()
-
-
-def peak_per_second(times: list[float]) -> int:
-    """The most of these (sorted) times in any one second."""
-    best, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 async def postgres_url(tag: str) -> str:

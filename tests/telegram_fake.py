@@ -473,3 +473,13 @@ async def running_bot(settings, clock, registry=None, private_chat_interval: flo
         await adapter.stop()
         await app.db.close()
         await fake.close()
+
+
+def peak_per_second(times: list[float]) -> int:
+    """The most of these (sorted) arrival times in any one second: what a rate limit per second is checked by."""
+    best, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

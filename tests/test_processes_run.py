@@ -22,7 +22,7 @@ from storage import outbox as store
 from storage.database import open_database
 from tests import discord_fake
 from tests.support.pg_processes import BotProcess, until
-from tests.telegram_fake import TOKEN, FakeBotApi, group_chat, private_chat, user
+from tests.telegram_fake import TOKEN, FakeBotApi, group_chat, peak_per_second, private_chat, user
 
 pytest_plugins = ("tests.support.pg_processes",)  # the `admin_url` and `pg_url` fixtures
 
@@ -108,17 +108,6 @@ def per_chat(telegram: FakeBotApi, chats: range) -> collections.Counter:
     return collections.Counter(c.chat_id for c in telegram.sent() if c.chat_id in wanted)
 
 
-def peak_per_second(telegram: FakeBotApi) -> int:
-    """The most messages that arrived in any one second."""
-    times = sorted(c.at for c in telegram.sent())
-    best, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
 async def test_webhook_receivers_and_a_discord_process_pool_reports_into_one_status(cluster, telegram, discord,
                                                                                      pg_url):
     (tg1, url1), (tg2, url2) = await cluster.webhook("telegram-1"), await cluster.webhook("telegram-2")
@@ -174,7 +163,7 @@ async def test_two_workers_deliver_2000_messages_once_under_the_overall_limit(cl
     await asyncio.sleep(0.5)
     counts = per_chat(telegram, chats)
     assert set(counts.values()) == {1}, "a message was sent twice"
-    assert peak_per_second(telegram) <= RATE
+    assert peak_per_second(sorted(c.at for c in telegram.sent())) <= RATE
     limited = [c for c in telegram.calls if c.status == 429]
     assert len(limited) <= 2, f"{len(limited)} sends hit Telegram's limit"  # only at a second's edge, if ever
 
