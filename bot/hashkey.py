@@ -54,6 +54,7 @@ class KeyChain:
             raise ValueError("a key chain needs at least one key")
         self.keys = tuple(keys)
         self._raw = tuple(key.encode() for key in keys)
+        self._sealers: dict[str, AESSIV] = {}  # per purpose: deriving one costs two HMAC chains and a key setup
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -93,8 +94,11 @@ class KeyChain:
         return self._sealer(purpose).decrypt(bytes.fromhex(sealed), None).decode()
 
     def _sealer(self, purpose: str) -> AESSIV:
-        halves = (self._through(f"queuewatch:seal:{purpose}:{half}".encode()) for half in "ab")
-        return AESSIV(bytes.fromhex("".join(halves)))  # 256 bits: AES-SIV's two 128-bit keys
+        sealer = self._sealers.get(purpose)
+        if sealer is None:
+            halves = (self._through(f"queuewatch:seal:{purpose}:{half}".encode()) for half in "ab")
+            sealer = self._sealers[purpose] = AESSIV(bytes.fromhex("".join(halves)))  # AES-SIV's two 128-bit keys
+        return sealer
 
 
     def prefix(self, count: int) -> KeyChain:
