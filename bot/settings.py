@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.shared import is_postgres
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_TELEGRAM_API = "https://api.telegram.org/bot"
 DEFAULT_KEY_FILE = Path("data/queuewatch.key")
@@ -208,7 +210,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
-        if value.startswith(("postgres://", "postgresql://")):
+        if is_postgres(value):
             return value  # checked when connecting: libpq's URL forms are many (see storage/postgres.py)
         if not value.startswith("sqlite:///") or value == "sqlite:///":
             raise ValueError("expected sqlite:///path/to/queuewatch.db (relative), sqlite:////absolute/path.db or "

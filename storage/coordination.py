@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.core.ratelimit import Reservation, SendLimit, held_off, rebook_slot, reserve_slot
+from storage.shared import is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +273,6 @@ class PostgresCoordination:
 
 def open_coordination(database_url: str) -> Coordination:
     """The coordination of the backend a DATABASE_URL names."""
-    if database_url.startswith(("postgresql://", "postgres://")):
+    if is_postgres(database_url):
         return PostgresCoordination(database_url)
     return LocalCoordination()

@@ -22,6 +22,7 @@ from storage.shared import (  # re-exported: the contract both backends share
     RETRY_SECONDS,
     DatabaseUnusable,
     available_migrations,
+    is_postgres,
     retrying,
 )
 
@@ -551,11 +552,6 @@ def chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
 def sqlite_path(url: str) -> str:
     """The file path in a sqlite:/// URL (relative to the working directory), or ':memory:'."""
     return url.removeprefix("sqlite:///")
-
-
-def is_postgres(url: str) -> bool:
-    """True for a postgresql:// (or postgres://) DATABASE_URL."""
-    return url.startswith(("postgresql://", "postgres://"))
 
 
 async def open_database(url: str, pool_size: int = 10) -> Database:

@@ -59,3 +59,8 @@ def _numbered(folder: Any) -> dict[int, tuple[int, str, str]]:
                 raise RuntimeError(f"two migrations share a number: {found[number][1]} and {entry.name}")
             found[number] = (number, entry.name, entry.read_text(encoding="utf-8"))
     return found
+
+
+def is_postgres(url: str) -> bool:
+    """True for a postgresql:// (or postgres://) DATABASE_URL."""
+    return url.startswith(("postgresql://", "postgres://"))

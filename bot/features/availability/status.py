@@ -228,14 +228,13 @@ class Availability:
         ]
         statuses = [*found, *quiet]
         changes = [change for status in statuses if (change := self._change(status, at)) is not None]
-        if not changes:
-            return
-        stored = await store.save_changes(self.app.db, changes)
-        if len(stored) < len(changes):
-            await self._load_states()  # another process stored some first: take its states and times
-        else:
-            for p, project, _old, new, when, _n, _c in stored:
-                current[(p, project)] = (new, when)
+        if changes:
+            stored = await store.save_changes(self.app.db, changes)
+            if len(stored) < len(changes):
+                await self._load_states()  # another process stored some first: take its states and times
+            else:
+                for p, project, _old, new, when, _n, _c in stored:
+                    current[(p, project)] = (new, when)
         for status in statuses:
             status.since = self._current.get((status.platform, status.project), ("none", None))[1]
 
@@ -245,9 +244,8 @@ class Availability:
         self._current_until = self.app.clock.monotonic() + STATES_SECONDS
 
     def _change(self, status: Status, at: int) -> store.StateChange | None:
-        """The stored change a computed status makes, or None when its state is the one stored; sets its since."""
+        """The stored change a computed status makes, or None when its state is the one stored."""
         old_state, since = self._current.get((status.platform, status.project), ("none", None))
-        status.since = since
         if status.state == old_state:
             return None
         # A drought began when its evidence did (it must hold MIN_DURATION before it is called), but never before
