@@ -6,6 +6,7 @@ Nothing else wires anything: features and commands receive the App built here, e
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import commands.about
@@ -77,7 +78,7 @@ async def _forget_availability(app: App, person: Person) -> list[tuple[str, int]
     return [*await trust.forget_trust(app, person), *await brigading.forget_first_seen(app, person)]
 
 
-PERSON_KEYS_KEPT = 20_000  # keyed hashes of recent members kept in memory (cleared when full)
+PERSON_KEYS_KEPT = 20_000  # keyed hashes of recent members kept in memory (the least recent go first)
 FEATURES: tuple[Feature, ...] = (
     Feature("help", commands=(*commands.help.COMMANDS, *commands.about.COMMANDS, *commands.forget.COMMANDS)),
     Feature("knowledge", commands=(*commands.legit.COMMANDS, *commands.platform.COMMANDS,
@@ -141,7 +142,7 @@ class App:
         self.clock = clock
         self.features = features
         self._keys = keys
-        self._person_keys: dict[tuple[str, str], str] = {}
+        self._person_key = lru_cache(maxsize=PERSON_KEYS_KEPT)(keys.person_key)
         # What this process agrees with the others sharing the database (one-process jobs, send limits).
         self.coordination: Coordination = LocalCoordination()
         self.metrics = Metrics()  # counted by the dispatcher, recording, the outbox and the digest; served on /metrics
@@ -172,13 +173,7 @@ class App:
     def person_key(self, platform: str, user_id: str) -> str:
         """A keyed hash of a person's platform identity; the only way reporters are stored. (Recent ones are
         remembered: a command looks it up more than once, and each HMAC through the chain costs ~30 us.)"""
-        identity = (str(platform), user_id)
-        key = self._person_keys.get(identity)
-        if key is None:
-            if len(self._person_keys) >= PERSON_KEYS_KEPT:
-                self._person_keys.clear()
-            key = self._person_keys[identity] = self._keys.person_key(*identity)
-        return key
+        return self._person_key(str(platform), user_id)
 
     def unlinked_key(self, purpose: str, value: str) -> str:
         """A person's keyed hash scrambled for one purpose: it matches nothing else stored, and without the key
