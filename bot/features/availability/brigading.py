@@ -191,15 +191,11 @@ async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any
     return [a.ref for a in ok], [a.ref for a in flagged]
 
 
-async def split_opinions(
-    app: App, opinions: Sequence[Any], since: int, platform: str | None = None
-) -> tuple[list[Any], Counter]:
-    """Availability's per-reporter opinions (platform, project, reporter, last_at) split by the guard.
-
-    Returns the confirmed opinions and, per (platform, project), how many reporters were unconfirmed.
-    Fast path (every /status): without BURST_SIZE possible newcomers on a platform nothing is looked up.
+async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """Availability's per-reporter opinions (platform, project, reporter, last_at) split by the guard:
+    (confirmed, unconfirmed). Fast path: without BURST_SIZE possible newcomers on a platform nothing is looked up.
     """
-    everyone = list(opinions), Counter()
+    everyone: tuple[list[Any], list[Any]] = list(opinions), []
     if not opinions:
         return everyone
     seen = app.first_seen
@@ -216,16 +212,19 @@ async def split_opinions(
     community: dict[tuple, str | None] = {}
     if any(o["last_at"] - joined.get(o["reporter"], (o["last_at"], 0))[0] >= NEW_FOR for o in suspects):
         # Some suspects are old hands who recently joined a community: which community is each opinion from?
+        platforms = {o["platform"] for o in suspects}
         community = {
             (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
-            for r in await store.recent_availability(app.db, AVAILABILITY_KINDS, since, platform)
+            for r in await store.recent_availability(
+                app.db, AVAILABILITY_KINDS, min(o["last_at"] for o in opinions),
+                next(iter(platforms)) if len(platforms) == 1 else None)
         }
     ok, flagged = await split_by_platform(app, [
         (o, o["platform"], o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])),
          o["last_at"])
         for o in opinions
     ], firsts)
-    return [a.ref for a in ok], Counter((a.ref["platform"], a.ref["project"]) for a in flagged)
+    return [a.ref for a in ok], [a.ref for a in flagged]
 
 
 async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:

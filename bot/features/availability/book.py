@@ -1,0 +1,183 @@
+"""The recent opinions behind the availability status, kept in memory per platform and brought up to date as
+they change, so a read costs the platforms it shows, not the reports behind them (one book per app).
+
+A platform's opinions (each reporter's latest drought or tasks-back report within the lookback, as
+storage.reports.latest_opinions gives them) are read again only when the platform's data version moves
+(storage/versions.py: every write to its reports moves it, in any process). From them a *view* is derived: the
+brigading guard's split, each confirmed opinion weighed by trust and by its age at the view's reference time, and
+per project a Tally. Every opinion's weight halves at the same rate, so a tally at a later time is the same tally
+times 0.5 ** (elapsed / half-life), with no opinion touched. Opinions that fall out of the lookback are taken out
+of their tally one by one. A view is derived again (from memory; trust and first reports from their caches) only
+when trust changes (its version, or an active bar ends), when an opinion the guard set aside falls out (the burst
+it was part of may be none now), when the clock steps back, or while an opinion is stamped later than now.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.features.availability import brigading, trust
+from bot.features.reports.kinds import AVAILABILITY_KINDS
+from storage import reports as store
+from storage import versions as versions_store
+
+if TYPE_CHECKING:
+    from bot.wiring import App
+
+READ_EACH_UP_TO = 8  # platforms to read again one by one; more than this are read in one statement for all
+
+
+@dataclass
+class Tally:
+    """Weighed opinions of one platform (project '') or project: the sums the state is decided from."""
+
+    drought: float = 0.0
+    flowing: float = 0.0
+    drought_firsts: list[int] = field(default_factory=list)  # when each drought reporter first reported, sorted
+    flowing_n: int = 0
+    last_at: int = 0
+
+    def scaled(self, factor: float) -> Tally:
+        """The same opinions with every weight times `factor` (their decay since the view's reference time)."""
+        return Tally(self.drought * factor, self.flowing * factor, self.drought_firsts, self.flowing_n, self.last_at)
+
+
+# One counted opinion: (last_at, project, kind, first_at, weight at the view's reference time, confirmed).
+Entry = tuple[int, str, str, int, float, bool]
+
+
+@dataclass
+class _View:
+    version: int | None  # the platform's opinions version the rows were read at
+    since: int  # the rows hold every opinion with last_at >= since
+    rows: list[Any]
+    derived: bool = False
+    ref: int = 0
+    trust: Any = None
+    future: bool = False  # some opinion is stamped later than ref: derive again at any other time
+    entries: deque[Entry] = field(default_factory=deque)  # by last_at
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    unconfirmed: Counter[str] = field(default_factory=Counter)
+
+
+class OpinionBook:
+    """The recent opinions of every platform, in memory, with their tallies (one per app)."""
+
+    def __init__(self, app: App, lookback: int, half_life: float) -> None:
+        self.app = app
+        self.lookback = lookback
+        self.half_life = half_life
+        self._views: dict[str, _View] = {}
+        self._trust: Any = None
+
+    async def tallies(self, at: int, platform: str | None = None
+                      ) -> tuple[dict[tuple[str, str], Tally], Counter[tuple[str, str]]]:
+        """At `at`, per (platform, project): the tally of the confirmed opinions, and how many were set aside
+        (for one platform, or every platform with reports)."""
+        versions = await versions_store.current(self.app.db, at)
+        if versions.trust != self._trust:
+            if self._trust is not None:
+                trust.forget_cached(self.app)  # another process (or this one) changed trust: weigh again
+            self._trust = versions.trust
+        scope = [platform] if platform is not None else list(versions.opinions)
+        await self._read(scope, versions.opinions, at)
+        stale = [p for p in scope if not self._expire(self._views[p], at)]
+        if stale:
+            await self._derive(stale, at)
+        found: dict[tuple[str, str], Tally] = {}
+        unconfirmed: Counter[tuple[str, str]] = Counter()
+        for p in scope:
+            view = self._views[p]
+            factor = 0.5 ** ((at - view.ref) / self.half_life)
+            for project, tally in view.tallies.items():
+                found[(p, project)] = tally.scaled(factor)
+            for project, n in view.unconfirmed.items():
+                unconfirmed[(p, project)] = n
+        return found, unconfirmed
+
+    async def _read(self, scope: list[str], versions: dict[str, int], at: int) -> None:
+        """Read again the opinions of the platforms whose version moved (or that were never read)."""
+        since = at - self.lookback
+        todo = [p for p in scope if (view := self._views.get(p)) is None or view.version != versions.get(p)
+                or since < view.since]
+        if not todo:
+            return
+        per_platform: dict[str, list[Any]] = {p: [] for p in todo}
+        wanted = [p for p in todo if p in versions]  # a platform without the version never had such a report
+        if len(wanted) > READ_EACH_UP_TO:
+            for row in await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, None, since):
+                if row["platform"] in per_platform:
+                    per_platform[row["platform"]].append(row)
+        else:
+            for p in wanted:
+                per_platform[p] = list(await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since))
+        for p, rows in per_platform.items():
+            self._views[p] = _View(versions.get(p), since, rows)
+
+    def _expire(self, view: _View, at: int) -> bool:
+        """Take the opinions that fell out of the lookback out of their tallies; False when the view must be
+        derived again instead."""
+        if not view.derived or view.trust != self._trust or at < view.ref or (view.future and at != view.ref):
+            return False
+        edge = at - self.lookback
+        entries = view.entries
+        while entries and entries[0][0] < edge:
+            _last_at, project, kind, first_at, weight, confirmed = entries[0]
+            if not confirmed:
+                return False
+            entries.popleft()
+            tally = view.tallies[project]
+            if kind == "drought":
+                del tally.drought_firsts[bisect_left(tally.drought_firsts, first_at)]
+                tally.drought = tally.drought - weight if tally.drought_firsts else 0.0
+            else:
+                tally.flowing_n -= 1
+                tally.flowing = tally.flowing - weight if tally.flowing_n else 0.0
+            if not tally.drought_firsts and not tally.flowing_n:
+                del view.tallies[project]
+        return True
+
+    async def _derive(self, platforms: list[str], at: int) -> None:
+        """Derive these platforms' views at `at` from their opinions: split, weighed, tallied. Hot loop: kept free
+        of calls."""
+        edge = at - self.lookback
+        rows: list[Any] = []
+        for p in platforms:
+            view = self._views[p]
+            view.rows = [row for row in view.rows if row["last_at"] >= edge]
+            view.entries, view.tallies, view.unconfirmed = deque(), {}, Counter()
+            view.derived, view.ref, view.trust, view.future = True, at, self._trust, False
+            rows += view.rows
+        confirmed, flagged = await brigading.split_opinions(self.app, rows)
+        weights = await trust.trust_weights(self.app, [row["reporter"] for row in confirmed])
+        half_life = self.half_life
+        entries: dict[str, list[Entry]] = {p: [] for p in platforms}
+        for row in flagged:
+            view = self._views[row["platform"]]
+            view.unconfirmed[row["project"]] += 1
+            entries[row["platform"]].append((row["last_at"], row["project"], row["kind"], 0, 0.0, False))
+        for platform, project, reporter, kind, last_at, first_at in confirmed:
+            view = self._views[platform]
+            if last_at > at:  # stamped by a clock that ran ahead (until the refresh puts it right): it is news now
+                last_at, first_at, view.future = at, min(first_at, at), True
+            weight = (0.5 ** ((at - last_at) / half_life) if last_at < at else 1.0) * weights.get(reporter, 1.0)
+            tally = view.tallies.get(project)
+            if tally is None:
+                tally = view.tallies[project] = Tally()
+            if kind == "drought":
+                tally.drought += weight
+                tally.drought_firsts.append(first_at)
+            else:
+                tally.flowing += weight
+                tally.flowing_n += 1
+            if last_at > tally.last_at:
+                tally.last_at = last_at
+            entries[platform].append((last_at, project, kind, first_at, weight, True))
+        for p in platforms:
+            view = self._views[p]
+            view.entries = deque(sorted(entries[p]))
+            for tally in view.tallies.values():
+                tally.drought_firsts.sort()
