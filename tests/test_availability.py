@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from bot.core.clock import unix
-from bot.features.availability import trust
 from bot.features.availability.status import (
     BASELINE_WEEKS,
     HALF_LIFE,
