@@ -7,14 +7,17 @@ storage.reports.latest_opinions gives them) are read again only when the platfor
 brigading guard's split, each confirmed opinion weighed by trust and by its age at the view's reference time, and
 per project a Tally. Every opinion's weight halves at the same rate, so a tally at a later time is the same tally
 times 0.5 ** (elapsed / half-life), with no opinion touched. Opinions that fall out of the lookback are taken out
-of their tally one by one. A view is derived again (from memory; trust and first reports from their caches) only
-when trust changes (its version, or an active bar ends), when an opinion the guard set aside falls out (the burst
-it was part of may be none now), when the clock steps back, or while an opinion is stamped later than now.
+of their tally one by one, and an opinion the guard set aside is counted once the first report of the burst that
+holds it falls out (brigading.burst_holds: a burst is made of later reports only, so this is the guard's own
+verdict on what remains). A view is derived again (from memory; trust and first reports from their caches) only
+when trust changes (its version, or an active bar ends), when the clock steps back, or while an opinion is stamped
+later than now.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import heapq
+from bisect import bisect_left, insort
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,8 +48,9 @@ class Tally:
         return Tally(self.drought * factor, self.flowing * factor, self.drought_firsts, self.flowing_n, self.last_at)
 
 
-# One counted opinion: (last_at, project, kind, first_at, weight at the view's reference time, confirmed).
-Entry = tuple[int, str, str, int, float, bool]
+# One opinion: [last_at, project, kind, first_at, weight at the view's reference time, hold]: hold is None for an
+# opinion counted in its tally, else the time until which the guard sets it aside (a list: freeing it sets None).
+Entry = list
 
 
 @dataclass
@@ -61,6 +65,7 @@ class _View:
     entries: deque[Entry] = field(default_factory=deque)  # by last_at
     tallies: dict[str, Tally] = field(default_factory=dict)
     unconfirmed: Counter[str] = field(default_factory=Counter)
+    held: list[tuple[int, int, Entry]] = field(default_factory=list)  # a heap of (hold, n, entry) set aside
 
 
 class OpinionBook:
@@ -118,17 +123,32 @@ class OpinionBook:
             self._views[p] = _View(versions.get(p), since, rows)
 
     def _expire(self, view: _View, at: int) -> bool:
-        """Take the opinions that fell out of the lookback out of their tallies; False when the view must be
-        derived again instead."""
+        """Count the opinions set aside whose burst fell out of the lookback, and take the opinions that fell out
+        out of their tallies; False when the view must be derived again instead."""
         if not view.derived or view.trust != self._trust or at < view.ref or (view.future and at != view.ref):
             return False
         edge = at - self.lookback
+        held = view.held
+        while held and held[0][0] < edge:
+            entry = heapq.heappop(held)[2]
+            last_at, project, kind, first_at, weight, _hold = entry
+            entry[5] = None
+            view.unconfirmed[project] -= 1
+            if not view.unconfirmed[project]:
+                del view.unconfirmed[project]
+            tally = view.tallies.get(project)
+            if tally is None:
+                tally = view.tallies[project] = Tally()
+            if kind == "drought":
+                tally.drought += weight
+                insort(tally.drought_firsts, first_at)
+            else:
+                tally.flowing += weight
+                tally.flowing_n += 1
+            tally.last_at = max(tally.last_at, last_at)
         entries = view.entries
-        while entries and entries[0][0] < edge:
-            _last_at, project, kind, first_at, weight, confirmed = entries[0]
-            if not confirmed:
-                return False
-            entries.popleft()
+        while entries and entries[0][0] < edge:  # each was counted: a hold is never later than its opinion
+            _last_at, project, kind, first_at, weight, _hold = entries.popleft()
             tally = view.tallies[project]
             if kind == "drought":
                 del tally.drought_firsts[bisect_left(tally.drought_firsts, first_at)]
@@ -148,22 +168,25 @@ class OpinionBook:
         for p in platforms:
             view = self._views[p]
             view.rows = [row for row in view.rows if row["last_at"] >= edge]
-            view.entries, view.tallies, view.unconfirmed = deque(), {}, Counter()
+            view.entries, view.tallies, view.unconfirmed, view.held = deque(), {}, Counter(), []
             view.derived, view.ref, view.trust, view.future = True, at, self._trust, False
             rows += view.rows
         confirmed, flagged = await brigading.split_opinions(self.app, rows)
-        weights = await trust.trust_weights(self.app, [row["reporter"] for row in confirmed])
+        weights = await trust.trust_weights(self.app, [row["reporter"] for row in rows])
         half_life = self.half_life
         entries: dict[str, list[Entry]] = {p: [] for p in platforms}
-        for row in flagged:
-            view = self._views[row["platform"]]
-            view.unconfirmed[row["project"]] += 1
-            entries[row["platform"]].append((row["last_at"], row["project"], row["kind"], 0, 0.0, False))
-        for platform, project, reporter, kind, last_at, first_at in confirmed:
+        for row, hold in [*((row, None) for row in confirmed), *flagged]:
+            platform, project, reporter, kind, last_at, first_at = row
             view = self._views[platform]
             if last_at > at:  # stamped by a clock that ran ahead (until the refresh puts it right): it is news now
                 last_at, first_at, view.future = at, min(first_at, at), True
             weight = (0.5 ** ((at - last_at) / half_life) if last_at < at else 1.0) * weights.get(reporter, 1.0)
+            entry = [last_at, project, kind, first_at, weight, hold]
+            entries[platform].append(entry)
+            if hold is not None:
+                view.unconfirmed[project] += 1
+                heapq.heappush(view.held, (hold, len(view.held), entry))
+                continue
             tally = view.tallies.get(project)
             if tally is None:
                 tally = view.tallies[project] = Tally()
@@ -175,9 +198,8 @@ class OpinionBook:
                 tally.flowing_n += 1
             if last_at > tally.last_at:
                 tally.last_at = last_at
-            entries[platform].append((last_at, project, kind, first_at, weight, True))
         for p in platforms:
             view = self._views[p]
-            view.entries = deque(sorted(entries[p]))
+            view.entries = deque(sorted(entries[p], key=lambda entry: entry[0]))
             for tally in view.tallies.values():
                 tally.drought_firsts.sort()
