@@ -173,3 +173,15 @@ async def test_reporter_trust_weighs_each_opinion(app, clock, group):
     assert (await platform_state(app)).state != "drought"  # barred reporters weigh nothing
     clock.advance(seconds=601)  # the bars lapse, with no write: the weights come back
     assert (await platform_state(app)).state == "drought"
+
+
+async def test_the_platform_wide_list_leaves_project_states_as_they_are(app, clock, group):
+    for actor in members(4):
+        await report(app, actor, group, "outlier", "drought", project="Atlas")
+    clock.advance(seconds=MIN_DURATION)
+    await app.availability.statuses(clock.now())
+    assert (await events(app, "outlier", "atlas"))[-1] == ("none", "drought")
+    everything = await app.availability.statuses(clock.now())
+    listed = await app.availability.statuses(clock.now(), projects=False)
+    assert all(s.project == "" for s in listed) and any(s.project for s in everything)
+    assert (await events(app, "outlier", "atlas"))[-1] == ("none", "drought")  # not taken for a project gone quiet

@@ -78,10 +78,10 @@ class OpinionBook:
         self._views: dict[str, _View] = {}
         self._trust: Any = None
 
-    async def tallies(self, at: int, platform: str | None = None
+    async def tallies(self, at: int, platform: str | None = None, projects: bool = True
                       ) -> tuple[dict[tuple[str, str], Tally], Counter[tuple[str, str]]]:
         """At `at`, per (platform, project): the tally of the confirmed opinions, and how many were set aside
-        (for one platform, or every platform with reports)."""
+        (for one platform, or every platform with reports; platform-wide only unless `projects`)."""
         versions = await versions_store.current(self.app.db, at)
         if versions.trust != self._trust:
             if self._trust is not None:
@@ -97,10 +97,16 @@ class OpinionBook:
         for p in scope:
             view = self._views[p]
             factor = 0.5 ** ((at - view.ref) / self.half_life)
-            for project, tally in view.tallies.items():
-                found[(p, project)] = tally.scaled(factor)
-            for project, n in view.unconfirmed.items():
-                unconfirmed[(p, project)] = n
+            if projects:
+                for project, tally in view.tallies.items():
+                    found[(p, project)] = tally.scaled(factor)
+                for project, n in view.unconfirmed.items():
+                    unconfirmed[(p, project)] = n
+            else:
+                if (tally := view.tallies.get("")) is not None:
+                    found[(p, "")] = tally.scaled(factor)
+                if n := view.unconfirmed.get(""):
+                    unconfirmed[(p, "")] = n
         return found, unconfirmed
 
     async def _read(self, scope: list[str], versions: dict[str, int], at: int) -> None:

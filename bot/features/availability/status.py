@@ -158,10 +158,12 @@ class Availability:
         """Projects reported paused or ended since `since`, with reporter counts."""
         return await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
 
-    async def statuses(self, now: datetime, platform: str | None = None) -> list[Status]:
-        """Current statuses (platform-wide and per project) of one platform, or of all with recent reports."""
+    async def statuses(self, now: datetime, platform: str | None = None, projects: bool = True) -> list[Status]:
+        """Current statuses (platform-wide, and per project unless `projects` is False) of one platform, or of all
+        with recent reports. Without projects, only the platform-wide states are checked for changes (the
+        availability service checks every project each minute)."""
         at = unix(now)
-        tallies, unconfirmed = await self.book.tallies(at, platform)
+        tallies, unconfirmed = await self.book.tallies(at, platform, projects)
         baselines = await self.baselines(platform, at)
         for key in [*unconfirmed, *([(platform, "")] if platform is not None else [])]:
             tallies.setdefault(key, Tally())
@@ -171,10 +173,10 @@ class Availability:
         ]
         for status in found:
             status.unconfirmed = unconfirmed.get((status.platform, status.project), 0)
-        await self._record_changes(found, platform, at)
+        await self._record_changes(found, platform, projects, at)
         return found
 
-    async def _record_changes(self, found: list[Status], platform: str | None, at: int) -> None:
+    async def _record_changes(self, found: list[Status], platform: str | None, projects: bool, at: int) -> None:
         """Store every state change as an event, including statuses that went quiet (back to none).
 
         Each process keeps a copy of the stored states, read again every STATES_SECONDS; a change another process
@@ -187,6 +189,7 @@ class Availability:
             Status(p, project, "none", 0, 0, 0, 0.0, None)
             for (p, project), (state, _since) in current.items()
             if state != "none" and (p, project) not in seen and (platform is None or p == platform)
+            and (projects or project == "")
         ]
         statuses = [*found, *quiet]
         changes = [change for status in statuses if (change := self._change(status, at)) is not None]
