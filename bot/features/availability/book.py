@@ -117,13 +117,12 @@ class OpinionBook:
         if not todo:
             return
         per_platform: dict[str, list[Any]] = {p: [] for p in todo}
-        wanted = [p for p in todo if p in versions]  # a platform without the version never had such a report
-        if len(wanted) > READ_EACH_UP_TO:
+        if len(todo) > READ_EACH_UP_TO:
             for row in await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, None, since):
                 if row["platform"] in per_platform:
                     per_platform[row["platform"]].append(row)
         else:
-            for p in wanted:
+            for p in todo:
                 per_platform[p] = list(await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since))
         for p, rows in per_platform.items():
             self._views[p] = _View(versions.get(p), since, rows)
