@@ -3,6 +3,7 @@ time go by gives the tallies a book reading everything afresh gives, on both bac
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
@@ -131,3 +132,19 @@ async def test_an_unchanged_platform_is_not_read_again(app, clock, monkeypatch):
     await report(app, members(1, start=50)[0], group, "appen", "drought")
     await book.tallies(unix(clock.now()))
     assert reads == ["appen"]  # only the platform written to is read again
+
+
+async def test_reads_at_once_with_writes_between_leave_the_book_as_a_fresh_one(app, clock):
+    rng = random.Random(5)
+    at = unix(clock.now())
+    for actor in members(8):
+        await report(app, actor, rng.choice(COMMUNITIES), rng.choice(PLATFORMS), "drought")
+    book = app.availability.book
+
+    async def write_then_read() -> None:
+        await write_elsewhere(app, rng, at)
+        await book.tallies(at)
+
+    await asyncio.gather(*(book.tallies(at) for _ in range(4)), *(write_then_read() for _ in range(4)),
+                         *(book.tallies(at, rng.choice(PLATFORMS)) for _ in range(4)))
+    assert snapshot(await book.tallies(at)) == snapshot(await OpinionBook(app, LOOKBACK, HALF_LIFE).tallies(at))

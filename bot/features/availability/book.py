@@ -89,9 +89,10 @@ class OpinionBook:
             self._trust = versions.trust
         scope = [platform] if platform is not None else list(versions.opinions)
         await self._read(scope, versions.opinions, at)
-        stale = [p for p in scope if not self._expire(self._views[p], at)]
-        if stale:
-            await self._derive(stale, at)
+        for p in [p for p in scope if not self._expire(self._views[p], at)]:
+            await self._derive(p, at)  # one platform at a time: between them the event loop serves others
+        for p in [p for p in scope if not self._views[p].derived]:
+            await self._derive(p, at)  # read again by a concurrent read while this one derived the old view
         found: dict[tuple[str, str], Tally] = {}
         unconfirmed: Counter[tuple[str, str]] = Counter()
         for p in scope:
@@ -165,36 +166,35 @@ class OpinionBook:
                 del view.tallies[project]
         return True
 
-    async def _derive(self, platforms: list[str], at: int) -> None:
-        """Derive these platforms' views at `at` from their opinions: split, weighed, tallied. Hot loop: kept free
-        of calls."""
-        edge = at - self.lookback
-        rows: list[Any] = []
-        for p in platforms:
-            view = self._views[p]
-            view.rows = [row for row in view.rows if row["last_at"] >= edge]
-            view.entries, view.tallies, view.unconfirmed, view.held = deque(), {}, Counter(), []
-            view.derived, view.ref, view.trust, view.future = True, at, self._trust, False
-            rows += view.rows
+    async def _derive(self, platform: str, at: int) -> None:
+        """Derive a platform's view at `at` from its opinions: split, weighed, tallied. Built apart and put in place
+        after the last await, so two reads deriving the same view at once cannot mix their halves (a view replaced
+        meanwhile keeps its own rows, still to be derived). Hot loop: kept free of calls."""
+        view = self._views[platform]
+        edge, trust_key = at - self.lookback, self._trust
+        rows = [row for row in view.rows if row["last_at"] >= edge]
         confirmed, flagged = await brigading.split_opinions(self.app, rows)
         weights = await trust.trust_weights(self.app, [row["reporter"] for row in rows])
         half_life = self.half_life
-        entries: dict[str, list[Entry]] = {p: [] for p in platforms}
+        entries: list[Entry] = []
+        tallies: dict[str, Tally] = {}
+        unconfirmed: Counter[str] = Counter()
+        held: list[tuple[int, int, Entry]] = []
+        future = False
         for row, hold in [*((row, None) for row in confirmed), *flagged]:
-            platform, project, reporter, kind, last_at, first_at = row
-            view = self._views[platform]
+            _platform, project, reporter, kind, last_at, first_at = row
             if last_at > at:  # stamped by a clock that ran ahead (until the refresh puts it right): it is news now
-                last_at, first_at, view.future = at, min(first_at, at), True
+                last_at, first_at, future = at, min(first_at, at), True
             weight = (0.5 ** ((at - last_at) / half_life) if last_at < at else 1.0) * weights.get(reporter, 1.0)
             entry = [last_at, project, kind, first_at, weight, hold]
-            entries[platform].append(entry)
+            entries.append(entry)
             if hold is not None:
-                view.unconfirmed[project] += 1
-                heapq.heappush(view.held, (hold, len(view.held), entry))
+                unconfirmed[project] += 1
+                heapq.heappush(held, (hold, len(held), entry))
                 continue
-            tally = view.tallies.get(project)
+            tally = tallies.get(project)
             if tally is None:
-                tally = view.tallies[project] = Tally()
+                tally = tallies[project] = Tally()
             if kind == "drought":
                 tally.drought += weight
                 tally.drought_firsts.append(first_at)
@@ -203,8 +203,8 @@ class OpinionBook:
                 tally.flowing_n += 1
             if last_at > tally.last_at:
                 tally.last_at = last_at
-        for p in platforms:
-            view = self._views[p]
-            view.entries = deque(sorted(entries[p], key=lambda entry: entry[0]))
-            for tally in view.tallies.values():
-                tally.drought_firsts.sort()
+        for tally in tallies.values():
+            tally.drought_firsts.sort()
+        view.rows, view.entries, view.tallies, view.unconfirmed, view.held = (
+            rows, deque(sorted(entries, key=lambda entry: entry[0])), tallies, unconfirmed, held)
+        view.derived, view.ref, view.trust, view.future = True, at, trust_key, future
