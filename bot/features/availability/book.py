@@ -10,8 +10,8 @@ times 0.5 ** (elapsed / half-life), with no opinion touched. Opinions that fall 
 of their tally one by one, and an opinion the guard set aside is counted once the first report of the burst that
 holds it falls out (brigading.burst_holds: a burst is made of later reports only, so this is the guard's own
 verdict on what remains). A view is derived again (from memory; trust and first reports from their caches) only
-when trust changes (its version, or an active bar ends), when the clock steps back, or while an opinion is stamped
-later than now.
+when trust changes (its version, or an active bar ends) and some reporter of its weighs differently, when the clock
+steps back, or while an opinion is stamped later than now.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ class _View:
     tallies: dict[str, Tally] = field(default_factory=dict)
     unconfirmed: Counter[str] = field(default_factory=Counter)
     held: list[tuple[int, int, Entry]] = field(default_factory=list)  # a heap of (hold, n, entry) set aside
+    weights: dict[str, float] = field(default_factory=dict)  # each reporter's trust, as weighed
 
 
 class OpinionBook:
@@ -85,7 +86,7 @@ class OpinionBook:
         versions = await versions_store.current(self.app.db, at)
         if versions.trust != self._trust:
             if self._trust is not None:
-                trust.forget_cached(self.app)  # another process (or this one) changed trust: weigh again
+                await self._weigh_again(versions.trust)
             self._trust = versions.trust
         scope = [platform] if platform is not None else list(versions.opinions)
         await self._read(scope, versions.opinions, at)
@@ -127,6 +128,18 @@ class OpinionBook:
                 per_platform[p] = list(await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since))
         for p, rows in per_platform.items():
             self._views[p] = _View(versions.get(p), since, rows)
+
+    async def _weigh_again(self, trust_key: Any) -> None:
+        """Trust changed (in any process, or an active bar ended): weigh every reporter in the book again, and keep
+        the views none of whose reporters' weights moved (a bar touches a few platforms; a settle, most)."""
+        trust.forget_cached(self.app)
+        views = [view for view in self._views.values() if view.derived]
+        weights = await trust.trust_weights(self.app, [r for view in views for r in view.weights])
+        for view in views:
+            if view.trust == self._trust and all(weights[r] == w for r, w in view.weights.items()):
+                view.trust = trust_key
+            else:
+                view.derived = False
 
     def _expire(self, view: _View, at: int) -> bool:
         """Count the opinions set aside whose burst fell out of the lookback, and take the opinions that fell out
@@ -205,6 +218,6 @@ class OpinionBook:
                 tally.last_at = last_at
         for tally in tallies.values():
             tally.drought_firsts.sort()
-        view.rows, view.entries, view.tallies, view.unconfirmed, view.held = (
-            rows, deque(sorted(entries, key=lambda entry: entry[0])), tallies, unconfirmed, held)
+        view.rows, view.entries, view.tallies, view.unconfirmed, view.held, view.weights = (
+            rows, deque(sorted(entries, key=lambda entry: entry[0])), tallies, unconfirmed, held, weights)
         view.derived, view.ref, view.trust, view.future = True, at, trust_key, future
