@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from storage.database import Database, Executor
 
 MARKERS = "queuewatch_copy"
-OWN_TABLES = {MARKERS, "queuewatch_schema"}  # the stores' own bookkeeping, not the bot's data
+# The stores' own bookkeeping, not the bot's data: data_versions only says what changed since a process last read
+# (migration 0020 seeds it, and the target's triggers move it as the reports are copied).
+OWN_TABLES = {MARKERS, "queuewatch_schema", "data_versions"}
 FIRST = ("reports",)  # copied before the rest: other tables refer to it or are kept from it by triggers
 
 
