@@ -16,7 +16,7 @@ count is exact and its cost grows with the window's buckets (or the bins), not w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from storage.database import Database, Executor, Row
 
@@ -29,12 +29,14 @@ TABLES = ("report_hours", "drought_slots", "report_bins", "report_bin_totals")
 # The bins of a figure v > 0: bin i = ceil(ln(v) / ln(GAMMA)) holds (GAMMA^(i-1), GAMMA^i] and stands for
 # 2 GAMMA^i / (GAMMA + 1), whose distance from any figure in the bin is at most RELATIVE_ERROR of that figure;
 # a percentile interpolated between two bins' values is as close to the one of the figures (a weighted mean of
-# values each within 1%). From $0.50 to $300 an hour that is at most 320 bins per tag (0.25 to 200 onboarding
-# hours: 335), whatever the history.
-GAMMA = 101 / 99
-RELATIVE_ERROR = (GAMMA - 1) / (GAMMA + 1)  # 0.01
+# values each within 2%). From $0.50 to $300 an hour that is at most 161 bins per tag (0.25 to 200 onboarding
+# hours: 168), whatever the history. (Error against cost: at 1% a read looked up twice as many bins and took
+# 3.3 ms of CPU at 1M reports where 2% takes 1.6 ms.)
+GAMMA = 51 / 49
+RELATIVE_ERROR = (GAMMA - 1) / (GAMMA + 1)  # 0.02
 ZERO_BIN = -999_999  # the figure 0
 NO_FIGURE = -1_000_000  # a report without a figure (onboarding without hours): counted, never ranked
+ANY_BIN = 1_000_000  # every report of the tag, a figure or not: its count, for a tag whose figures are not wanted
 EXACT_UP_TO = 200  # a window of at most this many reports is read exactly from the reports themselves
 VALUE_OF = {"payrate": "hourly_usd", "onboarding": "coalesce(hours, -1)"}  # the figure, -1 when not given
 
@@ -47,7 +49,7 @@ COUNTED = {"payrate": " AND hourly_usd IS NOT NULL", "onboarding": ""}  # a payr
 
 def bin_of(value: str) -> str:
     """The SQL of a figure's bin (as migration 0021's triggers compute it)."""
-    return (f"CASE WHEN {value} > 0 THEN CAST(ceil(ln({value}) / ln(CAST(101 AS DOUBLE PRECISION) / 99)) AS INTEGER) "
+    return (f"CASE WHEN {value} > 0 THEN CAST(ceil(ln({value}) / ln(CAST(51 AS DOUBLE PRECISION) / 49)) AS INTEGER) "
             f"WHEN {value} = 0 THEN {ZERO_BIN} ELSE {NO_FIGURE} END")
 
 
@@ -60,15 +62,19 @@ _REBUILD = (
     "WHERE {where}kind = 'drought' AND project = '' AND hidden = 0) "
     "SELECT h.platform, h.hour + k.n * 3600, count(DISTINCT h.reporter) FROM h CROSS JOIN k "
     "GROUP BY h.platform, h.hour + k.n * 3600",
-    *(f"INSERT INTO report_bins (platform, kind, tag, bin, hour, n, n_upto) SELECT platform, kind, tag, bin, hour, "
-      "n, sum(n) OVER (PARTITION BY platform, kind, tag, bin ORDER BY hour) FROM (SELECT platform, kind, "
-      f"{TAG_OF[kind]} AS tag, {bin_of(VALUE_OF[kind])} AS bin, updated_at - updated_at % 3600 AS hour, "
-      f"count(*) AS n FROM reports WHERE {{where}}kind = '{kind}' AND hidden = 0{COUNTED[kind]} "
-      "GROUP BY 1, 2, 3, 4, 5) AS counted" for kind in VALUE_OF),
+    # Per kind: each figure's bin, and ANY_BIN (every report of the tag), per hour, with the running counts.
+    *("INSERT INTO report_bins (platform, kind, tag, bin, hour, n, n_upto) SELECT platform, kind, tag, bin, hour, "
+      "n, sum(n) OVER (PARTITION BY platform, kind, tag, bin ORDER BY hour) FROM ("
+      + " UNION ALL ".join(
+          f"SELECT platform, kind, {TAG_OF[kind]} AS tag, {bin_sql} AS bin, updated_at - updated_at % 3600 AS hour, "
+          f"count(*) AS n FROM reports WHERE {{where}}kind = '{kind}' AND hidden = 0{COUNTED[kind]} "
+          "GROUP BY 1, 2, 3, 4, 5" for bin_sql in (bin_of(VALUE_OF[kind]), str(ANY_BIN)))
+      + ") AS counted" for kind in VALUE_OF),
     "INSERT INTO report_bin_totals (platform, kind, tag, bin, n) SELECT platform, kind, tag, bin, sum(n) "
     "FROM report_bins WHERE {where}n > 0 GROUP BY platform, kind, tag, bin",
 )
-REBUILD = tuple(statement.format(where="platform = ? AND ") for statement in _REBUILD)  # one platform: (platform,)
+# One platform: the platform for each `?`.
+REBUILD = tuple(statement.format(where="platform = ? AND ") for statement in _REBUILD)
 REBUILD_ALL = tuple(statement.format(where="") for statement in _REBUILD)  # every platform at once, no parameters
 
 
@@ -119,70 +125,83 @@ def bin_value(bin_: int) -> float | None:
     return 0.0 if bin_ == ZERO_BIN else 2 * GAMMA ** bin_ / (GAMMA + 1)
 
 
-async def figures(db: Executor, platform: str, kind: str, since: int, exact_up_to: int = EXACT_UP_TO) -> list[tuple]:
+async def figures(db: Executor, platform: str, kind: str, since: int, ranked: Collection[str] | None = None,
+                  exact_up_to: int = EXACT_UP_TO) -> list[tuple]:
     """What the quartiles and median of a platform's payrate or onboarding figures updated since `since` need, per
-    tag and for every tag together (ALL_TAGS):
+    tag in `ranked` (None: every tag, and every tag together as ALL_TAGS):
 
     - rank rows (tag, value, below, n, total): the distinct figures (value >= 0; onboarding's -1 is "no hours")
       holding the ranks floor((total - 1) * q) and the one after, for q = 1/4, 2/4, 3/4, with how many figures of
       the tag are below them (`below`) and in all (`total`);
-    - count rows (tag, NULL, NULL, NULL, total): every report of the tag, counted.
+    - count rows (tag, NULL, NULL, NULL, total): every report of every tag, counted.
     The counts are exact. The figures are exact while the window holds at most `exact_up_to` reports (read from
-    the reports); above that they are the values of their bins, each within RELATIVE_ERROR (1%) of the figure, so
+    the reports); above that they are the values of their bins, each within RELATIVE_ERROR (2%) of the figure, so
     each quartile is too. The bins' counts from hour `lo` on are one look-up per bin in report_bins (a bin's total
     less its running count before `lo`), the part of an hour before `lo` comes from the reports: the cost grows
-    with the bins (at most 320 per tag for pay, 335 for onboarding hours), not with the reports in the window or
-    the stored history.
+    with the bins of the ranked tags (at most 161 per tag for pay, 168 for onboarding hours) and one per other
+    tag, not with the reports in the window or the stored history.
     """
     lo = -(-since // HOUR) * HOUR
     tag_sql, value_sql = TAG_OF[kind], VALUE_OF[kind]
+    wanted = (lambda tag: True) if ranked is None else set(ranked).__contains__
+    only = "" if ranked is None else f" AND (t.bin = {ANY_BIN} OR t.tag IN ({','.join('?' * len(ranked))}))"
     reports = (f"FROM reports WHERE platform = ? AND kind = ? AND updated_at >= ? {{before}}AND hidden = 0"
                f"{COUNTED[kind]} GROUP BY 1, 2")
     binned = await db.fetchall(
         "SELECT t.tag, t.bin, t.n - coalesce((SELECT b.n_upto FROM report_bins b WHERE b.platform = t.platform "
         "AND b.kind = t.kind AND b.tag = t.tag AND b.bin = t.bin AND b.hour < ? ORDER BY b.hour DESC LIMIT 1), 0) "
-        "AS n FROM report_bin_totals t WHERE t.platform = ? AND t.kind = ? "
-        f"UNION ALL SELECT {tag_sql} AS tag, {bin_of(value_sql)} AS bin, count(*) AS n "
+        f"AS n, 0 AS edge FROM report_bin_totals t WHERE t.platform = ? AND t.kind = ? AND t.bin > {NO_FIGURE}{only} "
+        f"UNION ALL SELECT {tag_sql} AS tag, {bin_of(value_sql)} AS bin, count(*) AS n, 1 AS edge "
         + reports.format(before="AND updated_at < ? "),
-        (lo, platform, kind, platform, kind, since, lo),
+        (lo, platform, kind, *(ranked or ()), platform, kind, since, lo),
     )
-    found: dict[tuple[str, float], int] = {}
-    if sum(n for _tag, _bin, n in binned) <= exact_up_to:
-        exact = await db.fetchall(f"SELECT {tag_sql} AS tag, {value_sql} AS value, count(*) AS n "
-                                  + reports.format(before=""), (platform, kind, since))
-        found = {(tag, float(value)): n for tag, value, n in exact}
-    else:
-        for tag, bin_, n in binned:
-            figure = bin_value(bin_)
-            key = (tag, -1.0 if figure is None else figure)
-            found[key] = found.get(key, 0) + n
-    return _ranks(sorted(found.items()))
-
-
-def _ranks(found: list[tuple[tuple[str, float], int]]) -> list[tuple]:
-    """The rank and count rows of `figures` from each tag's figures (in order) and how many reports gave each."""
     counted: dict[str, int] = {}
-    by_tag: dict[str, list[tuple[float, int]]] = {}
-    everyone: dict[float, int] = {}
-    for (tag, value), n in found:
-        if n <= 0:
-            continue
+    per_tag: dict[str, dict] = {}
+    for tag, bin_, n, edge in binned:
+        if edge or bin_ == ANY_BIN:
+            counted[tag] = counted.get(tag, 0) + n
+        if bin_ not in (ANY_BIN, NO_FIGURE) and wanted(tag):
+            counts = per_tag.setdefault(tag, {})
+            counts[bin_] = counts.get(bin_, 0) + n
+    if sum(counted.values()) > exact_up_to:
+        return _ranks(counted, per_tag, bin_value, everyone=ranked is None)
+    exact = await db.fetchall(f"SELECT {tag_sql} AS tag, {value_sql} AS value, count(*) AS n "
+                              + reports.format(before=""), (platform, kind, since))
+    counted, per_tag = {}, {}
+    for tag, value, n in exact:
         counted[tag] = counted.get(tag, 0) + n
-        if value >= 0:
-            by_tag.setdefault(tag, []).append((value, n))
-            everyone[value] = everyone.get(value, 0) + n
-    if everyone:
-        by_tag[ALL_TAGS] = sorted(everyone.items())
+        if value >= 0 and wanted(tag):
+            per_tag.setdefault(tag, {})[float(value)] = n
+    return _ranks(counted, per_tag, float, everyone=ranked is None)
+
+
+def _ranks(counted: dict[str, int], per_tag: dict[str, dict], figure_of: Callable, everyone: bool) -> list[tuple]:
+    """The count rows of `figures`, and its rank rows from how many reports of each tag gave each key (a bin or a
+    figure, `figure_of` telling a key's figure); `everyone`: the rank rows of every tag together too."""
+    rows: list[tuple] = [(tag, None, None, None, n) for tag, n in counted.items() if n > 0]
+    together: dict = {}
+    for tag, counts in per_tag.items():
+        keys = [(key, counts[key]) for key in sorted(counts) if counts[key] > 0]
+        rows += _ranked(tag, keys, figure_of)
+        for key, n in keys:
+            together[key] = together.get(key, 0) + n
+    return rows + (_ranked(ALL_TAGS, sorted(together.items()), figure_of) if everyone else [])
+
+
+def _ranked(tag: str, ranked: list[tuple], figure_of: Callable) -> list[tuple]:
+    """Of a tag's keys in order and their counts, the ones holding the ranks the quartiles need (see `figures`)."""
+    total = sum(n for _key, n in ranked)
+    wanted = sorted({rank for k in (1, 2, 3) for base in [(total - 1) * k // 4] for rank in (base, base + 1)})
     rows: list[tuple] = []
-    for tag, values in by_tag.items():
-        total = sum(n for _value, n in values)
-        wanted = {rank for k in (1, 2, 3) for base in [(total - 1) * k // 4] for rank in (base, base + 1)}
-        below = 0
-        for value, n in values:
-            if any(below <= rank < below + n for rank in wanted):
-                rows.append((tag, value, below, n, total))
-            below += n
-    rows += [(tag, None, None, None, total) for tag, total in counted.items()]
+    below = 0
+    for key, n in ranked:
+        if wanted and wanted[0] < below + n:
+            rows.append((tag, figure_of(key), below, n, total))
+            while wanted and wanted[0] < below + n:
+                wanted.pop(0)
+        below += n
+        if not wanted:
+            break
     return rows
 
 
@@ -252,7 +271,7 @@ async def rebuild_platform(db: Database, platform: str) -> None:
         for table in TABLES:
             await tx.execute(f"DELETE FROM {table} WHERE platform = ?", (platform,))
         for statement in REBUILD:
-            await tx.execute(statement, (platform,))
+            await tx.execute(statement, (platform,) * statement.count("?"))
 
 
 async def rebuild(db: Database, done: Callable[[str], None] | None = None) -> int:
