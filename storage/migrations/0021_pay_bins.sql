@@ -13,7 +13,8 @@
 -- "no figure" (onboarding without hours) bin -1000000: counted, never ranked. Each report also counts in its
 -- tag's bin 1000000 (every report of the tag), so a tag whose figures a read does not want is one look-up. A row
 -- whose count falls to 0 is removed. A write first counts the new figure, then takes out the old one (the UPDATE
--- trigger runs only when a column the figure is made of changed).
+-- trigger runs only when a column the figure is made of changed). A report of the current hour touches one row
+-- per bin; one of an earlier hour also moves the running counts of the later hours of its bins.
 
 DROP TRIGGER reports_values_insert;
 DROP TRIGGER reports_values_delete;
