@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from bot.core.clock import unix
-from bot.features.availability import trust
 from bot.features.availability.status import (
     BASELINE_WEEKS,
     HALF_LIFE,
@@ -17,6 +16,7 @@ from bot.features.availability.status import (
     WEEK,
 )
 from bot.features.reports.recording import window_start
+from storage import moderation as moderation_store
 from storage import reports as store
 from tests.reports_helpers import events, members, report
 
@@ -157,7 +157,7 @@ async def test_all_platforms_worst_first(app, clock, group):
     assert "No one has reported" in reply.plain_text()
 
 
-async def test_reporter_trust_weighs_each_opinion(app, clock, group, monkeypatch):
+async def test_reporter_trust_weighs_each_opinion(app, clock, group):
     crowd = members(5)
     for actor in crowd:
         await report(app, actor, group, "outlier", "drought")
@@ -165,9 +165,23 @@ async def test_reporter_trust_weighs_each_opinion(app, clock, group, monkeypatch
         await report(app, actor, group, "outlier", "tasks_back")
     clock.advance(seconds=MIN_DURATION)
     assert (await platform_state(app)).state == "drought"
-    barred = {app.person_key("console", a.user_id) for a in crowd[:4]}
-    async def weights(app, reporters):
-        return {r: 0.0 if r in barred else 1.0 for r in reporters}
+    # Bars written straight to the database, as another process's moderator would: no cache here is told.
+    now = unix(clock.now())
+    for actor in crowd[:4]:
+        await moderation_store.put_bar(app.db, app.person_key("console", actor.user_id), "elsewhere", 1, now + 600,
+                                       "spam", now)
+    assert (await platform_state(app)).state != "drought"  # barred reporters weigh nothing
+    clock.advance(seconds=601)  # the bars lapse, with no write: the weights come back
+    assert (await platform_state(app)).state == "drought"
 
-    monkeypatch.setattr(trust, "trust_weights", weights)
-    assert (await platform_state(app)).state != "drought"
+
+async def test_the_platform_wide_list_leaves_project_states_as_they_are(app, clock, group):
+    for actor in members(4):
+        await report(app, actor, group, "outlier", "drought", project="Atlas")
+    clock.advance(seconds=MIN_DURATION)
+    await app.availability.statuses(clock.now())
+    assert (await events(app, "outlier", "atlas"))[-1] == ("none", "drought")
+    everything = await app.availability.statuses(clock.now())
+    listed = await app.availability.statuses(clock.now(), projects=False)
+    assert all(s.project == "" for s in listed) and any(s.project for s in everything)
+    assert (await events(app, "outlier", "atlas"))[-1] == ("none", "drought")  # not taken for a project gone quiet

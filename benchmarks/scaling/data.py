@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.clock import ManualClock
-from bot.features.reports.kinds import KINDS
+from bot.features.reports.kinds import AVAILABILITY_KINDS, KINDS
 from bot.features.reports.recording import ROLE_TIERS
 from bot.settings import load_settings
 from storage import aggregates
@@ -272,7 +272,7 @@ def report_columns(rng: np.random.Generator, reporter: np.ndarray, at: np.ndarra
 
 def recompute_trigger_tables(conn: sqlite3.Connection, rows: dict[str, np.ndarray], who: Reporters,
                              platforms: list[str]) -> None:
-    """The tables the reports triggers of migration 0014 keep, computed from the loaded rows in numpy."""
+    """The tables the reports triggers of migrations 0014 and 0020 keep, computed from the loaded rows in numpy."""
     pair = rows["reporter"].astype(np.int64) * (len(COMMUNITIES) + 1) + rows["community"]
     pairs, first = np.unique(pair, return_index=True)  # rows are in time order: the first is the earliest
     communities = np.array(["", *COMMUNITIES], dtype=object)
@@ -287,6 +287,9 @@ def recompute_trigger_tables(conn: sqlite3.Connection, rows: dict[str, np.ndarra
     conn.executemany("INSERT INTO report_totals (platform, kind, n) VALUES (?, ?, ?)", [
         (platforms[i // len(KINDS_IN_ORDER)], KINDS_IN_ORDER[i % len(KINDS_IN_ORDER)], int(n))
         for i, n in enumerate(totals.tolist()) if n])
+    availability = np.isin(rows["kind"], [KINDS_IN_ORDER.index(kind) for kind in AVAILABILITY_KINDS])
+    conn.executemany("INSERT INTO data_versions (name, version) VALUES (?, 1) ON CONFLICT (name) DO NOTHING", [
+        (f"opinions:{platforms[i]}",) for i in np.unique(rows["platform"][availability]).tolist()])
 
 
 def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, platforms: list[str], now: int) -> None:

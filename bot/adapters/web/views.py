@@ -158,7 +158,7 @@ class Detail:
 async def current(app: App, now: datetime) -> list[StatusView]:
     """Every platform with recent reports, worst first."""
     at = unix(now)
-    return [StatusView.of(s, at) for s in worst_first(await app.availability.statuses(now))]
+    return [StatusView.of(s, at) for s in worst_first(await app.availability.statuses(now, projects=False))]
 
 
 async def overview(app: App, now: datetime, sparklines: bool = True) -> Overview:

@@ -72,29 +72,40 @@ def is_new(first_seen: int | None, first_seen_here: int | None, at: int) -> bool
     return at - max(firsts) < NEW_FOR
 
 
-def split_confirmed(arrivals: Iterable[Arrival]) -> tuple[list[Arrival], list[Arrival]]:
-    """(confirmed, unconfirmed) for one platform: newcomers' reports inside a burst are unconfirmed.
+def burst_holds(arrivals: Iterable[Arrival]) -> dict[int, int]:
+    """The arrivals inside a burst, by id(arrival), each with the time of the latest burst's first report holding it.
 
     One pass over the newcomers in time order (O(n log n) for the sort): a window [start, end) slides along,
-    holding every newcomer within BURST_WINDOW of the one at `start`, with a count of reports per reporter in
-    it; a window with BURST_SIZE or more reporters flags its reports (those not flagged by an earlier window).
+    holding every newcomer within BURST_WINDOW of the one at `start`, with a count of reports per reporter in it;
+    a window with BURST_SIZE or more reporters is a burst, and a newcomer is in one when the latest burst to start
+    at or before them started within BURST_WINDOW. A burst is made of reports at or after its first, so taking
+    older reports away (as they age out of the status's reach) leaves it as it was: an arrival stays unconfirmed
+    for as long as the report its hold time names is kept.
     """
-    ordered = sorted(arrivals, key=lambda a: a.at)
-    newcomers = [a for a in ordered if a.new]
-    flagged: set[int] = set()
+    newcomers = sorted((a for a in arrivals if a.new), key=lambda a: a.at)
+    holds: dict[int, int] = {}
     in_window: Counter[str] = Counter()  # reports per reporter in newcomers[start:end]
-    end = flagged_until = 0
-    for start, first in enumerate(newcomers):
+    end = 0
+    latest: int | None = None  # when the latest burst so far started
+    for first in newcomers:
         while end < len(newcomers) and newcomers[end].at - first.at <= BURST_WINDOW:
             in_window[newcomers[end].reporter] += 1
             end += 1
         if len(in_window) >= BURST_SIZE:
-            flagged.update(id(a) for a in newcomers[max(start, flagged_until):end])
-            flagged_until = end
+            latest = first.at
+        if latest is not None and first.at - latest <= BURST_WINDOW:
+            holds[id(first)] = latest
         in_window[first.reporter] -= 1
         if not in_window[first.reporter]:
             del in_window[first.reporter]
-    return [a for a in ordered if id(a) not in flagged], [a for a in ordered if id(a) in flagged]
+    return holds
+
+
+def split_confirmed(arrivals: Iterable[Arrival]) -> tuple[list[Arrival], list[Arrival]]:
+    """(confirmed, unconfirmed) for one platform, in time order: newcomers' reports inside a burst are unconfirmed."""
+    ordered = sorted(arrivals, key=lambda a: a.at)
+    holds = burst_holds(ordered)
+    return [a for a in ordered if id(a) not in holds], [a for a in ordered if id(a) in holds]
 
 
 class FirstSeen:
@@ -164,8 +175,9 @@ async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int
 async def split_by_platform(
     app: App, items: Sequence[tuple[Any, str, str, str | None, int]],
     firsts: dict[str, dict[str | None, int]] | None = None,
-) -> tuple[list[Arrival], list[Arrival]]:
-    """(confirmed, unconfirmed) arrivals for (ref, platform, reporter, community, time), platform by platform.
+) -> tuple[list[Arrival], list[tuple[Arrival, int]]]:
+    """(confirmed, unconfirmed with their hold times: see burst_holds) arrivals for (ref, platform, reporter,
+    community, time), platform by platform.
 
     One lookup of first reports for all items, then one pass grouping them by platform (platforms in order
     of first appearance), so the cost grows with the number of items, not items times platforms.
@@ -176,11 +188,16 @@ async def split_by_platform(
     for item, arrival in zip(items, arrivals, strict=True):
         per_platform[item[1]].append(arrival)
     confirmed: list[Arrival] = []
-    unconfirmed: list[Arrival] = []
+    unconfirmed: list[tuple[Arrival, int]] = []
     for group in per_platform.values():
-        ok, flagged = split_confirmed(group)
-        confirmed.extend(ok)
-        unconfirmed.extend(flagged)
+        ordered = sorted(group, key=lambda a: a.at)
+        holds = burst_holds(ordered)
+        for arrival in ordered:
+            hold = holds.get(id(arrival))
+            if hold is None:
+                confirmed.append(arrival)
+            else:
+                unconfirmed.append((arrival, hold))
     return confirmed, unconfirmed
 
 
@@ -188,18 +205,15 @@ async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any
     """(confirmed, unconfirmed) report rows (with reporter, community, updated_at), platform by platform."""
     ok, flagged = await split_by_platform(
         app, [(r, r["platform"], r["reporter"], r["community"], r["updated_at"]) for r in rows])
-    return [a.ref for a in ok], [a.ref for a in flagged]
+    return [a.ref for a in ok], [a.ref for a, _hold in flagged]
 
 
-async def split_opinions(
-    app: App, opinions: Sequence[Any], since: int, platform: str | None = None
-) -> tuple[list[Any], Counter]:
-    """Availability's per-reporter opinions (platform, project, reporter, last_at) split by the guard.
-
-    Returns the confirmed opinions and, per (platform, project), how many reporters were unconfirmed.
-    Fast path (every /status): without BURST_SIZE possible newcomers on a platform nothing is looked up.
+async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], list[tuple[Any, int]]]:
+    """Availability's per-reporter opinions (platform, project, reporter, last_at) split by the guard:
+    (confirmed, unconfirmed with their hold times: see burst_holds). Fast path: without BURST_SIZE possible
+    newcomers on a platform nothing is looked up.
     """
-    everyone = list(opinions), Counter()
+    everyone: tuple[list[Any], list[tuple[Any, int]]] = list(opinions), []
     if not opinions:
         return everyone
     seen = app.first_seen
@@ -216,16 +230,19 @@ async def split_opinions(
     community: dict[tuple, str | None] = {}
     if any(o["last_at"] - joined.get(o["reporter"], (o["last_at"], 0))[0] >= NEW_FOR for o in suspects):
         # Some suspects are old hands who recently joined a community: which community is each opinion from?
+        platforms = {o["platform"] for o in suspects}
         community = {
             (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
-            for r in await store.recent_availability(app.db, AVAILABILITY_KINDS, since, platform)
+            for r in await store.recent_availability(
+                app.db, AVAILABILITY_KINDS, min(o["last_at"] for o in opinions),
+                next(iter(platforms)) if len(platforms) == 1 else None)
         }
     ok, flagged = await split_by_platform(app, [
         (o, o["platform"], o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])),
          o["last_at"])
         for o in opinions
     ], firsts)
-    return [a.ref for a in ok], Counter((a.ref["platform"], a.ref["project"]) for a in flagged)
+    return [a.ref for a in ok], [(a.ref, hold) for a, hold in flagged]
 
 
 async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:

@@ -73,7 +73,7 @@ async def platform_status(app: App, platform_id: str, name: str, now: datetime,
 async def all_status(app: App, now: datetime) -> Reply:
     """The public status of every platform with recent reports, worst first."""
     at = unix(now)
-    shown = worst_first(await app.availability.statuses(now))
+    shown = worst_first(await app.availability.statuses(now, projects=False))
     if not shown:
         return Reply(
             title=_("Task availability"),

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.background import Every
 from bot.core.clock import unix
-from bot.features.availability import brigading, trust
+from bot.features.availability import trust
+from bot.features.availability.book import OpinionBook, Tally
 from bot.features.reports.kinds import AVAILABILITY_KINDS, HOUR, PROJECT_KINDS
 from storage import reports as store
 from storage.database import Row
@@ -90,17 +91,8 @@ class Status:
         return STATES.index(self.state)
 
 
-@dataclass
-class _Tally:
-    drought: float = 0.0
-    flowing: float = 0.0
-    drought_firsts: list[int] = field(default_factory=list)
-    flowing_n: int = 0
-    last_at: int = 0
-
-
-def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float) -> Status:
-    """Apply the rules to one platform's or project's tallied opinions."""
+def decide(tally: Tally, platform: str, project: str, now: int, baseline: float) -> Status:
+    """Apply the rules to one platform's or project's tallied opinions (their drought_firsts sorted)."""
     drought_n = len(tally.drought_firsts)
     n = drought_n + tally.flowing_n
     weight = tally.drought + tally.flowing
@@ -113,7 +105,7 @@ def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float
     evidence = min(1.0, weight / CONFIDENT_WEIGHT)
     one_sided = abs(share - 0.5) * 2
     if share >= DROUGHT_SHARE and drought_n >= needed:
-        threshold_at = sorted(tally.drought_firsts)[needed - 1]
+        threshold_at = max(tally.drought_firsts[needed - 1], now - LOOKBACK)  # evidence before the lookback: its edge
         if now - threshold_at >= MIN_DURATION:
             status.state, status.confidence, status.began = "drought", one_sided * evidence, threshold_at
             return status
@@ -123,35 +115,6 @@ def decide(tally: _Tally, platform: str, project: str, now: int, baseline: float
     elif drought_n and tally.flowing_n and n >= MIN_REPORTERS:
         status.state, status.confidence = "mixed", (1 - one_sided) * evidence
     return status
-
-
-def tally_opinions(rows, now: int, weights: dict[str, float] | None = None) -> dict[tuple[str, str], _Tally]:
-    """Weigh each reporter's latest opinion, per (platform, project). Hot loop: kept free of calls.
-
-    `weights` holds each reporter's trust (trust.trust_weights); absent reporters weigh 1.0.
-    """
-    tallies: dict[tuple[str, str], _Tally] = {}
-    earliest = now - LOOKBACK
-    trusted = weights or {}
-    for platform, project, reporter, kind, last_at, first_at in rows:
-        tally = tallies.get((platform, project))
-        if tally is None:
-            tally = tallies[(platform, project)] = _Tally()
-        if last_at > now:  # stamped by a clock that ran ahead (until the refresh puts it right): it is news now
-            last_at, first_at = now, min(first_at, now)
-        age = now - last_at
-        weight = 0.5 ** (age / HALF_LIFE) if age > 0 else 1.0
-        if trusted:
-            weight *= trusted.get(reporter, 1.0)
-        if kind == "drought":
-            tally.drought += weight
-            tally.drought_firsts.append(first_at if first_at > earliest else earliest)
-        else:
-            tally.flowing += weight
-            tally.flowing_n += 1
-        if last_at > tally.last_at:
-            tally.last_at = last_at
-    return tallies
 
 
 def baseline_slots(now: int) -> list[tuple[int, int]]:
@@ -170,6 +133,7 @@ class Availability:
         self._baseline_all = False
         self._current: dict[tuple[str, str], tuple[str, int]] = {}  # key -> (state, since), as last read
         self._current_until = 0.0  # when the copy is read again (monotonic seconds)
+        self.book = OpinionBook(app, LOOKBACK, HALF_LIFE)
 
     async def baselines(self, platform: str | None, now: int) -> dict[str, float]:
         """Usual drought reporters at this hour of the week, per platform (cached for the hour)."""
@@ -194,25 +158,25 @@ class Availability:
         """Projects reported paused or ended since `since`, with reporter counts."""
         return await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
 
-    async def statuses(self, now: datetime, platform: str | None = None) -> list[Status]:
-        """Current statuses (platform-wide and per project) of one platform, or of all with recent reports."""
+    async def statuses(self, now: datetime, platform: str | None = None, projects: bool = True) -> list[Status]:
+        """Current statuses (platform-wide, and per project unless `projects` is False) of one platform, or of all
+        with recent reports. Without projects, only the platform-wide states are checked for changes (the
+        availability service checks every project each minute)."""
         at = unix(now)
-        rows = await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, platform, at - LOOKBACK)
-        rows, unconfirmed = await brigading.split_opinions(self.app, rows, at - LOOKBACK, platform)
+        tallies, unconfirmed = await self.book.tallies(at, platform, projects)
         baselines = await self.baselines(platform, at)
-        tallies = tally_opinions(rows, at, await trust.trust_weights(self.app, [row["reporter"] for row in rows]))
         for key in [*unconfirmed, *([(platform, "")] if platform is not None else [])]:
-            tallies.setdefault(key, _Tally())
+            tallies.setdefault(key, Tally())
         found = [
             decide(tally, p, project, at, baselines.get(p, 0.0) if project == "" else 0.0)
             for (p, project), tally in tallies.items()
         ]
         for status in found:
             status.unconfirmed = unconfirmed.get((status.platform, status.project), 0)
-        await self._record_changes(found, platform, at)
+        await self._record_changes(found, platform, projects, at)
         return found
 
-    async def _record_changes(self, found: list[Status], platform: str | None, at: int) -> None:
+    async def _record_changes(self, found: list[Status], platform: str | None, projects: bool, at: int) -> None:
         """Store every state change as an event, including statuses that went quiet (back to none).
 
         Each process keeps a copy of the stored states, read again every STATES_SECONDS; a change another process
@@ -225,6 +189,7 @@ class Availability:
             Status(p, project, "none", 0, 0, 0, 0.0, None)
             for (p, project), (state, _since) in current.items()
             if state != "none" and (p, project) not in seen and (platform is None or p == platform)
+            and (projects or project == "")
         ]
         statuses = [*found, *quiet]
         changes = [change for status in statuses if (change := self._change(status, at)) is not None]

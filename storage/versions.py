@@ -1,0 +1,39 @@
+"""SQL for migration 0020's data versions: what changed since a process last read the recent opinions or trust.
+
+The triggers of migration 0020 move them; `current` reads them all at once, with the end of the next bar to
+lapse (a bar's end changes a reporter's weight without any write).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.database import Executor
+
+OPINIONS = "opinions:"  # the prefix of each platform's opinions version
+TRUST = "trust"
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The stored versions: per platform with drought or tasks-back reports, and of trust."""
+
+    opinions: dict[str, int]
+    trust: tuple[int, int | None]  # trust's version and the end of the next bar to lapse (None: no active bar)
+
+
+async def current(db: Executor, now: int) -> Versions:
+    """Every version, and when the next active bar ends (in one statement)."""
+    rows = await db.fetchall(
+        "SELECT name, version FROM data_versions UNION ALL "
+        "SELECT '', min(until) FROM reporter_bars WHERE until > ?", (now,))
+    opinions: dict[str, int] = {}
+    trust, bar_end = 0, None
+    for name, version in rows:
+        if name.startswith(OPINIONS):
+            opinions[name[len(OPINIONS):]] = int(version)
+        elif name == TRUST:
+            trust = int(version)
+        elif version is not None:
+            bar_end = int(version)
+    return Versions(opinions, (trust, bar_end))
