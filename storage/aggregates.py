@@ -146,45 +146,48 @@ async def figures(db: Executor, platform: str, kind: str, since: int, ranked: Co
     wanted = (lambda tag: True) if ranked is None else set(ranked).__contains__
     only = "" if ranked is None else f" AND (t.bin = {ANY_BIN} OR t.tag IN ({','.join('?' * len(ranked))}))"
     reports = (f"FROM reports WHERE platform = ? AND kind = ? AND updated_at >= ? {{before}}AND hidden = 0"
-               f"{COUNTED[kind]} GROUP BY 1, 2")
+               f"{COUNTED[kind]} GROUP BY {{by}}")
+    edge = reports.format(before="AND updated_at < ? ", by="1")
     binned = await db.fetchall(
-        "SELECT t.tag, t.bin, t.n - coalesce((SELECT b.n_upto FROM report_bins b WHERE b.platform = t.platform "
-        "AND b.kind = t.kind AND b.tag = t.tag AND b.bin = t.bin AND b.hour < ? ORDER BY b.hour DESC LIMIT 1), 0) "
-        f"AS n, 0 AS edge FROM report_bin_totals t WHERE t.platform = ? AND t.kind = ? AND t.bin > {NO_FIGURE}{only} "
-        f"UNION ALL SELECT {tag_sql} AS tag, {bin_of(value_sql)} AS bin, count(*) AS n, 1 AS edge "
-        + reports.format(before="AND updated_at < ? "),
-        (lo, platform, kind, *(ranked or ()), platform, kind, since, lo),
+        "SELECT tag, bin, sum(n) AS n FROM (SELECT t.tag, t.bin, t.n - coalesce((SELECT b.n_upto FROM report_bins b "
+        "WHERE b.platform = t.platform AND b.kind = t.kind AND b.tag = t.tag AND b.bin = t.bin AND b.hour < ? "
+        "ORDER BY b.hour DESC LIMIT 1), 0) AS n FROM report_bin_totals t WHERE t.platform = ? AND t.kind = ? "
+        f"AND t.bin > {NO_FIGURE}{only} "
+        f"UNION ALL SELECT {tag_sql} AS tag, {bin_of(value_sql)} AS bin, count(*) AS n "
+        + reports.format(before="AND updated_at < ? ", by="1, 2")
+        + f" UNION ALL SELECT {tag_sql} AS tag, {ANY_BIN} AS bin, count(*) AS n {edge}) AS found "
+        "GROUP BY tag, bin ORDER BY tag, bin",
+        (lo, platform, kind, *(ranked or ()), platform, kind, since, lo, platform, kind, since, lo),
     )
     counted: dict[str, int] = {}
-    per_tag: dict[str, dict] = {}
-    for tag, bin_, n, edge in binned:
-        if edge or bin_ == ANY_BIN:
-            counted[tag] = counted.get(tag, 0) + n
-        if bin_ not in (ANY_BIN, NO_FIGURE) and wanted(tag):
-            counts = per_tag.setdefault(tag, {})
-            counts[bin_] = counts.get(bin_, 0) + n
+    per_tag: dict[str, list[tuple[int, int]]] = {}
+    for tag, bin_, n in binned:
+        if bin_ == ANY_BIN:
+            counted[tag] = n
+        elif n > 0 and bin_ != NO_FIGURE and wanted(tag):
+            per_tag.setdefault(tag, []).append((bin_, n))
     if sum(counted.values()) > exact_up_to:
         return _ranks(counted, per_tag, bin_value, everyone=ranked is None)
     exact = await db.fetchall(f"SELECT {tag_sql} AS tag, {value_sql} AS value, count(*) AS n "
-                              + reports.format(before=""), (platform, kind, since))
+                              + reports.format(before="", by="1, 2") + " ORDER BY 1, 2", (platform, kind, since))
     counted, per_tag = {}, {}
     for tag, value, n in exact:
         counted[tag] = counted.get(tag, 0) + n
         if value >= 0 and wanted(tag):
-            per_tag.setdefault(tag, {})[float(value)] = n
+            per_tag.setdefault(tag, []).append((float(value), n))
     return _ranks(counted, per_tag, float, everyone=ranked is None)
 
 
-def _ranks(counted: dict[str, int], per_tag: dict[str, dict], figure_of: Callable, everyone: bool) -> list[tuple]:
-    """The count rows of `figures`, and its rank rows from how many reports of each tag gave each key (a bin or a
-    figure, `figure_of` telling a key's figure); `everyone`: the rank rows of every tag together too."""
+def _ranks(counted: dict[str, int], per_tag: dict[str, list], figure_of: Callable, everyone: bool) -> list[tuple]:
+    """The count rows of `figures`, and its rank rows from each tag's keys in order (a bin or a figure, with how
+    many reports gave it; `figure_of` tells a key's figure); `everyone`: the rank rows of every tag together too."""
     rows: list[tuple] = [(tag, None, None, None, n) for tag, n in counted.items() if n > 0]
     together: dict = {}
-    for tag, counts in per_tag.items():
-        keys = [(key, counts[key]) for key in sorted(counts) if counts[key] > 0]
+    for tag, keys in per_tag.items():
         rows += _ranked(tag, keys, figure_of)
-        for key, n in keys:
-            together[key] = together.get(key, 0) + n
+        if everyone:
+            for key, n in keys:
+                together[key] = together.get(key, 0) + n
     return rows + (_ranked(ALL_TAGS, sorted(together.items()), figure_of) if everyone else [])
 
 

@@ -6,6 +6,7 @@ Importing this module adds its section to /pay through the knowledge base's PAY_
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -106,10 +107,13 @@ def _figure(role: str, ranked: Ranked) -> PayFigure:
 
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
-    by_role = _ranked(await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN))
+    pay_rows, onboarding_rows = await asyncio.gather(  # (one read's rows are walked while the other runs)
+        store.pay_figures(app.db, platform, unix(now) - PAY_SPAN),
+        store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN, (UNPAID,)))
+    by_role = _ranked(pay_rows)
     figures = [_figure(ALL_ROLES, by_role.get(ALL_TAGS, Ranked()))]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
-    onboarding = _ranked(await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN, (UNPAID,)))
+    onboarding = _ranked(onboarding_rows)
     onboarding_n = sum(ranked.counted for tag, ranked in onboarding.items() if tag != ALL_TAGS)
     unpaid = onboarding.get(UNPAID, Ranked())
     unpaid_median = unpaid.percentile(0.5) if unpaid.n >= MIN_SHOWN else None
