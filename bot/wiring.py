@@ -79,6 +79,7 @@ async def _forget_availability(app: App, person: Person) -> list[tuple[str, int]
 
 
 PERSON_KEYS_KEPT = 20_000  # keyed hashes of recent members kept in memory (the least recent go first)
+UNLINKED_KEYS_KEPT = 100_000  # trust's penalty keys of recent reporters (as many as trust.WEIGHT_CACHE_SIZE)
 FEATURES: tuple[Feature, ...] = (
     Feature("help", commands=(*commands.help.COMMANDS, *commands.about.COMMANDS, *commands.forget.COMMANDS)),
     Feature("knowledge", commands=(*commands.legit.COMMANDS, *commands.platform.COMMANDS,
@@ -143,6 +144,7 @@ class App:
         self.features = features
         self._keys = keys
         self._person_key = lru_cache(maxsize=PERSON_KEYS_KEPT)(keys.person_key)
+        self._unlinked_key = lru_cache(maxsize=UNLINKED_KEYS_KEPT)(keys.seal)  # 3 us each, for every reporter weighed
         # What this process agrees with the others sharing the database (one-process jobs, send limits).
         self.coordination: Coordination = LocalCoordination()
         self.metrics = Metrics()  # counted by the dispatcher, recording, the outbox and the digest; served on /metrics
@@ -179,7 +181,7 @@ class App:
         """A person's keyed hash scrambled for one purpose: it matches nothing else stored, and without the key
         it cannot be computed from the hash, so a record kept under it is linked to nothing. (Reversible with
         the key, so `rekey` can move it along with the hash it stands for.)"""
-        return self._keys.seal(purpose, value)
+        return self._unlinked_key(purpose, value)
 
     def background_services(self) -> list:
         """Every feature's background services, built for this app."""

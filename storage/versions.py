@@ -10,15 +10,17 @@ from dataclasses import dataclass
 
 from storage.database import Executor
 
-OPINIONS = "opinions:"  # the prefix of each platform's opinions version
+OPINIONS = "opinions:"  # the prefix of each platform's drought and tasks-back reports' version
+PROJECTS = "projects:"  # the prefix of each platform's project-paused and project-ended reports' version
 TRUST = "trust"
 
 
 @dataclass(frozen=True)
 class Versions:
-    """The stored versions: per platform with drought or tasks-back reports, and of trust."""
+    """The stored versions: per platform with drought or tasks-back reports, with project reports, and of trust."""
 
     opinions: dict[str, int]
+    projects: dict[str, int]
     trust: tuple[int, int | None]  # trust's version and the end of the next bar to lapse (None: no active bar)
 
 
@@ -28,12 +30,15 @@ async def current(db: Executor, now: int) -> Versions:
         "SELECT name, version FROM data_versions UNION ALL "
         "SELECT '', min(until) FROM reporter_bars WHERE until > ?", (now,))
     opinions: dict[str, int] = {}
+    projects: dict[str, int] = {}
     trust, bar_end = 0, None
     for name, version in rows:
         if name.startswith(OPINIONS):
             opinions[name[len(OPINIONS):]] = int(version)
+        elif name.startswith(PROJECTS):
+            projects[name[len(PROJECTS):]] = int(version)
         elif name == TRUST:
             trust = int(version)
         elif version is not None:
             bar_end = int(version)
-    return Versions(opinions, (trust, bar_end))
+    return Versions(opinions, projects, (trust, bar_end))

@@ -13,6 +13,7 @@ from bot.features.availability.status import (
     LOOKBACK,
     MIN_DURATION,
     MIN_REPORTERS,
+    PROJECT_CHANGES_SPAN,
     WEEK,
 )
 from bot.features.reports.recording import window_start
@@ -185,3 +186,19 @@ async def test_the_platform_wide_list_leaves_project_states_as_they_are(app, clo
     listed = await app.availability.statuses(clock.now(), projects=False)
     assert all(s.project == "" for s in listed) and any(s.project for s in everything)
     assert (await events(app, "outlier", "atlas"))[-1] == ("none", "drought")  # not taken for a project gone quiet
+
+
+async def test_project_changes_follow_writes_from_anywhere_and_the_moving_window(app, clock, group):
+    async def atlas_reporters() -> list[int]:
+        since = unix(clock.now()) - PROJECT_CHANGES_SPAN
+        return [row["reporters"] for row in await app.availability.project_changes("outlier", since)]
+
+    for actor in members(3):
+        await report(app, actor, group, "outlier", "project_ended", project="Atlas")
+    assert await atlas_reporters() == [3]
+    at = unix(clock.now())  # another process's report, straight to the database
+    await store.upsert_report(app.db, store.NewReport("elsewhere", "outlier", "project_ended", "atlas",
+                                                      window_start("project_ended", at), at))
+    assert await atlas_reporters() == [4]
+    clock.advance(seconds=PROJECT_CHANGES_SPAN + 61)  # every report is older than the 14 days, give a minute
+    assert await atlas_reporters() == []

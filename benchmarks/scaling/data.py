@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.clock import ManualClock
-from bot.features.reports.kinds import AVAILABILITY_KINDS, KINDS
+from bot.features.reports.kinds import AVAILABILITY_KINDS, KINDS, PROJECT_KINDS
 from bot.features.reports.recording import ROLE_TIERS
 from bot.settings import load_settings
 from storage import aggregates
@@ -40,7 +40,6 @@ KIND_MIX = {  # share of each kind in the generated data
 CURRENCIES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79}
 BURSTS = 30  # newcomer bursts over the 90 days
 BURST_SHARE = 0.15  # of reporters, who arrive in a burst
-PROJECT_KINDS = ("project_paused", "project_ended")
 COLUMNS = ("reporter, platform, kind, project, window_start, created_at, updated_at, community, amount, currency, "
            "hourly_usd, role, hours, paid, note, hidden, repeats")
 
@@ -66,9 +65,16 @@ def cache_path(reports: int, now: datetime) -> Path:
 
 
 async def cached_database(reports: int, now: datetime, platforms: list[str]) -> tuple[Path, float]:
-    """The cached database (generated first if missing); seconds spent generating (0 when reused)."""
+    """The cached database (generated first if missing; migrations added since applied to it once, so each run's
+    copy opens at once); seconds spent generating (0 when reused)."""
     path = cache_path(reports, now)
     if path.exists():
+        db = await SqliteDatabase.open(str(path))
+        before, after = await db.migrate()
+        if after != before:
+            log(f"cached database migrated from schema {before} to {after}")
+            await db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        await db.close()
         return path, 0.0
     CACHE.mkdir(exist_ok=True)
     for stale in CACHE.glob(f"scale-{reports}-*.db*"):
@@ -287,9 +293,10 @@ def recompute_trigger_tables(conn: sqlite3.Connection, rows: dict[str, np.ndarra
     conn.executemany("INSERT INTO report_totals (platform, kind, n) VALUES (?, ?, ?)", [
         (platforms[i // len(KINDS_IN_ORDER)], KINDS_IN_ORDER[i % len(KINDS_IN_ORDER)], int(n))
         for i, n in enumerate(totals.tolist()) if n])
-    availability = np.isin(rows["kind"], [KINDS_IN_ORDER.index(kind) for kind in AVAILABILITY_KINDS])
-    conn.executemany("INSERT INTO data_versions (name, version) VALUES (?, 1) ON CONFLICT (name) DO NOTHING", [
-        (f"opinions:{platforms[i]}",) for i in np.unique(rows["platform"][availability]).tolist()])
+    for prefix, kinds in (("opinions:", AVAILABILITY_KINDS), ("projects:", PROJECT_KINDS)):
+        versioned = np.isin(rows["kind"], [KINDS_IN_ORDER.index(kind) for kind in kinds])
+        conn.executemany("INSERT INTO data_versions (name, version) VALUES (?, 1) ON CONFLICT (name) DO NOTHING", [
+            (f"{prefix}{platforms[i]}",) for i in np.unique(rows["platform"][versioned]).tolist()])
 
 
 def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, platforms: list[str], now: int) -> None:

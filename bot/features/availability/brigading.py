@@ -222,8 +222,12 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
         return everyone
     firsts = await seen.of([o["reporter"] for o in opinions])
     joined = {r: (min(t.values()), max(t.values())) for r, t in firsts.items() if t}  # first ever, latest first
-    # A reporter may be new if they are new to the bot or joined some community recently.
-    suspects = [o for o in opinions if o["last_at"] - joined.get(o["reporter"], (0, 0))[1] < NEW_FOR]
+    # A reporter may be new if they are new to the bot or joined some community recently; the others are not new
+    # anywhere, so never set aside: only the suspects are judged.
+    suspects: list[Any] = []
+    settled: list[Any] = []
+    for o in opinions:
+        (suspects if o["last_at"] - joined.get(o["reporter"], (0, 0))[1] < NEW_FOR else settled).append(o)
     per_platform = Counter(p for p, _r in {(o["platform"], o["reporter"]) for o in suspects})
     if not per_platform or max(per_platform.values()) < BURST_SIZE:
         return everyone
@@ -240,9 +244,9 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
     ok, flagged = await split_by_platform(app, [
         (o, o["platform"], o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])),
          o["last_at"])
-        for o in opinions
+        for o in suspects
     ], firsts)
-    return [a.ref for a in ok], [(a.ref, hold) for a, hold in flagged]
+    return [*settled, *(a.ref for a in ok)], [(a.ref, hold) for a, hold in flagged]
 
 
 async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:

@@ -34,6 +34,7 @@ from bot.features.availability import trust
 from bot.features.availability.book import OpinionBook, Tally
 from bot.features.reports.kinds import AVAILABILITY_KINDS, HOUR, PROJECT_KINDS
 from storage import reports as store
+from storage import versions as versions_store
 from storage.database import Row
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ BASELINE_FACTOR = 2.0  # a drought needs more than twice the usual number of dro
 BASELINE_CACHE_SECONDS = HOUR  # the usual level changes slowly: compute it once per hour of the week
 CONFIDENT_WEIGHT = 8.0  # eight fresh, fully trusted reporters give full confidence in the evidence
 PROJECT_CHANGES_SPAN = 14 * 24 * HOUR  # /status lists projects paused or ended in the last 14 days
+PROJECT_CHANGES_SLACK = MINUTE  # that list is exact to the minute: a report aging out of the 14 days shows within it
 
 STATES = ("drought", "mixed", "none", "flowing")  # worst first; their words are in availability/wording.py
 
@@ -134,6 +136,7 @@ class Availability:
         self._current: dict[tuple[str, str], tuple[str, int]] = {}  # key -> (state, since), as last read
         self._current_until = 0.0  # when the copy is read again (monotonic seconds)
         self.book = OpinionBook(app, LOOKBACK, HALF_LIFE)
+        self._project_changes: dict[str, tuple[int | None, int, list[Row]]] = {}  # platform -> (version, since, rows)
 
     async def baselines(self, platform: str | None, now: int) -> dict[str, float]:
         """Usual drought reporters at this hour of the week, per platform (cached for the hour)."""
@@ -155,8 +158,15 @@ class Availability:
         return await store.last_report_at(self.app.db, platform, AVAILABILITY_KINDS)
 
     async def project_changes(self, platform: str, since: int) -> list[Row]:
-        """Projects reported paused or ended since `since`, with reporter counts."""
-        return await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
+        """Projects reported paused or ended since `since`, with reporter counts: read again when the platform's
+        project reports changed (in any process), or when the window has moved on by PROJECT_CHANGES_SLACK."""
+        version = (await versions_store.current(self.app.db, since)).projects.get(platform)
+        cached = self._project_changes.get(platform)
+        if cached is not None and cached[0] == version and cached[1] <= since < cached[1] + PROJECT_CHANGES_SLACK:
+            return cached[2]
+        rows = await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
+        self._project_changes[platform] = (version, since, rows)
+        return rows
 
     async def statuses(self, now: datetime, platform: str | None = None, projects: bool = True) -> list[Status]:
         """Current statuses (platform-wide, and per project unless `projects` is False) of one platform, or of all
