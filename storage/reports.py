@@ -8,7 +8,7 @@ statement comes in both (picked by `db.dialect`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
@@ -194,10 +194,11 @@ async def pay_figures(db: Database, platform: str, since: int) -> list[Row]:
     return await aggregates.figures(db, platform, "payrate", since)
 
 
-async def onboarding_hours(db: Database, platform: str, since: int) -> list[Row]:
+async def onboarding_hours(db: Database, platform: str, since: int, ranked: Collection[str] | None = None) -> list[Row]:
     """The same for onboarding reports updated since `since`, by paid ('1', '0', '' unknown; hours of -1 were not
-    given and are only counted). Bounded by time (callers pass a year: one onboarding report per person a year)."""
-    return await aggregates.figures(db, platform, "onboarding", since)
+    given and are only counted), the ranks of the `ranked` tags only when given (the others are one look-up each).
+    Bounded by time (callers pass a year: one onboarding report per person a year)."""
+    return await aggregates.figures(db, platform, "onboarding", since, ranked)
 
 
 async def kind_counts(db: Database, platform: str, kinds: Sequence[str], recent_since: int) -> list[Row]:

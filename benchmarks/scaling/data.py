@@ -326,9 +326,9 @@ def _counted(key: np.ndarray) -> tuple[list[int], list[int]]:
 
 
 def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platforms: list[str]) -> None:
-    """Migration 0016's tables computed from the loaded rows in numpy: what the app's rebuild (storage/aggregates.py
-    REBUILD_ALL) gives, in seconds instead of minutes of SQLite sorting 10M rows (tests/test_scale_data.py compares
-    the two)."""
+    """The aggregate tables: migration 0016's computed from the loaded rows in numpy, what the app's rebuild
+    (storage/aggregates.py REBUILD_ALL) gives, in seconds instead of minutes of SQLite sorting 10M rows; migration
+    0021's pay bins by REBUILD_ALL itself (tests/test_scale_data.py compares them with a rebuild)."""
     for table in aggregates.TABLES:
         conn.execute(f"DELETE FROM {table}")
     kinds = len(KINDS_IN_ORDER)
@@ -350,18 +350,11 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platf
     keys, counts = _counted(np.unique(spread) // people)
     conn.executemany("INSERT INTO drought_slots (platform, slot_end, reporters) VALUES (?, ?, ?)", (
         (platforms[k >> 32], k & 0xFFFFFFFF, n) for k, n in zip(keys, counts, strict=True)))
-    # report_values: per platform, kind, day, tag and value (cents or tenths of an hour), how many gave it.
-    day = (at // 86400).astype(np.int64)
-    for name, tags, tag, value, scale in (
-            ("payrate", ["", *ROLE_TIERS], rows["role"], rows["usd"], 100),
-            ("onboarding", ["", "0", "1"], rows["paid"], rows["hours"], 10)):
-        chosen = (kind == KINDS_IN_ORDER.index(name)) & (value[visible] > 0)  # both always carry a figure here
-        figure = value[visible][chosen].astype(np.int64) - 1
-        keys, counts = _counted(((platform[chosen].astype(np.int64) * 4 + tag[visible][chosen]) << 16
-                                 | day[chosen]) << 24 | figure)
-        conn.executemany("INSERT INTO report_values (platform, kind, day, tag, value, n) VALUES (?, ?, ?, ?, ?, ?)", (
-            (platforms[k >> 42], name, (k >> 24 & 0xFFFF) * 86400, tags[k >> 40 & 3], (k & 0xFFFFFF) / scale, n)
-            for k, n in zip(keys, counts, strict=True)))
+    # report_bins and report_bin_totals: by the app's own statements (a bin is a logarithm SQLite computes; a few
+    # seconds a million reports).
+    for statement in aggregates.REBUILD_ALL:
+        if statement.startswith(("INSERT INTO report_bins ", "INSERT INTO report_bin_totals ")):
+            conn.execute(statement)
 
 
 async def ran_until_yesterday(path: Path, now: datetime) -> None:

@@ -6,6 +6,7 @@ Importing this module adds its section to /pay through the knowledge base's PAY_
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +29,7 @@ PAY_SPAN = 90 * DAY  # pay changes; only the last 90 days of reports count
 ONBOARDING_SPAN = 365 * DAY  # onboarding reports of the last 12 months: one per person (its dedupe window)
 MIN_SHOWN = 5  # a figure from fewer than 5 people is hidden (too easy to skew, too easy to identify someone)
 EFFECTIVE_PAID_HOURS = (20, 100)  # show the effective rate over the first 20 and 100 paid hours
+UNPAID = "0"  # the tag of unpaid onboarding (storage/aggregates.py PAID_TAG): the only one whose hours are shown
 ALL_ROLES = N_("all roles")
 ROLE_NAMES = (N_("generalist"), N_("specialist"), N_("expert"))  # figure.role, translated where shown
 
@@ -105,12 +107,15 @@ def _figure(role: str, ranked: Ranked) -> PayFigure:
 
 async def crowd_pay(app: App, platform: str, now: datetime) -> CrowdPay:
     """The crowd pay figures of one platform (each person's figure counts once per 30-day window)."""
-    by_role = _ranked(await store.pay_figures(app.db, platform, unix(now) - PAY_SPAN))
+    pay_rows, onboarding_rows = await asyncio.gather(  # (one read's rows are walked while the other runs)
+        store.pay_figures(app.db, platform, unix(now) - PAY_SPAN),
+        store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN, (UNPAID,)))
+    by_role = _ranked(pay_rows)
     figures = [_figure(ALL_ROLES, by_role.get(ALL_TAGS, Ranked()))]
     figures += [_figure(role, by_role[role]) for role in ROLE_TIERS if role in by_role]
-    onboarding = _ranked(await store.onboarding_hours(app.db, platform, unix(now) - ONBOARDING_SPAN))
+    onboarding = _ranked(onboarding_rows)
     onboarding_n = sum(ranked.counted for tag, ranked in onboarding.items() if tag != ALL_TAGS)
-    unpaid = onboarding.get("0", Ranked())
+    unpaid = onboarding.get(UNPAID, Ranked())
     unpaid_median = unpaid.percentile(0.5) if unpaid.n >= MIN_SHOWN else None
     effective = []
     if unpaid_median is not None and figures[0].median is not None:
