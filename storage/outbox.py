@@ -10,6 +10,11 @@ from bot.core.errors import StorageUnavailable
 from storage.database import GREATEST, Database, Executor, Row
 
 DUE_STATES = "('pending', 'uncertain')"
+# No earlier message to the same destination is still to be delivered (migration 0023's index answers it): a
+# destination's messages go out in the order they were queued, also while an earlier one waits for a retry.
+FIRST_IN_LINE = ("NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.platform = {o}.platform "
+                 "AND earlier.dest_kind = {o}.dest_kind AND earlier.dest_id = {o}.dest_id AND earlier.id < {o}.id "
+                 "AND earlier.state IN ('pending', 'uncertain', 'sending'))")
 TRANSIENT_REASONS = ("busy", "full", "unavailable")  # may pass: another process's lock, a full disk, an I/O error
 
 
@@ -69,13 +74,14 @@ async def add(db: Executor, key: str, platform: str, dest_kind: str, dest_id: st
 
 
 async def due(db: Executor, platforms: list[str], now: float, limit: int) -> list[OutboxItem]:
-    """Pending (and uncertain) messages for these platforms whose time has come, oldest first."""
+    """Pending (and uncertain) messages for these platforms whose time has come, first in line for their
+    destination, oldest first."""
     if not platforms:
         return []
     marks = ",".join("?" * len(platforms))
     rows = await db.fetchall(
         f"SELECT * FROM outbox WHERE state IN {DUE_STATES} AND next_at <= ? AND platform IN ({marks}) "
-        "ORDER BY next_at, id LIMIT ?",
+        f"AND {FIRST_IN_LINE.format(o='outbox')} ORDER BY next_at, id LIMIT ?",
         (now, *platforms, limit),
     )
     return [OutboxItem.from_row(row) for row in rows]
@@ -156,8 +162,8 @@ async def claim_due(db: Database, platforms: list[str], now: float, lease_until:
                     limit: int, skip: Sequence[tuple[str, str, str]] = ()) -> list[OutboxItem]:
     """Claim up to `limit` due messages for these platforms under one token (PostgreSQL, several processes): rows
     another claimer has locked are skipped (FOR UPDATE SKIP LOCKED), and so is every destination with a send in
-    flight, and every destination (platform, kind, id) in `skip`; at most one message per destination is taken.
-    Oldest first."""
+    flight or an earlier message still to be delivered, and every destination (platform, kind, id) in `skip`; at
+    most one message per destination is taken. Oldest first."""
     if not platforms:
         return []
     marks = ",".join("?" * len(platforms))
@@ -168,9 +174,8 @@ async def claim_due(db: Database, platforms: list[str], now: float, lease_until:
         async with db.transaction() as tx:
             rows = await tx.fetchall(
                 f"SELECT id, platform, dest_kind, dest_id, state FROM outbox AS o WHERE state IN {DUE_STATES} "
-                f"AND next_at <= ? AND platform IN ({marks}) {skipped}AND NOT EXISTS (SELECT 1 FROM outbox AS busy "
-                "WHERE busy.state = 'sending' AND busy.platform = o.platform AND busy.dest_kind = o.dest_kind "
-                "AND busy.dest_id = o.dest_id) ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
+                f"AND next_at <= ? AND platform IN ({marks}) {skipped}AND {FIRST_IN_LINE.format(o='o')} "
+                "ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
                 (now, *platforms, *(part for dest in skip for part in dest), limit * 4),
             )
             chosen: dict[tuple[str, str, str], int] = {}
