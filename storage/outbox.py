@@ -127,8 +127,8 @@ async def claim(db: Executor, item_id: int, token: str, now: float, lease_until:
 
     One statement, so two processes can never both claim the same message. On PostgreSQL, where several
     processes deliver, the row is locked with SKIP LOCKED (a claimer never waits for another one), and a message
-    to a destination that has a send in flight is not claimed: one send in flight per destination (a unique
-    index of migration 0017 holds it even when two claims race).
+    with an earlier one to its destination still to be delivered (in flight among them) is not claimed: one send
+    in flight per destination (a unique index of migration 0017 holds it even when two claims race).
     """
     if db.dialect == "postgresql":
         return await _claim_postgresql(db, item_id, token, now, lease_until)
@@ -145,10 +145,7 @@ async def _claim_postgresql(db: Executor, item_id: int, token: str, now: float, 
         changed = await db.execute(
             "UPDATE outbox SET state = 'sending', claim = ?, lease_until = ?, attempts = attempts + 1 "
             f"WHERE id = (SELECT id FROM outbox WHERE id = ? AND state IN {DUE_STATES} AND next_at <= ? "
-            "FOR UPDATE SKIP LOCKED) "
-            "AND NOT EXISTS (SELECT 1 FROM outbox AS busy WHERE busy.state = 'sending' "
-            "AND busy.platform = outbox.platform AND busy.dest_kind = outbox.dest_kind "
-            "AND busy.dest_id = outbox.dest_id)",
+            f"FOR UPDATE SKIP LOCKED) AND {FIRST_IN_LINE.format(o='outbox')}",
             (token, lease_until, item_id, now),
         )
     except Exception as exc:

@@ -101,11 +101,25 @@ def burst_holds(arrivals: Iterable[Arrival]) -> dict[int, int]:
     return holds
 
 
-def split_confirmed(arrivals: Iterable[Arrival]) -> tuple[list[Arrival], list[Arrival]]:
-    """(confirmed, unconfirmed) for one platform, in time order: newcomers' reports inside a burst are unconfirmed."""
+def judge(arrivals: Iterable[Arrival]) -> tuple[list[Arrival], list[tuple[Arrival, int]]]:
+    """(confirmed, unconfirmed with their hold times) for one platform, in time order."""
     ordered = sorted(arrivals, key=lambda a: a.at)
     holds = burst_holds(ordered)
-    return [a for a in ordered if id(a) not in holds], [a for a in ordered if id(a) in holds]
+    confirmed: list[Arrival] = []
+    unconfirmed: list[tuple[Arrival, int]] = []
+    for arrival in ordered:
+        hold = holds.get(id(arrival))
+        if hold is None:
+            confirmed.append(arrival)
+        else:
+            unconfirmed.append((arrival, hold))
+    return confirmed, unconfirmed
+
+
+def split_confirmed(arrivals: Iterable[Arrival]) -> tuple[list[Arrival], list[Arrival]]:
+    """(confirmed, unconfirmed) for one platform, in time order: newcomers' reports inside a burst are unconfirmed."""
+    confirmed, unconfirmed = judge(arrivals)
+    return confirmed, [a for a, _hold in unconfirmed]
 
 
 class FirstSeen:
@@ -190,14 +204,9 @@ async def split_by_platform(
     confirmed: list[Arrival] = []
     unconfirmed: list[tuple[Arrival, int]] = []
     for group in per_platform.values():
-        ordered = sorted(group, key=lambda a: a.at)
-        holds = burst_holds(ordered)
-        for arrival in ordered:
-            hold = holds.get(id(arrival))
-            if hold is None:
-                confirmed.append(arrival)
-            else:
-                unconfirmed.append((arrival, hold))
+        ok, held = judge(group)
+        confirmed.extend(ok)
+        unconfirmed.extend(held)
     return confirmed, unconfirmed
 
 

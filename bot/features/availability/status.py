@@ -160,7 +160,7 @@ class Availability:
     async def project_changes(self, platform: str, since: int) -> list[Row]:
         """Projects reported paused or ended since `since`, with reporter counts: read again when the platform's
         project reports changed (in any process), or when the window has moved on by PROJECT_CHANGES_SLACK."""
-        version = (await versions_store.current(self.app.db, since)).projects.get(platform)
+        version = (await versions_store.current(self.app.db, unix(self.app.clock.now()))).projects.get(platform)
         cached = self._project_changes.get(platform)
         if cached is not None and cached[0] == version and cached[1] <= since < cached[1] + PROJECT_CHANGES_SLACK:
             return cached[2]
