@@ -94,7 +94,7 @@ FEATURES: tuple[Feature, ...] = (
             data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
     Feature("availability", commands=commands.status.COMMANDS, data_kept=(*trust.DATA_KEPT, *brigading.DATA_KEPT),
             forget=_forget_availability, personal_tables=("reporter_trust", "reporter_first_seen"),
-            services=(availability_service,)),
+            services=(availability_service, trust.trust_service)),
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,

@@ -302,18 +302,28 @@ class SqliteDatabase:
             return await query(self._tx)
 
     async def lookup(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        """The first row of a read served by an index seek (a row or two): answered at once on this thread, on a
+        """The first row of a read served by an index seek (a row or two): see `lookup_all`."""
+        rows = await self._quick_read(sql, params, one=True)
+        return rows[0] if rows else None
+
+    async def lookup_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """The rows of a small read served by index seeks (a few rows): answered at once on this thread, on a
         connection of its own, since a trip to the reader's thread costs several times the read. Should the file
         be locked at that moment (a checkpoint resetting the log), it waits its turn on the reader instead."""
-        if self._quick is None or self._in_own_transaction():
-            return await self.fetchone(sql, params)
-        try:
-            with _storage_errors(self.path, writing=False), closing(self._quick.execute(sql, params)) as cursor:
-                return cursor.fetchone()  # closed: the read ends here, so no snapshot is kept past this row
-        except StorageUnavailable as exc:
-            if exc.reason != "busy":
-                raise
-        return await self.fetchone(sql, params)
+        return await self._quick_read(sql, params, one=False)
+
+    async def _quick_read(self, sql: str, params: Sequence[Any], one: bool) -> list[Row]:
+        if self._quick is not None and not self._in_own_transaction():
+            try:
+                with _storage_errors(self.path, writing=False), closing(self._quick.execute(sql, params)) as cursor:
+                    # closed: the read ends here, so no snapshot is kept past these rows
+                    return ([row] if (row := cursor.fetchone()) is not None else []) if one else cursor.fetchall()
+            except StorageUnavailable as exc:
+                if exc.reason != "busy":
+                    raise
+        if one:
+            return [row] if (row := await self.fetchone(sql, params)) is not None else []
+        return await self.fetchall(sql, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Statements]:
@@ -471,10 +481,18 @@ def _quick_reader(path: str) -> sqlite3.Connection:
 
 async def lookup(db: Executor, sql: str, params: Sequence[Any] = ()) -> Row | None:
     """The first row of a read served by an index seek; on SQLite answered on the caller's thread (see
-    SqliteDatabase.lookup), elsewhere as `fetchone`."""
+    SqliteDatabase.lookup_all), elsewhere as `fetchone`."""
     if isinstance(db, SqliteDatabase):
         return await db.lookup(sql, params)
     return await db.fetchone(sql, params)
+
+
+async def lookup_all(db: Executor, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """The rows of a small read served by index seeks; on SQLite answered on the caller's thread (see
+    SqliteDatabase.lookup_all), elsewhere as `fetchall`."""
+    if isinstance(db, SqliteDatabase):
+        return await db.lookup_all(sql, params)
+    return await db.fetchall(sql, params)
 
 
 def _prepare_file(path: str) -> None:

@@ -166,13 +166,15 @@ async def drought_reporters_in_slots(
     return await aggregates.drought_reporters_at(db, platform, [stop for _start, stop in slots])
 
 
-async def project_changes(db: Database, kinds: Sequence[str], platform: str, since: int) -> list[Row]:
-    """Project reports of these kinds (paused, ended) since `since`: kind, distinct reporters and the latest."""
+async def project_changes(db: Database, kinds: Sequence[str], platform: str | None, since: int) -> list[Row]:
+    """Project reports of these kinds (paused, ended) since `since`, on one platform or on every one: platform,
+    project, kind, distinct reporters and the latest, the latest first."""
+    where, params = ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
     return await db.fetchall(
-        "SELECT project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at FROM reports "
-        f"WHERE platform = ? AND kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
-        "GROUP BY project, kind ORDER BY last_at DESC",
-        (platform, *kinds, since),
+        "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at "
+        f"FROM reports WHERE {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
+        "GROUP BY platform, project, kind ORDER BY last_at DESC",
+        (*params, *kinds, since),
     )
 
 
