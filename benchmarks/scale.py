@@ -32,6 +32,7 @@ from benchmarks.scaling.data import anchor, cached_database, platform_ids, setti
 from benchmarks.scaling.soak import soak
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
+from bot.features.availability import trust
 from bot.features.availability.reply import all_status, platform_status
 from bot.features.digest import build_digest, digest_reply
 from bot.features.knowledge.platforms import all_platforms
@@ -253,13 +254,25 @@ async def measure(options, cached: Path, folder: Path, now: datetime, known: lis
     started = time.perf_counter()
     clock = ManualClock(now)
     app = await build_app(settings_for(path), clock=clock)
-    opened = time.perf_counter() - started
+    opened_at = time.perf_counter()
+    opened = opened_at - started
     stored = (await app.db.fetchone("SELECT count(*) FROM reports"))[0]
     started = time.perf_counter()
     await app.availability.refresh_all()  # what the availability service does first after a start
     figures = {"startup_refresh_ms": (time.perf_counter() - started) * 1000}
     print(f"\n{stored:,} reports stored; opened (migrations checked) in {opened:.2f} s; first availability refresh "
           f"after start: {figures['startup_refresh_ms']:.0f} ms")
+    started = time.perf_counter()
+    warmed = await app.availability.warm_project_changes(clock.now())  # the rest of the service's first round
+    warm_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    judged = await trust.settle_if_due(app)  # the trust service's first round, in the background of a live bot
+    settle_ms = (time.perf_counter() - started) * 1000
+    sound = await app.db.integrity if getattr(app.db, "integrity", None) is not None else None
+    checked = "" if sound is None else (f"; the whole file checked ({'sound' if sound else 'CORRUPTED'}) "
+                                        f"{time.perf_counter() - opened_at:.1f} s after the start")
+    print(f"then in the background: project changes of {warmed} platforms kept warm in {warm_ms:.0f} ms; "
+          f"trust settled ({judged:,} verdicts) in {settle_ms:.0f} ms{checked}")
     print("\nreads:")
     figures.update(await reads(app, clock, platforms, options.read_calls))
     print("\ningestion:")

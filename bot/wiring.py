@@ -192,7 +192,8 @@ async def build_app(settings: Settings, clock: Clock | None = None, registry: Re
     """Open and migrate the database, load the secret and the commands, and return the app."""
     from storage.database import open_database
 
-    db = await open_database(settings.database_url, settings.database_pool_size)  # the URL's scheme picks the backend
+    # The URL's scheme picks the backend; a large SQLite file is checked whole in the background while the bot serves.
+    db = await open_database(settings.database_url, settings.database_pool_size, serving=True)
     try:
         await db.migrate()
         keys = await load_keys(settings, db, KeyFile(settings.queuewatch_secret_file))
