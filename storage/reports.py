@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
-from storage.database import LEAST, Database, Executor, Row
+from storage.database import LEAST, Database, Executor, Row, chunks
 
 _UPSERT = """
 INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
@@ -244,15 +244,20 @@ async def save_changes(db: Database, changes: Sequence[StateChange]) -> list[Sta
     return stored
 
 
-async def recent_availability(db: Database, kinds: Sequence[str], since: int,
-                              platform: str | None = None) -> list[Row]:
-    """Visible reports of these kinds updated since `since`, with the community each was made in."""
+async def recent_availability(db: Database, kinds: Sequence[str], since: int, platform: str | None,
+                              reporters: Sequence[str]) -> list[Row]:
+    """These reporters' visible reports of these kinds updated since `since`, with the community each was made in
+    (seeks by the reporter-first unique key)."""
     where, params = _platform_filter(platform)
-    return await db.fetchall(
-        "SELECT platform, project, reporter, community, updated_at FROM reports "
-        f"WHERE {where}updated_at >= ? AND kind IN ({_marks(kinds)}) AND hidden = 0",
-        (*params, since, *kinds),
-    )
+    rows: list[Row] = []
+    for chunk in chunks(reporters):
+        rows.extend(await db.fetchall(
+            "SELECT platform, project, reporter, community, updated_at FROM reports "
+            f"WHERE reporter IN ({_marks(chunk)}) AND {where}kind IN ({_marks(kinds)}) AND updated_at >= ? "
+            "AND hidden = 0",
+            (*chunk, *params, *kinds, since),
+        ))
+    return rows
 
 
 async def first_report_at(db: Database) -> int | None:

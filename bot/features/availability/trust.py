@@ -118,13 +118,12 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
         now = unix(app.clock.now())
         rows = await store.trust_rows(app.db, missing)
         bars = await bars_store.active_bars(app.db, missing, now)
-        penalty_keys = {reporter: _penalty_key(app, reporter) for reporter in missing}
-        penalties = await store.penalties(app.db, list(penalty_keys.values()))
+        penalties = await _penalties_of(app, missing)
         for reporter in missing:
             row = rows.get(reporter)
             weight = weight_for(
                 row["agreements"] if row else 0, row["contradictions"] if row else 0, reporter in bars,
-                penalties.get(penalty_keys[reporter], 0.0),
+                penalties.get(reporter, 0.0),
             )
             cache.weights[reporter] = result[reporter] = weight
     return result
@@ -260,6 +259,15 @@ def judge(claim: str, states: set[str]) -> str | None:
     if OPPOSITE[claim] in states:
         return "contradiction"
     return None
+
+
+async def _penalties_of(app: App, reporters: Sequence[str]) -> dict[str, float]:
+    """The penalty of each of these reporters that has one; their keys are worked out only when any is kept."""
+    if not await store.any_penalty(app.db):
+        return {}
+    keys = {reporter: _penalty_key(app, reporter) for reporter in reporters}
+    found = await store.penalties(app.db, list(keys.values()))
+    return {reporter: found[key] for reporter, key in keys.items() if key in found}
 
 
 def _penalty_key(app: App, reporter: str) -> str:
