@@ -266,13 +266,13 @@ async def measure(options, cached: Path, folder: Path, now: datetime, known: lis
     warmed = await app.availability.warm_project_changes(clock.now())  # the rest of the service's first round
     warm_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
-    judged = await trust.settle_if_due(app)  # the trust service's first round, in the background of a live bot
+    judged = await trust.settle_round(app)  # the trust service's first round, in the background of a live bot
     settle_ms = (time.perf_counter() - started) * 1000
     sound = await app.db.integrity if getattr(app.db, "integrity", None) is not None else None
     checked = "" if sound is None else (f"; the whole file checked ({'sound' if sound else 'CORRUPTED'}) "
                                         f"{time.perf_counter() - opened_at:.1f} s after the start")
     print(f"then in the background: project changes of {warmed} platforms kept warm in {warm_ms:.0f} ms; "
-          f"trust settled ({judged:,} verdicts) in {settle_ms:.0f} ms{checked}")
+          f"trust settled ({judged:,} verdicts) and the book weighed again in {settle_ms:.0f} ms{checked}")
     print("\nreads:")
     figures.update(await reads(app, clock, platforms, options.read_calls))
     print("\ningestion:")

@@ -33,3 +33,25 @@ async def test_status_and_refresh_read_stored_trust_and_the_trust_service_settle
     await trust_service(app).run_once()  # an hour on: nothing new to judge, nothing judged twice
     assert await app.db.get_meta(SETTLED_META_KEY) == watermark
     assert await trust_weights(app, ["right"]) == {"right": weight_for(3, 0)}
+
+
+async def test_the_trust_round_weighs_the_book_again_so_the_next_status_reads_no_trust(app, clock, monkeypatch) -> None:
+    start = unix(clock.now())
+    await insert_event(app, "flowing", start - DAY)
+    for day in range(3):
+        await insert_report(app, "right", "tasks_back", start + day * DAY)
+    clock.advance(seconds=3 * DAY + SETTLE_AFTER)
+    await insert_report(app, "right", "tasks_back", unix(clock.now()))  # an opinion in the book now
+    await app.availability.tick()
+    assert await trust_service(app).run_once() and await app.db.get_meta(SETTLED_META_KEY) is not None
+    asked: list[str] = []
+    fetchall = app.db.fetchall
+
+    async def recording(sql, params=()):
+        asked.append(sql)
+        return await fetchall(sql, params)
+
+    monkeypatch.setattr(app.db, "fetchall", recording)
+    statuses = await app.availability.statuses(clock.now(), "outlier")
+    assert not [sql for sql in asked if "reporter_trust" in sql]  # weighed again by the trust round, not by this read
+    assert next(s for s in statuses if s.project == "").flowing_n == 1

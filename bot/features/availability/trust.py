@@ -145,8 +145,17 @@ async def settle_if_due(app: App) -> int:
 def trust_service(app: App) -> Every:
     """The runner service that settles trust in the background: it looks each minute and settles at most once every
     SETTLE_EVERY, apart from the availability refresh, so no status waits for a settle (the first after a start
-    included); the book weighs its reporters again once the trust version moves."""
-    return Every("trust", SETTLE_CHECK_SECONDS, lambda: settle_if_due(app))
+    included)."""
+    return Every("trust", SETTLE_CHECK_SECONDS, lambda: settle_round(app))
+
+
+async def settle_round(app: App) -> int:
+    """The trust service's round: settle if due, and when that judged anything, refresh the statuses at once, so
+    the book weighs its reporters again here rather than in the next member's /status; returns the judged days."""
+    judged = await settle_if_due(app)
+    if judged:
+        await app.availability.refresh_all()
+    return judged
 
 
 def settle_bounds(now: int, stored: str | None) -> tuple[int, int, bool]:
