@@ -61,6 +61,7 @@ class _View:
     version: int | None  # the platform's opinions version the rows were read at
     since: int  # the rows hold every opinion with last_at >= since
     rows: list[Any]
+    read_trust: Any = None  # the trust version the rows (with their reporters' settled trust) were read under
     derived: bool = False
     ref: int = 0
     trust: Any = None
@@ -122,7 +123,8 @@ class OpinionBook:
         if not todo:
             return
         per_platform: dict[str, list[Any]] = {p: [] for p in todo}
-        # Kept as plain tuples (platform, project, reporter, kind, last_at, first_at), not the driver's rows: see Entry.
+        # Kept as plain tuples (platform, project, reporter, kind, last_at, first_at, agreements, contradictions), not
+        # the driver's rows: see Entry.
         if len(todo) > READ_EACH_UP_TO:
             for row in await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, None, since):
                 if row[0] in per_platform:
@@ -132,7 +134,7 @@ class OpinionBook:
                 per_platform[p] = [tuple(row) for row in
                                    await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since)]
         for p, rows in per_platform.items():
-            self._views[p] = _View(versions.get(p), since, rows)
+            self._views[p] = _View(versions.get(p), since, rows, read_trust=self._trust)
 
     async def _weigh_again(self, trust_key: Any) -> None:
         """Trust changed (in any process, or an active bar ended): weigh every reporter in the book again, and keep
@@ -191,7 +193,9 @@ class OpinionBook:
         edge, trust_key = at - self.lookback, self._trust
         rows = [row for row in view.rows if row[LAST_AT] >= edge]
         confirmed, flagged = await brigading.split_opinions(self.app, rows)
-        weights = await trust.trust_weights(self.app, [row[REPORTER] for row in rows])
+        # The rows carry their reporters' settled trust, as current as the trust version they were read under.
+        settled = {row[REPORTER]: row[6:8] for row in rows} if view.read_trust == trust_key else None
+        weights = await trust.trust_weights(self.app, [row[REPORTER] for row in rows], settled)
         half_life = self.half_life
         entries: list[Entry] = []
         tallies: dict[str, Tally] = {}
@@ -199,7 +203,7 @@ class OpinionBook:
         held: list[tuple[int, int, Entry]] = []
         future = False
         for row, hold in [*((row, None) for row in confirmed), *flagged]:
-            _platform, project, reporter, kind, last_at, first_at = row
+            _platform, project, reporter, kind, last_at, first_at, _agreements, _contradictions = row
             if last_at > at:  # stamped by a clock that ran ahead (until the refresh puts it right): it is news now
                 last_at, first_at, future = at, min(first_at, at), True
             weight = (0.5 ** ((at - last_at) / half_life) if last_at < at else 1.0) * weights.get(reporter, 1.0)
