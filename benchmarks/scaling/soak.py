@@ -14,6 +14,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -144,6 +145,9 @@ async def soak(path: Path, platforms: list[str], total: int, members: int) -> di
         problems = [line for line in logged if " ERROR " in line or " WARNING " in line]
         if problems:
             print(f"    the bot logged {len(problems)} warnings or errors, e.g. {problems[0][:200]}")
+            kept = Path(tempfile.gettempdir()) / "queuewatch-soak.log"
+            kept.write_text("\n".join(logged))
+            print(f"    the bot's log is kept in {kept}")
         await fake.close()
     first_cpu = (marks["first"][0] - marks["start"][0]) / window
     last_cpu = (end[0] - marks["last"][0]) / window
