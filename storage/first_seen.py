@@ -27,11 +27,11 @@ async def firsts(db: Database, reporters: Sequence[str]) -> list[Row]:
 
 
 async def joined_since(db: Database, since: int) -> list[Row]:
-    """(reporter, community, first_at) of every community, for each reporter with a first report somewhere since
-    `since` (None: private)."""
+    """(reporter, first_ever, latest_first) for each reporter with a first report somewhere (to the bot or in a
+    community) since `since`: their earliest first report anywhere, and their latest first report in a community."""
     return await db.fetchall(
-        "SELECT reporter, nullif(community, '') AS community, first_at FROM reporter_first_seen WHERE reporter IN "
-        "(SELECT reporter FROM reporter_first_seen WHERE first_at >= ?)",
+        "SELECT reporter, min(first_at) AS first_ever, max(first_at) AS latest_first FROM reporter_first_seen "
+        "WHERE reporter IN (SELECT reporter FROM reporter_first_seen WHERE first_at >= ?) GROUP BY reporter",
         (since,),
     )
 

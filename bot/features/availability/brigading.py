@@ -139,7 +139,7 @@ class FirstSeen:
         self._firsts: ExpiringCache[str, dict[str | None, int]] = ExpiringCache(
             FIRST_SEEN_CACHE_SIZE, CACHE_SECONDS, app.clock.monotonic)
         self._launched: int | None = None
-        self._joiners: tuple[int, float, int, dict[str, dict[str | None, int]]] | None = None  # since, read, at, firsts
+        self._joiners: tuple[int, float, int, dict[str, tuple[int, int]]] | None = None  # since, read, at, joined
 
     async def launched(self) -> int | None:
         """When the bot's first stored report was made (None: no reports yet)."""
@@ -168,17 +168,17 @@ class FirstSeen:
             found.update(fetched)  # from here, not the cache: a request larger than the cache evicts its own
         return found
 
-    async def joiners(self, since: int) -> tuple[dict[str, dict[str | None, int]], int]:
-        """Every reporter who first reported somewhere (to the bot or in a community) since `since`, with all their
-        first-report times (as `of`), as read at most CACHE_SECONDS ago; and the wall time of that read, after which
-        a report (a new reporter, or someone's first in a community) may be missing from it."""
+    async def joiners(self, since: int) -> tuple[dict[str, tuple[int, int]], int]:
+        """Every reporter who first reported somewhere (to the bot or in a community) since `since`, with their first
+        report ever and their latest first report in a community, as read at most CACHE_SECONDS ago; and the wall
+        time of that read, after which a report (a new reporter, or someone's first in a community) may be missing
+        from it."""
         moment = self.app.clock.monotonic()
         cached = self._joiners
         if cached is None or moment - cached[1] >= CACHE_SECONDS or since < cached[0]:
             at = unix(self.app.clock.now())  # before the read: whatever was committed by then is in it
-            found: dict[str, dict[str | None, int]] = {}
-            for row in await first_seen_store.joined_since(self.app.db, since - JOINERS_HEADROOM):
-                found.setdefault(row["reporter"], {})[row["community"]] = int(row["first_at"])
+            found = {row[0]: (int(row[1]), int(row[2]))
+                     for row in await first_seen_store.joined_since(self.app.db, since - JOINERS_HEADROOM)}
             self._joiners = cached = (since - JOINERS_HEADROOM, moment, at, found)
         return cached[3], cached[2]
 
@@ -261,10 +261,9 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
     # looked up as stored now (a newcomer, or a first report in a community, may be missing from it).
     joiners, read_at = await seen.joiners(min(o[LAST_AT] for o in opinions) - NEW_FOR)
     late = {o[REPORTER] for o in opinions if o[LAST_AT] >= read_at - CLOCK_SKEW}
-    firsts = {r: joiners[r] for r in {o[REPORTER] for o in opinions} - late if r in joiners}
-    if late:
-        firsts.update(await seen.fresh(list(late)))
-    joined = {r: (min(t.values()), max(t.values())) for r, t in firsts.items() if t}  # first ever, latest first
+    firsts = await seen.fresh(list(late)) if late else {}
+    joined = {r: joiners[r] for r in {o[REPORTER] for o in opinions} - late if r in joiners}  # first ever, latest first
+    joined.update((r, (min(t.values()), max(t.values()))) for r, t in firsts.items() if t)
     # A reporter may be new if they are new to the bot or joined some community recently; the others are not new
     # anywhere, so never set aside: only the suspects are judged.
     suspects: list[Any] = []
@@ -285,6 +284,11 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
                 app.db, AVAILABILITY_KINDS, min(o[LAST_AT] for o in opinions),
                 next(iter(platforms)) if len(platforms) == 1 else None, old_hands)
         }
+    # Whether a suspect is new where they reported turns on that community's first report only for an old hand (a
+    # newcomer to the bot is new everywhere): theirs are looked up, the others' first report ever stands for all.
+    firsts.update(await seen.fresh(sorted(set(old_hands) - late)) if old_hands else {})
+    for reporter in {o[REPORTER] for o in suspects} - firsts.keys():
+        firsts[reporter] = {None: joined[reporter][0]}
     ok, flagged = await split_by_platform(app, [
         (o, o[PLATFORM], o[REPORTER], community.get((o[PLATFORM], o[PROJECT], o[REPORTER], o[LAST_AT])),
          o[LAST_AT])
