@@ -32,6 +32,7 @@ from benchmarks.scaling.data import anchor, cached_database, platform_ids, setti
 from benchmarks.scaling.soak import soak
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
+from bot.features.availability import trust
 from bot.features.availability.reply import all_status, platform_status
 from bot.features.digest import build_digest, digest_reply
 from bot.features.knowledge.platforms import all_platforms
@@ -85,17 +86,20 @@ async def reads(app: App, clock: ManualClock, platforms: list[str], calls: int =
         pay_fields(await crowd_pay(app, platform, now()), platform)
 
     pays = await timed(calls, pay)
-    new_hour = []
-    for _ in range(3):  # the first call in a new hour: baselines computed again, trust settled if due
-        clock.advance(timedelta(hours=1))
+    new_hour, idle_hour = [], []
+    for _ in range(3):  # the first call in a new hour: baselines computed again, the window's oldest hour gone
+        await running(app, clock, timedelta(hours=1))
         new_hour += await timed(1, lambda i: all_status(app, now()))
+    for _ in range(2):  # the same in a process without the worker role, with no read for the hour
+        clock.advance(timedelta(hours=1))
+        idle_hour += await timed(1, lambda i: all_status(app, now()))
     expired = []
     for _ in range(9):  # after the 5-minute caches expired, within the same hour
         hour = now().hour
-        clock.advance(timedelta(seconds=301))
+        await running(app, clock, timedelta(seconds=301))
         if now().hour != hour:
             await all_status(app, now())
-            clock.advance(timedelta(seconds=301))
+            await running(app, clock, timedelta(seconds=301))
         expired += await timed(1, lambda i: all_status(app, now()))
     digests, queries = [], []
     for run in range(6):
@@ -114,7 +118,9 @@ async def reads(app: App, clock: ManualClock, platforms: list[str], calls: int =
     }
     print(f"  /status <platform>  p50 {percentile(one, 0.5):7.2f} ms  p99 {figures['status_one_p99_ms']:7.2f} ms")
     print(f"  /status (all)       p50 {percentile(every, 0.5):7.2f} ms  p99 {figures['status_all_p99_ms']:7.2f} ms")
-    print(f"  /status (all), first call in a new hour: {', '.join(f'{s * 1000:.1f}' for s in new_hour)} ms")
+    idle = ", ".join(f"{s * 1000:.1f}" for s in idle_hour)
+    print(f"  /status (all), first call in a new hour: {', '.join(f'{s * 1000:.1f}' for s in new_hour)} ms "
+          f"(without the worker's minute rounds, after an idle hour: {idle} ms)")
     print(f"  /status (all), trust and first-seen caches expired: p50 {figures['status_all_cache_expired_p50_ms']:.1f}"
           f" ms, max {max(expired) * 1000:.1f} ms")
     print(f"  /pay crowd figures  p50 {percentile(pays, 0.5):7.2f} ms  p99 {figures['pay_p99_ms']:7.2f} ms")
@@ -122,6 +128,17 @@ async def reads(app: App, clock: ManualClock, platforms: list[str], calls: int =
           f"max {max(digests) * 1000:.0f} ms; without the chart (its queries): median "
           f"{statistics.median(queries) * 1000:.0f} ms")
     return figures
+
+
+async def running(app: App, clock: ManualClock, span: timedelta) -> None:
+    """Move the clock by `span` as it passes in a running bot: the worker's availability and trust rounds each
+    minute, the last minute before the end without one (a member's read may come first)."""
+    end = clock.now() + span
+    while end - clock.now() > timedelta(minutes=1):
+        clock.advance(timedelta(minutes=1))
+        await app.availability.tick()
+        await trust.settle_round(app)
+    clock.advance(end - clock.now())
 
 
 def raw_writer(path: str) -> sqlite3.Connection:
@@ -253,13 +270,25 @@ async def measure(options, cached: Path, folder: Path, now: datetime, known: lis
     started = time.perf_counter()
     clock = ManualClock(now)
     app = await build_app(settings_for(path), clock=clock)
-    opened = time.perf_counter() - started
+    opened_at = time.perf_counter()
+    opened = opened_at - started
     stored = (await app.db.fetchone("SELECT count(*) FROM reports"))[0]
     started = time.perf_counter()
     await app.availability.refresh_all()  # what the availability service does first after a start
     figures = {"startup_refresh_ms": (time.perf_counter() - started) * 1000}
     print(f"\n{stored:,} reports stored; opened (migrations checked) in {opened:.2f} s; first availability refresh "
           f"after start: {figures['startup_refresh_ms']:.0f} ms")
+    started = time.perf_counter()
+    warmed = await app.availability.warm_project_changes(clock.now())  # the rest of the service's first round
+    warm_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    judged = await trust.settle_round(app)  # the trust service's first round, in the background of a live bot
+    settle_ms = (time.perf_counter() - started) * 1000
+    sound = await app.db.integrity if getattr(app.db, "integrity", None) is not None else None
+    checked = "" if sound is None else (f"; the whole file checked ({'sound' if sound else 'CORRUPTED'}) "
+                                        f"{time.perf_counter() - opened_at:.1f} s after the start")
+    print(f"then in the background: project changes of {warmed} platforms kept warm in {warm_ms:.0f} ms; "
+          f"trust settled ({judged:,} verdicts) and the book weighed again in {settle_ms:.0f} ms{checked}")
     print("\nreads:")
     figures.update(await reads(app, clock, platforms, options.read_calls))
     print("\ningestion:")

@@ -94,7 +94,7 @@ FEATURES: tuple[Feature, ...] = (
             data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
     Feature("availability", commands=commands.status.COMMANDS, data_kept=(*trust.DATA_KEPT, *brigading.DATA_KEPT),
             forget=_forget_availability, personal_tables=("reporter_trust", "reporter_first_seen"),
-            services=(availability_service,)),
+            services=(availability_service, trust.trust_service)),
     Feature("moderation", commands=(*commands.mod_reports.COMMANDS, *commands.mod_hide.COMMANDS,
                                     *commands.mod_unhide.COMMANDS, *commands.mod_bar.COMMANDS,
                                     *commands.mod_unbar.COMMANDS, *commands.mod_log.COMMANDS,
@@ -192,7 +192,8 @@ async def build_app(settings: Settings, clock: Clock | None = None, registry: Re
     """Open and migrate the database, load the secret and the commands, and return the app."""
     from storage.database import open_database
 
-    db = await open_database(settings.database_url, settings.database_pool_size)  # the URL's scheme picks the backend
+    # The URL's scheme picks the backend; a large SQLite file is checked whole in the background while the bot serves.
+    db = await open_database(settings.database_url, settings.database_pool_size, serving=True)
     try:
         await db.migrate()
         keys = await load_keys(settings, db, KeyFile(settings.queuewatch_secret_file))

@@ -38,6 +38,9 @@ BUSY_TIMEOUT = f"busy_timeout = {BUSY_TIMEOUT_MS}"
 # Checkpoints (which fsync) run on a connection of their own, so a commit only appends to the WAL.
 WRITE_BATCH_MAX = 64  # statements per shared transaction: bounds how long one batch holds the loop (~10 ms)
 CHECKPOINT_EVERY = 100  # statements written between background checkpoints
+# A file up to this size is checked whole (PRAGMA quick_check) before the bot starts on it; a larger one (the check
+# reads every page: 9 s at 10M reports) has its schema checked at once and the whole file checked in the background.
+CHECK_AT_OPEN_MAX_BYTES = 256 * 1024 * 1024
 WAL_BACKSTOP_PAGES = 4000  # the writer checkpoints itself past this, should the background ones fall behind
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
 SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 13, 14, 26
@@ -194,13 +197,16 @@ class SqliteDatabase:
         self.path = path
         self.retry_seconds = RETRY_SECONDS
         self.group = GroupCommit(self._write_batch, max_batch=WRITE_BATCH_MAX)
+        self.integrity: asyncio.Task[bool] | None = None  # the background whole-file check of a large file
+        self.problem: str | None = None  # what that check found wrong
 
     @classmethod
-    async def open(cls, path: str) -> SqliteDatabase:
+    async def open(cls, path: str, check_large_later: bool = False) -> SqliteDatabase:
         """Open (creating it, private to its owner, if needed) and check a database file, or ':memory:'.
 
         Raises DatabaseUnusable, naming DATABASE_URL, for a folder, a read-only, non-SQLite or corrupted
-        file, or a schema newer than this code.
+        file, or a schema newer than this code. `check_large_later`: a file over CHECK_AT_OPEN_MAX_BYTES has only
+        its schema checked now and the whole file in the background (`integrity`), so a bot starts on it at once.
         """
         if path == ":memory:":
             return cls(await _connect(path, "foreign_keys = ON", shared=True), None, path)
@@ -208,7 +214,8 @@ class SqliteDatabase:
         writer = reader = checkpointer = None
         try:
             writer = await _connect(path, BUSY_TIMEOUT, "foreign_keys = ON", shared=True)
-            await _check(writer, path)  # before WAL is switched on, so a file that is refused stays as it was
+            whole = not check_large_later or os.path.getsize(path) <= CHECK_AT_OPEN_MAX_BYTES
+            await _check(writer, path, whole)  # before WAL is switched on, so a file that is refused stays as it was
             for pragma in ("journal_mode = WAL", "synchronous = NORMAL", f"wal_autocheckpoint = {WAL_BACKSTOP_PAGES}",
                            "temp_store = MEMORY"):  # a batch's statement journals (undo of one statement) in memory
                 await writer.execute(f"PRAGMA {pragma}")
@@ -222,7 +229,27 @@ class SqliteDatabase:
             if isinstance(exc, sqlite3.Error):
                 raise DatabaseUnusable(_describe(path, exc)) from None
             raise
-        return cls(writer, reader, path, checkpointer, quick)
+        db = cls(writer, reader, path, checkpointer, quick)
+        if not whole:
+            db.integrity = asyncio.create_task(db._check_in_background())
+        return db
+
+    async def _check_in_background(self) -> bool:
+        """The whole-file check of a large database, on a connection of its own while the bot serves: a problem is
+        logged as an error and makes `schema_version` (so /healthz) fail. True when the file is sound."""
+        conn = await _connect(self.path, BUSY_TIMEOUT, "query_only = ON")
+        try:
+            problems = [row[0] for row in await conn.execute_fetchall("PRAGMA quick_check") if row[0] != "ok"]
+            if problems:
+                self.problem = (f"DATABASE_URL: {self.path} is corrupted (quick_check: {problems[0][:100]}); restore "
+                                "it from a backup")
+        except sqlite3.Error as exc:  # a page too damaged to walk stops the check itself
+            self.problem = _describe(self.path, exc)
+        finally:
+            await conn.close()
+        if self.problem is not None:
+            log.error("%s", self.problem)
+        return self.problem is None
 
     def _in_own_transaction(self) -> bool:
         """True when the running task holds the open transaction (so it reaches it, not the lock)."""
@@ -306,18 +333,28 @@ class SqliteDatabase:
             return await query(self._tx)
 
     async def lookup(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        """The first row of a read served by an index seek (a row or two): answered at once on this thread, on a
+        """The first row of a read served by an index seek (a row or two): see `lookup_all`."""
+        rows = await self._quick_read(sql, params, one=True)
+        return rows[0] if rows else None
+
+    async def lookup_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """The rows of a small read served by index seeks (a few rows): answered at once on this thread, on a
         connection of its own, since a trip to the reader's thread costs several times the read. Should the file
         be locked at that moment (a checkpoint resetting the log), it waits its turn on the reader instead."""
-        if self._quick is None or self._in_own_transaction():
-            return await self.fetchone(sql, params)
-        try:
-            with _storage_errors(self.path, writing=False), closing(self._quick.execute(sql, params)) as cursor:
-                return cursor.fetchone()  # closed: the read ends here, so no snapshot is kept past this row
-        except StorageUnavailable as exc:
-            if exc.reason != "busy":
-                raise
-        return await self.fetchone(sql, params)
+        return await self._quick_read(sql, params, one=False)
+
+    async def _quick_read(self, sql: str, params: Sequence[Any], one: bool) -> list[Row]:
+        if self._quick is not None and not self._in_own_transaction():
+            try:
+                with _storage_errors(self.path, writing=False), closing(self._quick.execute(sql, params)) as cursor:
+                    # closed: the read ends here, so no snapshot is kept past these rows
+                    return ([row] if (row := cursor.fetchone()) is not None else []) if one else cursor.fetchall()
+            except StorageUnavailable as exc:
+                if exc.reason != "busy":
+                    raise
+        if one:
+            return [row] if (row := await self.fetchone(sql, params)) is not None else []
+        return await self.fetchall(sql, params)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Statements]:
@@ -375,6 +412,8 @@ class SqliteDatabase:
         acquiring.add_done_callback(lambda task: task.cancelled() or self._lock.release())
 
     async def schema_version(self) -> int:
+        if self.problem is not None:
+            raise DatabaseUnusable(self.problem)
         row = await self.fetchone("PRAGMA user_version")
         return int(row[0]) if row else 0
 
@@ -427,6 +466,9 @@ class SqliteDatabase:
                         await self._conn.backup(dest)
 
     async def close(self) -> None:
+        if self.integrity is not None and not self.integrity.done():
+            self.integrity.cancel()  # its own connection is closed when the statement under way ends
+            await asyncio.gather(self.integrity, return_exceptions=True)
         if self._checkpointing is not None:
             await asyncio.gather(self._checkpointing, return_exceptions=True)
         await self._conn.close()
@@ -475,10 +517,18 @@ def _quick_reader(path: str) -> sqlite3.Connection:
 
 async def lookup(db: Executor, sql: str, params: Sequence[Any] = ()) -> Row | None:
     """The first row of a read served by an index seek; on SQLite answered on the caller's thread (see
-    SqliteDatabase.lookup), elsewhere as `fetchone`."""
+    SqliteDatabase.lookup_all), elsewhere as `fetchone`."""
     if isinstance(db, SqliteDatabase):
         return await db.lookup(sql, params)
     return await db.fetchone(sql, params)
+
+
+async def lookup_all(db: Executor, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """The rows of a small read served by index seeks; on SQLite answered on the caller's thread (see
+    SqliteDatabase.lookup_all), elsewhere as `fetchall`."""
+    if isinstance(db, SqliteDatabase):
+        return await db.lookup_all(sql, params)
+    return await db.fetchall(sql, params)
 
 
 def _prepare_file(path: str) -> None:
@@ -502,9 +552,11 @@ def _prepare_file(path: str) -> None:
                                "fix its permissions or point DATABASE_URL at a writable copy")
 
 
-async def _check(conn: aiosqlite.Connection, path: str) -> None:
-    """PRAGMA quick_check, and a schema no newer than the migrations this code ships."""
-    problems = [row[0] for row in await conn.execute_fetchall("PRAGMA quick_check") if row[0] != "ok"]
+async def _check(conn: aiosqlite.Connection, path: str, whole: bool = True) -> None:
+    """PRAGMA quick_check (or, not `whole`, a read of the schema only), and a schema no newer than the migrations
+    this code ships."""
+    check = "PRAGMA quick_check" if whole else "SELECT 'ok' FROM (SELECT count(*) FROM sqlite_schema)"
+    problems = [row[0] for row in await conn.execute_fetchall(check) if row[0] != "ok"]
     if problems:
         raise DatabaseUnusable(f"DATABASE_URL: {path} is corrupted (quick_check: {problems[0][:100]}); restore "
                                "it from a backup, or move it away to start an empty database")
@@ -558,10 +610,11 @@ def sqlite_path(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
 
-async def open_database(url: str, pool_size: int = 10) -> Database:
-    """Open the database a DATABASE_URL names: an SQLite file, or a PostgreSQL server (a pool of `pool_size`)."""
+async def open_database(url: str, pool_size: int = 10, serving: bool = False) -> Database:
+    """Open the database a DATABASE_URL names: an SQLite file, or a PostgreSQL server (a pool of `pool_size`).
+    `serving`: for the bot, which checks a large SQLite file whole in the background instead of before it starts."""
     if url.startswith("sqlite:///"):
-        return await SqliteDatabase.open(sqlite_path(url))
+        return await SqliteDatabase.open(sqlite_path(url), check_large_later=serving)
     if is_postgres(url):
         from storage.postgres import PostgresDatabase  # asyncpg is loaded only for PostgreSQL
 

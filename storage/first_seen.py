@@ -26,6 +26,16 @@ async def firsts(db: Database, reporters: Sequence[str]) -> list[Row]:
     return rows
 
 
+async def joined_since(db: Database, since: int) -> list[Row]:
+    """(reporter, community, first_at) of every community, for each reporter with a first report somewhere since
+    `since` (None: private)."""
+    return await db.fetchall(
+        "SELECT reporter, nullif(community, '') AS community, first_at FROM reporter_first_seen WHERE reporter IN "
+        "(SELECT reporter FROM reporter_first_seen WHERE first_at >= ?)",
+        (since,),
+    )
+
+
 async def delete_reporter(db: Executor, reporter: str) -> int:
     """Delete a reporter's first-report times (/forget); returns the rows deleted."""
     return await db.execute("DELETE FROM reporter_first_seen WHERE reporter = ?", (reporter,))

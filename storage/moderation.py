@@ -80,7 +80,12 @@ async def bar_by_report(db: Database, report_id: int, community: str | None) -> 
 async def active_bars(db: Database, reporters: Sequence[str], now: int) -> dict[str, Row]:
     """The longest-running active bar of each barred reporter among these."""
     found: dict[str, Row] = {}
-    for chunk in chunks(reporters):
+    parts = chunks(reporters)
+    if len(parts) > 1:  # many reporters (a whole 6-hour window): the active bars, a few, are read in one range
+        wanted = set(reporters)
+        rows = await db.fetchall("SELECT * FROM reporter_bars WHERE until > ? ORDER BY until", (now,))
+        return {row["reporter"]: row for row in rows if row["reporter"] in wanted}
+    for chunk in parts:
         marks = ",".join("?" * len(chunk))
         rows = await db.fetchall(
             f"SELECT * FROM reporter_bars WHERE until > ? AND reporter IN ({marks}) ORDER BY until", (now, *chunk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storage.database import Executor, chunks, lookup
+from storage.database import Executor, chunks, lookup, lookup_all
 
 
 async def remember(db: Executor, platform: str, project: str, shown: str) -> bool:
@@ -32,8 +32,8 @@ async def shown_names(db: Executor, pairs: Iterable[tuple[str, str]]) -> dict[tu
     for platform, projects in by_platform.items():
         for part in chunks(projects):
             marks = ",".join("?" * len(part))
-            rows = await db.fetchall(
-                f"SELECT project, shown FROM project_names WHERE platform = ? AND project IN ({marks})",
+            rows = await lookup_all(  # primary-key seeks
+                db, f"SELECT project, shown FROM project_names WHERE platform = ? AND project IN ({marks})",
                 (platform, *part),
             )
             found.update({(platform, row["project"]): row["shown"] for row in rows})

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
-from storage.database import LEAST, Database, Executor, Row
+from storage.database import LEAST, Database, Executor, Row, chunks
 from storage.multirow import RowInsert
 
 _COLUMNS = """
@@ -171,13 +171,15 @@ async def drought_reporters_in_slots(
     return await aggregates.drought_reporters_at(db, platform, [stop for _start, stop in slots])
 
 
-async def project_changes(db: Database, kinds: Sequence[str], platform: str, since: int) -> list[Row]:
-    """Project reports of these kinds (paused, ended) since `since`: kind, distinct reporters and the latest."""
+async def project_changes(db: Database, kinds: Sequence[str], platform: str | None, since: int) -> list[Row]:
+    """Project reports of these kinds (paused, ended) since `since`, on one platform or on every one: platform,
+    project, kind, distinct reporters and the latest, the latest first."""
+    where, params = ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
     return await db.fetchall(
-        "SELECT project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at FROM reports "
-        f"WHERE platform = ? AND kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
-        "GROUP BY project, kind ORDER BY last_at DESC",
-        (platform, *kinds, since),
+        "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at "
+        f"FROM reports WHERE {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "
+        "GROUP BY platform, project, kind ORDER BY last_at DESC",
+        (*params, *kinds, since),
     )
 
 
@@ -247,15 +249,20 @@ async def save_changes(db: Database, changes: Sequence[StateChange]) -> list[Sta
     return stored
 
 
-async def recent_availability(db: Database, kinds: Sequence[str], since: int,
-                              platform: str | None = None) -> list[Row]:
-    """Visible reports of these kinds updated since `since`, with the community each was made in."""
+async def recent_availability(db: Database, kinds: Sequence[str], since: int, platform: str | None,
+                              reporters: Sequence[str]) -> list[Row]:
+    """These reporters' visible reports of these kinds updated since `since`, with the community each was made in
+    (seeks by the reporter-first unique key)."""
     where, params = _platform_filter(platform)
-    return await db.fetchall(
-        "SELECT platform, project, reporter, community, updated_at FROM reports "
-        f"WHERE {where}updated_at >= ? AND kind IN ({_marks(kinds)}) AND hidden = 0",
-        (*params, since, *kinds),
-    )
+    rows: list[Row] = []
+    for chunk in chunks(reporters):
+        rows.extend(await db.fetchall(
+            "SELECT platform, project, reporter, community, updated_at FROM reports "
+            f"WHERE reporter IN ({_marks(chunk)}) AND {where}kind IN ({_marks(kinds)}) AND updated_at >= ? "
+            "AND hidden = 0",
+            (*chunk, *params, *kinds, since),
+        ))
+    return rows
 
 
 async def first_report_at(db: Database) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from storage.database import GREATEST, LEAST, Database, Executor, Row, chunks
+from storage.database import GREATEST, LEAST, Database, Executor, Row, chunks, lookup
 
 
 async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
@@ -112,6 +112,11 @@ async def platform_states(db: Database, platform: str, start: int, end: int) -> 
 async def delete_trust(db: Executor, reporter: str) -> int:
     """Delete a reporter's trust record; returns the rows deleted."""
     return await db.execute("DELETE FROM reporter_trust WHERE reporter = ?", (reporter,))
+
+
+async def any_penalty(db: Database) -> bool:
+    """True when some trust penalty is kept (so a reporter's penalty key is worth working out)."""
+    return await lookup(db, "SELECT 1 FROM trust_penalties LIMIT 1") is not None
 
 
 async def penalties(db: Database, keys: Sequence[str]) -> dict[str, float]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.database import Executor
+from storage.database import Executor, lookup_all
 
 OPINIONS = "opinions:"  # the prefix of each platform's drought and tasks-back reports' version
 PROJECTS = "projects:"  # the prefix of each platform's project-paused and project-ended reports' version
@@ -24,11 +24,14 @@ class Versions:
     trust: tuple[int, int | None]  # trust's version and the end of the next bar to lapse (None: no active bar)
 
 
-async def current(db: Executor, now: int) -> Versions:
-    """Every version, and when the next active bar ends (in one statement)."""
-    rows = await db.fetchall(
-        "SELECT name, version FROM data_versions UNION ALL "
-        "SELECT '', min(until) FROM reporter_bars WHERE until > ?", (now,))
+async def current(db: Executor, now: int, platform: str | None = None) -> Versions:
+    """Every version (or one platform's and trust's), and when the next active bar ends, in one statement."""
+    bar = "SELECT '', min(until) FROM reporter_bars WHERE until > ?"
+    if platform is None:
+        rows = await db.fetchall(f"SELECT name, version FROM data_versions UNION ALL {bar}", (now,))
+    else:  # three primary-key seeks and one index seek: answered on the caller's thread where it can be
+        rows = await lookup_all(db, f"SELECT name, version FROM data_versions WHERE name IN (?, ?, ?) UNION ALL {bar}",
+                                (OPINIONS + platform, PROJECTS + platform, TRUST, now))
     opinions: dict[str, int] = {}
     projects: dict[str, int] = {}
     trust, bar_end = 0, None

@@ -16,6 +16,7 @@ from bot.features.availability.status import (
     PROJECT_CHANGES_SPAN,
     WEEK,
 )
+from bot.features.reports.kinds import PROJECT_KINDS
 from bot.features.reports.recording import window_start
 from storage import moderation as moderation_store
 from storage import reports as store
@@ -202,3 +203,24 @@ async def test_project_changes_follow_writes_from_anywhere_and_the_moving_window
     assert await atlas_reporters() == [4]
     clock.advance(seconds=PROJECT_CHANGES_SPAN + 61)  # every report is older than the 14 days, give a minute
     assert await atlas_reporters() == []
+
+
+async def test_the_service_keeps_project_changes_warm_and_reads_only_the_stale_ones(app, clock, group):
+    async def listed(platform: str) -> list[tuple[str, str, int]]:
+        since = unix(clock.now()) - PROJECT_CHANGES_SPAN
+        rows = await app.availability.project_changes(platform, since)
+        return [(r["project"], r["kind"], r["reporters"]) for r in rows]
+
+    for platform in ("outlier", "appen"):
+        for actor in members(2):
+            await report(app, actor, group, platform, "project_paused", project="Atlas")
+    assert await app.availability.warm_project_changes(clock.now()) == 2  # neither was read yet
+    assert await app.availability.warm_project_changes(clock.now()) == 0  # both still fresh
+    at = unix(clock.now())  # another process's report on one platform only
+    await store.upsert_report(app.db, store.NewReport("elsewhere", "appen", "project_paused", "atlas",
+                                                      window_start("project_paused", at), at))
+    assert await app.availability.warm_project_changes(clock.now()) == 1
+    direct = await store.project_changes(app.db, PROJECT_KINDS, "appen", at - PROJECT_CHANGES_SPAN)
+    assert await listed("appen") == [(r["project"], r["kind"], r["reporters"]) for r in direct] == [
+        ("atlas", "project_paused", 3)]
+    assert await listed("outlier") == [("atlas", "project_paused", 2)]

@@ -6,7 +6,7 @@ import pytest
 
 from bot.features.availability.brigading import NEW_FOR
 from bot.features.availability.status import MIN_DURATION
-from bot.features.availability.trust import MAX_WEIGHT, NEW_WEIGHT, trust_weights
+from bot.features.availability.trust import MAX_WEIGHT, NEW_WEIGHT, trust_service, trust_weights
 from commands.mod_reports import LIMIT
 from tests.moderation_helpers import crowd, file, run
 
@@ -26,7 +26,7 @@ async def day_of_reports(app, clock, group, who, what: str) -> None:
         await file(app, actor, group, what)
         clock.advance(minutes=2)
     await run(app, "/status outlier", who[0], group)
-    await app.availability.refresh_all()  # the availability service's tick: it settles trust, /status never does
+    await trust_service(app).run_once()  # the trust service's round settles trust; /status never does
 
 
 async def disagree(app, clock, group, claim_drought, see_tasks) -> None:

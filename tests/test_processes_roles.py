@@ -50,7 +50,7 @@ async def test_a_receiving_role_receives_and_a_worker_only_sends(settings):
         assert [s.name for s in runner.services_for(app, frozenset({"telegram"}))] == ["exchange-rates-reload"]
         services = runner.services_for(app, frozenset({"worker"}))
         led = {s.name for s in services if isinstance(s, runner.LeaderOnly)}
-        assert {"scheduler", "availability", "alerts"} <= led  # one process at a time
+        assert {"scheduler", "availability", "trust", "alerts"} <= led  # one process at a time
         assert any(isinstance(s, OutboxService) for s in services)  # every worker
     finally:
         await app.db.close()

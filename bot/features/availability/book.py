@@ -83,7 +83,7 @@ class OpinionBook:
                       ) -> tuple[dict[tuple[str, str], Tally], Counter[tuple[str, str]]]:
         """At `at`, per (platform, project): the tally of the confirmed opinions, and how many were set aside
         (for one platform, or every platform with reports; platform-wide only unless `projects`)."""
-        versions = await versions_store.current(self.app.db, at)
+        versions = await versions_store.current(self.app.db, at, platform)
         if versions.trust != self._trust:
             if self._trust is not None:
                 await self._weigh_again(versions.trust)

@@ -43,6 +43,8 @@ BURST_WINDOW = 2 * 3600  # reports within 2 hours of each other belong to one bu
 BURST_SIZE = 5  # 5 or more different newcomers in one window make a burst (the VRCPulse alert line is 5/hour)
 LAUNCH_GRACE = NEW_FOR  # the bot's own first week: no one is new yet
 CACHE_SECONDS = 300  # first-report times are reused for 5 minutes (monotonic clock)
+JOINERS_HEADROOM = 86400  # a read of the recent joiners reaches a day further back than asked, to serve later reads
+CLOCK_SKEW = 60  # opinions stamped this close to (or after) that read are looked up afresh: it may not hold them
 # Reporters whose first-report times are kept in memory at most: above the reporters of one /status (all), or every
 # call evicts what it needs (a 10M-report instance has ~30k reporters in a 6-hour window; ~400 bytes each).
 FIRST_SEEN_CACHE_SIZE = 100_000
@@ -136,6 +138,7 @@ class FirstSeen:
         self._firsts: ExpiringCache[str, dict[str | None, int]] = ExpiringCache(
             FIRST_SEEN_CACHE_SIZE, CACHE_SECONDS, app.clock.monotonic)
         self._launched: int | None = None
+        self._joiners: tuple[int, float, int, dict[str, dict[str | None, int]]] | None = None  # since, read, at, firsts
 
     async def launched(self) -> int | None:
         """When the bot's first stored report was made (None: no reports yet)."""
@@ -164,9 +167,32 @@ class FirstSeen:
             found.update(fetched)  # from here, not the cache: a request larger than the cache evicts its own
         return found
 
+    async def joiners(self, since: int) -> tuple[dict[str, dict[str | None, int]], int]:
+        """Every reporter who first reported somewhere (to the bot or in a community) since `since`, with all their
+        first-report times (as `of`), as read at most CACHE_SECONDS ago; and the wall time of that read, after which
+        a report (a new reporter, or someone's first in a community) may be missing from it."""
+        moment = self.app.clock.monotonic()
+        cached = self._joiners
+        if cached is None or moment - cached[1] >= CACHE_SECONDS or since < cached[0]:
+            at = unix(self.app.clock.now())  # before the read: whatever was committed by then is in it
+            found: dict[str, dict[str | None, int]] = {}
+            for row in await first_seen_store.joined_since(self.app.db, since - JOINERS_HEADROOM):
+                found.setdefault(row["reporter"], {})[row["community"]] = int(row["first_at"])
+            self._joiners = cached = (since - JOINERS_HEADROOM, moment, at, found)
+        return cached[3], cached[2]
+
+    async def fresh(self, reporters: Sequence[str]) -> dict[str, dict[str | None, int]]:
+        """These reporters' first-report times as stored now (no cache)."""
+        found: dict[str, dict[str | None, int]] = {}
+        for row in await first_seen_store.firsts(self.app.db, reporters):
+            found.setdefault(row["reporter"], {})[row["community"]] = int(row["first_at"])
+        return found
+
     def forget(self, reporter: str) -> None:
         """Drop one reporter's cached times (after /forget)."""
         self._firsts.pop(reporter, None)
+        if self._joiners is not None:
+            self._joiners[3].pop(reporter, None)
 
 
 async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]],
@@ -229,7 +255,14 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
     launched = await seen.launched()
     if launched is None or max(o["last_at"] for o in opinions) - launched < LAUNCH_GRACE:
         return everyone
-    firsts = await seen.of([o["reporter"] for o in opinions])
+    # Only a reporter with a first report somewhere within NEW_FOR can be new: those come from the joiners read
+    # (one range, shared by every platform's split for a while), and anyone who reported after that read is
+    # looked up as stored now (a newcomer, or a first report in a community, may be missing from it).
+    joiners, read_at = await seen.joiners(min(o["last_at"] for o in opinions) - NEW_FOR)
+    late = {o["reporter"] for o in opinions if o["last_at"] >= read_at - CLOCK_SKEW}
+    firsts = {r: joiners[r] for r in {o["reporter"] for o in opinions} - late if r in joiners}
+    if late:
+        firsts.update(await seen.fresh(list(late)))
     joined = {r: (min(t.values()), max(t.values())) for r, t in firsts.items() if t}  # first ever, latest first
     # A reporter may be new if they are new to the bot or joined some community recently; the others are not new
     # anywhere, so never set aside: only the suspects are judged.
@@ -241,14 +274,15 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
     if not per_platform or max(per_platform.values()) < BURST_SIZE:
         return everyone
     community: dict[tuple, str | None] = {}
-    if any(o["last_at"] - joined.get(o["reporter"], (o["last_at"], 0))[0] >= NEW_FOR for o in suspects):
-        # Some suspects are old hands who recently joined a community: which community is each opinion from?
+    # Some suspects may be old hands who recently joined a community: which community is each of their opinions from?
+    old_hands = sorted({o["reporter"] for o in suspects if o["last_at"] - joined[o["reporter"]][0] >= NEW_FOR})
+    if old_hands:
         platforms = {o["platform"] for o in suspects}
         community = {
             (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
             for r in await store.recent_availability(
                 app.db, AVAILABILITY_KINDS, min(o["last_at"] for o in opinions),
-                next(iter(platforms)) if len(platforms) == 1 else None)
+                next(iter(platforms)) if len(platforms) == 1 else None, old_hands)
         }
     ok, flagged = await split_by_platform(app, [
         (o, o["platform"], o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])),

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING
 
 from bot.core.background import Every
 from bot.core.clock import unix
-from bot.features.availability import trust
 from bot.features.availability.book import OpinionBook, Tally
 from bot.features.reports.kinds import AVAILABILITY_KINDS, HOUR, PROJECT_KINDS
 from storage import reports as store
@@ -59,6 +58,7 @@ BASELINE_CACHE_SECONDS = HOUR  # the usual level changes slowly: compute it once
 CONFIDENT_WEIGHT = 8.0  # eight fresh, fully trusted reporters give full confidence in the evidence
 PROJECT_CHANGES_SPAN = 14 * 24 * HOUR  # /status lists projects paused or ended in the last 14 days
 PROJECT_CHANGES_SLACK = MINUTE  # that list is exact to the minute: a report aging out of the 14 days shows within it
+PROJECT_CHANGES_EACH_UP_TO = 10  # more stale platforms than this are read again in one query over every platform
 
 STATES = ("drought", "mixed", "none", "flowing")  # worst first; their words are in availability/wording.py
 
@@ -133,7 +133,7 @@ class Availability:
         self._baselines: dict[str, float] = {}
         self._baseline_hour: int | None = None
         self._baseline_all = False
-        self._current: dict[tuple[str, str], tuple[str, int]] = {}  # key -> (state, since), as last read
+        self._current: dict[str, dict[str, tuple[str, int]]] = {}  # platform -> project -> (state, since), as read
         self._current_until = 0.0  # when the copy is read again (monotonic seconds)
         self.book = OpinionBook(app, LOOKBACK, HALF_LIFE)
         self._project_changes: dict[str, tuple[int | None, int, list[Row]]] = {}  # platform -> (version, since, rows)
@@ -160,13 +160,34 @@ class Availability:
     async def project_changes(self, platform: str, since: int) -> list[Row]:
         """Projects reported paused or ended since `since`, with reporter counts: read again when the platform's
         project reports changed (in any process), or when the window has moved on by PROJECT_CHANGES_SLACK."""
-        version = (await versions_store.current(self.app.db, unix(self.app.clock.now()))).projects.get(platform)
+        version = (await versions_store.current(self.app.db, unix(self.app.clock.now()), platform)).projects.get(
+            platform)
         cached = self._project_changes.get(platform)
         if cached is not None and cached[0] == version and cached[1] <= since < cached[1] + PROJECT_CHANGES_SLACK:
             return cached[2]
         rows = await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
         self._project_changes[platform] = (version, since, rows)
         return rows
+
+    async def warm_project_changes(self, now: datetime) -> int:
+        """Read again, in one query, the project changes of every platform whose cached ones are stale (so the first
+        /status of a platform after a start, or after its project reports changed, finds them); returns how many."""
+        at = unix(now)
+        since = at - PROJECT_CHANGES_SPAN
+        versions = (await versions_store.current(self.app.db, at)).projects
+        stale = {platform: version for platform, version in versions.items()
+                 if (cached := self._project_changes.get(platform)) is None or cached[0] != version
+                 or not cached[1] <= since < cached[1] + PROJECT_CHANGES_SLACK}
+        if len(stale) > PROJECT_CHANGES_EACH_UP_TO:
+            found: dict[str, list[Row]] = {platform: [] for platform in stale}
+            for row in await store.project_changes(self.app.db, PROJECT_KINDS, None, since):
+                if row["platform"] in found:
+                    found[row["platform"]].append(row)
+        else:
+            found = {p: await store.project_changes(self.app.db, PROJECT_KINDS, p, since) for p in stale}
+        for platform, rows in found.items():
+            self._project_changes[platform] = (stale[platform], since, rows)
+        return len(found)
 
     async def statuses(self, now: datetime, platform: str | None = None, projects: bool = True) -> list[Status]:
         """Current statuses (platform-wide, and per project unless `projects` is False) of one platform, or of all
@@ -197,9 +218,9 @@ class Availability:
         seen = {(s.platform, s.project) for s in found}
         quiet = [
             Status(p, project, "none", 0, 0, 0, 0.0, None)
-            for (p, project), (state, _since) in current.items()
-            if state != "none" and (p, project) not in seen and (platform is None or p == platform)
-            and (projects or project == "")
+            for p in ([platform] if platform is not None else list(current))
+            for project, (state, _since) in current.get(p, {}).items()
+            if state != "none" and (p, project) not in seen and (projects or project == "")
         ]
         statuses = [*found, *quiet]
         changes = [change for status in statuses if (change := self._change(status, at)) is not None]
@@ -209,18 +230,23 @@ class Availability:
                 await self._load_states()  # another process stored some first: take its states and times
             else:
                 for p, project, _old, new, when, _n, _c in stored:
-                    current[(p, project)] = (new, when)
+                    current.setdefault(p, {})[project] = (new, when)
         for status in statuses:
-            status.since = self._current.get((status.platform, status.project), ("none", None))[1]
+            status.since = self._stored(status.platform, status.project)[1]
 
     async def _load_states(self) -> None:
-        self._current = {(r["platform"], r["project"]): (r["state"], r["since"])
-                         for r in await store.load_states(self.app.db)}
+        self._current = {}
+        for r in await store.load_states(self.app.db):
+            self._current.setdefault(r["platform"], {})[r["project"]] = (r["state"], r["since"])
         self._current_until = self.app.clock.monotonic() + STATES_SECONDS
+
+    def _stored(self, platform: str, project: str) -> tuple[str, int | None]:
+        """A platform's or project's state and since, as last read (none when it has none)."""
+        return self._current.get(platform, {}).get(project, ("none", None))
 
     def _change(self, status: Status, at: int) -> store.StateChange | None:
         """The stored change a computed status makes, or None when its state is the one stored."""
-        old_state, since = self._current.get((status.platform, status.project), ("none", None))
+        old_state, since = self._stored(status.platform, status.project)
         if status.state == old_state:
             return None
         # A drought began when its evidence did (it must hold MIN_DURATION before it is called), but never before
@@ -232,13 +258,17 @@ class Availability:
         """Re-evaluate every platform with recent reports (run periodically); returns how many statuses.
 
         First, times stamped later than now (the clock ran ahead and was put right) are brought back to now,
-        so such reports age from now instead of counting as fresh until the wall clock catches up; then the days of
-        trust that became judgeable are settled (at most hourly), here in the background, never in a read.
+        so such reports age from now instead of counting as fresh until the wall clock catches up. Trust is settled
+        by a service of its own (trust.trust_service), so the first refresh after a start waits for no settle.
         """
         now = self.app.clock.now()
         await self.app.reports.clamp_future(now)
-        await trust.settle_if_due(self.app)
         return len(await self.statuses(now))
+
+    async def tick(self) -> None:
+        """The availability service's round: refresh every status, then keep the project changes warm."""
+        await self.refresh_all()
+        await self.warm_project_changes(self.app.clock.now())
 
 
 def worst_first(statuses: list[Status]) -> list[Status]:
@@ -256,4 +286,4 @@ def availability_service(app: App) -> Every:
     So a drought that becomes "likely" (or fades) is stored as an event even when no one asks /status,
     and the baselines and caches are warm when someone does.
     """
-    return Every("availability", REFRESH_SECONDS, app.availability.refresh_all)
+    return Every("availability", REFRESH_SECONDS, app.availability.tick)

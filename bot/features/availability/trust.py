@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.core.background import Every
 from bot.core.clock import Clock, unix
 from bot.core.expiring import ExpiringCache
 from bot.core.feature import Person
@@ -51,6 +52,7 @@ MAX_WEIGHT = 1.0
 BARRED_WEIGHT = 0.0
 SETTLE_AFTER = 12 * 3600  # judge a report against the status in force during the 12 hours after it
 SETTLE_EVERY = 3600  # trust_weights looks for newly judgeable days at most once an hour (monotonic clock)
+SETTLE_CHECK_SECONDS = 60.0  # how often the trust service asks whether a settle is due
 FIRST_SETTLE_LOOKBACK = 30 * 86400  # on the very first settle, judge at most the last 30 days
 SETTLE_WRITE_BATCH = 5_000  # reporters written per transaction: each holds the write lock for ~40 ms at most
 CACHE_SECONDS = 300  # a weight is reused for 5 minutes (monotonic clock; bars and settling clear it)
@@ -116,21 +118,20 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
         now = unix(app.clock.now())
         rows = await store.trust_rows(app.db, missing)
         bars = await bars_store.active_bars(app.db, missing, now)
-        penalty_keys = {reporter: _penalty_key(app, reporter) for reporter in missing}
-        penalties = await store.penalties(app.db, list(penalty_keys.values()))
+        penalties = await _penalties_of(app, missing)
         for reporter in missing:
             row = rows.get(reporter)
             weight = weight_for(
                 row["agreements"] if row else 0, row["contradictions"] if row else 0, reporter in bars,
-                penalties.get(penalty_keys[reporter], 0.0),
+                penalties.get(reporter, 0.0),
             )
             cache.weights[reporter] = result[reporter] = weight
     return result
 
 
 async def settle_if_due(app: App) -> int:
-    """Settle the days that became judgeable, at most once every SETTLE_EVERY (the availability service calls it
-    in the background before each refresh); returns the judged days. A failure is logged and retried next time."""
+    """Settle the days that became judgeable, at most once every SETTLE_EVERY (the trust service calls it in the
+    background); returns the judged days. A failure is logged and retried next time."""
     cache = app.trust
     if cache.last_settle is not None and cache.clock.monotonic() - cache.last_settle < SETTLE_EVERY:
         return 0
@@ -139,6 +140,22 @@ async def settle_if_due(app: App) -> int:
     except Exception:  # trust must never stop the refresh; the next one retries
         log.exception("settling reporter trust failed")
         return 0
+
+
+def trust_service(app: App) -> Every:
+    """The runner service that settles trust in the background: it looks each minute and settles at most once every
+    SETTLE_EVERY, apart from the availability refresh, so no status waits for a settle (the first after a start
+    included)."""
+    return Every("trust", SETTLE_CHECK_SECONDS, lambda: settle_round(app))
+
+
+async def settle_round(app: App) -> int:
+    """The trust service's round: settle if due, and when that judged anything, refresh the statuses at once, so
+    the book weighs its reporters again here rather than in the next member's /status; returns the judged days."""
+    judged = await settle_if_due(app)
+    if judged:
+        await app.availability.refresh_all()
+    return judged
 
 
 def settle_bounds(now: int, stored: str | None) -> tuple[int, int, bool]:
@@ -251,6 +268,15 @@ def judge(claim: str, states: set[str]) -> str | None:
     if OPPOSITE[claim] in states:
         return "contradiction"
     return None
+
+
+async def _penalties_of(app: App, reporters: Sequence[str]) -> dict[str, float]:
+    """The penalty of each of these reporters that has one; their keys are worked out only when any is kept."""
+    if not await store.any_penalty(app.db):
+        return {}
+    keys = {reporter: _penalty_key(app, reporter) for reporter in reporters}
+    found = await store.penalties(app.db, list(keys.values()))
+    return {reporter: found[key] for reporter, key in keys.items() if key in found}
 
 
 def _penalty_key(app: App, reporter: str) -> str:
