@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.scaling.data import anchor, cached_database, platform_ids, settings_for, working_copy
 from benchmarks.scaling.soak import soak
+from bot.core import memory
 from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.features.availability import trust
@@ -271,6 +272,7 @@ async def measure(options, cached: Path, folder: Path, now: datetime, known: lis
     clock = ManualClock(now)
     app = await build_app(settings_for(path), clock=clock)
     opened_at = time.perf_counter()
+    memory.freeze_start()  # as `queuewatch run` does
     opened = opened_at - started
     stored = (await app.db.fetchone("SELECT count(*) FROM reports"))[0]
     started = time.perf_counter()

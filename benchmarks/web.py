@@ -62,12 +62,14 @@ async def serve(path: str) -> None:
     """The server process: the web adapter over a copy of the database, no request limit; prints its port."""
     from benchmarks.scaling.data import anchor
     from bot.adapters.web import WebAdapter
+    from bot.core import memory
     from bot.settings import load_settings
     from bot.wiring import build_app
 
     settings = load_settings(database_url=f"sqlite:///{path}", queuewatch_secret=SECRET, queuewatch_fx_url="",
                              queuewatch_secret_file=path + ".key")
     app = await build_app(settings, clock=FollowingClock(anchor()))  # type: ignore[arg-type]
+    memory.freeze_start()  # as `queuewatch run` does
     web = WebAdapter(app, host="127.0.0.1", port=0, per_minute=0)
     await web.start()
     print(f"PORT {web.address.rsplit(':', 1)[1].strip('/')}", flush=True)

@@ -113,6 +113,7 @@ async def _run(settings: Settings, factories: list[AdapterFactory], stop: asynci
                roles: frozenset[str], announce: Announce | None) -> None:
     memory.limit_heaps()  # before the database's threads start
     app = await build_app(settings)
+    memory.freeze_start()
     app.outbox.lease_seconds = settings.queuewatch_outbox_lease_seconds
     # A send must time out (and be recorded uncertain) before its lease runs out and another worker takes it up.
     app.outbox.send_timeout = min(app.outbox.send_timeout, app.outbox.lease_seconds / 2)

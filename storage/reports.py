@@ -137,25 +137,30 @@ def _marks(values: Sequence[str]) -> str:
 
 
 async def latest_opinions(db: Database, kinds: Sequence[str], platform: str | None, since: int) -> list[Row]:
-    """Per platform, project and reporter: their latest availability report since `since`.
+    """Per platform, project and reporter: their latest availability report since `since`, with their trust.
 
     One row per reporter (platform-wide and per project): kind is the kind of their latest report, last_at
-    its time, first_at when that report was first made (a repeat refreshes last_at, not first_at). The
-    query must hold exactly one max() for SQLite to take the bare columns from the latest row.
+    its time, first_at when that report was first made (a repeat refreshes last_at, not first_at); agreements
+    and contradictions are the reporter's settled trust (NULL: none settled yet), read in the same statement so a
+    window's weights cost no lookups of their own. The query must hold exactly one max() for SQLite to take the
+    bare columns from the latest row.
     """
-    where, params = _platform_filter(platform)
+    where, params = ("r.platform = ? AND ", (platform,)) if platform is not None else ("", ())
     return await db.fetchall(LATEST_OPINIONS[db.dialect].format(where=where, marks=_marks(kinds)),
                              (*params, *kinds, since))
 
 
 LATEST_OPINIONS = {
-    "sqlite": "SELECT platform, project, reporter, kind, max(updated_at) AS last_at, created_at AS first_at "
-              "FROM reports WHERE {where}kind IN ({marks}) AND updated_at >= ? AND hidden = 0 "
-              "GROUP BY platform, project, reporter",
-    "postgresql": "SELECT DISTINCT ON (platform, project, reporter) platform, project, reporter, kind, "
-                  "updated_at AS last_at, created_at AS first_at "
-                  "FROM reports WHERE {where}kind IN ({marks}) AND updated_at >= ? AND hidden = 0 "
-                  "ORDER BY platform, project, reporter, updated_at DESC, id DESC",
+    "sqlite": "SELECT r.platform, r.project, r.reporter, r.kind, max(r.updated_at) AS last_at, "
+              "r.created_at AS first_at, t.agreements, t.contradictions "
+              "FROM reports r LEFT JOIN reporter_trust t ON t.reporter = r.reporter "
+              "WHERE {where}r.kind IN ({marks}) AND r.updated_at >= ? AND r.hidden = 0 "
+              "GROUP BY r.platform, r.project, r.reporter",
+    "postgresql": "SELECT DISTINCT ON (r.platform, r.project, r.reporter) r.platform, r.project, r.reporter, r.kind, "
+                  "r.updated_at AS last_at, r.created_at AS first_at, t.agreements, t.contradictions "
+                  "FROM reports r LEFT JOIN reporter_trust t ON t.reporter = r.reporter "
+                  "WHERE {where}r.kind IN ({marks}) AND r.updated_at >= ? AND r.hidden = 0 "
+                  "ORDER BY r.platform, r.project, r.reporter, r.updated_at DESC, r.id DESC",
 }
 
 

@@ -1,4 +1,5 @@
-"""Giving freed memory back to the system, on glibc (elsewhere these do nothing).
+"""Giving freed memory back to the system, on glibc (elsewhere these do nothing), and keeping the start's objects
+out of the garbage collector's full collections.
 
 glibc keeps what Python and SQLite free in its heaps, one per thread that allocates (the SQLite connections'
 threads, the HTTP clients' resolver threads), up to eight per core, and returns little of it unasked: a start
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import sys
 
@@ -42,6 +44,18 @@ def limit_heaps(count: int = ARENAS) -> bool:
 def give_back() -> bool:
     """Return the free pages of every heap to the system; True when some were returned."""
     return bool(_LIBC is not None and _LIBC.malloc_trim(0))
+
+
+def freeze_start() -> int:
+    """After one collection, put everything alive now out of the cyclic garbage collector's reach; returns how many.
+
+    What a start makes (modules, classes, the knowledge base, the libraries' tables) lives as long as the process,
+    yet every full collection walked it again: 57 ms for the 64k objects of a start, a pause in the middle of
+    whatever the event loop was serving. Objects made later are collected as ever.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 async def give_back_round() -> None:

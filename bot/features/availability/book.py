@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.features.availability import brigading, trust
+from bot.features.availability.brigading import LAST_AT, REPORTER
 from bot.features.reports.kinds import AVAILABILITY_KINDS
 from storage import reports as store
 from storage import versions as versions_store
@@ -48,9 +49,11 @@ class Tally:
         return Tally(self.drought * factor, self.flowing * factor, self.drought_firsts, self.flowing_n, self.last_at)
 
 
-# One opinion: [last_at, project, kind, first_at, weight at the view's reference time, hold]: hold is None for an
-# opinion counted in its tally, else the time until which the guard sets it aside (a list: freeing it sets None).
-Entry = list
+# One opinion: (last_at, project, kind, first_at, weight at the view's reference time, hold): hold is None for an
+# opinion counted in its tally from the start, else the time until which the guard set it aside. A tuple of plain
+# values, as the rows are: the cyclic garbage collector stops tracking them, so a book of tens of thousands of
+# opinions adds nothing to its full collections (which took ~160 ms at 10M reports while they were lists and Rows).
+Entry = tuple
 
 
 @dataclass
@@ -58,6 +61,7 @@ class _View:
     version: int | None  # the platform's opinions version the rows were read at
     since: int  # the rows hold every opinion with last_at >= since
     rows: list[Any]
+    read_trust: Any = None  # the trust version the rows (with their reporters' settled trust) were read under
     derived: bool = False
     ref: int = 0
     trust: Any = None
@@ -119,15 +123,18 @@ class OpinionBook:
         if not todo:
             return
         per_platform: dict[str, list[Any]] = {p: [] for p in todo}
+        # Kept as plain tuples (platform, project, reporter, kind, last_at, first_at, agreements, contradictions), not
+        # the driver's rows: see Entry.
         if len(todo) > READ_EACH_UP_TO:
             for row in await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, None, since):
-                if row["platform"] in per_platform:
-                    per_platform[row["platform"]].append(row)
+                if row[0] in per_platform:
+                    per_platform[row[0]].append(tuple(row))
         else:
             for p in todo:
-                per_platform[p] = list(await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since))
+                per_platform[p] = [tuple(row) for row in
+                                   await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since)]
         for p, rows in per_platform.items():
-            self._views[p] = _View(versions.get(p), since, rows)
+            self._views[p] = _View(versions.get(p), since, rows, read_trust=self._trust)
 
     async def _weigh_again(self, trust_key: Any) -> None:
         """Trust changed (in any process, or an active bar ended): weigh every reporter in the book again, and keep
@@ -151,7 +158,6 @@ class OpinionBook:
         while held and held[0][0] < edge:
             entry = heapq.heappop(held)[2]
             last_at, project, kind, first_at, weight, _hold = entry
-            entry[5] = None
             view.unconfirmed[project] -= 1
             if not view.unconfirmed[project]:
                 del view.unconfirmed[project]
@@ -185,9 +191,11 @@ class OpinionBook:
         meanwhile keeps its own rows, still to be derived). Hot loop: kept free of calls."""
         view = self._views[platform]
         edge, trust_key = at - self.lookback, self._trust
-        rows = [row for row in view.rows if row["last_at"] >= edge]
+        rows = [row for row in view.rows if row[LAST_AT] >= edge]
         confirmed, flagged = await brigading.split_opinions(self.app, rows)
-        weights = await trust.trust_weights(self.app, [row["reporter"] for row in rows])
+        # The rows carry their reporters' settled trust, as current as the trust version they were read under.
+        settled = {row[REPORTER]: row[6:8] for row in rows} if view.read_trust == trust_key else None
+        weights = await trust.trust_weights(self.app, [row[REPORTER] for row in rows], settled)
         half_life = self.half_life
         entries: list[Entry] = []
         tallies: dict[str, Tally] = {}
@@ -195,11 +203,11 @@ class OpinionBook:
         held: list[tuple[int, int, Entry]] = []
         future = False
         for row, hold in [*((row, None) for row in confirmed), *flagged]:
-            _platform, project, reporter, kind, last_at, first_at = row
+            _platform, project, reporter, kind, last_at, first_at, _agreements, _contradictions = row
             if last_at > at:  # stamped by a clock that ran ahead (until the refresh puts it right): it is news now
                 last_at, first_at, future = at, min(first_at, at), True
             weight = (0.5 ** ((at - last_at) / half_life) if last_at < at else 1.0) * weights.get(reporter, 1.0)
-            entry = [last_at, project, kind, first_at, weight, hold]
+            entry = (last_at, project, kind, first_at, weight, hold)
             entries.append(entry)
             if hold is not None:
                 unconfirmed[project] += 1

@@ -43,6 +43,7 @@ BURST_WINDOW = 2 * 3600  # reports within 2 hours of each other belong to one bu
 BURST_SIZE = 5  # 5 or more different newcomers in one window make a burst (the VRCPulse alert line is 5/hour)
 LAUNCH_GRACE = NEW_FOR  # the bot's own first week: no one is new yet
 CACHE_SECONDS = 300  # first-report times are reused for 5 minutes (monotonic clock)
+PLATFORM, PROJECT, REPORTER, LAST_AT = 0, 1, 2, 4  # the fields of an opinion (split_opinions) that the guard reads
 JOINERS_HEADROOM = 86400  # a read of the recent joiners reaches a day further back than asked, to serve later reads
 CLOCK_SKEW = 60  # opinions stamped this close to (or after) that read are looked up afresh: it may not hold them
 # Reporters whose first-report times are kept in memory at most: above the reporters of one /status (all), or every
@@ -244,23 +245,23 @@ async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any
 
 
 async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], list[tuple[Any, int]]]:
-    """Availability's per-reporter opinions (platform, project, reporter, last_at) split by the guard:
-    (confirmed, unconfirmed with their hold times: see burst_holds). Fast path: without BURST_SIZE possible
-    newcomers on a platform nothing is looked up.
+    """Availability's per-reporter opinions, tuples (platform, project, reporter, kind, last_at, first_at), split by
+    the guard: (confirmed, unconfirmed with their hold times: see burst_holds). Fast path: without BURST_SIZE
+    possible newcomers on a platform nothing is looked up.
     """
     everyone: tuple[list[Any], list[tuple[Any, int]]] = list(opinions), []
     if not opinions:
         return everyone
     seen = app.first_seen
     launched = await seen.launched()
-    if launched is None or max(o["last_at"] for o in opinions) - launched < LAUNCH_GRACE:
+    if launched is None or max(o[LAST_AT] for o in opinions) - launched < LAUNCH_GRACE:
         return everyone
     # Only a reporter with a first report somewhere within NEW_FOR can be new: those come from the joiners read
     # (one range, shared by every platform's split for a while), and anyone who reported after that read is
     # looked up as stored now (a newcomer, or a first report in a community, may be missing from it).
-    joiners, read_at = await seen.joiners(min(o["last_at"] for o in opinions) - NEW_FOR)
-    late = {o["reporter"] for o in opinions if o["last_at"] >= read_at - CLOCK_SKEW}
-    firsts = {r: joiners[r] for r in {o["reporter"] for o in opinions} - late if r in joiners}
+    joiners, read_at = await seen.joiners(min(o[LAST_AT] for o in opinions) - NEW_FOR)
+    late = {o[REPORTER] for o in opinions if o[LAST_AT] >= read_at - CLOCK_SKEW}
+    firsts = {r: joiners[r] for r in {o[REPORTER] for o in opinions} - late if r in joiners}
     if late:
         firsts.update(await seen.fresh(list(late)))
     joined = {r: (min(t.values()), max(t.values())) for r, t in firsts.items() if t}  # first ever, latest first
@@ -269,24 +270,24 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
     suspects: list[Any] = []
     settled: list[Any] = []
     for o in opinions:
-        (suspects if o["last_at"] - joined.get(o["reporter"], (0, 0))[1] < NEW_FOR else settled).append(o)
-    per_platform = Counter(p for p, _r in {(o["platform"], o["reporter"]) for o in suspects})
+        (suspects if o[LAST_AT] - joined.get(o[REPORTER], (0, 0))[1] < NEW_FOR else settled).append(o)
+    per_platform = Counter(p for p, _r in {(o[PLATFORM], o[REPORTER]) for o in suspects})
     if not per_platform or max(per_platform.values()) < BURST_SIZE:
         return everyone
     community: dict[tuple, str | None] = {}
     # Some suspects may be old hands who recently joined a community: which community is each of their opinions from?
-    old_hands = sorted({o["reporter"] for o in suspects if o["last_at"] - joined[o["reporter"]][0] >= NEW_FOR})
+    old_hands = sorted({o[REPORTER] for o in suspects if o[LAST_AT] - joined[o[REPORTER]][0] >= NEW_FOR})
     if old_hands:
-        platforms = {o["platform"] for o in suspects}
+        platforms = {o[PLATFORM] for o in suspects}
         community = {
             (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
             for r in await store.recent_availability(
-                app.db, AVAILABILITY_KINDS, min(o["last_at"] for o in opinions),
+                app.db, AVAILABILITY_KINDS, min(o[LAST_AT] for o in opinions),
                 next(iter(platforms)) if len(platforms) == 1 else None, old_hands)
         }
     ok, flagged = await split_by_platform(app, [
-        (o, o["platform"], o["reporter"], community.get((o["platform"], o["project"], o["reporter"], o["last_at"])),
-         o["last_at"])
+        (o, o[PLATFORM], o[REPORTER], community.get((o[PLATFORM], o[PROJECT], o[REPORTER], o[LAST_AT])),
+         o[LAST_AT])
         for o in suspects
     ], firsts)
     return [*settled, *(a.ref for a in ok)], [(a.ref, hold) for a, hold in flagged]

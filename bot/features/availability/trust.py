@@ -101,9 +101,11 @@ def forget_cached(app: App, reporters: Sequence[str] | None = None) -> None:
             cache.weights.pop(reporter, None)
 
 
-async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
+async def trust_weights(app: App, reporters: Sequence[str],
+                        settled: dict[str, tuple[int | None, int | None]] | None = None) -> dict[str, float]:
     """The weight of each reporter's reports as stored (batched and cached). It never settles: a read does not wait
-    for judging; the availability service settles (settle_if_due) and clears the cache."""
+    for judging; the trust service settles (settle_if_due) and clears the cache. `settled`: (agreements,
+    contradictions) of some reporters (None: none settled) as just read with their reports, so not looked up."""
     cache = app.trust
     result: dict[str, float] = {}
     missing: list[str] = []
@@ -116,15 +118,15 @@ async def trust_weights(app: App, reporters: Sequence[str]) -> dict[str, float]:
             missing.append(reporter)
     if missing:
         now = unix(app.clock.now())
-        rows = await store.trust_rows(app.db, missing)
+        given = settled or {}
+        rows = await store.trust_rows(app.db, [reporter for reporter in missing if reporter not in given])
+        totals = {reporter: (row["agreements"], row["contradictions"]) for reporter, row in rows.items()}
+        totals.update(given)
         bars = await bars_store.active_bars(app.db, missing, now)
         penalties = await _penalties_of(app, missing)
         for reporter in missing:
-            row = rows.get(reporter)
-            weight = weight_for(
-                row["agreements"] if row else 0, row["contradictions"] if row else 0, reporter in bars,
-                penalties.get(reporter, 0.0),
-            )
+            agreements, contradictions = totals.get(reporter, (None, None))
+            weight = weight_for(agreements or 0, contradictions or 0, reporter in bars, penalties.get(reporter, 0.0))
             cache.weights[reporter] = result[reporter] = weight
     return result
 
