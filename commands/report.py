@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from bot.core import i18n
 from bot.core.declarations import Choice, Command, Param
 from bot.core.i18n import N_, Localized, _
 from bot.core.model import Button, Invocation, Reply
@@ -26,16 +29,29 @@ HOW_IT_COUNTS = Localized({
     "payment_missing": PAYMENT_NEWS,
     "account_restricted": N_("It counts in the platform's restriction reports for the last 90 days."),
 })
+WORDINGS_KEPT = 2048  # acknowledgement wordings remembered (locale, platform, kind, project, ...)
 COUNTS = {"days": reliability.RECENT_SPAN // 86400, "members": MIN_REPORTERS, "minutes": MIN_DURATION // 60}
 
 
 def acknowledgement(name: str, recorded: Recorded, extra: str = "", note: bool = False) -> Reply:
     """The private reply to a report: what was recorded (or which earlier report it refreshed) and how it counts."""
-    what = _(KINDS[recorded.kind].label)
-    project = ", " + _("project “{name}”").format(name=recorded.project_name) if recorded.project_name else ""
-    span = describe_span(recorded.window)
-    counts = (HOW_IT_COUNTS.get(recorded.kind) or "").format(**COUNTS)
-    if recorded.refreshed:
+    title, blocks = _worded(i18n.current(), name, recorded.kind, recorded.project_name, recorded.window,
+                            recorded.refreshed, extra, note)
+    buttons = [Button(_("My reports"), "myreports")]
+    if recorded.kind in ("drought", "tasks_back"):
+        buttons.insert(0, Button(_("Status"), "status", {"platform": recorded.platform}))
+    return Reply(title=title, blocks=list(blocks), buttons=buttons, ephemeral=True)
+
+
+@lru_cache(maxsize=WORDINGS_KEPT)  # every report is acknowledged; most say the same as many before them
+def _worded(locale: str, name: str, kind: str, project_name: str, window: int, refreshed: bool, extra: str,
+            note: bool) -> tuple[str, tuple[str, ...]]:
+    """The title and text blocks of an acknowledgement in `locale` (the current one, which `_` reads: a key here)."""
+    what = _(KINDS[kind].label)
+    project = ", " + _("project “{name}”").format(name=project_name) if project_name else ""
+    span = describe_span(window)
+    counts = (HOW_IT_COUNTS.get(kind) or "").format(**COUNTS)
+    if refreshed:
         title = _("Updated your earlier report")
         blocks = [_("Updated: {name} — {what}").format(name=name, what=what) + f"{project}.{extra}",
                   _("You had already reported this within {span}, so I updated your earlier report (its time and "
@@ -47,10 +63,7 @@ def acknowledgement(name: str, recorded: Recorded, extra: str = "", note: bool =
                     "adding another.").format(span=span) + " " + counts]
     if note:
         blocks.append(_("Your note is shown only to moderators."))
-    buttons = [Button(_("My reports"), "myreports")]
-    if recorded.kind in ("drought", "tasks_back"):
-        buttons.insert(0, Button(_("Status"), "status", {"platform": recorded.platform}))
-    return Reply(title=title, blocks=[b.strip() for b in blocks], buttons=buttons, ephemeral=True)
+    return title, tuple(b.strip() for b in blocks)
 
 
 async def report(

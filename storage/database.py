@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar
 import aiosqlite
 
 from bot.core.errors import StorageUnavailable
+from storage import multirow
 from storage.group_commit import GroupCommit, Statement
 from storage.shared import (  # re-exported: the contract both backends share
     BUSY_TIMEOUT_MS,
@@ -273,18 +274,21 @@ class SqliteDatabase:
         return await self.group.write_returning(sql, params)
 
     async def _write_batch(self, statements: list[Statement]) -> list[list[Row]]:
-        """Run statements in one transaction (one alone in autocommit), here on the loop's thread."""
+        """Run statements in one transaction (one alone in autocommit); concurrent reports as one statement of many
+        rows (storage/multirow.py); here on the loop's thread."""
         deadline = time.monotonic() + self.retry_seconds
         writer = self._conn
+        runs = multirow.combine(statements)
 
         def run() -> list[list[Row]]:
             conn = writer._conn  # the sqlite3 connection under aiosqlite (opened shared, for this)
-            if len(statements) == 1:
-                sql, params = statements[0]
-                return [conn.execute(sql, params).fetchall()]  # read to the end: the statement commits
+            if len(runs) == 1:
+                (sql, params), members = runs[0]
+                return multirow.split(statements, members, conn.execute(sql, params).fetchall())  # commits
             conn.execute("BEGIN IMMEDIATE")
             try:
-                results = [conn.execute(sql, params).fetchall() for sql, params in statements]
+                results = [rows for (sql, params), members in runs
+                           for rows in multirow.split(statements, members, conn.execute(sql, params).fetchall())]
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:

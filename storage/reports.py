@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 from storage import aggregates
 from storage.database import LEAST, Database, Executor, Row, chunks
+from storage.multirow import RowInsert
 
-_UPSERT = """
+_COLUMNS = """
 INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at, community,
                      amount, currency, hourly_usd, role, hours, paid, note)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES """
+_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_CONFLICT = """
 ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     created_at = {least}(reports.created_at, excluded.created_at),  -- a time stamped by a clock that ran ahead
     updated_at = excluded.updated_at,
@@ -28,14 +31,16 @@ ON CONFLICT (reporter, platform, kind, project, window_start) DO UPDATE SET
     role       = excluded.role,
     hours      = excluded.hours,
     paid       = excluded.paid,
-    note       = coalesce(excluded.note, reports.note)
-"""
-UPSERT_REPORTS = {dialect: _UPSERT.format(least=least) for dialect, least in LEAST.items()}
+    note       = coalesce(excluded.note, reports.note)"""
+UPSERT_REPORTS = {dialect: _COLUMNS + _ROW + _CONFLICT.format(least=least) + "\n" for dialect, least in LEAST.items()}
 UPSERT_REPORT = UPSERT_REPORTS["sqlite"]  # also run through sqlite3 itself (benchmarks)
 # One report, as the bot records it: the same, counting repeats, so the member hears "updated your earlier report".
 # (UPSERT_REPORT itself, for bulk loads, leaves `repeats` alone: it also runs on schemas before migration 0015.)
-UPSERT_ONE_REPORTS = {dialect: sql.rstrip() + ",\n    repeats    = reports.repeats + 1\nRETURNING repeats"
-                      for dialect, sql in UPSERT_REPORTS.items()}
+# Its RETURNING leads with the dedupe key, so concurrent reports may share one statement (storage/multirow.py).
+UPSERT_ONE_REPORTS = {
+    dialect: RowInsert(_COLUMNS, _ROW, _CONFLICT.format(least=least) + ",\n    repeats    = reports.repeats + 1\n"
+                       "RETURNING reporter, platform, kind, project, window_start, repeats", key=5)
+    for dialect, least in LEAST.items()}
 UPSERT_ONE_REPORT = UPSERT_ONE_REPORTS["sqlite"]
 
 # Report times later than a moment (stamped by a clock that ran ahead) brought back to a given time.

@@ -38,6 +38,7 @@ class ManualClock:
         if start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
         self._now = start
+        self._seconds = start.timestamp()  # of _now, kept beside it: monotonic() is asked several times a command
         self._stepped = 0.0  # seconds the wall clock was stepped by jump(); monotonic time ignores them
 
     def now(self) -> datetime:
@@ -46,23 +47,26 @@ class ManualClock:
 
     def monotonic(self) -> float:
         """The manual time in seconds: it moves with advance() and set(), not with jump()."""
-        return self._now.timestamp() - self._stepped
+        return self._seconds - self._stepped
+
+    def _move_to(self, when: datetime) -> datetime:
+        self._now = when
+        self._seconds = when.timestamp()
+        return when
 
     def jump(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         """Step the wall clock (as NTP or an operator does), forwards or back; monotonic time does not move."""
         step = delta if delta is not None else timedelta(**kwargs)
-        self._now += step
         self._stepped += step.total_seconds()
-        return self._now
+        return self._move_to(self._now + step)
 
     def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         """Move the clock forward by a timedelta or by keyword units (hours=2)."""
-        self._now += delta if delta is not None else timedelta(**kwargs)
-        return self._now
+        return self._move_to(self._now + (delta if delta is not None else timedelta(**kwargs)))
 
     def set(self, when: datetime) -> None:
         """Jump to a given time."""
-        self._now = when if when.tzinfo else when.replace(tzinfo=UTC)
+        self._move_to(when if when.tzinfo else when.replace(tzinfo=UTC))
 
 
 def unix(when: datetime) -> int:

@@ -1,0 +1,80 @@
+"""One-row INSERTs that concurrent writes share as one statement of many rows (group commit's cheap path on SQLite).
+
+A batch of 50 reports run as 50 statements pays 50 times what each statement costs beyond its rows (binding, a
+statement journal, a cursor, a trip through the Python driver); as one `INSERT ... VALUES (...), (...), ...` it pays
+it once, and the whole batch is one call into SQLite, which needs the interpreter's lock only before and after it.
+Row triggers still fire once per row, in order, as if the rows had been written one after another. PostgreSQL
+runs a RowInsert as the plain one-row statement it also is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+Statement = tuple[str, Sequence[Any]]
+MAX_ROWS = 64  # rows per combined statement: its parameters stay far below SQLite's limit (32,766)
+
+
+class RowInsert(str):
+    """The SQL of a one-row `INSERT ... VALUES (row) ...tail` (a plain string to every backend) that several writes
+    may share as one statement of many rows. Its RETURNING starts with the `key` columns that tell its rows apart
+    (the conflict target), which are also its first `key` parameters: each write finds its own row by them."""
+
+    head: str
+    row: str
+    tail: str
+    key: int
+
+    def __new__(cls, head: str, row: str, tail: str, key: int) -> RowInsert:
+        text = super().__new__(cls, head + row + tail)
+        text.head, text.row, text.tail, text.key = head, row, tail, key
+        return text
+
+    def of_rows(self, count: int) -> str:
+        """The same INSERT of `count` rows."""
+        return self.head + ", ".join([self.row] * count) + self.tail
+
+
+def combine(statements: Sequence[Statement]) -> list[tuple[Statement, list[int]]]:
+    """The statements to run for these, in order, each with the positions of the writes it stands for: a run of
+    consecutive writes of one RowInsert becomes one statement, while their keys differ (a second write of the same
+    row starts the next one, so every row a statement returns belongs to exactly one write)."""
+    runs: list[tuple[Statement, list[int]]] = []
+    shared: RowInsert | None = None  # the INSERT of the run being gathered
+    current: list[int] = []
+    keys: set[tuple] = set()
+
+    def close() -> None:
+        if shared is not None and len(current) > 1:
+            params = [value for i in current for value in statements[i][1]]
+            runs.append(((shared.of_rows(len(current)), params), list(current)))
+        elif current:
+            runs.append((statements[current[0]], list(current)))
+        current.clear()
+        keys.clear()
+
+    for i, (sql, params) in enumerate(statements):
+        if not isinstance(sql, RowInsert):
+            close()
+            runs.append(((sql, params), [i]))
+            continue
+        key = tuple(params[:sql.key])
+        if sql != shared or key in keys or len(current) >= MAX_ROWS:
+            close()
+        shared = sql
+        current.append(i)
+        keys.add(key)
+    close()
+    return runs
+
+
+def split(statements: Sequence[Statement], members: list[int], rows: list[Any]) -> list[list[Any]]:
+    """Each write's own rows of a combined statement's (found by its key), in the order of `members`."""
+    if len(members) == 1:
+        return [rows]
+    sql = statements[members[0]][0]
+    width = sql.key if isinstance(sql, RowInsert) else 0
+    by_key = {tuple(row[j] for j in range(width)): row for row in rows}
+    # A write whose row the statement did not return (ON CONFLICT DO NOTHING) gets none, as it would alone.
+    return [[by_key[key]] if (key := tuple(statements[i][1][:width])) in by_key else [] for i in members]
