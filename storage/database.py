@@ -241,8 +241,7 @@ class SqliteDatabase:
         try:
             problems = [row[0] for row in await conn.execute_fetchall("PRAGMA quick_check") if row[0] != "ok"]
             if problems:
-                self.problem = (f"DATABASE_URL: {self.path} is corrupted (quick_check: {problems[0][:100]}); restore "
-                                "it from a backup")
+                self.problem = _corrupted(self.path, problems[0])
         except sqlite3.Error as exc:  # a page too damaged to walk stops the check itself
             self.problem = _describe(self.path, exc)
         finally:
@@ -334,26 +333,20 @@ class SqliteDatabase:
 
     async def lookup(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """The first row of a read served by an index seek (a row or two): see `lookup_all`."""
-        rows = await self._quick_read(sql, params, one=True)
+        rows = await self.lookup_all(sql, params)
         return rows[0] if rows else None
 
     async def lookup_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """The rows of a small read served by index seeks (a few rows): answered at once on this thread, on a
         connection of its own, since a trip to the reader's thread costs several times the read. Should the file
         be locked at that moment (a checkpoint resetting the log), it waits its turn on the reader instead."""
-        return await self._quick_read(sql, params, one=False)
-
-    async def _quick_read(self, sql: str, params: Sequence[Any], one: bool) -> list[Row]:
         if self._quick is not None and not self._in_own_transaction():
             try:
                 with _storage_errors(self.path, writing=False), closing(self._quick.execute(sql, params)) as cursor:
-                    # closed: the read ends here, so no snapshot is kept past these rows
-                    return ([row] if (row := cursor.fetchone()) is not None else []) if one else cursor.fetchall()
+                    return cursor.fetchall()  # closed: the read ends here, so no snapshot is kept past these rows
             except StorageUnavailable as exc:
                 if exc.reason != "busy":
                     raise
-        if one:
-            return [row] if (row := await self.fetchone(sql, params)) is not None else []
         return await self.fetchall(sql, params)
 
     @asynccontextmanager
@@ -558,13 +551,18 @@ async def _check(conn: aiosqlite.Connection, path: str, whole: bool = True) -> N
     check = "PRAGMA quick_check" if whole else "SELECT 'ok' FROM (SELECT count(*) FROM sqlite_schema)"
     problems = [row[0] for row in await conn.execute_fetchall(check) if row[0] != "ok"]
     if problems:
-        raise DatabaseUnusable(f"DATABASE_URL: {path} is corrupted (quick_check: {problems[0][:100]}); restore "
-                               "it from a backup, or move it away to start an empty database")
+        raise DatabaseUnusable(_corrupted(path, problems[0]))
     version = (await conn.execute_fetchall("PRAGMA user_version"))[0][0]
     known = max((number for number, _name, _sql in available_migrations()), default=0)
     if version > known:
         raise DatabaseUnusable(f"DATABASE_URL: {path} has schema version {version}, newer than this queuewatch "
                                f"knows ({known}); run the newer queuewatch that wrote it, or restore a backup")
+
+
+def _corrupted(path: str, problem: str) -> str:
+    """The one line for a file whose quick_check found a problem."""
+    return (f"DATABASE_URL: {path} is corrupted (quick_check: {problem[:100]}); restore it from a backup, or move "
+            "it away to start an empty database")
 
 
 def _describe(path: str, exc: sqlite3.Error) -> str:

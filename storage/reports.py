@@ -128,8 +128,8 @@ async def delete_reporter(db: Database, reporter: str) -> int:
     return await db.execute("DELETE FROM reports WHERE reporter = ?", (reporter,))
 
 
-def _platform_filter(platform: str | None) -> tuple[str, tuple]:
-    return ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
+def _platform_filter(platform: str | None, column: str = "platform") -> tuple[str, tuple]:
+    return (f"{column} = ? AND ", (platform,)) if platform is not None else ("", ())
 
 
 def _marks(values: Sequence[str]) -> str:
@@ -145,7 +145,7 @@ async def latest_opinions(db: Database, kinds: Sequence[str], platform: str | No
     window's weights cost no lookups of their own. The query must hold exactly one max() for SQLite to take the
     bare columns from the latest row.
     """
-    where, params = ("r.platform = ? AND ", (platform,)) if platform is not None else ("", ())
+    where, params = _platform_filter(platform, "r.platform")
     return await db.fetchall(LATEST_OPINIONS[db.dialect].format(where=where, marks=_marks(kinds)),
                              (*params, *kinds, since))
 
@@ -179,7 +179,7 @@ async def drought_reporters_in_slots(
 async def project_changes(db: Database, kinds: Sequence[str], platform: str | None, since: int) -> list[Row]:
     """Project reports of these kinds (paused, ended) since `since`, on one platform or on every one: platform,
     project, kind, distinct reporters and the latest, the latest first."""
-    where, params = ("platform = ? AND ", (platform,)) if platform is not None else ("", ())
+    where, params = _platform_filter(platform)
     return await db.fetchall(
         "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last_at "
         f"FROM reports WHERE {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0 "

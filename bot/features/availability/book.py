@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, insort
 from collections import Counter, deque
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,19 @@ class _View:
     weights: dict[str, float] = field(default_factory=dict)  # each reporter's trust, as weighed
 
 
+async def read_by_platform(platforms: Collection[str], read: Callable[[str | None], Awaitable[Sequence[Any]]],
+                           each_up_to: int) -> dict[str, list[Any]]:
+    """Each platform's rows: read one platform at a time for up to `each_up_to` of them, else once for every platform
+    (`read(None)`) and shared out by their first column, the platform."""
+    if len(platforms) <= each_up_to:
+        return {p: list(await read(p)) for p in platforms}
+    found: dict[str, list[Any]] = {p: [] for p in platforms}
+    for row in await read(None):
+        if row[0] in found:
+            found[row[0]].append(row)
+    return found
+
+
 class OpinionBook:
     """The recent opinions of every platform, in memory, with their tallies (one per app)."""
 
@@ -122,17 +136,11 @@ class OpinionBook:
                 or since < view.since]
         if not todo:
             return
-        per_platform: dict[str, list[Any]] = {p: [] for p in todo}
+        read = await read_by_platform(
+            todo, lambda p: store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since), READ_EACH_UP_TO)
         # Kept as plain tuples (platform, project, reporter, kind, last_at, first_at, agreements, contradictions), not
         # the driver's rows: see Entry.
-        if len(todo) > READ_EACH_UP_TO:
-            for row in await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, None, since):
-                if row[0] in per_platform:
-                    per_platform[row[0]].append(tuple(row))
-        else:
-            for p in todo:
-                per_platform[p] = [tuple(row) for row in
-                                   await store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since)]
+        per_platform = {p: [tuple(row) for row in rows] for p, rows in read.items()}
         for p, rows in per_platform.items():
             self._views[p] = _View(versions.get(p), since, rows, read_trust=self._trust)
 

@@ -46,8 +46,8 @@ CACHE_SECONDS = 300  # first-report times are reused for 5 minutes (monotonic cl
 PLATFORM, PROJECT, REPORTER, LAST_AT = 0, 1, 2, 4  # the fields of an opinion (split_opinions) that the guard reads
 JOINERS_HEADROOM = 86400  # a read of the recent joiners reaches a day further back than asked, to serve later reads
 CLOCK_SKEW = 60  # opinions stamped this close to (or after) that read are looked up afresh: it may not hold them
-# Reporters whose first-report times are kept in memory at most: above the reporters of one /status (all), or every
-# call evicts what it needs (a 10M-report instance has ~30k reporters in a 6-hour window; ~400 bytes each).
+# Reporters whose first-report times `FirstSeen.of` keeps in memory at most (~400 bytes each): the guard's splits of
+# report rows (moderators' lists) use it; the status reads the joiners instead (`FirstSeen.joiners`).
 FIRST_SEEN_CACHE_SIZE = 100_000
 
 DATA_KEPT = ((
@@ -161,8 +161,7 @@ class FirstSeen:
                 found[reporter] = cached
         if missing:
             fetched: dict[str, dict[str | None, int]] = {r: {} for r in missing}
-            for row in await first_seen_store.firsts(self.app.db, missing):
-                fetched[row["reporter"]][row["community"]] = int(row["first_at"])
+            fetched.update(await self.fresh(missing))
             for reporter, firsts in fetched.items():
                 self._firsts[reporter] = firsts
             found.update(fetched)  # from here, not the cache: a request larger than the cache evicts its own

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.background import Every
 from bot.core.clock import unix
-from bot.features.availability.book import OpinionBook, Tally
+from bot.features.availability.book import OpinionBook, Tally, read_by_platform
 from bot.features.reports.kinds import AVAILABILITY_KINDS, HOUR, PROJECT_KINDS
 from storage import reports as store
 from storage import versions as versions_store
@@ -162,9 +162,9 @@ class Availability:
         project reports changed (in any process), or when the window has moved on by PROJECT_CHANGES_SLACK."""
         version = (await versions_store.current(self.app.db, unix(self.app.clock.now()), platform)).projects.get(
             platform)
-        cached = self._project_changes.get(platform)
-        if cached is not None and cached[0] == version and cached[1] <= since < cached[1] + PROJECT_CHANGES_SLACK:
-            return cached[2]
+        cached = self._cached_changes(platform, version, since)
+        if cached is not None:
+            return cached
         rows = await store.project_changes(self.app.db, PROJECT_KINDS, platform, since)
         self._project_changes[platform] = (version, since, rows)
         return rows
@@ -175,19 +175,19 @@ class Availability:
         at = unix(now)
         since = at - PROJECT_CHANGES_SPAN
         versions = (await versions_store.current(self.app.db, at)).projects
-        stale = {platform: version for platform, version in versions.items()
-                 if (cached := self._project_changes.get(platform)) is None or cached[0] != version
-                 or not cached[1] <= since < cached[1] + PROJECT_CHANGES_SLACK}
-        if len(stale) > PROJECT_CHANGES_EACH_UP_TO:
-            found: dict[str, list[Row]] = {platform: [] for platform in stale}
-            for row in await store.project_changes(self.app.db, PROJECT_KINDS, None, since):
-                if row["platform"] in found:
-                    found[row["platform"]].append(row)
-        else:
-            found = {p: await store.project_changes(self.app.db, PROJECT_KINDS, p, since) for p in stale}
+        stale = {p: version for p, version in versions.items() if self._cached_changes(p, version, since) is None}
+        found = await read_by_platform(
+            stale, lambda p: store.project_changes(self.app.db, PROJECT_KINDS, p, since), PROJECT_CHANGES_EACH_UP_TO)
         for platform, rows in found.items():
             self._project_changes[platform] = (stale[platform], since, rows)
         return len(found)
+
+    def _cached_changes(self, platform: str, version: int | None, since: int) -> list[Row] | None:
+        """The cached project changes of a platform while still good for this version and window, else None."""
+        cached = self._project_changes.get(platform)
+        if cached is not None and cached[0] == version and cached[1] <= since < cached[1] + PROJECT_CHANGES_SLACK:
+            return cached[2]
+        return None
 
     async def statuses(self, now: datetime, platform: str | None = None, projects: bool = True) -> list[Status]:
         """Current statuses (platform-wide, and per project unless `projects` is False) of one platform, or of all
