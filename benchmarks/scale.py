@@ -28,7 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.scaling.data import anchor, cached_database, platform_ids, settings_for, working_copy
+from benchmarks.scaling.data import (
+    anchor,
+    cached_database,
+    platform_ids,
+    reusable_anchor,
+    settings_for,
+    working_copy,
+)
 from benchmarks.scaling.soak import soak
 from bot.core import memory
 from bot.core.clock import ManualClock
@@ -245,7 +252,9 @@ async def main() -> None:
     parser.add_argument("--soak-members", type=int, default=4_000)
     parser.add_argument("--no-soak", action="store_true")
     options = parser.parse_args()
-    now = anchor()
+    now = reusable_anchor(options.reports)
+    if now != anchor():
+        print(f"(today's database is not cached: the cached one of {now:%F} is used, the clock starting there)")
     probe = await build_app(settings_for(Path(tempfile.mkdtemp()) / "probe.db"), clock=ManualClock(now))
     known = [p.id for p in all_platforms(probe)]
     await probe.db.close()

@@ -48,19 +48,21 @@ class FollowingClock:
         return time.monotonic()
 
 
-def database_for(count: int) -> Path:
-    """The scale benchmark's cached database of this size (benchmarks/scaling/data.py; generated first if missing)."""
-    from benchmarks.scaling.data import anchor, cached_database, platform_ids
+def database_for(count: int) -> tuple[Path, datetime]:
+    """The scale benchmark's cached database of this size (benchmarks/scaling/data.py; generated first if missing),
+    and the moment its history ends."""
+    from benchmarks.scaling.data import cached_database, platform_ids, reusable_anchor
     from bot.features.knowledge.loader import knowledge_base
 
-    path, seconds = asyncio.run(cached_database(count, anchor(), platform_ids(list(knowledge_base().platforms))))
+    end = reusable_anchor(count)
+    path, seconds = asyncio.run(cached_database(count, end, platform_ids(list(knowledge_base().platforms))))
     print(f"  database {path.name}: " + (f"generated in {seconds:.0f} s" if seconds else "cached"), flush=True)
-    return path
+    return path, end
 
 
-async def serve(path: str) -> None:
-    """The server process: the web adapter over a copy of the database, no request limit; prints its port."""
-    from benchmarks.scaling.data import anchor
+async def serve(path: str, end: datetime) -> None:
+    """The server process: the web adapter over a copy of the database whose history ends at `end`, no request
+    limit; prints its port."""
     from bot.adapters.web import WebAdapter
     from bot.core import memory
     from bot.settings import load_settings
@@ -68,7 +70,7 @@ async def serve(path: str) -> None:
 
     settings = load_settings(database_url=f"sqlite:///{path}", queuewatch_secret=SECRET, queuewatch_fx_url="",
                              queuewatch_secret_file=path + ".key")
-    app = await build_app(settings, clock=FollowingClock(anchor()))  # type: ignore[arg-type]
+    app = await build_app(settings, clock=FollowingClock(end))  # type: ignore[arg-type]
     memory.freeze_start()  # as `queuewatch run` does
     web = WebAdapter(app, host="127.0.0.1", port=0, per_minute=0)
     await web.start()
@@ -144,15 +146,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--history-end", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.serve:
-        asyncio.run(serve(options.serve))
+        asyncio.run(serve(options.serve, datetime.fromisoformat(options.history_end)))
         return
     from benchmarks.scaling.data import working_copy
 
     folder = Path(tempfile.mkdtemp(prefix="queuewatch-web-"))
-    path = working_copy(database_for(options.reports), folder / "web.db")  # serving writes (state changes)
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(path)], stdout=subprocess.PIPE, text=True,
+    cached, end = database_for(options.reports)
+    path = working_copy(cached, folder / "web.db")  # serving writes (state changes)
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(path), "--history-end", end.isoformat()],
+                              stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "LOG_LEVEL": "WARNING"})
     try:
         line = server.stdout.readline() if server.stdout else ""

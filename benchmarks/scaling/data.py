@@ -49,6 +49,17 @@ def anchor() -> datetime:
     return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def reusable_anchor(reports: int) -> datetime:
+    """Today's anchor, or, while today's database of this size is not cached yet, the day of the newest cached one:
+    its history ends then, and the benchmarks start their clocks there (so a cached database serves the next days
+    too, instead of being generated again at midnight; the soak alone runs on the real clock)."""
+    today = anchor()
+    found = sorted(CACHE.glob(f"scale-{reports}-*-v{GENERATOR_VERSION}.db"))
+    if cache_path(reports, today).exists() or not found:
+        return today
+    return datetime.strptime(found[-1].name.split("-")[2], "%Y%m%d").replace(tzinfo=UTC)
+
+
 def settings_for(path: Path):
     """Settings on a database file, with the benchmark's fixed secret."""
     return load_settings(database_url=f"sqlite:///{path}", queuewatch_secret=SECRET)
