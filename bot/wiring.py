@@ -91,7 +91,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("reports", commands=(*commands.report.COMMANDS, *commands.retract.COMMANDS,
                                  *commands.myreports.COMMANDS, *commands.payrate.COMMANDS,
                                  *commands.onboarding.COMMANDS),
-            data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
+            data_kept=recording.DATA_KEPT, forget=recording.forget_reports,
+            personal_tables=("reports", "reporter_activity")),  # (the activity goes with the reports, by triggers)
     Feature("availability", commands=commands.status.COMMANDS, data_kept=(*trust.DATA_KEPT, *brigading.DATA_KEPT),
             forget=_forget_availability, personal_tables=("reporter_trust", "reporter_first_seen"),
             services=(availability_service, trust.trust_service)),

@@ -263,6 +263,13 @@ async def snapshot(db: Executor) -> dict[str, set[tuple]]:
     return found
 
 
+async def platform_kinds(db: Executor, kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(platform, kind) of every platform with visible reports of these kinds."""
+    rows = await db.fetchall(f"SELECT platform, kind FROM report_totals WHERE kind IN ({','.join('?' * len(kinds))}) "
+                             "AND n > 0", tuple(kinds))
+    return [(row[0], row[1]) for row in rows]
+
+
 async def platforms(db: Executor) -> list[str]:
     """Every platform with stored reports or aggregates (what a rebuild walks)."""
     rows = await db.fetchall("SELECT platform FROM report_totals UNION SELECT platform FROM report_hours "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage import aggregates
+from storage import activity, aggregates
 from storage.database import Executor, Row
 
 
@@ -37,8 +37,13 @@ async def latest_states(db: Executor, before: int) -> dict[str, Row]:
     return {row["platform"]: row for row in rows}
 
 
-async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
-    """Per platform: visible reports and distinct contributors in [start, end)."""
+async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row | dict]:
+    """Per platform: visible reports and distinct contributors in [start, end) (platform, reports, contributors)."""
+    if await activity.answers_for(db, end):
+        reports = {row[0]: row[2] for row in await aggregates.counts_by_span(db, (start, end))}
+        people = await activity.people(db, [activity.platform_scope(p) for p in reports], start)
+        return [{"platform": p, "reports": n, "contributors": people.get(activity.platform_scope(p), 0)}
+                for p, n in reports.items()]
     return await db.fetchall(
         "SELECT platform, count(*) AS reports, count(DISTINCT reporter) AS contributors FROM reports "
         "WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 GROUP BY platform",
@@ -54,6 +59,14 @@ async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[Row]:
 
 async def totals(db: Executor, start: int, end: int, community: str | None = None) -> tuple[int, int]:
     """(visible reports, distinct contributors) in [start, end), in one community or everywhere."""
+    if await activity.answers_for(db, end):
+        scope = activity.EVERYONE if community is None else activity.community_scope(community)
+        people = (await activity.people(db, [scope], start)).get(scope, 0)
+        if community is None:
+            return sum(row[2] for row in await aggregates.counts_by_span(db, (start, end))), people
+        row = await db.fetchone("SELECT count(*) FROM reports WHERE community = ? AND updated_at >= ? "
+                                "AND updated_at < ? AND hidden = 0", (community, start, end))
+        return row[0], people
     where = "updated_at >= ? AND updated_at < ? AND hidden = 0"
     params: tuple = (start, end)
     if community is not None:
@@ -64,9 +77,13 @@ async def totals(db: Executor, start: int, end: int, community: str | None = Non
 
 
 async def project_reports(db: Executor, kinds: Sequence[str], start: int, end: int,
-                          min_reporters: int = 1) -> list[Row]:
+                          min_reporters: int = 1) -> list[Row | dict]:
     """Project reports of these kinds (paused, ended) in [start, end) by at least `min_reporters` people:
     platform, project, kind, reporters, last."""
+    if await activity.answers_for(db, end):
+        found = await activity.project_people(db, kinds, start, min_reporters)
+        return [{"platform": platform, "project": project, "kind": kind, "reporters": n, "last": last}
+                for platform, project, kind, n, last in sorted(found, key=lambda row: (-row[3], -row[4]))]
     marks = ",".join("?" * len(kinds))
     return await db.fetchall(
         "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last "
@@ -77,8 +94,14 @@ async def project_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     )
 
 
-async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: int) -> list[Row]:
+async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: int) -> list[Row | dict]:
     """Payment reports of these kinds in [start, end): platform, kind, distinct reporters."""
+    if await activity.answers_for(db, end) and set(kinds) <= set(activity.PAYMENT_KINDS):
+        scopes = {activity.kind_scope(platform, kind): (platform, kind)
+                  for platform, kind in await aggregates.platform_kinds(db, kinds)}
+        people = await activity.people(db, list(scopes), start)
+        return [{"platform": scopes[scope][0], "kind": scopes[scope][1], "reporters": n}
+                for scope, n in people.items()]
     marks = ",".join("?" * len(kinds))
     return await db.fetchall(
         "SELECT platform, kind, count(DISTINCT reporter) AS reporters FROM reports "

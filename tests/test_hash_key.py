@@ -200,7 +200,8 @@ def test_rekey_keeps_myreports_and_forget_working(tmp_path) -> None:
 
     result = queuewatch("rekey", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Moved 3 stored hashes of 1 person to a new key in one transaction" in result.stdout
+    # the report, its first-seen time, its three scopes of activity (everyone, the platform, the console), settings
+    assert "Moved 6 stored hashes of 1 person to a new key in one transaction" in result.stdout
     keys = KeyFile(key_file).read()
     assert keys[0] == old_key and len(keys) == 2 and mode(key_file) == 0o600
 
@@ -253,7 +254,8 @@ async def test_a_backup_from_before_a_rekey_opens_with_the_new_key_file(settings
         assert "no tasks" in (await run(app, "/myreports", MEMBER, GROUP)).plain_text()
         brought_forward = app.person_key("telegram", MEMBER.user_id)
     assert places_holding(tmp_path / "before.db", brought_forward) == {("reports", "reporter"),
-                                                                       ("reporter_first_seen", "reporter")}
+                                                                       ("reporter_first_seen", "reporter"),
+                                                                       ("reporter_activity", "reporter")}
 
 
 async def test_a_rekey_that_stopped_after_writing_the_key_file_is_finished_on_start(settings, tmp_path,

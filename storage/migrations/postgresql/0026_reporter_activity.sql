@@ -1,0 +1,106 @@
+-- PostgreSQL's form of ../0026_reporter_activity.sql: the same tables and rules (comments on them are in the shared
+-- file), kept by one plpgsql trigger function. One addition: PostgreSQL runs writers side by side, and a person's
+-- latest time is read and moved over several rows, so a write first takes a transaction lock on that person.
+
+CREATE TABLE reporter_activity (
+    scope    TEXT   COLLATE "C" NOT NULL,  -- byte order, as on SQLite: a kind of scope is one range
+    reporter TEXT   NOT NULL,
+    latest   BIGINT NOT NULL,
+    PRIMARY KEY (scope, reporter)
+);
+CREATE TABLE activity_hours (
+    scope TEXT    COLLATE "C" NOT NULL,
+    hour  BIGINT  NOT NULL,
+    n     INTEGER NOT NULL,
+    PRIMARY KEY (scope, hour)
+);
+
+-- The scopes a report counts in (the big ones first: '' and 'p:', which activity_hours also keeps).
+CREATE FUNCTION report_activity_scopes(platform TEXT, kind TEXT, project TEXT, community TEXT) RETURNS TEXT[]
+    LANGUAGE sql IMMUTABLE AS
+    $$ SELECT array_remove(ARRAY['', 'p:' || platform, 'c:' || community,
+                                 CASE WHEN kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                      THEN 'k:' || platform || '|' || kind END,
+                                 CASE WHEN kind IN ('project_paused', 'project_ended') AND project <> ''
+                                      THEN 'j:' || platform || '|' || kind || '|' || project END], NULL) $$;
+
+CREATE FUNCTION reports_activity() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    s TEXT;
+    was BIGINT;
+    m BIGINT;
+    new_in BOOLEAN := TG_OP <> 'DELETE' AND NEW.hidden = 0;
+    old_in BOOLEAN := TG_OP <> 'INSERT' AND OLD.hidden = 0;
+BEGIN
+    IF TG_OP = 'UPDATE' AND new_in AND old_in AND NEW.platform = OLD.platform AND NEW.kind = OLD.kind
+       AND NEW.project = OLD.project AND NEW.community IS NOT DISTINCT FROM OLD.community THEN
+        old_in := NEW.updated_at < OLD.updated_at;  -- same scopes: only a time put back takes anything out
+        new_in := NEW.updated_at > OLD.updated_at;
+    END IF;
+    IF NOT (new_in OR old_in) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtextextended('reporter_activity:'
+                                                   || CASE WHEN new_in THEN NEW.reporter ELSE OLD.reporter END, 26));
+    IF old_in THEN
+        FOREACH s IN ARRAY report_activity_scopes(OLD.platform, OLD.kind, OLD.project, OLD.community) LOOP
+            SELECT latest INTO was FROM reporter_activity WHERE scope = s AND reporter = OLD.reporter;
+            CONTINUE WHEN was IS DISTINCT FROM OLD.updated_at;
+            SELECT max(r.updated_at) INTO m FROM reports r WHERE r.reporter = OLD.reporter AND r.hidden = 0
+                AND CASE substr(s, 1, 2) WHEN 'p:' THEN r.platform = OLD.platform
+                                         WHEN 'c:' THEN r.community = OLD.community
+                                         WHEN 'k:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
+                                         WHEN 'j:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
+                                                        AND r.project = OLD.project
+                                         ELSE true END;
+            IF s = '' OR s LIKE 'p:%' THEN
+                UPDATE activity_hours SET n = n - 1 WHERE scope = s AND hour = was - was % 3600;
+                DELETE FROM activity_hours WHERE scope = s AND hour = was - was % 3600 AND n <= 0;
+                IF m IS NOT NULL THEN
+                    INSERT INTO activity_hours AS h (scope, hour, n) VALUES (s, m - m % 3600, 1)
+                        ON CONFLICT (scope, hour) DO UPDATE SET n = h.n + 1;
+                END IF;
+            END IF;
+            IF m IS NULL THEN
+                DELETE FROM reporter_activity WHERE scope = s AND reporter = OLD.reporter;
+            ELSE
+                UPDATE reporter_activity SET latest = m WHERE scope = s AND reporter = OLD.reporter;
+            END IF;
+        END LOOP;
+    END IF;
+    IF new_in THEN
+        FOREACH s IN ARRAY report_activity_scopes(NEW.platform, NEW.kind, NEW.project, NEW.community) LOOP
+            SELECT latest INTO was FROM reporter_activity WHERE scope = s AND reporter = NEW.reporter;
+            CONTINUE WHEN was >= NEW.updated_at;
+            IF (s = '' OR s LIKE 'p:%') AND (was IS NULL OR was - was % 3600 < NEW.updated_at - NEW.updated_at % 3600) THEN
+                UPDATE activity_hours SET n = n - 1 WHERE scope = s AND hour = was - was % 3600;
+                DELETE FROM activity_hours WHERE scope = s AND hour = was - was % 3600 AND n <= 0;
+                INSERT INTO activity_hours AS h (scope, hour, n) VALUES (s, NEW.updated_at - NEW.updated_at % 3600, 1)
+                    ON CONFLICT (scope, hour) DO UPDATE SET n = h.n + 1;
+            END IF;
+            INSERT INTO reporter_activity AS a (scope, reporter, latest) VALUES (s, NEW.reporter, NEW.updated_at)
+                ON CONFLICT (scope, reporter) DO UPDATE SET latest = excluded.latest;
+        END LOOP;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reports_activity AFTER INSERT OR UPDATE OR DELETE ON reports
+    FOR EACH ROW EXECUTE FUNCTION reports_activity();
+
+-- The reports already stored (storage/activity.py REBUILD's statements), then the index the reads use.
+INSERT INTO reporter_activity (scope, reporter, latest)
+    WITH found AS MATERIALIZED (
+        SELECT reporter, platform, kind, project, community, max(updated_at) AS latest FROM reports
+        WHERE hidden = 0 GROUP BY reporter, platform, kind, project, community)
+    SELECT '', reporter, max(latest) FROM found GROUP BY reporter
+    UNION ALL SELECT 'p:' || platform, reporter, max(latest) FROM found GROUP BY platform, reporter
+    UNION ALL SELECT 'c:' || community, reporter, max(latest) FROM found WHERE community IS NOT NULL
+        GROUP BY community, reporter
+    UNION ALL SELECT 'k:' || platform || '|' || kind, reporter, max(latest) FROM found
+        WHERE kind IN ('paid_on_time', 'paid_late', 'payment_missing') GROUP BY platform, kind, reporter
+    UNION ALL SELECT 'j:' || platform || '|' || kind || '|' || project, reporter, max(latest) FROM found
+        WHERE kind IN ('project_paused', 'project_ended') AND project <> '' GROUP BY platform, kind, project, reporter;
+INSERT INTO activity_hours (scope, hour, n)
+    SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity WHERE scope = '' OR scope LIKE 'p:%'
+    GROUP BY scope, latest - latest % 3600;
+CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
