@@ -180,6 +180,38 @@ async def figures(db: Executor, platform: str, kind: str, since: int, ranked: Co
     return _ranks(counted, per_tag, float, everyone=ranked is None)
 
 
+async def binned_before(db: Executor, kind: str, cuts: Sequence[int]) -> dict[str, dict[int, list[int]]]:
+    """Per platform and figure bin of `kind` (every tag together): how many visible reports with a figure were
+    updated before each cut ({platform: {bin: [before cuts[0], before cuts[1], ...]}}; bins of no reports left out).
+
+    A cut's count is a bin's running count at its last hour before the cut's hour (one look-up per platform, tag and
+    bin) plus the reports of the cut's own hour before it; a last cut after every report of the kind is the total.
+    """
+    whole = await db.fetchone(f"SELECT 1 FROM reports WHERE kind = ? AND updated_at >= ? AND hidden = 0"
+                              f"{COUNTED[kind]} LIMIT 1", (kind, cuts[-1])) is None
+    seeked = list(cuts[:-1] if whole else cuts)
+    seeks = "".join(", coalesce((SELECT b.n_upto FROM report_bins b WHERE b.platform = t.platform AND b.kind = t.kind "
+                    "AND b.tag = t.tag AND b.bin = t.bin AND b.hour < ? ORDER BY b.hour DESC LIMIT 1), 0)"
+                    for _cut in seeked)
+    rows = await db.fetchall(f"SELECT t.platform, t.bin, t.n{seeks} FROM report_bin_totals t "
+                             "WHERE t.platform IN (SELECT platform FROM report_totals WHERE kind = ? AND n > 0) "
+                             f"AND t.kind = ? AND t.bin > {NO_FIGURE} AND t.bin != {ANY_BIN}",
+                             (*(cut - cut % HOUR for cut in seeked), kind, kind))
+    found: dict[str, dict[int, list[int]]] = {}
+    for platform, bin_, total, *before in rows:
+        counts = found.setdefault(platform, {}).setdefault(bin_, [0] * len(cuts))
+        for i, n in enumerate([*before, total] if whole else before):
+            counts[i] += n
+    if seeked:
+        partial = " UNION ALL ".join(
+            f"SELECT CAST(? AS INTEGER), platform, {bin_of(VALUE_OF[kind])}, count(*) FROM reports WHERE kind = ? "
+            f"AND updated_at >= ? AND updated_at < ? AND hidden = 0{COUNTED[kind]} GROUP BY 2, 3" for _cut in seeked)
+        params = [v for i, cut in enumerate(seeked) for v in (i, kind, cut - cut % HOUR, cut)]
+        for i, platform, bin_, n in await db.fetchall(partial, params):
+            found.setdefault(platform, {}).setdefault(bin_, [0] * len(cuts))[i] += n
+    return found
+
+
 def _ranks(counted: dict[str, int], per_tag: dict[str, list], figure_of: Callable, everyone: bool) -> list[tuple]:
     """The count rows of `figures`, and its rank rows from each tag's keys in order (a bin or a figure, with how
     many reports gave it; `figure_of` tells a key's figure); `everyone`: the rank rows of every tag together too."""

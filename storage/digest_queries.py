@@ -119,25 +119,29 @@ _MIDDLE = ("SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), (SEL
 _MIDDLES_PER_STATEMENT = 200  # below SQLite's 500 terms of a compound SELECT
 
 
-async def pay_medians(db: Executor, before_start: int, start: int, end: int,
-                      min_n: int = 1) -> list[tuple[str, int, int, float]]:
+async def pay_medians(db: Executor, before_start: int, start: int, end: int, min_n: int = 1,
+                      exact_up_to: int = aggregates.EXACT_UP_TO) -> list[tuple[str, int, int, float]]:
     """(platform, recent, n, median hourly USD) of the pay figures in [start, end) (recent 1) and in
     [before_start, start) (recent 0), for each platform with at least `min_n` figures in both spans.
 
-    SQL does the work and sends back a few values: one query counts each span's figures per platform, then
-    one statement picks, for every platform and span, the middle one or two figures by ORDER BY ... LIMIT ...
-    OFFSET (both served by covering indexes), so the cost grows with the figures in the window and no list
-    of them reaches Python.
+    The counts come from the pay bins (storage/aggregates.py `binned_before`), so no figure reaches Python. A median
+    of at most `exact_up_to` figures is exact: the middle one or two, picked by ORDER BY ... LIMIT ... OFFSET on a
+    covering index, for every such platform and span in one statement. Above that it is the value of the bin (or
+    the mean of the two bins) holding the middle figures, within aggregates.RELATIVE_ERROR (2%) of the exact one.
     """
-    counts = await db.fetchall(
-        "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
-        "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL GROUP BY platform, recent",
-        (start, before_start, end),
-    )
-    n_of = {(platform, recent): n for platform, recent, n in counts}
-    wanted = [(platform, recent, n) for (platform, recent), n in n_of.items()
-              if n_of.get((platform, 0), 0) >= min_n and n_of.get((platform, 1), 0) >= min_n]
+    binned = await aggregates.binned_before(db, "payrate", (before_start, start, end))
     found: list[tuple[str, int, int, float]] = []
+    wanted: list[tuple[str, int, int]] = []
+    for platform, bins in binned.items():
+        spans = [sorted((bin_, counts[i + 1] - counts[i]) for bin_, counts in bins.items()) for i in (0, 1)]
+        n = [sum(count for _bin, count in span) for span in spans]
+        if min(n) < max(min_n, 1):
+            continue
+        for recent in (1, 0):
+            if n[recent] <= exact_up_to:
+                wanted.append((platform, recent, n[recent]))
+            else:
+                found.append((platform, recent, n[recent], _binned_median(spans[recent], n[recent])))
     for first in range(0, len(wanted), _MIDDLES_PER_STATEMENT):
         chunk = wanted[first:first + _MIDDLES_PER_STATEMENT]
         params = [value for platform, recent, n in chunk
@@ -145,6 +149,20 @@ async def pay_medians(db: Executor, before_start: int, start: int, end: int,
                                 2 - n % 2, (n - 1) // 2)]
         found.extend(tuple(row) for row in await db.fetchall(" UNION ALL ".join([_MIDDLE] * len(chunk)), params))
     return found
+
+
+def _binned_median(bins: list[tuple[int, int]], n: int) -> float:
+    """The median of n figures given as (bin, count) in bin order: the middle bin's value, or the two middle ones'
+    mean."""
+    ranks = sorted({(n - 1) // 2, n // 2})
+    values: list[float] = []
+    below = 0
+    for bin_, count in bins:
+        while ranks and ranks[0] < below + count:
+            values.append(aggregates.bin_value(bin_) or 0.0)
+            ranks.pop(0)
+        below += count
+    return sum(values) / len(values)
 
 
 async def payment_problem_reporters(db: Executor, kinds: Sequence[str], start: int, end: int) -> dict[str, int]:
