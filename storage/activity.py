@@ -1,6 +1,6 @@
 """Who took part in a window: the people with a visible report in [start, end), per scope, from migration 0026's
 reporter_activity (each person's latest visible report per scope) and activity_hours (how many people have their
-latest report in each hour, for the scopes '' and 'p:').
+latest report in each hour, for the scopes '', 'p:' and 'k:').
 
 While no visible report is at or after a window's end (`answers_for`: the digest of the week before now), a person
 reported in [start, end) exactly when their latest report is at or after start: the count is a sum over the
@@ -36,7 +36,7 @@ def kind_scope(platform: str, kind: str) -> str:
     return f"k:{platform}|{kind}"
 
 
-_HOURLY = ("", "p:")  # the scopes activity_hours keeps
+_HOURLY = ("p:", "k:")  # with EVERYONE, the scopes activity_hours keeps
 
 # The statements that recompute both tables from the reports (migration 0026's), after their rows are deleted.
 REBUILD = (
@@ -52,7 +52,8 @@ REBUILD = (
     "UNION ALL SELECT 'j:' || platform || '|' || kind || '|' || project, reporter, max(latest) FROM found "
     f"WHERE kind IN {PROJECT_KINDS} AND project <> '' GROUP BY platform, kind, project, reporter",
     "INSERT INTO activity_hours (scope, hour, n) SELECT scope, latest - latest % 3600, count(*) "
-    "FROM reporter_activity WHERE scope = '' OR scope LIKE 'p:%' GROUP BY scope, latest - latest % 3600",
+    "FROM reporter_activity WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') "
+    "GROUP BY scope, latest - latest % 3600",
 )
 
 
@@ -65,8 +66,8 @@ async def answers_for(db: Executor, end: int) -> bool:
 async def people(db: Executor, scopes: Sequence[str], start: int) -> dict[str, int]:
     """Per scope, the people whose latest visible report in it is at or after `start` (scopes without any: left
     out). See `answers_for` for when that is "the people who reported in [start, end)"."""
-    hourly = [s for s in scopes if s == EVERYONE or s.startswith(_HOURLY[1])]
-    counted = [s for s in scopes if not (s == EVERYONE or s.startswith(_HOURLY[1]))]
+    hourly = [s for s in scopes if s == EVERYONE or s.startswith(_HOURLY)]
+    counted = [s for s in scopes if not (s == EVERYONE or s.startswith(_HOURLY))]
     lo = -(-start // HOUR) * HOUR
     selects: list[str] = []
     params: list = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from storage import activity, aggregates
 from storage.database import Executor, Row
@@ -37,10 +37,13 @@ async def latest_states(db: Executor, before: int) -> dict[str, Row]:
     return {row["platform"]: row for row in rows}
 
 
-async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row | dict]:
-    """Per platform: visible reports and distinct contributors in [start, end) (platform, reports, contributors)."""
+async def activity_by_platform(db: Executor, start: int, end: int,
+                               reports: Mapping[str, int] | None = None) -> list[Row | dict]:
+    """Per platform: visible reports and distinct contributors in [start, end) (platform, reports, contributors);
+    `reports`: the visible reports per platform in the window, when the caller has counted them already."""
     if await activity.answers_for(db, end):
-        reports = {row[0]: row[2] for row in await aggregates.counts_by_span(db, (start, end))}
+        if reports is None:
+            reports = {row[0]: row[2] for row in await aggregates.counts_by_span(db, (start, end))}
         people = await activity.people(db, [activity.platform_scope(p) for p in reports], start)
         return [{"platform": p, "reports": n, "contributors": people.get(activity.platform_scope(p), 0)}
                 for p, n in reports.items()]
@@ -57,13 +60,17 @@ async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[Row]:
     return await aggregates.counts_by_span(db, bounds)
 
 
-async def totals(db: Executor, start: int, end: int, community: str | None = None) -> tuple[int, int]:
-    """(visible reports, distinct contributors) in [start, end), in one community or everywhere."""
+async def totals(db: Executor, start: int, end: int, community: str | None = None,
+                 reports: int | None = None) -> tuple[int, int]:
+    """(visible reports, distinct contributors) in [start, end), in one community or everywhere (`reports`: the
+    visible reports everywhere in the window, when the caller has counted them already)."""
     if await activity.answers_for(db, end):
         scope = activity.EVERYONE if community is None else activity.community_scope(community)
         people = (await activity.people(db, [scope], start)).get(scope, 0)
         if community is None:
-            return sum(row[2] for row in await aggregates.counts_by_span(db, (start, end))), people
+            if reports is None:
+                reports = sum(row[2] for row in await aggregates.counts_by_span(db, (start, end)))
+            return reports, people
         row = await db.fetchone("SELECT count(*) FROM reports WHERE community = ? AND updated_at >= ? "
                                 "AND updated_at < ? AND hidden = 0", (community, start, end))
         return row[0], people

@@ -3,8 +3,8 @@
 -- - reporter_activity: per scope and person, the updated_at of that person's latest visible report in the scope.
 --   Scopes: '' everyone; 'p:' || platform; 'c:' || community; 'k:' || platform || '|' || kind for the payment
 --   kinds; 'j:' || platform || '|' || kind || '|' || project for the project kinds (a named project only).
--- - activity_hours: for the scopes '' and 'p:' (the big ones), how many people have their latest report in each
---   UTC hour: the people active since a whole hour h are the sum of the hours from h on.
+-- - activity_hours: for the scopes '', 'p:' and 'k:' (the big ones), how many people have their latest report in
+--   each UTC hour: the people active since a whole hour h are the sum of the hours from h on.
 -- While no report is later than a window's end (a digest of the week before now), "a visible report in
 -- [start, end)" is "a latest report at or after start" (storage/activity.py; an older window reads the reports).
 -- A report in or its repeat moves a latest time up (and its person from one hour to a later one); a report out
@@ -29,16 +29,25 @@ CREATE TABLE activity_hours (
 CREATE TRIGGER reports_activity_insert AFTER INSERT ON reports WHEN NEW.hidden = 0 BEGIN
     UPDATE activity_hours SET n = n - 1
         WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform) AND a.reporter = NEW.reporter
+                                WHERE a.scope IN ('', 'p:' || NEW.platform,
+                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
+                                AND a.reporter = NEW.reporter
                                 AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
     DELETE FROM activity_hours
         WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform) AND a.reporter = NEW.reporter
+                                WHERE a.scope IN ('', 'p:' || NEW.platform,
+                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
+                                AND a.reporter = NEW.reporter
                                 AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT s.scope, NEW.updated_at - NEW.updated_at % 3600, 1
-        FROM (SELECT '' AS scope UNION ALL SELECT 'p:' || NEW.platform) AS s
-        WHERE NOT EXISTS (SELECT 1 FROM reporter_activity a WHERE a.scope = s.scope AND a.reporter = NEW.reporter
+        FROM (SELECT '' AS scope UNION ALL SELECT 'p:' || NEW.platform
+              UNION ALL SELECT CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                               THEN 'k:' || NEW.platform || '|' || NEW.kind END) AS s
+        WHERE s.scope IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM reporter_activity a WHERE a.scope = s.scope AND a.reporter = NEW.reporter
                           AND a.latest - a.latest % 3600 >= NEW.updated_at - NEW.updated_at % 3600)
         ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
     INSERT INTO reporter_activity (scope, reporter, latest)
@@ -56,17 +65,27 @@ END;
 CREATE TRIGGER reports_activity_delete AFTER DELETE ON reports WHEN OLD.hidden = 0 BEGIN
     UPDATE activity_hours SET n = n - 1
         WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform) AND a.reporter = OLD.reporter
+                                WHERE a.scope IN ('', 'p:' || OLD.platform,
+                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
+                                AND a.reporter = OLD.reporter
                                 AND a.latest = OLD.updated_at);
     DELETE FROM activity_hours
         WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform) AND a.reporter = OLD.reporter
+                                WHERE a.scope IN ('', 'p:' || OLD.platform,
+                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
+                                AND a.reporter = OLD.reporter
                                 AND a.latest = OLD.updated_at);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT x.scope, x.m - x.m % 3600, 1
         FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter
-                                AND r.hidden = 0 AND (a.scope = '' OR r.platform = OLD.platform)) AS m
-              FROM reporter_activity a WHERE a.scope IN ('', 'p:' || OLD.platform) AND a.reporter = OLD.reporter
+                                AND r.hidden = 0 AND (a.scope = '' OR r.platform = OLD.platform
+                                                       AND (a.scope LIKE 'p:%' OR r.kind = OLD.kind))) AS m
+              FROM reporter_activity a WHERE a.scope IN ('', 'p:' || OLD.platform,
+                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
+                                AND a.reporter = OLD.reporter
               AND a.latest = OLD.updated_at) AS x
         WHERE x.m IS NOT NULL
         ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
@@ -94,17 +113,27 @@ CREATE TRIGGER reports_activity_out AFTER UPDATE ON reports
                              OR NEW.community IS NOT OLD.community) BEGIN
     UPDATE activity_hours SET n = n - 1
         WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform) AND a.reporter = OLD.reporter
+                                WHERE a.scope IN ('', 'p:' || OLD.platform,
+                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
+                                AND a.reporter = OLD.reporter
                                 AND a.latest = OLD.updated_at);
     DELETE FROM activity_hours
         WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform) AND a.reporter = OLD.reporter
+                                WHERE a.scope IN ('', 'p:' || OLD.platform,
+                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
+                                AND a.reporter = OLD.reporter
                                 AND a.latest = OLD.updated_at);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT x.scope, x.m - x.m % 3600, 1
         FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter
-                                AND r.hidden = 0 AND (a.scope = '' OR r.platform = OLD.platform)) AS m
-              FROM reporter_activity a WHERE a.scope IN ('', 'p:' || OLD.platform) AND a.reporter = OLD.reporter
+                                AND r.hidden = 0 AND (a.scope = '' OR r.platform = OLD.platform
+                                                       AND (a.scope LIKE 'p:%' OR r.kind = OLD.kind))) AS m
+              FROM reporter_activity a WHERE a.scope IN ('', 'p:' || OLD.platform,
+                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
+                                AND a.reporter = OLD.reporter
               AND a.latest = OLD.updated_at) AS x
         WHERE x.m IS NOT NULL
         ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
@@ -132,16 +161,25 @@ CREATE TRIGGER reports_activity_in AFTER UPDATE ON reports
                              OR NEW.community IS NOT OLD.community) BEGIN
     UPDATE activity_hours SET n = n - 1
         WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform) AND a.reporter = NEW.reporter
+                                WHERE a.scope IN ('', 'p:' || NEW.platform,
+                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
+                                AND a.reporter = NEW.reporter
                                 AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
     DELETE FROM activity_hours
         WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform) AND a.reporter = NEW.reporter
+                                WHERE a.scope IN ('', 'p:' || NEW.platform,
+                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
+                                AND a.reporter = NEW.reporter
                                 AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT s.scope, NEW.updated_at - NEW.updated_at % 3600, 1
-        FROM (SELECT '' AS scope UNION ALL SELECT 'p:' || NEW.platform) AS s
-        WHERE NOT EXISTS (SELECT 1 FROM reporter_activity a WHERE a.scope = s.scope AND a.reporter = NEW.reporter
+        FROM (SELECT '' AS scope UNION ALL SELECT 'p:' || NEW.platform
+              UNION ALL SELECT CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                               THEN 'k:' || NEW.platform || '|' || NEW.kind END) AS s
+        WHERE s.scope IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM reporter_activity a WHERE a.scope = s.scope AND a.reporter = NEW.reporter
                           AND a.latest - a.latest % 3600 >= NEW.updated_at - NEW.updated_at % 3600)
         ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
     INSERT INTO reporter_activity (scope, reporter, latest)
@@ -169,6 +207,11 @@ INSERT INTO reporter_activity (scope, reporter, latest)
     UNION ALL SELECT 'j:' || platform || '|' || kind || '|' || project, reporter, max(latest) FROM found
         WHERE kind IN ('project_paused', 'project_ended') AND project != '' GROUP BY platform, kind, project, reporter;
 INSERT INTO activity_hours (scope, hour, n)
-    SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity WHERE scope = '' OR scope LIKE 'p:%'
-    GROUP BY scope, latest - latest % 3600;
+    SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity
+    WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
+-- The projects' scopes by time alone: a week's projects are read without the older ones.
+CREATE INDEX reporter_activity_projects ON reporter_activity (latest) WHERE scope >= 'j:' AND scope < 'j;';
+-- One community's reports of a week are counted from the index alone (hidden ones left out).
+DROP INDEX reports_by_community;
+CREATE INDEX reports_by_community ON reports (community, updated_at, hidden);

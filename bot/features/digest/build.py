@@ -52,20 +52,20 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     digest.live_url = live_status_url(app)
     bounds = day_bounds(digest.start, digest.end)
     digest.day_labels = [day_label(datetime.fromtimestamp(at, zone)) for at in bounds[:-1]]
-    digest.daily = await _daily(app, bounds)
+    digest.daily, reports = await _daily(app, bounds)
     drawing = None
     if chart and any(sum(counts) for _name, counts in digest.daily):
         # The chart needs only the daily counts: draw it in a worker thread while the other queries run.
         drawing = asyncio.ensure_future(asyncio.to_thread(chart_image, digest))
     try:
         digest.changes = await _changes(app, start, end, zone, await not_shown(app, community))
-        activity = await q.activity_by_platform(db, start, end)
+        activity = await q.activity_by_platform(db, start, end, reports)
         # The status now, as /status says it: the same computation and the same words.
         live = {s.platform: s for s in await app.availability.statuses(now) if s.project == ""}
         digest.status = sorted((_status_row(app, row, live.get(row["platform"])) for row in activity),
                                key=lambda r: (-r.reports, r.name))
         digest.pay_moves = await _pay_moves(app, start, end)
-        digest.reports_all, digest.contributors_all = await q.totals(db, start, end)
+        digest.reports_all, digest.contributors_all = await q.totals(db, start, end, reports=sum(reports.values()))
         if community is not None:
             digest.reports_here, digest.contributors_here = await q.totals(db, start, end, community)
         if drawing is not None:
@@ -157,7 +157,8 @@ async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:
     return sorted(moves, key=lambda m: (-abs(m.change), m.name))
 
 
-async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:
+async def _daily(app: App, bounds: list[int]) -> tuple[list[tuple[str, list[int]]], dict[str, int]]:
+    """The chart's series (the busiest platforms, then the others together) and each platform's reports in all."""
     days = len(bounds) - 1
     per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * days)
     for row in await q.daily_counts(app.db, bounds):
@@ -169,4 +170,4 @@ async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:
     if rest:
         series.append((plural(len(rest), "other", "others"),
                        [sum(counts[d] for _pid, counts in rest) for d in range(days)]))
-    return series
+    return series, {pid: sum(counts) for pid, counts in per_platform.items()}

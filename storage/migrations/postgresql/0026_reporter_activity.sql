@@ -15,7 +15,7 @@ CREATE TABLE activity_hours (
     PRIMARY KEY (scope, hour)
 );
 
--- The scopes a report counts in (the big ones first: '' and 'p:', which activity_hours also keeps).
+-- The scopes a report counts in ('', 'p:' and 'k:' are also kept per hour, in activity_hours).
 CREATE FUNCTION report_activity_scopes(platform TEXT, kind TEXT, project TEXT, community TEXT) RETURNS TEXT[]
     LANGUAGE sql IMMUTABLE AS
     $$ SELECT array_remove(ARRAY['', 'p:' || platform, 'c:' || community,
@@ -53,7 +53,7 @@ BEGIN
                                          WHEN 'j:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
                                                         AND r.project = OLD.project
                                          ELSE true END;
-            IF s = '' OR s LIKE 'p:%' THEN
+            IF s = '' OR substr(s, 1, 2) IN ('p:', 'k:') THEN
                 UPDATE activity_hours SET n = n - 1 WHERE scope = s AND hour = was - was % 3600;
                 DELETE FROM activity_hours WHERE scope = s AND hour = was - was % 3600 AND n <= 0;
                 IF m IS NOT NULL THEN
@@ -72,7 +72,7 @@ BEGIN
         FOREACH s IN ARRAY report_activity_scopes(NEW.platform, NEW.kind, NEW.project, NEW.community) LOOP
             SELECT latest INTO was FROM reporter_activity WHERE scope = s AND reporter = NEW.reporter;
             CONTINUE WHEN was >= NEW.updated_at;
-            IF (s = '' OR s LIKE 'p:%') AND (was IS NULL OR was - was % 3600 < NEW.updated_at - NEW.updated_at % 3600) THEN
+            IF (s = '' OR substr(s, 1, 2) IN ('p:', 'k:')) AND (was IS NULL OR was - was % 3600 < NEW.updated_at - NEW.updated_at % 3600) THEN
                 UPDATE activity_hours SET n = n - 1 WHERE scope = s AND hour = was - was % 3600;
                 DELETE FROM activity_hours WHERE scope = s AND hour = was - was % 3600 AND n <= 0;
                 INSERT INTO activity_hours AS h (scope, hour, n) VALUES (s, NEW.updated_at - NEW.updated_at % 3600, 1)
@@ -101,6 +101,9 @@ INSERT INTO reporter_activity (scope, reporter, latest)
     UNION ALL SELECT 'j:' || platform || '|' || kind || '|' || project, reporter, max(latest) FROM found
         WHERE kind IN ('project_paused', 'project_ended') AND project <> '' GROUP BY platform, kind, project, reporter;
 INSERT INTO activity_hours (scope, hour, n)
-    SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity WHERE scope = '' OR scope LIKE 'p:%'
-    GROUP BY scope, latest - latest % 3600;
+    SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity
+    WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
+CREATE INDEX reporter_activity_projects ON reporter_activity (latest) WHERE scope >= 'j:' AND scope < 'j;';
+DROP INDEX reports_by_community;
+CREATE INDEX reports_by_community ON reports (community, updated_at, hidden);
