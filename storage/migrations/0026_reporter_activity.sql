@@ -210,8 +210,6 @@ INSERT INTO activity_hours (scope, hour, n)
     SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity
     WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
--- The projects' scopes by time alone: a week's projects are read without the older ones.
-CREATE INDEX reporter_activity_projects ON reporter_activity (latest) WHERE scope >= 'j:' AND scope < 'j;';
 -- One community's reports of a week are counted from the index alone (hidden ones left out).
 DROP INDEX reports_by_community;
 CREATE INDEX reports_by_community ON reports (community, updated_at, hidden);

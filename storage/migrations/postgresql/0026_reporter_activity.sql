@@ -104,6 +104,5 @@ INSERT INTO activity_hours (scope, hour, n)
     SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity
     WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
-CREATE INDEX reporter_activity_projects ON reporter_activity (latest) WHERE scope >= 'j:' AND scope < 'j;';
 DROP INDEX reports_by_community;
 CREATE INDEX reports_by_community ON reports (community, updated_at, hidden);
