@@ -16,6 +16,7 @@ count is exact and its cost grows with the window's buckets (or the bins), not w
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 
 from storage.database import Database, Executor, Row
@@ -252,10 +253,11 @@ async def drought_reporters_at(db: Executor, platform: str | None, ends: Sequenc
     )
 
 
-async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[Row]:
+async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[tuple[str, int, int]]:
     """Per platform and span: visible reports, span i being [bounds[i], bounds[i + 1]) (platform, span, reports).
 
-    Whole hours come from report_hours, the partial hours at each cut from reports.
+    Whole hours come from report_hours (summed per hour and platform in SQL, in the order of its hour index, and
+    given their spans here), the partial hours at each cut from reports.
     """
     whole: list[tuple[int, int, int]] = []
     edges: list[tuple[int, int, int]] = []
@@ -264,25 +266,26 @@ async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[Row]:
         if hi is not None and lo < hi:
             whole.append((i, lo, hi))
         edges += [(i, a, b) for a, b in parts if b is not None]
-    selects: list[str] = []
-    params: list[int] = []
+    found: dict[tuple[str, int], int] = {}
     if whole:
-        span = "CASE " + " ".join("WHEN hour >= ? AND hour < ? THEN CAST(? AS INTEGER)" for _ in whole) + " END"
-        selects.append(f"SELECT platform, {span} AS span, n FROM report_hours WHERE hour >= ? AND hour < ?")
-        params += [v for i, lo, hi in whole for v in (lo, hi, i)] + [whole[0][1], whole[-1][2]]
+        starts = [lo for _i, lo, _hi in whole]
+        rows = await db.fetchall("SELECT platform, hour, sum(n) FROM report_hours WHERE hour >= ? AND hour < ? "
+                                 "GROUP BY hour, platform", (whole[0][1], whole[-1][2]))
+        for platform, hour, n in rows:
+            span, _lo, hi = whole[bisect_right(starts, hour) - 1]
+            if hour < hi:
+                found[(platform, span)] = found.get((platform, span), 0) + int(n)
     if edges:
-        span = ("CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN CAST(? AS INTEGER)" for _ in edges)
-                + " END")  # typed: PostgreSQL gives a bare parameter in a CASE no type
+        span_of = ("CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN CAST(? AS INTEGER)" for _ in edges)
+                   + " END")  # typed: PostgreSQL gives a bare parameter in a CASE no type
         where, where_params = _time_filter([(a, b) for _i, a, b in edges])
-        selects.append(f"SELECT platform, {span} AS span, 1 AS n FROM reports WHERE {where} AND hidden = 0")
-        params += [v for i, a, b in edges for v in (a, b, i)] + list(where_params)
-    if not selects:
-        return []
-    return await db.fetchall(
-        f"SELECT platform, span, sum(n) AS reports FROM ({' UNION ALL '.join(selects)}) AS found "
-        "WHERE span IS NOT NULL GROUP BY platform, span HAVING sum(n) > 0",
-        params,
-    )
+        rows = await db.fetchall(
+            f"SELECT platform, {span_of} AS span, count(*) FROM reports WHERE {where} AND hidden = 0 GROUP BY 1, 2",
+            [v for i, a, b in edges for v in (a, b, i)] + list(where_params))
+        for platform, span, n in rows:
+            if span is not None:
+                found[(platform, span)] = found.get((platform, span), 0) + int(n)
+    return [(platform, span, n) for (platform, span), n in found.items() if n > 0]
 
 
 async def snapshot(db: Executor) -> dict[str, set[tuple]]:

@@ -54,7 +54,7 @@ async def activity_by_platform(db: Executor, start: int, end: int,
     )
 
 
-async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[Row]:
+async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[tuple[str, int, int]]:
     """Per platform and day: visible reports (platform, span, reports), day i being [bounds[i], bounds[i + 1]) (the
     caller's calendar days): whole hours from report_hours, the partial hours at the cuts from reports."""
     return await aggregates.counts_by_span(db, bounds)

@@ -284,6 +284,7 @@ async def test_the_rebuild_command_recomputes_aggregates_gone_wrong(tmp_path) ->
             await store.upsert_report(db, report(f"r{i % 5}", PLATFORMS[i % 2], WRITE_KINDS[i % 5], "",
                                                  NOW - i * 1500, 10.0 + i % 3, bool(i % 2), None))
         kept = await aggregates.snapshot(db)
+        await activity.catch_up(db, NOW + DAY)
         people = await activity.snapshot(db)
         await db.execute("DELETE FROM drought_slots")
         await db.execute("UPDATE report_hours SET n = n + 1")

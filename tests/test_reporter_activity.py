@@ -1,5 +1,6 @@
-"""Who took part (migration 0026): what the triggers keep equals a rebuild after any writes, and the digest's counts
-of people read from it answer what a scan of the reports gives, on SQLite and on PostgreSQL."""
+"""Who took part (migration 0026): what the batches and the triggers keep equals a rebuild after any writes, a
+restart's first batch takes what came before it, and the digest's counts of people read from it answer what a scan
+of the reports gives, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("hide"), st.integers(0, 60), st.booleans()),
     st.tuples(st.just("forget"), st.sampled_from(("r0", "r1", "r2", "r3"))),
     st.tuples(st.just("clamp"), st.integers(-2 * DAY, 0)),
+    st.tuples(st.just("batch"), st.integers(-2 * 24, 8).map(lambda h: h * HOUR)),  # the clock of a batch
 ), min_size=2, max_size=40)
 
 
@@ -46,7 +48,9 @@ async def _run(db, op) -> None:
                                                       community=community))
         return
     rows = await db.fetchall("SELECT * FROM reports ORDER BY id")
-    if kind == "forget":
+    if kind == "batch":
+        await activity.catch_up(db, NOW + op[1])
+    elif kind == "forget":
         await store.delete_reporter(db, op[1])
     elif kind == "clamp":
         await store.clamp_future(db, tuple(KINDS), NOW + op[1], NOW + op[1])
@@ -73,13 +77,16 @@ async def _empty(backend):
 # Repeats across hours, a report taken out that held the latest time, a move to another community, a forget.
 ACROSS = [("report", "r0", "alpha", "paid_late", "", -2 * HOUR, 5, "telegram:-1001"),
           ("report", "r0", "alpha", "project_paused", "owl|2", -5 * HOUR, 0, None),
-          ("repeat", 0, 3 * HOUR, "discord:42"), ("hide", 0, True), ("hide", 0, False),
-          ("report", "r1", "beta", "drought", "", 0, 0, None), ("clamp", -4 * HOUR), ("retract", 1), ("forget", "r0")]
+          ("batch", 0), ("repeat", 0, 3 * HOUR, "discord:42"), ("hide", 0, True), ("batch", -40 * HOUR),
+          ("hide", 0, False), ("report", "r1", "beta", "drought", "", 0, 0, None), ("repeat", 2, HOUR, None),
+          ("batch", 8 * HOUR), ("clamp", -4 * HOUR), ("retract", 1), ("forget", "r0")]
+AFTER = NOW + 8 * HOUR  # a batch's clock after every report the operations write
 
 
 def test_kept_activity_equals_a_rebuild_after_any_writes(backend) -> None:
-    """Reports, repeats (later hours, other communities), retractions, hides and unhides, /forget and clocks put
-    right: after each, the tables kept by migration 0026's triggers equal what `rebuild` computes from the reports."""
+    """Reports, repeats (later hours, other communities), retractions, hides and unhides, /forget, clocks put right
+    and batches at any clock: after a batch, the tables kept by the batches and migration 0026's triggers equal what
+    `rebuild` computes from the reports."""
 
     @examples(max_examples=50 if backend.server is None else 8, deadline=None)
     @given(operations)
@@ -93,11 +100,12 @@ def test_kept_activity_equals_a_rebuild_after_any_writes(backend) -> None:
 async def _kept_equal_rebuilt(ops, backend) -> None:
     db = await _empty(backend)
     try:
-        for op in ops:
+        for op in [*ops, ("batch", 8 * HOUR)]:
             await _run(db, op)
-            kept = await activity.snapshot(db)
-            await activity.rebuild(db)
-            assert kept == await activity.snapshot(db), op
+            if op[0] == "batch":
+                kept = await activity.snapshot(db)
+                await activity.rebuild(db, NOW + op[1])
+                assert kept == await activity.snapshot(db), op
     finally:
         await db.close()
 
@@ -148,26 +156,40 @@ def test_the_digest_counts_of_people_answer_what_a_scan_gives(backend) -> None:
 async def _reads_equal_scans(ops, earlier: int, seconds: int, backend) -> None:
     db = await _empty(backend)
     try:
-        for op in [*ops, *ACROSS]:
+        for op in [*ops, *ACROSS, ("report", "r2", "beta", "paid_on_time", "", 0, 7, "discord:42")]:
             await _run(db, op)
         latest = (await db.fetchone("SELECT max(updated_at) FROM reports WHERE hidden = 0"))[0] or NOW
-        for end in (max(NOW, latest + 1) + seconds, NOW - earlier):
-            for community in ("telegram:-1001", "discord:42"):
-                assert await _read(db, end - WEEK, end, community) == await _scanned(db, end - WEEK, end, community)
+        for caught_up in (False, True):  # (a report not yet taken: the reads scan the reports)
+            if caught_up:
+                await activity.catch_up(db, AFTER)
+            for end in (max(NOW, latest + 1) + seconds, NOW - earlier):
+                assert await activity.answers_for(db, end) == (caught_up and end > latest)
+                for community in ("telegram:-1001", "discord:42"):
+                    assert await _read(db, end - WEEK, end, community) == await _scanned(db, end - WEEK, end,
+                                                                                         community)
     finally:
         await db.close()
 
 
-async def test_a_week_ending_now_is_read_from_the_activity_and_an_older_one_from_the_reports() -> None:
-    """The activity answers for a window that no report is after; a report after the window's end makes the reads
-    scan the reports instead."""
-    db = await SqliteDatabase.open(":memory:")
+async def test_a_restart_takes_what_came_before_it_and_a_week_ending_now_is_read_from_the_activity(tmp_path) -> None:
+    """Reports written while no batch ran (the bot stopped) are taken by the first batch after a start; until then,
+    and for a window that a report is after, the reads answer from the reports."""
+    path = str(tmp_path / "q.db")
+    db = await SqliteDatabase.open(path)
     await db.migrate()
+    await activity.catch_up(db, NOW)
+    for i, platform in enumerate(("alpha", "beta", "alpha")):
+        await store.upsert_report(db, store.NewReport(f"r{i}", platform, "drought", "", window_start("drought", NOW),
+                                                      NOW + i))
+    await db.close()
+    db = await SqliteDatabase.open(path)  # a restart
     try:
-        await store.upsert_report(db, store.NewReport("r0", "alpha", "drought", "", window_start("drought", NOW), NOW))
-        assert await activity.answers_for(db, NOW + 1)
-        assert not await activity.answers_for(db, NOW)
+        assert not await activity.answers_for(db, NOW + HOUR)
+        assert await activity.catch_up(db, NOW + HOUR) == 3 * 2  # everyone and the platform, for each
+        assert await activity.answers_for(db, NOW + HOUR)
+        assert not await activity.answers_for(db, NOW + 2)
         assert await activity.people(db, [activity.EVERYONE, activity.platform_scope("alpha")], NOW - WEEK) == {
-            activity.EVERYONE: 1, activity.platform_scope("alpha"): 1}
+            activity.EVERYONE: 3, activity.platform_scope("alpha"): 2}
+        assert await digest_queries.totals(db, NOW - WEEK, NOW + HOUR) == (3, 3)
     finally:
         await db.close()

@@ -56,7 +56,7 @@ async def test_the_bulk_load_equals_what_the_triggers_and_the_rebuild_keep(tmp_p
         everyone = await db.fetchall("SELECT reporter, latest FROM reporter_activity WHERE scope = ''")
         scanned = await db.fetchall("SELECT reporter, max(updated_at) FROM reports WHERE hidden = 0 GROUP BY reporter")
         assert {tuple(r) for r in everyone} == {tuple(r) for r in scanned}
-        await activity.rebuild(db)
+        await activity.rebuild(db, int(NOW.timestamp()))
         assert await activity.snapshot(db) == people and all(people.values())
     finally:
         await db.close()

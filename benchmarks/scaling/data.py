@@ -156,7 +156,7 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
             log(f"rebuilt {name}")
     recompute_trigger_tables(conn, rows, who, platforms)
     log("first-seen and totals")
-    load_aggregates(conn, rows, platforms)
+    load_aggregates(conn, rows, platforms, now)
     log("aggregates")
     for kind, _name, sql in schema:
         if kind == "trigger":
@@ -336,7 +336,7 @@ def _counted(key: np.ndarray) -> tuple[list[int], list[int]]:
     return keys.tolist(), counts.tolist()
 
 
-def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platforms: list[str]) -> None:
+def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platforms: list[str], now: int) -> None:
     """The aggregate tables: migration 0016's computed from the loaded rows in numpy, what the app's rebuild
     (storage/aggregates.py REBUILD_ALL) gives, in seconds instead of minutes of SQLite sorting 10M rows; migration
     0021's pay bins by REBUILD_ALL itself and 0026's activity by its rebuild (tests/test_scale_data.py compares them
@@ -368,10 +368,10 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platf
         if statement.startswith(("INSERT INTO report_bins ", "INSERT INTO report_bin_totals ")):
             conn.execute(statement)
     # Who took part (migration 0026): by the app's own rebuild.
-    for table in activity.TABLES:
+    for table in (*activity.TABLES, "activity_progress"):
         conn.execute(f"DELETE FROM {table}")
     for statement in activity.REBUILD:
-        conn.execute(statement)
+        conn.execute(statement, (now,) if "?" in statement else ())
 
 
 async def ran_until_yesterday(path: Path, now: datetime) -> None:

@@ -1,17 +1,18 @@
--- Who took part, kept as reports arrive, so the digest counts distinct people in a week without reading the
--- week's reports (at 10M stored reports a week held 1.9M of them and each count(DISTINCT reporter) took 3-5 s).
+-- Who took part, so the digest counts distinct people in a week without reading the week's reports (at 10M stored
+-- reports a week held 1.9M of them, and each count(DISTINCT reporter) took 3-5 s).
 -- - reporter_activity: per scope and person, the updated_at of that person's latest visible report in the scope.
 --   Scopes: '' everyone; 'p:' || platform; 'c:' || community; 'k:' || platform || '|' || kind for the payment
 --   kinds; 'j:' || platform || '|' || kind || '|' || project for the project kinds (a named project only).
 -- - activity_hours: for the scopes '', 'p:' and 'k:' (the big ones), how many people have their latest report in
 --   each UTC hour: the people active since a whole hour h are the sum of the hours from h on.
--- While no report is later than a window's end (a digest of the week before now), "a visible report in
--- [start, end)" is "a latest report at or after start" (storage/activity.py; an older window reads the reports).
--- A report in or its repeat moves a latest time up (and its person from one hour to a later one); a report out
--- (deleted, hidden, moved to another platform, kind, project or community, its time put back) that held a latest
--- time has it recomputed from the person's remaining reports. An hour whose count falls to 0 is removed. A rekey
--- moves the hashes like every other (storage/keys.py), so no trigger watches `reporter`.
--- `queuewatch aggregates rebuild` recomputes both (storage/activity.py REBUILD).
+-- - activity_progress: how far the batches have come (the last report id, the latest updated_at).
+-- New reports and repeats only ever move a latest time up, so they are taken in batches, off the path of a report
+-- (storage/activity.py `catch_up`: the digest's worker each minute, and a digest before it reads): kept in every
+-- report's own statement they had doubled what a report cost. A report going out (deleted, hidden, moved to
+-- another platform, kind, project or community, its time put back) that may hold a latest time has it recomputed
+-- from the person's remaining reports by the triggers below, and one coming in by an update (unhidden, moved) moves
+-- it up; both are rare. An hour whose count falls to 0 is removed. A rekey moves the hashes like every other
+-- (storage/keys.py), so no trigger watches `reporter`. `queuewatch aggregates rebuild` recomputes all three.
 
 CREATE TABLE reporter_activity (
     scope    TEXT    NOT NULL,
@@ -25,41 +26,11 @@ CREATE TABLE activity_hours (
     n     INTEGER NOT NULL,
     PRIMARY KEY (scope, hour)
 ) WITHOUT ROWID;
-
-CREATE TRIGGER reports_activity_insert AFTER INSERT ON reports WHEN NEW.hidden = 0 BEGIN
-    UPDATE activity_hours SET n = n - 1
-        WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform,
-                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
-                                AND a.reporter = NEW.reporter
-                                AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
-    DELETE FROM activity_hours
-        WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform,
-                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
-                                AND a.reporter = NEW.reporter
-                                AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
-    INSERT INTO activity_hours (scope, hour, n)
-        SELECT s.scope, NEW.updated_at - NEW.updated_at % 3600, 1
-        FROM (SELECT '' AS scope UNION ALL SELECT 'p:' || NEW.platform
-              UNION ALL SELECT CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                               THEN 'k:' || NEW.platform || '|' || NEW.kind END) AS s
-        WHERE s.scope IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM reporter_activity a WHERE a.scope = s.scope AND a.reporter = NEW.reporter
-                          AND a.latest - a.latest % 3600 >= NEW.updated_at - NEW.updated_at % 3600)
-        ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
-    INSERT INTO reporter_activity (scope, reporter, latest)
-        SELECT s.scope, NEW.reporter, NEW.updated_at
-        FROM (SELECT '' AS scope UNION ALL SELECT 'p:' || NEW.platform UNION ALL SELECT 'c:' || NEW.community
-              UNION ALL SELECT CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                    THEN 'k:' || NEW.platform || '|' || NEW.kind END
-              UNION ALL SELECT CASE WHEN NEW.kind IN ('project_paused', 'project_ended') AND NEW.project != ''
-                                    THEN 'j:' || NEW.platform || '|' || NEW.kind || '|' || NEW.project END) AS s
-        WHERE s.scope IS NOT NULL
-        ON CONFLICT (scope, reporter) DO UPDATE SET latest = excluded.latest WHERE excluded.latest > latest;
-END;
+CREATE TABLE activity_progress (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    last_id INTEGER NOT NULL,   -- every report up to this id is taken
+    last_at INTEGER NOT NULL    -- and every updated_at up to this one (repeats move updated_at, not the id)
+);
 
 -- A report that held someone's latest time in a scope went out: recompute it from their visible reports.
 CREATE TRIGGER reports_activity_delete AFTER DELETE ON reports WHEN OLD.hidden = 0 BEGIN
@@ -69,14 +40,14 @@ CREATE TRIGGER reports_activity_delete AFTER DELETE ON reports WHEN OLD.hidden =
                                                   CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
                                                        THEN 'k:' || OLD.platform || '|' || OLD.kind END)
                                 AND a.reporter = OLD.reporter
-                                AND a.latest = OLD.updated_at);
+                                AND a.latest <= OLD.updated_at);
     DELETE FROM activity_hours
         WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
                                 WHERE a.scope IN ('', 'p:' || OLD.platform,
                                                   CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
                                                        THEN 'k:' || OLD.platform || '|' || OLD.kind END)
                                 AND a.reporter = OLD.reporter
-                                AND a.latest = OLD.updated_at);
+                                AND a.latest <= OLD.updated_at);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT x.scope, x.m - x.m % 3600, 1
         FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter
@@ -86,7 +57,7 @@ CREATE TRIGGER reports_activity_delete AFTER DELETE ON reports WHEN OLD.hidden =
                                                   CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
                                                        THEN 'k:' || OLD.platform || '|' || OLD.kind END)
                                 AND a.reporter = OLD.reporter
-              AND a.latest = OLD.updated_at) AS x
+              AND a.latest <= OLD.updated_at) AS x
         WHERE x.m IS NOT NULL
         ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
     UPDATE reporter_activity
@@ -98,12 +69,19 @@ CREATE TRIGGER reports_activity_delete AFTER DELETE ON reports WHEN OLD.hidden =
                                    WHEN 'j:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
                                                   AND r.project = OLD.project
                                    ELSE 1 END), -1)
-        WHERE reporter = OLD.reporter AND latest = OLD.updated_at
+        WHERE reporter = OLD.reporter AND latest <= OLD.updated_at
         AND scope IN ('', 'p:' || OLD.platform, 'c:' || OLD.community, 'k:' || OLD.platform || '|' || OLD.kind,
                       'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
     DELETE FROM reporter_activity WHERE reporter = OLD.reporter AND latest = -1
         AND scope IN ('', 'p:' || OLD.platform, 'c:' || OLD.community, 'k:' || OLD.platform || '|' || OLD.kind,
                       'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
+END;
+
+-- SQLite gives a new report the id after the highest one left: when the newest report goes, the batches look again
+-- from the id before it.
+CREATE TRIGGER reports_activity_ids AFTER DELETE ON reports
+    WHEN NOT EXISTS (SELECT 1 FROM reports WHERE id > OLD.id) BEGIN
+    UPDATE activity_progress SET last_id = OLD.id - 1 WHERE last_id >= OLD.id;
 END;
 
 -- The same, for a report that leaves its scopes by an update: hidden, moved, or its time put back.
@@ -117,14 +95,14 @@ CREATE TRIGGER reports_activity_out AFTER UPDATE ON reports
                                                   CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
                                                        THEN 'k:' || OLD.platform || '|' || OLD.kind END)
                                 AND a.reporter = OLD.reporter
-                                AND a.latest = OLD.updated_at);
+                                AND a.latest <= OLD.updated_at);
     DELETE FROM activity_hours
         WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
                                 WHERE a.scope IN ('', 'p:' || OLD.platform,
                                                   CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
                                                        THEN 'k:' || OLD.platform || '|' || OLD.kind END)
                                 AND a.reporter = OLD.reporter
-                                AND a.latest = OLD.updated_at);
+                                AND a.latest <= OLD.updated_at);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT x.scope, x.m - x.m % 3600, 1
         FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter
@@ -134,7 +112,7 @@ CREATE TRIGGER reports_activity_out AFTER UPDATE ON reports
                                                   CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
                                                        THEN 'k:' || OLD.platform || '|' || OLD.kind END)
                                 AND a.reporter = OLD.reporter
-              AND a.latest = OLD.updated_at) AS x
+              AND a.latest <= OLD.updated_at) AS x
         WHERE x.m IS NOT NULL
         ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
     UPDATE reporter_activity
@@ -146,7 +124,7 @@ CREATE TRIGGER reports_activity_out AFTER UPDATE ON reports
                                    WHEN 'j:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
                                                   AND r.project = OLD.project
                                    ELSE 1 END), -1)
-        WHERE reporter = OLD.reporter AND latest = OLD.updated_at
+        WHERE reporter = OLD.reporter AND latest <= OLD.updated_at
         AND scope IN ('', 'p:' || OLD.platform, 'c:' || OLD.community, 'k:' || OLD.platform || '|' || OLD.kind,
                       'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
     DELETE FROM reporter_activity WHERE reporter = OLD.reporter AND latest = -1
@@ -154,11 +132,13 @@ CREATE TRIGGER reports_activity_out AFTER UPDATE ON reports
                       'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
 END;
 
--- A report that enters scopes or moves its time up by an update: a repeat, an unhide, a move.
+-- A report that enters scopes by an update: an unhide, a move, or a repeat dated before the batches look for
+-- repeats (storage/activity.py MARGIN); the batches take every other repeat.
 CREATE TRIGGER reports_activity_in AFTER UPDATE ON reports
-    WHEN NEW.hidden = 0 AND (OLD.hidden != 0 OR NEW.updated_at > OLD.updated_at OR NEW.platform != OLD.platform
-                             OR NEW.kind != OLD.kind OR NEW.project != OLD.project
-                             OR NEW.community IS NOT OLD.community) BEGIN
+    WHEN NEW.hidden = 0 AND (OLD.hidden != 0 OR NEW.platform != OLD.platform OR NEW.kind != OLD.kind
+                             OR NEW.project != OLD.project OR NEW.community IS NOT OLD.community
+                             OR NEW.updated_at > OLD.updated_at
+                                AND NEW.updated_at < (SELECT last_at - 300 FROM activity_progress)) BEGIN
     UPDATE activity_hours SET n = n - 1
         WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
                                 WHERE a.scope IN ('', 'p:' || NEW.platform,
@@ -209,6 +189,9 @@ INSERT INTO reporter_activity (scope, reporter, latest)
 INSERT INTO activity_hours (scope, hour, n)
     SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity
     WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
+INSERT INTO activity_progress (id, last_id, last_at)  -- (never ahead of the clock: later repeats are looked for)
+    SELECT 1, coalesce(max(id), 0), min(coalesce(max(updated_at), 0), CAST(strftime('%s', 'now') AS INTEGER))
+    FROM reports;
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
 -- One community's reports of a week are counted from the index alone (hidden ones left out).
 DROP INDEX reports_by_community;

@@ -15,6 +15,7 @@ from bot.features.availability.changes import drought_endings, starts_drought
 from bot.features.availability.links import live_status_url
 from bot.features.availability.status import Status
 from bot.features.availability.wording import label, state_label
+from bot.features.digest.activity import catch_up
 from bot.features.digest.chart import chart_image
 from bot.features.digest.model import Change, Digest, PayMove, StatusRow
 from bot.features.knowledge.platforms import get_platform
@@ -48,6 +49,7 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     end = unix(now)
     start = end - WEEK
     db = app.db
+    await catch_up(app)  # the reports since the last batch, so the counts of people are read from the activity
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
     digest.live_url = live_status_url(app)
     bounds = day_bounds(digest.start, digest.end)
@@ -161,9 +163,9 @@ async def _daily(app: App, bounds: list[int]) -> tuple[list[tuple[str, list[int]
     """The chart's series (the busiest platforms, then the others together) and each platform's reports in all."""
     days = len(bounds) - 1
     per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * days)
-    for row in await q.daily_counts(app.db, bounds):
-        if 0 <= row["span"] < days:
-            per_platform[row["platform"]][row["span"]] = row["reports"]
+    for platform_id, span, reports in await q.daily_counts(app.db, bounds):
+        if 0 <= span < days:
+            per_platform[platform_id][span] = reports
     busiest = sorted(per_platform.items(), key=lambda item: (-sum(item[1]), item[0]))
     series = [(platform_name(app, pid), counts) for pid, counts in busiest[:CHART_SERIES]]
     rest = busiest[CHART_SERIES:]

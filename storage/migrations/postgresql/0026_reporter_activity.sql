@@ -1,6 +1,7 @@
 -- PostgreSQL's form of ../0026_reporter_activity.sql: the same tables and rules (comments on them are in the shared
--- file), kept by one plpgsql trigger function. One addition: PostgreSQL runs writers side by side, and a person's
--- latest time is read and moved over several rows, so a write first takes a transaction lock on that person.
+-- file), with one plpgsql trigger function. One addition: PostgreSQL runs writers side by side, and latest times
+-- are read and moved over several rows, so the trigger and a batch (storage/activity.py) first take one
+-- transaction lock (both are rare: a report going out or coming in by an update, a batch a minute).
 
 CREATE TABLE reporter_activity (
     scope    TEXT   COLLATE "C" NOT NULL,  -- byte order, as on SQLite: a kind of scope is one range
@@ -13,6 +14,11 @@ CREATE TABLE activity_hours (
     hour  BIGINT  NOT NULL,
     n     INTEGER NOT NULL,
     PRIMARY KEY (scope, hour)
+);
+CREATE TABLE activity_progress (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    last_id BIGINT  NOT NULL,
+    last_at BIGINT  NOT NULL
 );
 
 -- The scopes a report counts in ('', 'p:' and 'k:' are also kept per hour, in activity_hours).
@@ -29,23 +35,24 @@ DECLARE
     s TEXT;
     was BIGINT;
     m BIGINT;
-    new_in BOOLEAN := TG_OP <> 'DELETE' AND NEW.hidden = 0;
-    old_in BOOLEAN := TG_OP <> 'INSERT' AND OLD.hidden = 0;
+    moved BOOLEAN := TG_OP = 'UPDATE' AND (NEW.platform <> OLD.platform OR NEW.kind <> OLD.kind
+                                           OR NEW.project <> OLD.project
+                                           OR NEW.community IS DISTINCT FROM OLD.community);
+    -- (a new report or a repeat only moves a time up: storage/activity.py catch_up takes those in batches, all
+    -- but a repeat dated before the batches look for repeats)
+    new_in BOOLEAN := TG_OP = 'UPDATE' AND NEW.hidden = 0 AND (OLD.hidden <> 0 OR moved
+        OR NEW.updated_at > OLD.updated_at AND NEW.updated_at < (SELECT last_at - 300 FROM activity_progress));
+    old_in BOOLEAN := OLD.hidden = 0 AND (TG_OP = 'DELETE' OR NEW.hidden <> 0 OR NEW.updated_at < OLD.updated_at
+                                          OR moved);
 BEGIN
-    IF TG_OP = 'UPDATE' AND new_in AND old_in AND NEW.platform = OLD.platform AND NEW.kind = OLD.kind
-       AND NEW.project = OLD.project AND NEW.community IS NOT DISTINCT FROM OLD.community THEN
-        old_in := NEW.updated_at < OLD.updated_at;  -- same scopes: only a time put back takes anything out
-        new_in := NEW.updated_at > OLD.updated_at;
-    END IF;
     IF NOT (new_in OR old_in) THEN
         RETURN NULL;
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtextextended('reporter_activity:'
-                                                   || CASE WHEN new_in THEN NEW.reporter ELSE OLD.reporter END, 26));
+    PERFORM pg_advisory_xact_lock(hashtextextended('reporter_activity', 26));
     IF old_in THEN
         FOREACH s IN ARRAY report_activity_scopes(OLD.platform, OLD.kind, OLD.project, OLD.community) LOOP
             SELECT latest INTO was FROM reporter_activity WHERE scope = s AND reporter = OLD.reporter;
-            CONTINUE WHEN was IS DISTINCT FROM OLD.updated_at;
+            CONTINUE WHEN was IS NULL OR was > OLD.updated_at;  -- (a report not yet caught up may hold it)
             SELECT max(r.updated_at) INTO m FROM reports r WHERE r.reporter = OLD.reporter AND r.hidden = 0
                 AND CASE substr(s, 1, 2) WHEN 'p:' THEN r.platform = OLD.platform
                                          WHEN 'c:' THEN r.community = OLD.community
@@ -84,7 +91,7 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-CREATE TRIGGER reports_activity AFTER INSERT OR UPDATE OR DELETE ON reports
+CREATE TRIGGER reports_activity AFTER UPDATE OR DELETE ON reports
     FOR EACH ROW EXECUTE FUNCTION reports_activity();
 
 -- The reports already stored (storage/activity.py REBUILD's statements), then the index the reads use.
@@ -103,6 +110,9 @@ INSERT INTO reporter_activity (scope, reporter, latest)
 INSERT INTO activity_hours (scope, hour, n)
     SELECT scope, latest - latest % 3600, count(*) FROM reporter_activity
     WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
+INSERT INTO activity_progress (id, last_id, last_at)
+    SELECT 1, coalesce(max(id), 0), least(coalesce(max(updated_at), 0), CAST(extract(epoch FROM now()) AS BIGINT))
+    FROM reports;
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
 DROP INDEX reports_by_community;
 CREATE INDEX reports_by_community ON reports (community, updated_at, hidden);
