@@ -191,7 +191,7 @@ INSERT INTO activity_hours (scope, hour, n)
     WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
 INSERT INTO activity_progress (id, last_id, last_at)  -- (never ahead of the clock: later repeats are looked for)
     SELECT 1, coalesce(max(id), 0), min(coalesce(max(updated_at), 0), CAST(strftime('%s', 'now') AS INTEGER))
-    FROM reports;
+    FROM reports HAVING count(*) > 0;  -- (none on an empty database: a copy's target must be empty)
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
 -- One community's reports of a week are counted from the index alone (hidden ones left out).
 DROP INDEX reports_by_community;

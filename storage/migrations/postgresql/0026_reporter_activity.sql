@@ -112,7 +112,7 @@ INSERT INTO activity_hours (scope, hour, n)
     WHERE scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:') GROUP BY scope, latest - latest % 3600;
 INSERT INTO activity_progress (id, last_id, last_at)
     SELECT 1, coalesce(max(id), 0), least(coalesce(max(updated_at), 0), CAST(extract(epoch FROM now()) AS BIGINT))
-    FROM reports;
+    FROM reports HAVING count(*) > 0;  -- (none on an empty database: a copy's target must be empty)
 CREATE INDEX reporter_activity_by_latest ON reporter_activity (scope, latest);
 DROP INDEX reports_by_community;
 CREATE INDEX reports_by_community ON reports (community, updated_at, hidden);
