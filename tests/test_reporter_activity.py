@@ -10,12 +10,12 @@ from hypothesis import example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-import storage.database as database
 from bot.features.reports.kinds import KINDS, PAYMENT_KINDS, PROJECT_KINDS
 from bot.features.reports.recording import window_start
 from storage import activity, digest_queries, moderation
 from storage import reports as store
 from storage.database import SqliteDatabase
+from tests.test_aggregates import _empty  # an empty migrated database on the backend, for one example
 
 HOUR = 3600
 DAY = 86400
@@ -64,14 +64,6 @@ async def _run(db, op) -> None:
             await store.delete_report(db, row["id"], row["reporter"])
         else:
             await moderation.set_hidden(db, row["id"], op[2], "spam: test")
-
-
-async def _empty(backend):
-    if backend.server is None:
-        db = await SqliteDatabase.open(":memory:")
-        await db.migrate()
-        return db
-    return await database.open_database(await backend.server.emptied())
 
 
 # Repeats across hours, a report taken out that held the latest time, a move to another community, a forget.
