@@ -32,49 +32,57 @@ CREATE TABLE activity_progress (
     last_at INTEGER NOT NULL    -- and every updated_at up to this one (repeats move updated_at, not the id)
 );
 
--- A report that held someone's latest time in a scope went out: recompute it from their visible reports.
-CREATE TRIGGER reports_activity_delete AFTER DELETE ON reports WHEN OLD.hidden = 0 BEGIN
+-- A report that may hold someone's latest time in a scope went out (deleted, or by an update: hidden, moved, its
+-- time put back): recompute that time from their visible reports. The two triggers after this hand the report
+-- to this one (SQLite has no shared trigger bodies; an INSTEAD OF trigger on a view that holds no row is one).
+CREATE VIEW activity_leaving AS SELECT reporter, platform, kind, project, community, updated_at FROM reports
+    WHERE 0;
+CREATE TRIGGER activity_leave INSTEAD OF INSERT ON activity_leaving BEGIN
     UPDATE activity_hours SET n = n - 1
         WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform,
-                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
-                                AND a.reporter = OLD.reporter
-                                AND a.latest <= OLD.updated_at);
+                                WHERE a.scope IN ('', 'p:' || NEW.platform,
+                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
+                                AND a.reporter = NEW.reporter
+                                AND a.latest <= NEW.updated_at);
     DELETE FROM activity_hours
         WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform,
-                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
-                                AND a.reporter = OLD.reporter
-                                AND a.latest <= OLD.updated_at);
+                                WHERE a.scope IN ('', 'p:' || NEW.platform,
+                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
+                                AND a.reporter = NEW.reporter
+                                AND a.latest <= NEW.updated_at);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT x.scope, x.m - x.m % 3600, 1
-        FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter
-                                AND r.hidden = 0 AND (a.scope = '' OR r.platform = OLD.platform
-                                                       AND (a.scope LIKE 'p:%' OR r.kind = OLD.kind))) AS m
-              FROM reporter_activity a WHERE a.scope IN ('', 'p:' || OLD.platform,
-                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
-                                AND a.reporter = OLD.reporter
-              AND a.latest <= OLD.updated_at) AS x
+        FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = NEW.reporter
+                                AND r.hidden = 0 AND (a.scope = '' OR r.platform = NEW.platform
+                                                       AND (a.scope LIKE 'p:%' OR r.kind = NEW.kind))) AS m
+              FROM reporter_activity a WHERE a.scope IN ('', 'p:' || NEW.platform,
+                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
+                                AND a.reporter = NEW.reporter
+              AND a.latest <= NEW.updated_at) AS x
         WHERE x.m IS NOT NULL
         ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
     UPDATE reporter_activity
-        SET latest = coalesce((SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter AND r.hidden = 0
+        SET latest = coalesce((SELECT max(r.updated_at) FROM reports r WHERE r.reporter = NEW.reporter AND r.hidden = 0
                                AND CASE substr(reporter_activity.scope, 1, 2)
-                                   WHEN 'p:' THEN r.platform = OLD.platform
-                                   WHEN 'c:' THEN r.community = OLD.community
-                                   WHEN 'k:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
-                                   WHEN 'j:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
-                                                  AND r.project = OLD.project
+                                   WHEN 'p:' THEN r.platform = NEW.platform
+                                   WHEN 'c:' THEN r.community = NEW.community
+                                   WHEN 'k:' THEN r.platform = NEW.platform AND r.kind = NEW.kind
+                                   WHEN 'j:' THEN r.platform = NEW.platform AND r.kind = NEW.kind
+                                                  AND r.project = NEW.project
                                    ELSE 1 END), -1)
-        WHERE reporter = OLD.reporter AND latest <= OLD.updated_at
-        AND scope IN ('', 'p:' || OLD.platform, 'c:' || OLD.community, 'k:' || OLD.platform || '|' || OLD.kind,
-                      'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
-    DELETE FROM reporter_activity WHERE reporter = OLD.reporter AND latest = -1
-        AND scope IN ('', 'p:' || OLD.platform, 'c:' || OLD.community, 'k:' || OLD.platform || '|' || OLD.kind,
-                      'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
+        WHERE reporter = NEW.reporter AND latest <= NEW.updated_at
+        AND scope IN ('', 'p:' || NEW.platform, 'c:' || NEW.community, 'k:' || NEW.platform || '|' || NEW.kind,
+                      'j:' || NEW.platform || '|' || NEW.kind || '|' || NEW.project);
+    DELETE FROM reporter_activity WHERE reporter = NEW.reporter AND latest = -1
+        AND scope IN ('', 'p:' || NEW.platform, 'c:' || NEW.community, 'k:' || NEW.platform || '|' || NEW.kind,
+                      'j:' || NEW.platform || '|' || NEW.kind || '|' || NEW.project);
+END;
+CREATE TRIGGER reports_activity_delete AFTER DELETE ON reports WHEN OLD.hidden = 0 BEGIN
+    INSERT INTO activity_leaving VALUES (OLD.reporter, OLD.platform, OLD.kind, OLD.project, OLD.community,
+                                         OLD.updated_at);
 END;
 
 -- SQLite gives a new report the id after the highest one left: when the newest report goes, the batches look again
@@ -84,52 +92,12 @@ CREATE TRIGGER reports_activity_ids AFTER DELETE ON reports
     UPDATE activity_progress SET last_id = OLD.id - 1 WHERE last_id >= OLD.id;
 END;
 
--- The same, for a report that leaves its scopes by an update: hidden, moved, or its time put back.
 CREATE TRIGGER reports_activity_out AFTER UPDATE ON reports
     WHEN OLD.hidden = 0 AND (NEW.hidden != 0 OR NEW.updated_at < OLD.updated_at OR NEW.platform != OLD.platform
                              OR NEW.kind != OLD.kind OR NEW.project != OLD.project
                              OR NEW.community IS NOT OLD.community) BEGIN
-    UPDATE activity_hours SET n = n - 1
-        WHERE (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform,
-                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
-                                AND a.reporter = OLD.reporter
-                                AND a.latest <= OLD.updated_at);
-    DELETE FROM activity_hours
-        WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || OLD.platform,
-                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
-                                AND a.reporter = OLD.reporter
-                                AND a.latest <= OLD.updated_at);
-    INSERT INTO activity_hours (scope, hour, n)
-        SELECT x.scope, x.m - x.m % 3600, 1
-        FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter
-                                AND r.hidden = 0 AND (a.scope = '' OR r.platform = OLD.platform
-                                                       AND (a.scope LIKE 'p:%' OR r.kind = OLD.kind))) AS m
-              FROM reporter_activity a WHERE a.scope IN ('', 'p:' || OLD.platform,
-                                                  CASE WHEN OLD.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || OLD.platform || '|' || OLD.kind END)
-                                AND a.reporter = OLD.reporter
-              AND a.latest <= OLD.updated_at) AS x
-        WHERE x.m IS NOT NULL
-        ON CONFLICT (scope, hour) DO UPDATE SET n = n + 1;
-    UPDATE reporter_activity
-        SET latest = coalesce((SELECT max(r.updated_at) FROM reports r WHERE r.reporter = OLD.reporter AND r.hidden = 0
-                               AND CASE substr(reporter_activity.scope, 1, 2)
-                                   WHEN 'p:' THEN r.platform = OLD.platform
-                                   WHEN 'c:' THEN r.community = OLD.community
-                                   WHEN 'k:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
-                                   WHEN 'j:' THEN r.platform = OLD.platform AND r.kind = OLD.kind
-                                                  AND r.project = OLD.project
-                                   ELSE 1 END), -1)
-        WHERE reporter = OLD.reporter AND latest <= OLD.updated_at
-        AND scope IN ('', 'p:' || OLD.platform, 'c:' || OLD.community, 'k:' || OLD.platform || '|' || OLD.kind,
-                      'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
-    DELETE FROM reporter_activity WHERE reporter = OLD.reporter AND latest = -1
-        AND scope IN ('', 'p:' || OLD.platform, 'c:' || OLD.community, 'k:' || OLD.platform || '|' || OLD.kind,
-                      'j:' || OLD.platform || '|' || OLD.kind || '|' || OLD.project);
+    INSERT INTO activity_leaving VALUES (OLD.reporter, OLD.platform, OLD.kind, OLD.project, OLD.community,
+                                         OLD.updated_at);
 END;
 
 -- A report that enters scopes by an update: an unhide, a move, or a repeat dated before the batches look for
