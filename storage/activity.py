@@ -19,6 +19,7 @@ from storage.database import Database, Executor
 HOUR = 3600
 TABLES = ("reporter_activity", "activity_hours")
 MARGIN = 300  # a batch looks again at the repeats of the 5 minutes before the last one (clocks, slow commits)
+CHUNK = 20_000  # new reports a batch takes at most: a backlog (after an upgrade) goes a short transaction at a time
 EVERYONE = ""
 PAYMENT_KINDS = ("paid_on_time", "paid_late", "payment_missing")  # the kinds with a 'k:' scope (as 0026's triggers)
 PROJECT_KINDS = ("project_paused", "project_ended")  # the kinds with a 'j:' scope, for a named project
@@ -100,9 +101,20 @@ _BATCH = (
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('reporter_activity', 26))"  # as 0026's trigger takes
 
 
-async def catch_up(db: Database, now: int) -> int:
+async def catch_up(db: Database, now: int, batches: int | None = None) -> int:
     """Take the reports written since the last batch (new ones, and repeats from MARGIN before it) into the
-    activity, in one transaction; returns how many latest times moved."""
+    activity, at most CHUNK reports by id a transaction, until every report is taken or `batches` transactions
+    are done; returns how many latest times moved."""
+    moved, done = 0, 0
+    while batches is None or done < batches:
+        changed, finished = await _batch(db, now)
+        moved, done = moved + changed, done + 1
+        if finished:
+            break
+    return moved
+
+
+async def _batch(db: Database, now: int) -> tuple[int, bool]:
     async with db.transaction() as tx:
         if tx.dialect == "postgresql":
             await tx.fetchone(_LOCK)
@@ -110,7 +122,8 @@ async def catch_up(db: Database, now: int) -> int:
         if progress is None:  # (a table emptied by hand: every report is new)
             await tx.execute("INSERT INTO activity_progress (id, last_id, last_at) VALUES (1, 0, 0)")
         last_id, last_at = progress or (0, 0)
-        top = (await tx.fetchone("SELECT coalesce(max(id), 0) FROM reports"))[0]
+        newest = (await tx.fetchone("SELECT coalesce(max(id), 0) FROM reports"))[0]
+        top = min(newest, last_id + CHUNK)
         await tx.execute(_BATCH_TABLE[tx.dialect])
         moved = 0
         for statement in _BATCH:  # (the batch is one transaction: a report written meanwhile goes to the next)
@@ -118,11 +131,11 @@ async def catch_up(db: Database, now: int) -> int:
             if "WITH fresh" in statement:
                 params = (last_id, top, min(last_at, now) - MARGIN)
             elif statement.startswith("UPDATE activity_progress"):
-                params = (max(last_id, top), now)
+                params = (max(last_id, top), now if top >= newest else last_at)
             await tx.execute(statement, params)
             if "WITH fresh" in statement:
                 moved = (await tx.fetchone("SELECT count(*) FROM activity_batch"))[0]
-        return moved
+        return moved, top >= newest
 
 
 async def answers_for(db: Executor, end: int) -> bool:

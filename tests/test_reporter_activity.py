@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
+import storage.database as database
 from bot.features.reports.kinds import KINDS, PAYMENT_KINDS, PROJECT_KINDS
 from bot.features.reports.recording import window_start
 from storage import activity, digest_queries, moderation
@@ -183,5 +184,38 @@ async def test_a_restart_takes_what_came_before_it_and_a_week_ending_now_is_read
         assert await activity.people(db, [activity.EVERYONE, activity.platform_scope("alpha")], NOW - WEEK) == {
             activity.EVERYONE: 3, activity.platform_scope("alpha"): 2}
         assert await digest_queries.totals(db, NOW - WEEK, NOW + HOUR) == (3, 3)
+    finally:
+        await db.close()
+
+
+async def test_an_upgraded_database_takes_its_reports_a_batch_at_a_time(tmp_path, monkeypatch) -> None:
+    """Reports written before migration 0026 are taken by the batches, CHUNK at most a transaction: until the last
+    one, the digest's counts come from the reports; after it they come from the activity, equal to a rebuild."""
+    shipped = database.available_migrations()
+    monkeypatch.setattr(database, "available_migrations", lambda: [m for m in shipped if m[0] < 26])
+    db = await SqliteDatabase.open(str(tmp_path / "old.db"))
+    try:
+        await db.migrate()
+        for i in range(25):
+            kind = KINDS_WRITTEN[i % len(KINDS_WRITTEN)]
+            await store.upsert_report(db, store.NewReport(f"r{i % 6}", PLATFORMS[i % 2], kind,
+                                                          "falcon" if kind in PROJECT_KINDS else "",
+                                                          window_start(kind, NOW - i * 600), NOW - i * 600,
+                                                          community=COMMUNITIES[i % 3]))
+        monkeypatch.setattr(database, "available_migrations", lambda: shipped)
+        assert (await db.migrate())[1] >= 26
+        assert await activity.snapshot(db) == {"reporter_activity": set(), "activity_hours": set()}
+        monkeypatch.setattr(activity, "CHUNK", 10)
+        scanned = await _scanned(db, NOW - WEEK, NOW + 1, "discord:42")
+        for _batch in range(2):
+            await activity.catch_up(db, NOW + 1, batches=1)
+            assert not await activity.answers_for(db, NOW + 1)
+            assert await _read(db, NOW - WEEK, NOW + 1, "discord:42") == scanned
+        await activity.catch_up(db, NOW + 1)  # the rest: the third batch
+        assert await activity.answers_for(db, NOW + 1)
+        assert await _read(db, NOW - WEEK, NOW + 1, "discord:42") == scanned
+        kept = await activity.snapshot(db)
+        await activity.rebuild(db, NOW + 1)
+        assert await activity.snapshot(db) == kept and all(kept.values())
     finally:
         await db.close()

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 CATCH_UP_SECONDS = 60  # a digest built between two rounds takes the rest itself
 
 
-async def catch_up(app: App) -> int:
-    """Take the reports written since the last batch into who took part; returns how many latest times moved."""
-    return await activity.catch_up(app.db, unix(app.clock.now()))
+async def catch_up(app: App, batches: int | None = None) -> int:
+    """Take the reports written since the last batch into who took part (at most `batches` transactions; a long
+    backlog, after an upgrade, is the worker's); returns how many latest times moved."""
+    return await activity.catch_up(app.db, unix(app.clock.now()), batches)
 
 
 def activity_service(app: App) -> Every:

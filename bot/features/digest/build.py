@@ -49,7 +49,7 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     end = unix(now)
     start = end - WEEK
     db = app.db
-    await catch_up(app)  # the reports since the last batch, so the counts of people are read from the activity
+    await catch_up(app, batches=1)  # the reports since the worker's last batch: the counts of people come from it
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
     digest.live_url = live_status_url(app)
     bounds = day_bounds(digest.start, digest.end)
