@@ -16,7 +16,6 @@ count is exact and its cost grows with the window's buckets (or the bins), not w
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 
 from storage.database import Database, Executor, Row
@@ -256,8 +255,7 @@ async def drought_reporters_at(db: Executor, platform: str | None, ends: Sequenc
 async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[tuple[str, int, int]]:
     """Per platform and span: visible reports, span i being [bounds[i], bounds[i + 1]) (platform, span, reports).
 
-    Whole hours come from report_hours (summed per hour and platform in SQL, in the order of its hour index, and
-    given their spans here), the partial hours at each cut from reports.
+    Whole hours come from report_hours, the partial hours at each cut from reports.
     """
     whole: list[tuple[int, int, int]] = []
     edges: list[tuple[int, int, int]] = []
@@ -268,13 +266,14 @@ async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[tuple[str,
         edges += [(i, a, b) for a, b in parts if b is not None]
     found: dict[tuple[str, int], int] = {}
     if whole:
-        starts = [lo for _i, lo, _hi in whole]
-        rows = await db.fetchall("SELECT platform, hour, sum(n) FROM report_hours WHERE hour >= ? AND hour < ? "
-                                 "GROUP BY hour, platform", (whole[0][1], whole[-1][2]))
-        for platform, hour, n in rows:
-            span, _lo, hi = whole[bisect_right(starts, hour) - 1]
-            if hour < hi:
-                found[(platform, span)] = found.get((platform, span), 0) + int(n)
+        span_of = "CASE " + " ".join("WHEN hour >= ? AND hour < ? THEN CAST(? AS INTEGER)" for _ in whole) + " END"
+        rows = await db.fetchall(  # (summed per hour first, in the order of the hour index: no sort of every row)
+            f"SELECT platform, {span_of} AS span, sum(n) FROM (SELECT platform, hour, sum(n) AS n FROM report_hours "
+            "WHERE hour >= ? AND hour < ? GROUP BY hour, platform) AS h GROUP BY 1, 2",
+            [v for i, lo, hi in whole for v in (lo, hi, i)] + [whole[0][1], whole[-1][2]])
+        for platform, span, n in rows:
+            if span is not None:
+                found[(platform, span)] = int(n)
     if edges:
         span_of = ("CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN CAST(? AS INTEGER)" for _ in edges)
                    + " END")  # typed: PostgreSQL gives a bare parameter in a CASE no type
@@ -296,6 +295,12 @@ async def snapshot(db: Executor) -> dict[str, set[tuple]]:
         rows = await db.fetchall(f"SELECT * FROM {table} WHERE {count} != 0")
         found[table] = {tuple(row) for row in rows}
     return found
+
+
+async def kind_totals(db: Executor, kind: str) -> list[tuple[str, int]]:
+    """(platform, visible reports of this kind in all), from report_totals."""
+    rows = await db.fetchall("SELECT platform, n FROM report_totals WHERE kind = ?", (kind,))
+    return [(row[0], int(row[1])) for row in rows]
 
 
 async def platform_kinds(db: Executor, kinds: Sequence[str]) -> list[tuple[str, str]]:

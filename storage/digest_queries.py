@@ -124,6 +124,7 @@ _MIDDLE = ("SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), (SEL
            "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND updated_at < ? AND hidden = 0 "
            "AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?))")
 _MIDDLES_PER_STATEMENT = 200  # below SQLite's 500 terms of a compound SELECT
+COUNTED_UP_TO = 100_000  # stored pay figures up to which a window's are counted from the reports, not the bins
 
 
 async def pay_medians(db: Executor, before_start: int, start: int, end: int, min_n: int = 1,
@@ -131,24 +132,37 @@ async def pay_medians(db: Executor, before_start: int, start: int, end: int, min
     """(platform, recent, n, median hourly USD) of the pay figures in [start, end) (recent 1) and in
     [before_start, start) (recent 0), for each platform with at least `min_n` figures in both spans.
 
-    The counts come from the pay bins (storage/aggregates.py `binned_before`), so no figure reaches Python. A median
+    No figure reaches Python. The counts come from the pay bins (storage/aggregates.py `binned_before`), or, with at
+    most COUNTED_UP_TO figures stored, from the reports (counting a few is cheaper than a look-up per bin). A median
     of at most `exact_up_to` figures is exact: the middle one or two, picked by ORDER BY ... LIMIT ... OFFSET on a
     covering index, for every such platform and span in one statement. Above that it is the value of the bin (or
     the mean of the two bins) holding the middle figures, within aggregates.RELATIVE_ERROR (2%) of the exact one.
     """
-    binned = await aggregates.binned_before(db, "payrate", (before_start, start, end))
+    binned: dict[str, dict[int, list[int]]] | None = None
+    if sum(n for _platform, n in await aggregates.kind_totals(db, "payrate")) <= COUNTED_UP_TO:
+        counts = await db.fetchall(
+            "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
+            "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL "
+            "GROUP BY platform, recent", (start, before_start, end))
+        n_of = {(platform, int(recent)): n for platform, recent, n in counts}
+    else:
+        binned = await aggregates.binned_before(db, "payrate", (before_start, start, end))
+        n_of = {(platform, recent): sum(c[recent + 1] - c[recent] for c in bins.values())
+                for platform, bins in binned.items() for recent in (0, 1)}
     found: list[tuple[str, int, int, float]] = []
     wanted: list[tuple[str, int, int]] = []
-    for platform, bins in binned.items():
-        spans = [sorted((bin_, counts[i + 1] - counts[i]) for bin_, counts in bins.items()) for i in (0, 1)]
-        n = [sum(count for _bin, count in span) for span in spans]
+    for platform in sorted({platform for platform, _recent in n_of}):
+        n = [n_of.get((platform, 0), 0), n_of.get((platform, 1), 0)]
         if min(n) < max(min_n, 1):
             continue
         for recent in (1, 0):
             if n[recent] <= exact_up_to:
                 wanted.append((platform, recent, n[recent]))
-            else:
-                found.append((platform, recent, n[recent], _binned_median(spans[recent], n[recent])))
+                continue
+            if binned is None:
+                binned = await aggregates.binned_before(db, "payrate", (before_start, start, end))
+            span = sorted((bin_, c[recent + 1] - c[recent]) for bin_, c in binned[platform].items())
+            found.append((platform, recent, n[recent], _binned_median(span, n[recent])))
     for first in range(0, len(wanted), _MIDDLES_PER_STATEMENT):
         chunk = wanted[first:first + _MIDDLES_PER_STATEMENT]
         params = [value for platform, recent, n in chunk
