@@ -157,9 +157,10 @@ class OpinionBook:
             read, _ = await asyncio.gather(reading, self.app.first_seen.joiners(since - brigading.NEW_FOR))
         else:
             read = await reading
-        # Plain tuples (platform, project, reporter, kind, last_at, first_at, agreements, contradictions), not the
-        # driver's rows: see Entry.
-        for p, rows in read.items():
+        # Kept as plain tuples (platform, project, reporter, kind, last_at, first_at, agreements, contradictions), not
+        # the driver's rows: see Entry.
+        per_platform = {p: [tuple(row) for row in rows] for p, rows in read.items()}
+        for p, rows in per_platform.items():
             self._views[p] = _View(versions.get(p), since, rows, read_trust=self._trust)
 
     async def _weigh_again(self, trust_key: Any) -> None:
