@@ -152,7 +152,7 @@ class OpinionBook:
             return
         reading = read_by_platform(
             todo, lambda p: store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since), READ_EACH_UP_TO)
-        if len(todo) > READ_EACH_UP_TO and await brigading.anyone_new_since(self.app, since):
+        if len(todo) > READ_EACH_UP_TO and await brigading.newcomers_possible(self.app):
             # Every platform (after a start): the guard's read of the recent joiners runs beside this one.
             read, _ = await asyncio.gather(reading, self.app.first_seen.joiners(since - brigading.NEW_FOR))
         else:

@@ -256,8 +256,8 @@ class _Suspected(NamedTuple):
     old_hands: set[str]
 
 
-async def anyone_new_since(app: App, since: int) -> bool:
-    """Whether a report made since `since` may be a newcomer's: the bot's launch grace is over by now."""
+async def newcomers_possible(app: App) -> bool:
+    """Whether any report may be a newcomer's yet: the bot's launch grace is over by now."""
     launched = await app.first_seen.launched()
     return launched is not None and unix(app.clock.now()) - launched >= LAUNCH_GRACE
 
