@@ -34,6 +34,7 @@ async def test_a_read_aside_sees_every_commit_before_it_and_runs_beside_the_read
 
 @pytest.mark.usefixtures("backend")
 async def test_trust_records_still_move_the_trust_version(app):
+    await app.db.execute("INSERT INTO data_versions (name, version) VALUES ('trust', 1) ON CONFLICT (name) DO NOTHING")
     before = (await versions.current(app.db, 0)).trust[0]
     await app.db.execute("INSERT INTO reporter_trust (reporter, first_seen, agreements, contradictions, updated_at) "
                          "VALUES ('r', 1, 2, 0, 1)")
