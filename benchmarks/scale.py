@@ -42,6 +42,7 @@ from bot.core.clock import ManualClock
 from bot.core.model import Actor, Place, Platform
 from bot.features.availability import trust
 from bot.features.availability.reply import all_status, platform_status
+from bot.features.digest import activity as digest_activity
 from bot.features.digest import build_digest, digest_reply
 from bot.features.knowledge.platforms import all_platforms
 from bot.features.reports.pay import crowd_pay, pay_fields
@@ -139,13 +140,14 @@ async def reads(app: App, clock: ManualClock, platforms: list[str], calls: int =
 
 
 async def running(app: App, clock: ManualClock, span: timedelta) -> None:
-    """Move the clock by `span` as it passes in a running bot: the worker's availability and trust rounds each
-    minute, the last minute before the end without one (a member's read may come first)."""
+    """Move the clock by `span` as it passes in a running bot: the worker's availability, trust and activity rounds
+    each minute, the last minute before the end without one (a member's read may come first)."""
     end = clock.now() + span
     while end - clock.now() > timedelta(minutes=1):
         clock.advance(timedelta(minutes=1))
         await app.availability.tick()
         await trust.settle_round(app)
+        await digest_activity.catch_up(app)
     clock.advance(end - clock.now())
 
 

@@ -56,6 +56,7 @@ from bot.features.alerts.alerts import Alerts, alert_scan_service
 from bot.features.availability import brigading, trust
 from bot.features.availability.status import Availability, availability_service
 from bot.features.digest import settings as digest_settings
+from bot.features.digest.activity import activity_service
 from bot.features.digest.schedule import Scheduler, scheduler_service
 from bot.features.knowledge import preferences, questions
 from bot.features.knowledge.fx import FxRates, fx_service
@@ -91,7 +92,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("reports", commands=(*commands.report.COMMANDS, *commands.retract.COMMANDS,
                                  *commands.myreports.COMMANDS, *commands.payrate.COMMANDS,
                                  *commands.onboarding.COMMANDS),
-            data_kept=recording.DATA_KEPT, forget=recording.forget_reports, personal_tables=("reports",)),
+            data_kept=recording.DATA_KEPT, forget=recording.forget_reports,
+            personal_tables=("reports", "reporter_activity")),  # (the activity goes with the reports, by triggers)
     Feature("availability", commands=commands.status.COMMANDS, data_kept=(*trust.DATA_KEPT, *brigading.DATA_KEPT),
             forget=_forget_availability, personal_tables=("reporter_trust", "reporter_first_seen"),
             services=(availability_service, trust.trust_service)),
@@ -108,7 +110,7 @@ FEATURES: tuple[Feature, ...] = (
             personal_tables=("digest_settings",),
             give_up=((digest_settings.SCHEDULED, digest_settings.digest_undeliverable),
                      (digest_settings.MANUAL, digest_settings.manual_post_undeliverable)),
-            services=(scheduler_service,)),
+            services=(scheduler_service, activity_service)),
     Feature("alerts", commands=(*commands.subscribe.COMMANDS, *commands.unsubscribe.COMMANDS,
                                 *commands.subscriptions.COMMANDS, *commands.alerts_here.COMMANDS),
             data_kept=subscriptions.DATA_KEPT, forget=subscriptions.forget_subscriptions,

@@ -16,6 +16,7 @@ count is exact and its cost grows with the window's buckets (or the bins), not w
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 
 from storage.database import Database, Executor, Row
@@ -180,6 +181,38 @@ async def figures(db: Executor, platform: str, kind: str, since: int, ranked: Co
     return _ranks(counted, per_tag, float, everyone=ranked is None)
 
 
+async def binned_before(db: Executor, kind: str, cuts: Sequence[int]) -> dict[str, dict[int, list[int]]]:
+    """Per platform and figure bin of `kind` (every tag together): how many visible reports with a figure were
+    updated before each cut ({platform: {bin: [before cuts[0], before cuts[1], ...]}}; bins of no reports left out).
+
+    A cut's count is a bin's running count at its last hour before the cut's hour (one look-up per platform, tag and
+    bin) plus the reports of the cut's own hour before it; a last cut after every report of the kind is the total.
+    """
+    whole = await db.fetchone(f"SELECT 1 FROM reports WHERE kind = ? AND updated_at >= ? AND hidden = 0"
+                              f"{COUNTED[kind]} LIMIT 1", (kind, cuts[-1])) is None
+    seeked = list(cuts[:-1] if whole else cuts)
+    seeks = "".join(", coalesce((SELECT b.n_upto FROM report_bins b WHERE b.platform = t.platform AND b.kind = t.kind "
+                    "AND b.tag = t.tag AND b.bin = t.bin AND b.hour < ? ORDER BY b.hour DESC LIMIT 1), 0)"
+                    for _cut in seeked)
+    rows = await db.fetchall(f"SELECT t.platform, t.bin, t.n{seeks} FROM report_bin_totals t "
+                             "WHERE t.platform IN (SELECT platform FROM report_totals WHERE kind = ? AND n > 0) "
+                             f"AND t.kind = ? AND t.bin > {NO_FIGURE} AND t.bin != {ANY_BIN}",
+                             (*(cut - cut % HOUR for cut in seeked), kind, kind))
+    found: dict[str, dict[int, list[int]]] = {}
+    for platform, bin_, total, *before in rows:
+        counts = found.setdefault(platform, {}).setdefault(bin_, [0] * len(cuts))
+        for i, n in enumerate([*before, total] if whole else before):
+            counts[i] += n
+    if seeked:
+        partial = " UNION ALL ".join(
+            f"SELECT CAST(? AS INTEGER), platform, {bin_of(VALUE_OF[kind])}, count(*) FROM reports WHERE kind = ? "
+            f"AND updated_at >= ? AND updated_at < ? AND hidden = 0{COUNTED[kind]} GROUP BY 2, 3" for _cut in seeked)
+        params = [v for i, cut in enumerate(seeked) for v in (i, kind, cut - cut % HOUR, cut)]
+        for i, platform, bin_, n in await db.fetchall(partial, params):
+            found.setdefault(platform, {}).setdefault(bin_, [0] * len(cuts))[i] += n
+    return found
+
+
 def _ranks(counted: dict[str, int], per_tag: dict[str, list], figure_of: Callable, everyone: bool) -> list[tuple]:
     """The count rows of `figures`, and its rank rows from each tag's keys in order (a bin or a figure, with how
     many reports gave it; `figure_of` tells a key's figure); `everyone`: the rank rows of every tag together too."""
@@ -220,10 +253,11 @@ async def drought_reporters_at(db: Executor, platform: str | None, ends: Sequenc
     )
 
 
-async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[Row]:
+async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[tuple[str, int, int]]:
     """Per platform and span: visible reports, span i being [bounds[i], bounds[i + 1]) (platform, span, reports).
 
-    Whole hours come from report_hours, the partial hours at each cut from reports.
+    Whole hours come from report_hours (summed per hour and platform in SQL, in the order of its hour index, and
+    given their spans here), the partial hours at each cut from reports.
     """
     whole: list[tuple[int, int, int]] = []
     edges: list[tuple[int, int, int]] = []
@@ -232,25 +266,26 @@ async def counts_by_span(db: Executor, bounds: Sequence[int]) -> list[Row]:
         if hi is not None and lo < hi:
             whole.append((i, lo, hi))
         edges += [(i, a, b) for a, b in parts if b is not None]
-    selects: list[str] = []
-    params: list[int] = []
+    found: dict[tuple[str, int], int] = {}
     if whole:
-        span = "CASE " + " ".join("WHEN hour >= ? AND hour < ? THEN CAST(? AS INTEGER)" for _ in whole) + " END"
-        selects.append(f"SELECT platform, {span} AS span, n FROM report_hours WHERE hour >= ? AND hour < ?")
-        params += [v for i, lo, hi in whole for v in (lo, hi, i)] + [whole[0][1], whole[-1][2]]
+        starts = [lo for _i, lo, _hi in whole]
+        rows = await db.fetchall("SELECT platform, hour, sum(n) FROM report_hours WHERE hour >= ? AND hour < ? "
+                                 "GROUP BY hour, platform", (whole[0][1], whole[-1][2]))
+        for platform, hour, n in rows:
+            span, _lo, hi = whole[bisect_right(starts, hour) - 1]
+            if hour < hi:
+                found[(platform, span)] = found.get((platform, span), 0) + int(n)
     if edges:
-        span = ("CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN CAST(? AS INTEGER)" for _ in edges)
-                + " END")  # typed: PostgreSQL gives a bare parameter in a CASE no type
+        span_of = ("CASE " + " ".join("WHEN updated_at >= ? AND updated_at < ? THEN CAST(? AS INTEGER)" for _ in edges)
+                   + " END")  # typed: PostgreSQL gives a bare parameter in a CASE no type
         where, where_params = _time_filter([(a, b) for _i, a, b in edges])
-        selects.append(f"SELECT platform, {span} AS span, 1 AS n FROM reports WHERE {where} AND hidden = 0")
-        params += [v for i, a, b in edges for v in (a, b, i)] + list(where_params)
-    if not selects:
-        return []
-    return await db.fetchall(
-        f"SELECT platform, span, sum(n) AS reports FROM ({' UNION ALL '.join(selects)}) AS found "
-        "WHERE span IS NOT NULL GROUP BY platform, span HAVING sum(n) > 0",
-        params,
-    )
+        rows = await db.fetchall(
+            f"SELECT platform, {span_of} AS span, count(*) FROM reports WHERE {where} AND hidden = 0 GROUP BY 1, 2",
+            [v for i, a, b in edges for v in (a, b, i)] + list(where_params))
+        for platform, span, n in rows:
+            if span is not None:
+                found[(platform, span)] = found.get((platform, span), 0) + int(n)
+    return [(platform, span, n) for (platform, span), n in found.items() if n > 0]
 
 
 async def snapshot(db: Executor) -> dict[str, set[tuple]]:
@@ -261,6 +296,13 @@ async def snapshot(db: Executor) -> dict[str, set[tuple]]:
         rows = await db.fetchall(f"SELECT * FROM {table} WHERE {count} != 0")
         found[table] = {tuple(row) for row in rows}
     return found
+
+
+async def platform_kinds(db: Executor, kinds: Sequence[str]) -> list[tuple[str, str]]:
+    """(platform, kind) of every platform with visible reports of these kinds."""
+    rows = await db.fetchall(f"SELECT platform, kind FROM report_totals WHERE kind IN ({','.join('?' * len(kinds))}) "
+                             "AND n > 0", tuple(kinds))
+    return [(row[0], row[1]) for row in rows]
 
 
 async def platforms(db: Executor) -> list[str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from storage import aggregates
+from storage import activity, aggregates
 from storage.database import Executor, Row
 
 
@@ -37,8 +37,16 @@ async def latest_states(db: Executor, before: int) -> dict[str, Row]:
     return {row["platform"]: row for row in rows}
 
 
-async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
-    """Per platform: visible reports and distinct contributors in [start, end)."""
+async def activity_by_platform(db: Executor, start: int, end: int,
+                               reports: Mapping[str, int] | None = None) -> list[Row | dict]:
+    """Per platform: visible reports and distinct contributors in [start, end) (platform, reports, contributors);
+    `reports`: the visible reports per platform in the window, when the caller has counted them already."""
+    if await activity.answers_for(db, end):
+        if reports is None:
+            reports = {row[0]: row[2] for row in await aggregates.counts_by_span(db, (start, end))}
+        people = await activity.people(db, [activity.platform_scope(p) for p in reports], start)
+        return [{"platform": p, "reports": n, "contributors": people.get(activity.platform_scope(p), 0)}
+                for p, n in reports.items()]
     return await db.fetchall(
         "SELECT platform, count(*) AS reports, count(DISTINCT reporter) AS contributors FROM reports "
         "WHERE updated_at >= ? AND updated_at < ? AND hidden = 0 GROUP BY platform",
@@ -46,14 +54,26 @@ async def activity_by_platform(db: Executor, start: int, end: int) -> list[Row]:
     )
 
 
-async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[Row]:
+async def daily_counts(db: Executor, bounds: Sequence[int]) -> list[tuple[str, int, int]]:
     """Per platform and day: visible reports (platform, span, reports), day i being [bounds[i], bounds[i + 1]) (the
     caller's calendar days): whole hours from report_hours, the partial hours at the cuts from reports."""
     return await aggregates.counts_by_span(db, bounds)
 
 
-async def totals(db: Executor, start: int, end: int, community: str | None = None) -> tuple[int, int]:
-    """(visible reports, distinct contributors) in [start, end), in one community or everywhere."""
+async def totals(db: Executor, start: int, end: int, community: str | None = None,
+                 reports: int | None = None) -> tuple[int, int]:
+    """(visible reports, distinct contributors) in [start, end), in one community or everywhere (`reports`: the
+    visible reports everywhere in the window, when the caller has counted them already)."""
+    if await activity.answers_for(db, end):
+        scope = activity.EVERYONE if community is None else activity.community_scope(community)
+        people = (await activity.people(db, [scope], start)).get(scope, 0)
+        if community is None:
+            if reports is None:
+                reports = sum(row[2] for row in await aggregates.counts_by_span(db, (start, end)))
+            return reports, people
+        row = await db.fetchone("SELECT count(*) FROM reports WHERE community = ? AND updated_at >= ? "
+                                "AND updated_at < ? AND hidden = 0", (community, start, end))
+        return row[0], people
     where = "updated_at >= ? AND updated_at < ? AND hidden = 0"
     params: tuple = (start, end)
     if community is not None:
@@ -64,9 +84,13 @@ async def totals(db: Executor, start: int, end: int, community: str | None = Non
 
 
 async def project_reports(db: Executor, kinds: Sequence[str], start: int, end: int,
-                          min_reporters: int = 1) -> list[Row]:
+                          min_reporters: int = 1) -> list[Row | dict]:
     """Project reports of these kinds (paused, ended) in [start, end) by at least `min_reporters` people:
     platform, project, kind, reporters, last."""
+    if await activity.answers_for(db, end):
+        found = await activity.project_people(db, kinds, start, min_reporters)
+        return [{"platform": platform, "project": project, "kind": kind, "reporters": n, "last": last}
+                for platform, project, kind, n, last in sorted(found, key=lambda row: (-row[3], -row[4]))]
     marks = ",".join("?" * len(kinds))
     return await db.fetchall(
         "SELECT platform, project, kind, count(DISTINCT reporter) AS reporters, max(updated_at) AS last "
@@ -77,8 +101,14 @@ async def project_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     )
 
 
-async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: int) -> list[Row]:
+async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: int) -> list[Row | dict]:
     """Payment reports of these kinds in [start, end): platform, kind, distinct reporters."""
+    if await activity.answers_for(db, end) and set(kinds) <= set(activity.PAYMENT_KINDS):
+        scopes = {activity.kind_scope(platform, kind): (platform, kind)
+                  for platform, kind in await aggregates.platform_kinds(db, kinds)}
+        people = await activity.people(db, list(scopes), start)
+        return [{"platform": scopes[scope][0], "kind": scopes[scope][1], "reporters": n}
+                for scope, n in people.items()]
     marks = ",".join("?" * len(kinds))
     return await db.fetchall(
         "SELECT platform, kind, count(DISTINCT reporter) AS reporters FROM reports "
@@ -96,25 +126,29 @@ _MIDDLE = ("SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), (SEL
 _MIDDLES_PER_STATEMENT = 200  # below SQLite's 500 terms of a compound SELECT
 
 
-async def pay_medians(db: Executor, before_start: int, start: int, end: int,
-                      min_n: int = 1) -> list[tuple[str, int, int, float]]:
+async def pay_medians(db: Executor, before_start: int, start: int, end: int, min_n: int = 1,
+                      exact_up_to: int = aggregates.EXACT_UP_TO) -> list[tuple[str, int, int, float]]:
     """(platform, recent, n, median hourly USD) of the pay figures in [start, end) (recent 1) and in
     [before_start, start) (recent 0), for each platform with at least `min_n` figures in both spans.
 
-    SQL does the work and sends back a few values: one query counts each span's figures per platform, then
-    one statement picks, for every platform and span, the middle one or two figures by ORDER BY ... LIMIT ...
-    OFFSET (both served by covering indexes), so the cost grows with the figures in the window and no list
-    of them reaches Python.
+    The counts come from the pay bins (storage/aggregates.py `binned_before`), so no figure reaches Python. A median
+    of at most `exact_up_to` figures is exact: the middle one or two, picked by ORDER BY ... LIMIT ... OFFSET on a
+    covering index, for every such platform and span in one statement. Above that it is the value of the bin (or
+    the mean of the two bins) holding the middle figures, within aggregates.RELATIVE_ERROR (2%) of the exact one.
     """
-    counts = await db.fetchall(
-        "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
-        "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL GROUP BY platform, recent",
-        (start, before_start, end),
-    )
-    n_of = {(platform, recent): n for platform, recent, n in counts}
-    wanted = [(platform, recent, n) for (platform, recent), n in n_of.items()
-              if n_of.get((platform, 0), 0) >= min_n and n_of.get((platform, 1), 0) >= min_n]
+    binned = await aggregates.binned_before(db, "payrate", (before_start, start, end))
     found: list[tuple[str, int, int, float]] = []
+    wanted: list[tuple[str, int, int]] = []
+    for platform, bins in binned.items():
+        spans = [sorted((bin_, counts[i + 1] - counts[i]) for bin_, counts in bins.items()) for i in (0, 1)]
+        n = [sum(count for _bin, count in span) for span in spans]
+        if min(n) < max(min_n, 1):
+            continue
+        for recent in (1, 0):
+            if n[recent] <= exact_up_to:
+                wanted.append((platform, recent, n[recent]))
+            else:
+                found.append((platform, recent, n[recent], _binned_median(spans[recent], n[recent])))
     for first in range(0, len(wanted), _MIDDLES_PER_STATEMENT):
         chunk = wanted[first:first + _MIDDLES_PER_STATEMENT]
         params = [value for platform, recent, n in chunk
@@ -122,6 +156,20 @@ async def pay_medians(db: Executor, before_start: int, start: int, end: int,
                                 2 - n % 2, (n - 1) // 2)]
         found.extend(tuple(row) for row in await db.fetchall(" UNION ALL ".join([_MIDDLE] * len(chunk)), params))
     return found
+
+
+def _binned_median(bins: list[tuple[int, int]], n: int) -> float:
+    """The median of n figures given as (bin, count) in bin order: the middle bin's value, or the two middle ones'
+    mean."""
+    ranks = sorted({(n - 1) // 2, n // 2})
+    values: list[float] = []
+    below = 0
+    for bin_, count in bins:
+        while ranks and ranks[0] < below + count:
+            values.append(aggregates.bin_value(bin_) or 0.0)
+            ranks.pop(0)
+        below += count
+    return sum(values) / len(values)
 
 
 async def payment_problem_reporters(db: Executor, kinds: Sequence[str], start: int, end: int) -> dict[str, int]:

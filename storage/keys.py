@@ -20,6 +20,7 @@ HASHED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("reporter_trust", "reporter"),
     ("reporter_bars", "reporter"),
     ("reporter_first_seen", "reporter"),
+    ("reporter_activity", "reporter"),
     ("moderation_log", "actor"),
     ("community_notes", "author"),
     ("button_payloads", "viewer"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from storage.database import Executor, Row
 
 
@@ -20,13 +22,20 @@ async def after(db: Executor, event_id: int, limit: int) -> list[Row]:
     )
 
 
-async def last_state_among(db: Executor, platform: str, project: str, before_id: int,
-                           states: tuple[str, ...]) -> str | None:
-    """The newest of these states a platform (or project) entered before an event, or None."""
+_PER_STATEMENT = 200  # look-ups per statement, below SQLite's 500 terms of a compound SELECT
+
+
+async def last_states_among(db: Executor, before: Sequence[tuple[str, str, int]],
+                            states: tuple[str, ...]) -> dict[int, str | None]:
+    """For each (platform, project, event id): the newest of these states that platform (or project) entered before
+    that event, or None; by event id. One index descent each, many to a statement."""
     marks = ",".join("?" * len(states))
-    row = await db.fetchone(
-        "SELECT new_state FROM status_events WHERE platform = ? AND project = ? AND id < ? "
-        f"AND new_state IN ({marks}) ORDER BY at DESC, id DESC LIMIT 1",
-        (platform, project, before_id, *states),
-    )
-    return None if row is None else str(row[0])
+    lookup = ("SELECT CAST(? AS BIGINT), (SELECT new_state FROM status_events WHERE platform = ? AND project = ? "
+              f"AND id < ? AND new_state IN ({marks}) ORDER BY at DESC, id DESC LIMIT 1)")
+    found: dict[int, str | None] = {}
+    for first in range(0, len(before), _PER_STATEMENT):
+        chunk = before[first:first + _PER_STATEMENT]
+        params = [v for platform, project, event_id in chunk for v in (event_id, platform, project, event_id, *states)]
+        for event_id, state in await db.fetchall(" UNION ALL ".join([lookup] * len(chunk)), params):
+            found[int(event_id)] = None if state is None else str(state)
+    return found

@@ -15,7 +15,7 @@ from bot.features.availability.status import LOOKBACK, baseline_slots
 from bot.features.reports.kinds import KINDS
 from bot.features.reports.pay import _ranked, percentile
 from bot.features.reports.recording import window_start
-from storage import aggregates, moderation
+from storage import activity, aggregates, moderation
 from storage import reports as store
 from storage.database import SqliteDatabase
 from tests.cli_support import queuewatch
@@ -284,17 +284,22 @@ async def test_the_rebuild_command_recomputes_aggregates_gone_wrong(tmp_path) ->
             await store.upsert_report(db, report(f"r{i % 5}", PLATFORMS[i % 2], WRITE_KINDS[i % 5], "",
                                                  NOW - i * 1500, 10.0 + i % 3, bool(i % 2), None))
         kept = await aggregates.snapshot(db)
+        await activity.catch_up(db, NOW + DAY)
+        people = await activity.snapshot(db)
         await db.execute("DELETE FROM drought_slots")
         await db.execute("UPDATE report_hours SET n = n + 1")
+        await db.execute("DELETE FROM reporter_activity WHERE scope = ''")
+        await db.execute("UPDATE activity_hours SET n = n + 2")
     finally:
         await db.close()
     result = queuewatch("aggregates", "rebuild", cwd=tmp_path, DATABASE_URL=f"sqlite:///{path}")
     assert result.returncode == 0, result.stderr
-    assert "Rebuilt the report aggregates of 2 platforms" in result.stdout
+    assert "Rebuilt the report aggregates of 2 platforms and who took part" in result.stdout
     assert "2/2 platforms" in result.stderr
     db = await SqliteDatabase.open(str(path))
     try:
         assert await aggregates.snapshot(db) == kept
+        assert await activity.snapshot(db) == people
     finally:
         await db.close()
 

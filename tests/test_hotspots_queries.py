@@ -162,12 +162,23 @@ async def test_latest_states_by_descent_equal_the_scan(history) -> None:
 
 
 async def test_pay_medians_in_sql_give_the_moves_python_computed(history) -> None:
+    """Exact medians while a span holds few figures, binned ones (within their stated error) above."""
     for end in (NOW, NOW - 3 * DAY, NOW - 40 * DAY):
         start = end - WEEK
         moves = await _pay_moves(history, start, end)
         expected = await pay_moves_in_python(history.db, start, end, PAYBACK_SECONDS, MIN_PAY_N, MIN_PAY_MOVE)
         assert sorted((m.name, m.median_now, m.median_before, m.n_now, m.n_before) for m in moves) == expected
     assert {m.name for m in await _pay_moves(history, NOW - WEEK, NOW)} >= {"alpha", "beta"}  # the data has moves
+    # Above EXACT_UP_TO figures a median is read from the pay bins: the same platforms and counts, each median
+    # within aggregates.RELATIVE_ERROR of the exact one (a week whose figures are all before its end, and an older one).
+    for end in (NOW + 1, NOW - 3 * DAY + 1234):
+        spans = (history.db, end - WEEK - PAYBACK_SECONDS, end - WEEK, end, MIN_PAY_N)
+        exact = {(p, recent): (n, m) for p, recent, n, m in await digest_queries.pay_medians(*spans)}
+        binned = {(p, recent): (n, m) for p, recent, n, m in await digest_queries.pay_medians(*spans, exact_up_to=0)}
+        assert exact and binned.keys() == exact.keys()
+        for key, (n, exact_median) in exact.items():
+            assert binned[key][0] == n
+            assert abs(binned[key][1] - exact_median) <= aggregates.RELATIVE_ERROR * exact_median + 1e-9, key
 
 
 async def test_onboarding_counts_the_last_twelve_months_and_says_so(history) -> None:

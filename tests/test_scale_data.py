@@ -7,7 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from benchmarks.scaling import data
-from storage import aggregates
+from storage import activity, aggregates
 from storage.database import SqliteDatabase
 
 NOW = datetime(2026, 11, 3, tzinfo=UTC)
@@ -52,6 +52,12 @@ async def test_the_bulk_load_equals_what_the_triggers_and_the_rebuild_keep(tmp_p
         assert all(loaded.values())
         await aggregates.rebuild(db)
         assert await aggregates.snapshot(db) == loaded
+        people = await activity.snapshot(db)
+        everyone = await db.fetchall("SELECT reporter, latest FROM reporter_activity WHERE scope = ''")
+        scanned = await db.fetchall("SELECT reporter, max(updated_at) FROM reports WHERE hidden = 0 GROUP BY reporter")
+        assert {tuple(r) for r in everyone} == {tuple(r) for r in scanned}
+        await activity.rebuild(db, int(NOW.timestamp()))
+        assert await activity.snapshot(db) == people and all(people.values())
     finally:
         await db.close()
     assert await data.cached_database(COUNT, NOW, data.platform_ids(["outlier", "appen"])) == (path, 0.0)  # reused

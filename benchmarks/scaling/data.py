@@ -23,7 +23,7 @@ from bot.core.clock import ManualClock
 from bot.features.reports.kinds import AVAILABILITY_KINDS, KINDS, PROJECT_KINDS
 from bot.features.reports.recording import ROLE_TIERS
 from bot.settings import load_settings
-from storage import aggregates
+from storage import activity, aggregates
 from storage.database import SqliteDatabase
 
 GENERATOR_VERSION = 4  # bump when the generated data changes, so old caches are not reused
@@ -156,7 +156,7 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
             log(f"rebuilt {name}")
     recompute_trigger_tables(conn, rows, who, platforms)
     log("first-seen and totals")
-    load_aggregates(conn, rows, platforms)
+    load_aggregates(conn, rows, platforms, now)
     log("aggregates")
     for kind, _name, sql in schema:
         if kind == "trigger":
@@ -336,10 +336,11 @@ def _counted(key: np.ndarray) -> tuple[list[int], list[int]]:
     return keys.tolist(), counts.tolist()
 
 
-def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platforms: list[str]) -> None:
+def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platforms: list[str], now: int) -> None:
     """The aggregate tables: migration 0016's computed from the loaded rows in numpy, what the app's rebuild
     (storage/aggregates.py REBUILD_ALL) gives, in seconds instead of minutes of SQLite sorting 10M rows; migration
-    0021's pay bins by REBUILD_ALL itself (tests/test_scale_data.py compares them with a rebuild)."""
+    0021's pay bins by REBUILD_ALL itself and 0026's activity by its rebuild (tests/test_scale_data.py compares them
+    with a rebuild)."""
     for table in aggregates.TABLES:
         conn.execute(f"DELETE FROM {table}")
     kinds = len(KINDS_IN_ORDER)
@@ -366,6 +367,11 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platf
     for statement in aggregates.REBUILD_ALL:
         if statement.startswith(("INSERT INTO report_bins ", "INSERT INTO report_bin_totals ")):
             conn.execute(statement)
+    # Who took part (migration 0026): by the app's own rebuild.
+    for table in (*activity.TABLES, "activity_progress"):
+        conn.execute(f"DELETE FROM {table}")
+    for statement in activity.REBUILD:
+        conn.execute(statement, (now,) if "?" in statement else ())
 
 
 async def ran_until_yesterday(path: Path, now: datetime) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import TextIO
 
 from bot.cli.common import with_settings
 from bot.core.plural import plural
 from bot.settings import Settings
-from storage import aggregates
+from storage import activity, aggregates
 from storage.database import open_database
 
 BAR_WIDTH = 30
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "aggregates", help="the report aggregates behind /status baselines, /pay, /legit and the digest",
         description="The bot keeps per-hour and per-day aggregates of the reports in the same transaction as "
                     "every report, retraction, hide and /forget. `rebuild` recomputes them from the reports, one "
-                    "platform per transaction (safe while the bot runs).")
+                    "platform per transaction (safe while the bot runs), then who took part (one transaction).")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     rebuild = actions.add_parser("rebuild", help="recompute every aggregate from the stored reports")
     rebuild.set_defaults(func=_rebuild)
@@ -57,9 +58,12 @@ def _rebuild(args: argparse.Namespace) -> int:
             await db.migrate()
             progress = Progress(len(await aggregates.platforms(db)), sys.stderr)
             count = await aggregates.rebuild(db, progress.step)
+            print("Recomputing who took part (the digest's people counts)...", file=sys.stderr, flush=True)
+            await activity.rebuild(db, int(time.time()))
         finally:
             await db.close()
-        print(f"Rebuilt the report aggregates of {plural(count, 'platform')} from the stored reports.")
+        print(f"Rebuilt the report aggregates of {plural(count, 'platform')} and who took part from the stored "
+              "reports.")
         return 0
 
     return with_settings(body)

@@ -23,7 +23,16 @@ def starts_drought(event: Row) -> bool:
 async def drought_endings(db: Executor, events: Sequence[Row]) -> set[int]:
     """The ids of the events (oldest first) that end a drought: a change to tasks flowing whose last drought-or-
     flowing state before it was a drought. What came before the first event is read once per platform (or
-    project), and only when it matters."""
+    project), and only when it matters: all those look-ups in one statement."""
+    unknown = []
+    seen: set[tuple[str, str]] = set()
+    for event in events:  # the events whose state before them is not told by an earlier event
+        key = (event["platform"], event["project"])
+        if key not in seen and event["new_state"] == "flowing" and event["old_state"] != "drought":
+            unknown.append((*key, event["id"]))
+        if event["new_state"] in EPISODE_STATES or event["old_state"] in EPISODE_STATES:
+            seen.add(key)
+    stored = await status_events.last_states_among(db, unknown, EPISODE_STATES) if unknown else {}
     last: dict[tuple[str, str], str | None] = {}
     endings = set()
     for event in events:
@@ -31,7 +40,7 @@ async def drought_endings(db: Executor, events: Sequence[Row]) -> set[int]:
         if event["new_state"] == "flowing":
             before = "drought" if event["old_state"] == "drought" else last.get(key, "?")
             if before == "?":
-                before = await status_events.last_state_among(db, *key, event["id"], EPISODE_STATES)
+                before = stored[event["id"]]
             if before == "drought":
                 endings.add(event["id"])
         if event["new_state"] in EPISODE_STATES:

@@ -15,6 +15,7 @@ from bot.features.availability.changes import drought_endings, starts_drought
 from bot.features.availability.links import live_status_url
 from bot.features.availability.status import Status
 from bot.features.availability.wording import label, state_label
+from bot.features.digest.activity import catch_up
 from bot.features.digest.chart import chart_image
 from bot.features.digest.model import Change, Digest, PayMove, StatusRow
 from bot.features.knowledge.platforms import get_platform
@@ -48,24 +49,25 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
     end = unix(now)
     start = end - WEEK
     db = app.db
+    await catch_up(app, batches=1)  # the reports since the worker's last batch: the counts of people come from it
     digest = Digest(community, datetime.fromtimestamp(start, zone), datetime.fromtimestamp(end, zone))
     digest.live_url = live_status_url(app)
     bounds = day_bounds(digest.start, digest.end)
     digest.day_labels = [day_label(datetime.fromtimestamp(at, zone)) for at in bounds[:-1]]
-    digest.daily = await _daily(app, bounds)
+    digest.daily, reports = await _daily(app, bounds)
     drawing = None
     if chart and any(sum(counts) for _name, counts in digest.daily):
         # The chart needs only the daily counts: draw it in a worker thread while the other queries run.
         drawing = asyncio.ensure_future(asyncio.to_thread(chart_image, digest))
     try:
         digest.changes = await _changes(app, start, end, zone, await not_shown(app, community))
-        activity = await q.activity_by_platform(db, start, end)
+        activity = await q.activity_by_platform(db, start, end, reports)
         # The status now, as /status says it: the same computation and the same words.
         live = {s.platform: s for s in await app.availability.statuses(now) if s.project == ""}
         digest.status = sorted((_status_row(app, row, live.get(row["platform"])) for row in activity),
                                key=lambda r: (-r.reports, r.name))
         digest.pay_moves = await _pay_moves(app, start, end)
-        digest.reports_all, digest.contributors_all = await q.totals(db, start, end)
+        digest.reports_all, digest.contributors_all = await q.totals(db, start, end, reports=sum(reports.values()))
         if community is not None:
             digest.reports_here, digest.contributors_here = await q.totals(db, start, end, community)
         if drawing is not None:
@@ -157,16 +159,17 @@ async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:
     return sorted(moves, key=lambda m: (-abs(m.change), m.name))
 
 
-async def _daily(app: App, bounds: list[int]) -> list[tuple[str, list[int]]]:
+async def _daily(app: App, bounds: list[int]) -> tuple[list[tuple[str, list[int]]], dict[str, int]]:
+    """The chart's series (the busiest platforms, then the others together) and each platform's reports in all."""
     days = len(bounds) - 1
     per_platform: dict[str, list[int]] = defaultdict(lambda: [0] * days)
-    for row in await q.daily_counts(app.db, bounds):
-        if 0 <= row["span"] < days:
-            per_platform[row["platform"]][row["span"]] = row["reports"]
+    for platform_id, span, reports in await q.daily_counts(app.db, bounds):
+        if 0 <= span < days:
+            per_platform[platform_id][span] = reports
     busiest = sorted(per_platform.items(), key=lambda item: (-sum(item[1]), item[0]))
     series = [(platform_name(app, pid), counts) for pid, counts in busiest[:CHART_SERIES]]
     rest = busiest[CHART_SERIES:]
     if rest:
         series.append((plural(len(rest), "other", "others"),
                        [sum(counts[d] for _pid, counts in rest) for d in range(days)]))
-    return series
+    return series, {pid: sum(counts) for pid, counts in per_platform.items()}
