@@ -49,6 +49,8 @@ async def test_hot_query_uses_an_index(app, name):
     assert recording.queries
     for sql, params in recording.queries:  # (a read of few pay figures reads them exactly, in a second query)
         plan = " | ".join(row["detail"] for row in await app.db.fetchall("EXPLAIN QUERY PLAN " + sql, params))
+        if plan == "SCAN report_totals":  # (a row per platform and kind, whatever the history)
+            continue
         assert "USING" in plan and ("INDEX" in plan or "PRIMARY KEY" in plan), plan  # (an aggregate's key)
         assert "SCAN reports" not in plan.replace("SCAN reports USING", ""), plan
         if name != "my reports" and "SEARCH reports" in plan:  # (an aggregate table's few rows may use its key)
