@@ -191,8 +191,6 @@ class SqliteDatabase:
         self._since_checkpoint = 0
         self._tx = _Statements(writer, path, writing=True)
         self._reader = None if reader is None else _Statements(reader, path, writing=False)
-        self._aside: _Statements | None = None  # fetchall_aside's connection, opened when first used
-        self._aside_conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._lock_waiters = 0  # waits for the lock that have not ended (won, given up or cancelled)
         self._open_tx: object | None = None
@@ -333,20 +331,6 @@ class SqliteDatabase:
         async with self._locked(deadline, writing=False):
             return await query(self._tx)
 
-    async def fetchall_aside(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """The rows of a long read, on a read connection of its own (opened at the first such read), so it runs beside
-        the reader's queries instead of behind them: two long reads at once take two cores."""
-        if self._reader is None or self._in_own_transaction():
-            return await self.fetchall(sql, params)
-        if self._aside is None:
-            conn = await _connect(self.path, BUSY_TIMEOUT, "foreign_keys = ON", "query_only = ON")
-            if self._aside is None:
-                self._aside, self._aside_conn = _Statements(conn, self.path, writing=False), conn
-            else:  # another read opened it meanwhile
-                await conn.close()
-        aside = self._aside
-        return await retrying(lambda: aside.fetchall(sql, params), time.monotonic() + self.retry_seconds)
-
     async def lookup(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """The first row of a read served by an index seek (a row or two): see `lookup_all`."""
         rows = await self.lookup_all(sql, params)
@@ -481,10 +465,9 @@ class SqliteDatabase:
         if self._checkpointing is not None:
             await asyncio.gather(self._checkpointing, return_exceptions=True)
         await self._conn.close()
-        for conn in (self._reader_conn, self._checkpointer, self._aside_conn):
+        for conn in (self._reader_conn, self._checkpointer):
             if conn is not None:
                 await conn.close()
-        self._aside = self._aside_conn = None
         if self._quick is not None:
             self._quick.close()
 
@@ -538,14 +521,6 @@ async def lookup_all(db: Executor, sql: str, params: Sequence[Any] = ()) -> list
     SqliteDatabase.lookup_all), elsewhere as `fetchall`."""
     if isinstance(db, SqliteDatabase):
         return await db.lookup_all(sql, params)
-    return await db.fetchall(sql, params)
-
-
-async def fetchall_aside(db: Executor, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-    """The rows of a long read that may run beside others: on SQLite on a read connection of its own (see
-    SqliteDatabase.fetchall_aside), elsewhere as `fetchall` (a pool serves reads at once already)."""
-    if isinstance(db, SqliteDatabase):
-        return await db.fetchall_aside(sql, params)
     return await db.fetchall(sql, params)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.database import Database, Executor, Row, chunks, fetchall_aside
+from storage.database import Database, Executor, Row, chunks
 
 
 async def firsts(db: Database, reporters: Sequence[str]) -> list[Row]:
@@ -28,10 +28,8 @@ async def firsts(db: Database, reporters: Sequence[str]) -> list[Row]:
 
 async def joined_since(db: Database, since: int) -> list[Row]:
     """(reporter, first_ever, latest_first) for each reporter with a first report somewhere (to the bot or in a
-    community) since `since`: their earliest first report anywhere, and their latest first report in a community. A
-    long read at a busy instance (tens of thousands of rows), on a connection of its own where it can run beside others
-    (the opinions' read after a start)."""
-    return await fetchall_aside(db,
+    community) since `since`: their earliest first report anywhere, and their latest first report in a community."""
+    return await db.fetchall(
         "SELECT reporter, min(first_at) AS first_ever, max(first_at) AS latest_first FROM reporter_first_seen "
         "WHERE reporter IN (SELECT reporter FROM reporter_first_seen WHERE first_at >= ?) GROUP BY reporter",
         (since,),

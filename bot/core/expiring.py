@@ -7,7 +7,7 @@ looks up every recent reporter; a lookup here is one dict lookup and a compariso
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -37,19 +37,6 @@ class ExpiringCache(Generic[K, V]):
         items.pop(key, None)
         items[key] = (value, now + self._ttl)
         while len(items) > self._size or items[next(iter(items))][1] <= now:
-            items.popitem(last=False)
-
-    def update(self, pairs: Iterable[tuple[K, V]]) -> None:
-        """Store several entries, as one by one at the same moment (the timer read once: thousands at a time)."""
-        now = self.timer()
-        until = now + self._ttl
-        items = self._items
-        stored = False
-        for key, value in pairs:
-            items.pop(key, None)
-            items[key] = (value, until)
-            stored = True
-        while stored and (len(items) > self._size or items[next(iter(items))][1] <= now):
             items.popitem(last=False)
 
     def pop(self, key: K, default: V | None = None) -> V | None:

@@ -16,13 +16,12 @@ steps back, or while an opinion is stamped later than now.
 
 from __future__ import annotations
 
-import asyncio
 import heapq
 from bisect import bisect_left, insort
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from bot.features.availability import brigading, trust
 from bot.features.availability.brigading import LAST_AT, REPORTER
@@ -75,16 +74,6 @@ class _View:
     weights: dict[str, float] = field(default_factory=dict)  # each reporter's trust, as weighed
 
 
-class _Prepared(NamedTuple):
-    """What `OpinionBook._prepare` looked up for one platform's view."""
-
-    view: _View
-    rows: list[Any]  # the view's opinions within the lookback
-    split: tuple[list[Any], list[tuple[Any, int]]]  # brigading.split_opinions of them
-    weights: dict[str, float]  # every prepared reporter's trust (of every platform prepared with it)
-    trust: Any  # the trust version they were weighed under
-
-
 async def read_by_platform(platforms: Collection[str], read: Callable[[str | None], Awaitable[Sequence[Any]]],
                            each_up_to: int) -> dict[str, list[Any]]:
     """Each platform's rows: read one platform at a time for up to `each_up_to` of them, else once for every platform
@@ -119,11 +108,8 @@ class OpinionBook:
             self._trust = versions.trust
         scope = [platform] if platform is not None else list(versions.opinions)
         await self._read(scope, versions.opinions, at)
-        stale = [p for p in scope if not self._expire(self._views[p], at)]
-        prepared = await self._prepare(stale, at) if len(stale) > 1 else {}
-        for p in stale:
-            await self._derive(p, at, prepared.get(p))
-            await asyncio.sleep(0)  # one platform at a time: between them the event loop serves others
+        for p in [p for p in scope if not self._expire(self._views[p], at)]:
+            await self._derive(p, at)  # one platform at a time: between them the event loop serves others
         for p in [p for p in scope if not self._views[p].derived]:
             await self._derive(p, at)  # read again by a concurrent read while this one derived the old view
         found: dict[tuple[str, str], Tally] = {}
@@ -150,13 +136,8 @@ class OpinionBook:
                 or since < view.since]
         if not todo:
             return
-        reading = read_by_platform(
+        read = await read_by_platform(
             todo, lambda p: store.latest_opinions(self.app.db, AVAILABILITY_KINDS, p, since), READ_EACH_UP_TO)
-        if len(todo) > READ_EACH_UP_TO and await brigading.newcomers_possible(self.app):
-            # Every platform (after a start): the guard's read of the recent joiners runs beside this one.
-            read, _ = await asyncio.gather(reading, self.app.first_seen.joiners(since - brigading.NEW_FOR))
-        else:
-            read = await reading
         # Kept as plain tuples (platform, project, reporter, kind, last_at, first_at, agreements, contradictions), not
         # the driver's rows: see Entry.
         per_platform = {p: [tuple(row) for row in rows] for p, rows in read.items()}
@@ -212,35 +193,17 @@ class OpinionBook:
                 del view.tallies[project]
         return True
 
-    async def _prepare(self, platforms: list[str], at: int) -> dict[str, _Prepared]:
-        """What deriving each of these platforms' views needs, looked up for all at once: the guard's split of every
-        platform and the weight of every reporter (after a start, each platform's own look-ups cost more than the
-        read of all their opinions)."""
-        edge, trust_key = at - self.lookback, self._trust
-        views = {p: self._views[p] for p in platforms}
-        rows = {p: [row for row in view.rows if row[LAST_AT] >= edge] for p, view in views.items()}
-        splits = await brigading.split_groups(self.app, rows)
-        # The rows carry their reporters' settled trust, as current as the trust version they were read under.
-        settled = {row[REPORTER]: row[6:8] for p, view in views.items() if view.read_trust == trust_key
-                   for row in rows[p]}
-        weights = await trust.trust_weights(self.app, [row[REPORTER] for p in platforms for row in rows[p]], settled)
-        return {p: _Prepared(views[p], rows[p], splits[p], weights, trust_key) for p in platforms}
-
-    async def _derive(self, platform: str, at: int, prepared: _Prepared | None = None) -> None:
-        """Derive a platform's view at `at` from its opinions: split, weighed, tallied (from `prepared`, when made
-        for this very view under the trust of now). Built apart and put in place after the last await, so two reads
-        deriving the same view at once cannot mix their halves (a view replaced meanwhile keeps its own rows, still
-        to be derived). Hot loop: kept free of calls."""
+    async def _derive(self, platform: str, at: int) -> None:
+        """Derive a platform's view at `at` from its opinions: split, weighed, tallied. Built apart and put in place
+        after the last await, so two reads deriving the same view at once cannot mix their halves (a view replaced
+        meanwhile keeps its own rows, still to be derived). Hot loop: kept free of calls."""
         view = self._views[platform]
         edge, trust_key = at - self.lookback, self._trust
-        if prepared is not None and prepared.view is view and prepared.trust == trust_key:
-            rows, (confirmed, flagged) = prepared.rows, prepared.split
-            weights = {row[REPORTER]: prepared.weights[row[REPORTER]] for row in rows}
-        else:
-            rows = [row for row in view.rows if row[LAST_AT] >= edge]
-            confirmed, flagged = await brigading.split_opinions(self.app, rows)
-            settled = {row[REPORTER]: row[6:8] for row in rows} if view.read_trust == trust_key else None
-            weights = await trust.trust_weights(self.app, [row[REPORTER] for row in rows], settled)
+        rows = [row for row in view.rows if row[LAST_AT] >= edge]
+        confirmed, flagged = await brigading.split_opinions(self.app, rows)
+        # The rows carry their reporters' settled trust, as current as the trust version they were read under.
+        settled = {row[REPORTER]: row[6:8] for row in rows} if view.read_trust == trust_key else None
+        weights = await trust.trust_weights(self.app, [row[REPORTER] for row in rows], settled)
         half_life = self.half_life
         entries: list[Entry] = []
         tallies: dict[str, Tally] = {}

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import unix
 from bot.core.expiring import ExpiringCache
@@ -243,97 +243,57 @@ async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any
     return [a.ref for a in ok], [a.ref for a, _hold in flagged]
 
 
-class _Suspected(NamedTuple):
-    """A group of opinions with suspects in it, as `split_groups` found it before its shared look-ups."""
-
-    key: Any
-    opinions: Sequence[Any]
-    late: set[str]
-    firsts: dict[str, dict[str | None, int]]
-    joined: dict[str, tuple[int, int]]
-    suspects: list[Any]
-    settled: list[Any]
-    old_hands: set[str]
-
-
-async def newcomers_possible(app: App) -> bool:
-    """Whether any report may be a newcomer's yet: the bot's launch grace is over by now."""
-    launched = await app.first_seen.launched()
-    return launched is not None and unix(app.clock.now()) - launched >= LAUNCH_GRACE
-
-
 async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], list[tuple[Any, int]]]:
     """Availability's per-reporter opinions, tuples (platform, project, reporter, kind, last_at, first_at), split by
     the guard: (confirmed, unconfirmed with their hold times: see burst_holds). Fast path: without BURST_SIZE
     possible newcomers on a platform nothing is looked up.
     """
-    return (await split_groups(app, {None: opinions}))[None]
-
-
-async def split_groups(app: App, groups: dict[Any, Sequence[Any]]
-                       ) -> dict[Any, tuple[list[Any], list[tuple[Any, int]]]]:
-    """`split_opinions` of each group of opinions (a platform's, say), each split as it would be alone, with one
-    look-up of each kind for all the groups: a refresh of every platform costs a few reads, not a few per platform."""
-    found: dict[Any, tuple[list[Any], list[tuple[Any, int]]]] = {key: (list(ops), []) for key, ops in groups.items()}
-    live = {key: ops for key, ops in groups.items() if ops}
-    if not live:
-        return found
+    everyone: tuple[list[Any], list[tuple[Any, int]]] = list(opinions), []
+    if not opinions:
+        return everyone
     seen = app.first_seen
     launched = await seen.launched()
-    if launched is None:
-        return found
-    live = {key: ops for key, ops in live.items() if max(o[LAST_AT] for o in ops) - launched >= LAUNCH_GRACE}
-    if not live:
-        return found
+    if launched is None or max(o[LAST_AT] for o in opinions) - launched < LAUNCH_GRACE:
+        return everyone
     # Only a reporter with a first report somewhere within NEW_FOR can be new: those come from the joiners read
     # (one range, shared by every platform's split for a while), and anyone who reported after that read is
     # looked up as stored now (a newcomer, or a first report in a community, may be missing from it).
-    joiners, read_at = await seen.joiners(min(o[LAST_AT] for ops in live.values() for o in ops) - NEW_FOR)
-    lates = {key: {o[REPORTER] for o in ops if o[LAST_AT] >= read_at - CLOCK_SKEW} for key, ops in live.items()}
-    late_firsts = await seen.fresh(sorted(set().union(*lates.values())))
-    pending = []
-    for key, ops in live.items():
-        late = lates[key]
-        firsts = {r: late_firsts[r] for r in late if r in late_firsts}
-        joined = {r: joiners[r] for r in {o[REPORTER] for o in ops} - late if r in joiners}  # first ever, latest first
-        joined.update((r, (min(t.values()), max(t.values()))) for r, t in firsts.items() if t)
-        # A reporter may be new if they are new to the bot or joined some community recently; the others are not new
-        # anywhere, so never set aside: only the suspects are judged.
-        suspects: list[Any] = []
-        settled: list[Any] = []
-        for o in ops:
-            (suspects if o[LAST_AT] - joined.get(o[REPORTER], (0, 0))[1] < NEW_FOR else settled).append(o)
-        per_platform = Counter(p for p, _r in {(o[PLATFORM], o[REPORTER]) for o in suspects})
-        if not per_platform or max(per_platform.values()) < BURST_SIZE:
-            continue
-        # Some suspects may be old hands who recently joined a community: which community is each opinion from?
-        old_hands = {o[REPORTER] for o in suspects if o[LAST_AT] - joined[o[REPORTER]][0] >= NEW_FOR}
-        pending.append(_Suspected(key, ops, late, firsts, joined, suspects, settled, old_hands))
-    # Which community each old hand's opinion is from: one read per group, as its platform narrows it (a read for all
-    # the groups at once would go through each old hand's whole history).
+    joiners, read_at = await seen.joiners(min(o[LAST_AT] for o in opinions) - NEW_FOR)
+    late = {o[REPORTER] for o in opinions if o[LAST_AT] >= read_at - CLOCK_SKEW}
+    firsts = await seen.fresh(list(late)) if late else {}
+    joined = {r: joiners[r] for r in {o[REPORTER] for o in opinions} - late if r in joiners}  # first ever, latest first
+    joined.update((r, (min(t.values()), max(t.values()))) for r, t in firsts.items() if t)
+    # A reporter may be new if they are new to the bot or joined some community recently; the others are not new
+    # anywhere, so never set aside: only the suspects are judged.
+    suspects: list[Any] = []
+    settled: list[Any] = []
+    for o in opinions:
+        (suspects if o[LAST_AT] - joined.get(o[REPORTER], (0, 0))[1] < NEW_FOR else settled).append(o)
+    per_platform = Counter(p for p, _r in {(o[PLATFORM], o[REPORTER]) for o in suspects})
+    if not per_platform or max(per_platform.values()) < BURST_SIZE:
+        return everyone
     community: dict[tuple, str | None] = {}
-    for group in pending:
-        if group.old_hands:
-            platforms = {o[PLATFORM] for o in group.suspects}
-            community.update(
-                ((r["platform"], r["project"], r["reporter"], r["updated_at"]), r["community"])
-                for r in await store.recent_availability(
-                    app.db, AVAILABILITY_KINDS, min(o[LAST_AT] for o in group.opinions),
-                    next(iter(platforms)) if len(platforms) == 1 else None, sorted(group.old_hands)))
+    # Some suspects may be old hands who recently joined a community: which community is each of their opinions from?
+    old_hands = sorted({o[REPORTER] for o in suspects if o[LAST_AT] - joined[o[REPORTER]][0] >= NEW_FOR})
+    if old_hands:
+        platforms = {o[PLATFORM] for o in suspects}
+        community = {
+            (r["platform"], r["project"], r["reporter"], r["updated_at"]): r["community"]
+            for r in await store.recent_availability(
+                app.db, AVAILABILITY_KINDS, min(o[LAST_AT] for o in opinions),
+                next(iter(platforms)) if len(platforms) == 1 else None, old_hands)
+        }
     # Whether a suspect is new where they reported turns on that community's first report only for an old hand (a
     # newcomer to the bot is new everywhere): theirs are looked up, the others' first report ever stands for all.
-    old_firsts = await seen.fresh(sorted(set().union(*(group.old_hands - group.late for group in pending))))
-    for key, _ops, late, firsts, joined, suspects, settled, olds in pending:
-        firsts.update((r, old_firsts[r]) for r in sorted(olds - late) if r in old_firsts)
-        for reporter in {o[REPORTER] for o in suspects} - firsts.keys():
-            firsts[reporter] = {None: joined[reporter][0]}
-        ok, flagged = await split_by_platform(app, [
-            (o, o[PLATFORM], o[REPORTER], community.get((o[PLATFORM], o[PROJECT], o[REPORTER], o[LAST_AT])),
-             o[LAST_AT])
-            for o in suspects
-        ], firsts)
-        found[key] = ([*settled, *(a.ref for a in ok)], [(a.ref, hold) for a, hold in flagged])
-    return found
+    firsts.update(await seen.fresh(sorted(set(old_hands) - late)) if old_hands else {})
+    for reporter in {o[REPORTER] for o in suspects} - firsts.keys():
+        firsts[reporter] = {None: joined[reporter][0]}
+    ok, flagged = await split_by_platform(app, [
+        (o, o[PLATFORM], o[REPORTER], community.get((o[PLATFORM], o[PROJECT], o[REPORTER], o[LAST_AT])),
+         o[LAST_AT])
+        for o in suspects
+    ], firsts)
+    return [*settled, *(a.ref for a in ok)], [(a.ref, hold) for a, hold in flagged]
 
 
 async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:

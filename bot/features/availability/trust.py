@@ -124,17 +124,10 @@ async def trust_weights(app: App, reporters: Sequence[str],
         totals.update(given)
         bars = await bars_store.active_bars(app.db, missing, now)
         penalties = await _penalties_of(app, missing)
-        by_record: dict[tuple[int | None, int | None], float] = {}  # the weight of a record, unbarred, unpenalised
-        weighed: dict[str, float] = {}
         for reporter in missing:
-            record = totals.get(reporter, (None, None))
-            if reporter in bars or reporter in penalties:
-                weight = weight_for(record[0] or 0, record[1] or 0, reporter in bars, penalties.get(reporter, 0.0))
-            elif (weight := by_record.get(record)) is None:  # a window's tens of thousands share a few records
-                weight = by_record[record] = weight_for(record[0] or 0, record[1] or 0)
-            weighed[reporter] = weight
-        cache.weights.update(weighed.items())
-        result.update(weighed)
+            agreements, contradictions = totals.get(reporter, (None, None))
+            weight = weight_for(agreements or 0, contradictions or 0, reporter in bars, penalties.get(reporter, 0.0))
+            cache.weights[reporter] = result[reporter] = weight
     return result
 
 
