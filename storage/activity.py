@@ -40,7 +40,8 @@ def kind_scope(platform: str, kind: str) -> str:
     return f"k:{platform}|{kind}"
 
 
-_HOURLY = ("p:", "k:")  # with EVERYONE, the scopes activity_hours keeps
+_HOURLY = ("p:", "k:")  # with EVERYONE, the scopes activity_hours keeps (_HOURLY_SQL in SQL)
+
 
 def _scoped(rows: str) -> str:
     """Each of `rows` (reporter, platform, kind, project, community, updated_at) in each of its scopes."""
@@ -56,7 +57,8 @@ def _scoped(rows: str) -> str:
 _HOURLY_SQL = "(scope = '' OR substr(scope, 1, 2) IN ('p:', 'k:'))"
 _HOUR_OF = "{0} - {0} % 3600"
 
-# The statements that recompute the tables from the reports (migration 0026's), after their rows are deleted.
+# The statements that recompute the tables from the reports, after their rows are deleted; then START, with the
+# time from which the batches look for repeats.
 REBUILD = (
     "INSERT INTO reporter_activity (scope, reporter, latest) "
     "WITH found AS MATERIALIZED (SELECT reporter, platform, kind, project, community, max(updated_at) AS updated_at "
@@ -64,11 +66,12 @@ REBUILD = (
     f"SELECT scope, reporter, max(updated_at) FROM ({_scoped('found')}) AS s GROUP BY scope, reporter",
     f"INSERT INTO activity_hours (scope, hour, n) SELECT scope, {_HOUR_OF.format('latest')}, count(*) "
     f"FROM reporter_activity WHERE {_HOURLY_SQL} GROUP BY scope, {_HOUR_OF.format('latest')}",
-    "INSERT INTO activity_progress (id, last_id, last_at) SELECT 1, coalesce(max(id), 0), ? FROM reports",
 )
+START = "INSERT INTO activity_progress (id, last_id, last_at) SELECT 1, coalesce(max(id), 0), ? FROM reports"
 
-# A batch: the new reports and the repeats since the last one, per scope and person, where they move a latest
-# time up (`was`: the time before), then the hours those people leave and join, then the times themselves.
+# A batch: the new reports (ids after `last_id`, up to a top) and the repeats (updated since a time), per scope and
+# person, where they move a latest time up (`was`: the time before); then the hours those people leave and join,
+# then the times themselves.
 _BATCH_TABLE = {
     "sqlite": "CREATE TEMP TABLE IF NOT EXISTS activity_batch (scope TEXT NOT NULL, reporter TEXT NOT NULL, "
               "latest INTEGER NOT NULL, was INTEGER, PRIMARY KEY (scope, reporter)) WITHOUT ROWID",
@@ -76,14 +79,14 @@ _BATCH_TABLE = {
                   "reporter TEXT NOT NULL, latest BIGINT NOT NULL, was BIGINT, PRIMARY KEY (scope, reporter)) "
                   "ON COMMIT DELETE ROWS",
 }
-_BATCH = (
-    "DELETE FROM activity_batch",
+_TAKE = (  # parameters: last_id, top, since
     "INSERT INTO activity_batch (scope, reporter, latest, was) "
     "WITH fresh AS MATERIALIZED (SELECT reporter, platform, kind, project, community, updated_at FROM reports "
     "WHERE (id > ? AND id <= ? OR updated_at >= ?) AND hidden = 0), "
     f"b AS (SELECT scope, reporter, max(updated_at) AS latest FROM ({_scoped('fresh')}) AS s GROUP BY scope, reporter) "
     "SELECT b.scope, b.reporter, b.latest, a.latest FROM b LEFT JOIN reporter_activity a "
-    "ON a.scope = b.scope AND a.reporter = b.reporter WHERE a.latest IS NULL OR a.latest < b.latest",
+    "ON a.scope = b.scope AND a.reporter = b.reporter WHERE a.latest IS NULL OR a.latest < b.latest")
+_MOVE = (  # no parameters
     "UPDATE activity_hours SET n = n - (SELECT count(*) FROM activity_batch x WHERE x.scope = activity_hours.scope "
     f"AND {_HOUR_OF.format('x.was')} = activity_hours.hour AND {_HOUR_OF.format('x.latest')} > activity_hours.hour) "
     f"WHERE (scope, hour) IN (SELECT scope, {_HOUR_OF.format('was')} FROM activity_batch WHERE was IS NOT NULL "
@@ -96,7 +99,6 @@ _BATCH = (
     "ON CONFLICT (scope, hour) DO UPDATE SET n = activity_hours.n + excluded.n",
     "INSERT INTO reporter_activity (scope, reporter, latest) SELECT scope, reporter, latest FROM activity_batch "
     "WHERE true ON CONFLICT (scope, reporter) DO UPDATE SET latest = excluded.latest",
-    "UPDATE activity_progress SET last_id = ?, last_at = ?",
 )
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('reporter_activity', 26))"  # as 0026's trigger takes
 
@@ -115,7 +117,7 @@ async def catch_up(db: Database, now: int, batches: int | None = None) -> int:
 
 
 async def _batch(db: Database, now: int) -> tuple[int, bool]:
-    async with db.transaction() as tx:
+    async with db.transaction() as tx:  # (one transaction: a report written meanwhile goes to the next batch)
         if tx.dialect == "postgresql":
             await tx.fetchone(_LOCK)
         progress = await tx.fetchone("SELECT last_id, last_at FROM activity_progress")
@@ -125,17 +127,15 @@ async def _batch(db: Database, now: int) -> tuple[int, bool]:
         newest = (await tx.fetchone("SELECT coalesce(max(id), 0) FROM reports"))[0]
         top = min(newest, last_id + CHUNK)
         await tx.execute(_BATCH_TABLE[tx.dialect])
-        moved = 0
-        for statement in _BATCH:  # (the batch is one transaction: a report written meanwhile goes to the next)
-            params: tuple = ()
-            if "WITH fresh" in statement:
-                params = (last_id, top, min(last_at, now) - MARGIN)
-            elif statement.startswith("UPDATE activity_progress"):
-                params = (max(last_id, top), now if top >= newest else last_at)
-            await tx.execute(statement, params)
-            if "WITH fresh" in statement:
-                moved = (await tx.fetchone("SELECT count(*) FROM activity_batch"))[0]
-        return moved, top >= newest
+        await tx.execute("DELETE FROM activity_batch")
+        await tx.execute(_TAKE, (last_id, top, min(last_at, now) - MARGIN))
+        moved = (await tx.fetchone("SELECT count(*) FROM activity_batch"))[0]
+        for statement in _MOVE:
+            await tx.execute(statement)
+        finished = top >= newest  # (a backlog's batches keep looking for repeats from where it began)
+        await tx.execute("UPDATE activity_progress SET last_id = ?, last_at = ?",
+                         (max(last_id, top), now if finished else last_at))
+        return moved, finished
 
 
 async def answers_for(db: Executor, end: int) -> bool:
@@ -152,7 +152,7 @@ async def people(db: Executor, scopes: Sequence[str], start: int) -> dict[str, i
     """Per scope, the people whose latest visible report in it is at or after `start` (scopes without any: left
     out). See `answers_for` for when that is "the people who reported in [start, end)"."""
     hourly = [s for s in scopes if s == EVERYONE or s.startswith(_HOURLY)]
-    counted = [s for s in scopes if not (s == EVERYONE or s.startswith(_HOURLY))]
+    counted = [s for s in scopes if s not in hourly]
     lo = -(-start // HOUR) * HOUR
     selects: list[str] = []
     params: list = []
@@ -204,4 +204,5 @@ async def rebuild(db: Database, now: int) -> None:
         for table in (*TABLES, "activity_progress"):
             await tx.execute(f"DELETE FROM {table}")
         for statement in REBUILD:
-            await tx.execute(statement, (now,) if "?" in statement else ())
+            await tx.execute(statement)
+        await tx.execute(START, (now,))

@@ -297,17 +297,11 @@ async def snapshot(db: Executor) -> dict[str, set[tuple]]:
     return found
 
 
-async def kind_totals(db: Executor, kind: str) -> list[tuple[str, int]]:
-    """(platform, visible reports of this kind in all), from report_totals."""
-    rows = await db.fetchall("SELECT platform, n FROM report_totals WHERE kind = ?", (kind,))
-    return [(row[0], int(row[1])) for row in rows]
-
-
-async def platform_kinds(db: Executor, kinds: Sequence[str]) -> list[tuple[str, str]]:
-    """(platform, kind) of every platform with visible reports of these kinds."""
-    rows = await db.fetchall(f"SELECT platform, kind FROM report_totals WHERE kind IN ({','.join('?' * len(kinds))}) "
-                             "AND n > 0", tuple(kinds))
-    return [(row[0], row[1]) for row in rows]
+async def kind_totals(db: Executor, kinds: Sequence[str]) -> list[tuple[str, str, int]]:
+    """(platform, kind, visible reports in all) of these kinds, from report_totals (a row per platform and kind)."""
+    marks = ",".join("?" * len(kinds))
+    rows = await db.fetchall(f"SELECT platform, kind, n FROM report_totals WHERE kind IN ({marks})", tuple(kinds))
+    return [(row[0], row[1], int(row[2])) for row in rows]
 
 
 async def platforms(db: Executor) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from storage import activity, aggregates
-from storage.database import Executor, Row
+from storage.database import Executor, Row, fetch_each
 
 
 async def status_events_between(db: Executor, start: int, end: int) -> list[Row]:
@@ -105,7 +105,7 @@ async def payment_reports(db: Executor, kinds: Sequence[str], start: int, end: i
     """Payment reports of these kinds in [start, end): platform, kind, distinct reporters."""
     if await activity.answers_for(db, end) and set(kinds) <= set(activity.PAYMENT_KINDS):
         scopes = {activity.kind_scope(platform, kind): (platform, kind)
-                  for platform, kind in await aggregates.platform_kinds(db, kinds)}
+                  for platform, kind, n in await aggregates.kind_totals(db, kinds) if n > 0}
         people = await activity.people(db, list(scopes), start)
         return [{"platform": scopes[scope][0], "kind": scopes[scope][1], "reporters": n}
                 for scope, n in people.items()]
@@ -123,7 +123,6 @@ _MIDDLE = ("SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), (SEL
            "FROM (SELECT hourly_usd AS v FROM reports "
            "WHERE platform = ? AND kind = 'payrate' AND updated_at >= ? AND updated_at < ? AND hidden = 0 "
            "AND hourly_usd IS NOT NULL ORDER BY hourly_usd LIMIT ? OFFSET ?))")
-_MIDDLES_PER_STATEMENT = 200  # below SQLite's 500 terms of a compound SELECT
 COUNTED_UP_TO = 100_000  # stored pay figures up to which a window's are counted from the reports, not the bins
 
 
@@ -139,7 +138,7 @@ async def pay_medians(db: Executor, before_start: int, start: int, end: int, min
     the mean of the two bins) holding the middle figures, within aggregates.RELATIVE_ERROR (2%) of the exact one.
     """
     binned: dict[str, dict[int, list[int]]] | None = None
-    if sum(n for _platform, n in await aggregates.kind_totals(db, "payrate")) <= COUNTED_UP_TO:
+    if sum(n for _platform, _kind, n in await aggregates.kind_totals(db, ("payrate",))) <= COUNTED_UP_TO:
         counts = await db.fetchall(
             "SELECT platform, updated_at >= ? AS recent, count(*) AS n FROM reports WHERE updated_at >= ? "
             "AND updated_at < ? AND kind = 'payrate' AND hidden = 0 AND hourly_usd IS NOT NULL "
@@ -163,12 +162,9 @@ async def pay_medians(db: Executor, before_start: int, start: int, end: int, min
                 binned = await aggregates.binned_before(db, "payrate", (before_start, start, end))
             span = sorted((bin_, c[recent + 1] - c[recent]) for bin_, c in binned[platform].items())
             found.append((platform, recent, n[recent], _binned_median(span, n[recent])))
-    for first in range(0, len(wanted), _MIDDLES_PER_STATEMENT):
-        chunk = wanted[first:first + _MIDDLES_PER_STATEMENT]
-        params = [value for platform, recent, n in chunk
-                  for value in (platform, recent, n, platform, *((start, end) if recent else (before_start, start)),
-                                2 - n % 2, (n - 1) // 2)]
-        found.extend(tuple(row) for row in await db.fetchall(" UNION ALL ".join([_MIDDLE] * len(chunk)), params))
+    found.extend(tuple(row) for row in await fetch_each(db, _MIDDLE, [
+        (platform, recent, n, platform, *((start, end) if recent else (before_start, start)), 2 - n % 2, (n - 1) // 2)
+        for platform, recent, n in wanted]))
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.database import Executor, Row
+from storage.database import Executor, Row, fetch_each
 
 
 async def last_id(db: Executor) -> int:
@@ -22,9 +22,6 @@ async def after(db: Executor, event_id: int, limit: int) -> list[Row]:
     )
 
 
-_PER_STATEMENT = 200  # look-ups per statement, below SQLite's 500 terms of a compound SELECT
-
-
 async def last_states_among(db: Executor, before: Sequence[tuple[str, str, int]],
                             states: tuple[str, ...]) -> dict[int, str | None]:
     """For each (platform, project, event id): the newest of these states that platform (or project) entered before
@@ -32,10 +29,6 @@ async def last_states_among(db: Executor, before: Sequence[tuple[str, str, int]]
     marks = ",".join("?" * len(states))
     lookup = ("SELECT CAST(? AS BIGINT), (SELECT new_state FROM status_events WHERE platform = ? AND project = ? "
               f"AND id < ? AND new_state IN ({marks}) ORDER BY at DESC, id DESC LIMIT 1)")
-    found: dict[int, str | None] = {}
-    for first in range(0, len(before), _PER_STATEMENT):
-        chunk = before[first:first + _PER_STATEMENT]
-        params = [v for platform, project, event_id in chunk for v in (event_id, platform, project, event_id, *states)]
-        for event_id, state in await db.fetchall(" UNION ALL ".join([lookup] * len(chunk)), params):
-            found[int(event_id)] = None if state is None else str(state)
-    return found
+    rows = await fetch_each(db, lookup, [(event_id, platform, project, event_id, *states)
+                                         for platform, project, event_id in before])
+    return {int(event_id): None if state is None else str(state) for event_id, state in rows}

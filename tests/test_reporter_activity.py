@@ -219,3 +219,8 @@ async def test_an_upgraded_database_takes_its_reports_a_batch_at_a_time(tmp_path
         assert await activity.snapshot(db) == kept and all(kept.values())
     finally:
         await db.close()
+
+
+def test_the_scoped_kinds_are_the_reports_kinds() -> None:
+    """storage/activity.py (and migration 0026) name the payment and project kinds as the reports feature does."""
+    assert (activity.PAYMENT_KINDS, activity.PROJECT_KINDS) == (PAYMENT_KINDS, PROJECT_KINDS)

@@ -371,7 +371,8 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platf
     for table in (*activity.TABLES, "activity_progress"):
         conn.execute(f"DELETE FROM {table}")
     for statement in activity.REBUILD:
-        conn.execute(statement, (now,) if "?" in statement else ())
+        conn.execute(statement)
+    conn.execute(activity.START, (now,))
 
 
 async def ran_until_yesterday(path: Path, now: datetime) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import TextIO
 
 from bot.cli.common import with_settings
+from bot.core.clock import SystemClock, unix
 from bot.core.plural import plural
 from bot.settings import Settings
 from storage import activity, aggregates
@@ -59,7 +59,7 @@ def _rebuild(args: argparse.Namespace) -> int:
             progress = Progress(len(await aggregates.platforms(db)), sys.stderr)
             count = await aggregates.rebuild(db, progress.step)
             print("Recomputing who took part (the digest's people counts)...", file=sys.stderr, flush=True)
-            await activity.rebuild(db, int(time.time()))
+            await activity.rebuild(db, unix(SystemClock().now()))
         finally:
             await db.close()
         print(f"Rebuilt the report aggregates of {plural(count, 'platform')} and who took part from the stored "

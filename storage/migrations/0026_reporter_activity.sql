@@ -45,13 +45,10 @@ CREATE TRIGGER activity_leave INSTEAD OF INSERT ON activity_leaving BEGIN
                                                        THEN 'k:' || NEW.platform || '|' || NEW.kind END)
                                 AND a.reporter = NEW.reporter
                                 AND a.latest <= NEW.updated_at);
-    DELETE FROM activity_hours
-        WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform,
-                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
-                                AND a.reporter = NEW.reporter
-                                AND a.latest <= NEW.updated_at);
+    DELETE FROM activity_hours  -- (the hour just emptied: no other hour is ever left at 0)
+        WHERE n <= 0 AND scope IN ('', 'p:' || NEW.platform,
+                                   CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                        THEN 'k:' || NEW.platform || '|' || NEW.kind END);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT x.scope, x.m - x.m % 3600, 1
         FROM (SELECT a.scope, (SELECT max(r.updated_at) FROM reports r WHERE r.reporter = NEW.reporter
@@ -114,13 +111,10 @@ CREATE TRIGGER reports_activity_in AFTER UPDATE ON reports
                                                        THEN 'k:' || NEW.platform || '|' || NEW.kind END)
                                 AND a.reporter = NEW.reporter
                                 AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
-    DELETE FROM activity_hours
-        WHERE n <= 0 AND (scope, hour) IN (SELECT a.scope, a.latest - a.latest % 3600 FROM reporter_activity a
-                                WHERE a.scope IN ('', 'p:' || NEW.platform,
-                                                  CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
-                                                       THEN 'k:' || NEW.platform || '|' || NEW.kind END)
-                                AND a.reporter = NEW.reporter
-                                AND a.latest - a.latest % 3600 < NEW.updated_at - NEW.updated_at % 3600);
+    DELETE FROM activity_hours  -- (the hour just emptied: no other hour is ever left at 0)
+        WHERE n <= 0 AND scope IN ('', 'p:' || NEW.platform,
+                                   CASE WHEN NEW.kind IN ('paid_on_time', 'paid_late', 'payment_missing')
+                                        THEN 'k:' || NEW.platform || '|' || NEW.kind END);
     INSERT INTO activity_hours (scope, hour, n)
         SELECT s.scope, NEW.updated_at - NEW.updated_at % 3600, 1
         FROM (SELECT '' AS scope UNION ALL SELECT 'p:' || NEW.platform

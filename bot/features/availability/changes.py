@@ -32,7 +32,7 @@ async def drought_endings(db: Executor, events: Sequence[Row]) -> set[int]:
             unknown.append((*key, event["id"]))
         if event["new_state"] in EPISODE_STATES or event["old_state"] in EPISODE_STATES:
             seen.add(key)
-    stored = await status_events.last_states_among(db, unknown, EPISODE_STATES) if unknown else {}
+    stored = await status_events.last_states_among(db, unknown, EPISODE_STATES)
     last: dict[tuple[str, str], str | None] = {}
     endings = set()
     for event in events:
