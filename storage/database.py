@@ -528,8 +528,15 @@ COMPOUND_PARTS = 200  # SELECTs joined by UNION ALL in one statement: below SQLi
 
 
 async def fetch_each(db: Executor, select: str, params: Sequence[Sequence[Any]]) -> list[Row]:
-    """The rows of one SELECT run for each of many parameter rows, as few statements as SQLite allows (UNION ALL of
-    COMPOUND_PARTS at a time): one round trip for what would be a query each."""
+    """The rows of one SELECT run for each of many parameter rows, in order, in one round trip for what would be a
+    query each: on SQLite as few statements as it allows (UNION ALL of COMPOUND_PARTS at a time); on PostgreSQL one
+    prepared statement run for every row in a pipeline (a UNION ALL there is planned part by part: 200 parts took
+    ~120 ms to plan)."""
+    if not params:
+        return []
+    fetch_many = getattr(db, "fetch_many", None)
+    if fetch_many is not None:
+        return await fetch_many(select, params)
     rows: list[Row] = []
     for first in range(0, len(params), COMPOUND_PARTS):
         chunk = params[first:first + COMPOUND_PARTS]

@@ -148,6 +148,12 @@ class _Statements:
             with _storage_errors(self._where, False):
                 return await self._conn.fetch(placeholders(sql), *params)
 
+    async def fetch_many(self, sql: str, params: Sequence[Sequence[Any]]) -> list[asyncpg.Record]:
+        """The rows of one SELECT run for each parameter row, in order: prepared once, run in one pipeline."""
+        async with self._turn:
+            with _storage_errors(self._where, False):
+                return await self._conn.fetchmany(placeholders(sql), [tuple(row) for row in params])
+
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
         async with self._turn:
             with _storage_errors(self._where, True):
@@ -239,6 +245,10 @@ class PostgresDatabase:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
         return await self._single("fetchall", sql, params, False)
+
+    async def fetch_many(self, sql: str, params: Sequence[Sequence[Any]]) -> list[asyncpg.Record]:
+        """The rows of one SELECT run for each parameter row, in order (see _Statements.fetch_many)."""
+        return await self._single("fetch_many", sql, params, False)
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[asyncpg.Record]:
         return await self._single("write_returning", sql, params, True)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.errors import StorageUnavailable
 from storage import keys
-from storage.database import available_migrations, open_database
+from storage.database import available_migrations, fetch_each, open_database
 from tests.support.backends import pg_tools
 
 pytestmark = pytest.mark.usefixtures("backend")  # every test here runs on SQLite and PostgreSQL
@@ -87,6 +87,18 @@ async def test_rows_answer_by_name_and_by_position(db) -> None:
     [again] = await db.fetchall("SELECT value AS v FROM meta")
     assert again["v"] == "v"
     assert await db.fetchone("SELECT value FROM meta WHERE key = ?", ("missing",)) is None
+
+
+async def test_one_select_run_for_many_parameter_rows_gives_each_ones_rows_in_order(db) -> None:
+    await db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [(f"k{i:03d}", str(i)) for i in range(450)])
+    select = "SELECT CAST(? AS INTEGER) AS n, value FROM meta WHERE key >= ? AND key < ?"
+    wanted = [(n, f"k{n:03d}", f"k{n + 2:03d}") for n in range(0, 450, 1)]  # more than one statement's parts
+    rows = await fetch_each(db, select, wanted)
+    assert [(row["n"], row[1]) for row in rows] == [(n, str(v)) for n in range(450) for v in (n, n + 1) if v < 450]
+    assert await fetch_each(db, select, []) == []
+    async with db.transaction() as tx:  # inside a transaction too
+        assert [tuple(row) for row in await fetch_each(tx, select, wanted[:2])] == [(0, "0"), (0, "1"), (1, "1"),
+                                                                                      (1, "2")]
 
 
 async def test_a_question_mark_inside_quotes_is_text_not_a_parameter(db) -> None:
