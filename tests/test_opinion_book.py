@@ -148,3 +148,29 @@ async def test_reads_at_once_with_writes_between_leave_the_book_as_a_fresh_one(a
     await asyncio.gather(*(book.tallies(at) for _ in range(4)), *(write_then_read() for _ in range(4)),
                          *(book.tallies(at, rng.choice(PLATFORMS)) for _ in range(4)))
     assert snapshot(await book.tallies(at)) == snapshot(await OpinionBook(app, LOOKBACK, HALF_LIFE).tallies(at))
+
+
+async def test_a_status_reads_the_data_versions_once_and_still_shows_a_project_report_from_elsewhere(
+        app, clock, monkeypatch):
+    from bot.features.availability.reply import platform_status
+    from storage import versions as versions_store
+
+    group = COMMUNITIES[0]
+    for actor in members(3):
+        await report(app, actor, group, "outlier", "drought")
+    await platform_status(app, "outlier", "Outlier", clock.now())
+    reads = []
+    real = versions_store.current
+
+    async def counting(*args, **kwargs):
+        reads.append(args[2:])
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(versions_store, "current", counting)
+    clock.advance(seconds=5)
+    at = unix(clock.now())
+    await store.upsert_report(app.db, store.NewReport("someone-else", "outlier", "project_paused", "atlas",
+                                                      window_start("project_paused", at), at))
+    reply = await platform_status(app, "outlier", "Outlier", clock.now())
+    assert len(reads) == 1  # the status's own read serves its project list
+    assert "atlas" in reply.plain_text().lower()  # written by another process just before: shown

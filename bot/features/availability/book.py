@@ -96,12 +96,24 @@ class OpinionBook:
         self.half_life = half_life
         self._views: dict[str, _View] = {}
         self._trust: Any = None
+        # The versions last read, for which platform (None: all) and when (monotonic): see `recent_versions`.
+        self._versions: tuple[versions_store.Versions, str | None, float] | None = None
+
+    def recent_versions(self, platform: str, within: float) -> versions_store.Versions | None:
+        """The versions this book read for `platform` (or for every platform) at most `within` seconds ago, else
+        None: a command that has just read them for its status need not read them again for its project list."""
+        if self._versions is None:
+            return None
+        versions, scope, read_at = self._versions
+        fresh = self.app.clock.monotonic() - read_at <= within
+        return versions if fresh and scope in (None, platform) else None
 
     async def tallies(self, at: int, platform: str | None = None, projects: bool = True
                       ) -> tuple[dict[tuple[str, str], Tally], Counter[tuple[str, str]]]:
         """At `at`, per (platform, project): the tally of the confirmed opinions, and how many were set aside
         (for one platform, or every platform with reports; platform-wide only unless `projects`)."""
         versions = await versions_store.current(self.app.db, at, platform)
+        self._versions = (versions, platform, self.app.clock.monotonic())
         if versions.trust != self._trust:
             if self._trust is not None:
                 await self._weigh_again(versions.trust)

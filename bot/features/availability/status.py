@@ -58,6 +58,9 @@ BASELINE_CACHE_SECONDS = HOUR  # the usual level changes slowly: compute it once
 CONFIDENT_WEIGHT = 8.0  # eight fresh, fully trusted reporters give full confidence in the evidence
 PROJECT_CHANGES_SPAN = 14 * 24 * HOUR  # /status lists projects paused or ended in the last 14 days
 PROJECT_CHANGES_SLACK = MINUTE  # that list is exact to the minute: a report aging out of the 14 days shows within it
+# The data versions a status read moments ago serve its project list too (one round trip less per /status); what
+# changed in between is no newer than what a read made then would have missed.
+VERSIONS_REUSE_SECONDS = 0.1
 PROJECT_CHANGES_EACH_UP_TO = 10  # more stale platforms than this are read again in one query over every platform
 
 STATES = ("drought", "mixed", "none", "flowing")  # worst first; their words are in availability/wording.py
@@ -160,8 +163,9 @@ class Availability:
     async def project_changes(self, platform: str, since: int) -> list[Row]:
         """Projects reported paused or ended since `since`, with reporter counts: read again when the platform's
         project reports changed (in any process), or when the window has moved on by PROJECT_CHANGES_SLACK."""
-        version = (await versions_store.current(self.app.db, unix(self.app.clock.now()), platform)).projects.get(
-            platform)
+        versions = self.book.recent_versions(platform, VERSIONS_REUSE_SECONDS) or await versions_store.current(
+            self.app.db, unix(self.app.clock.now()), platform)
+        version = versions.projects.get(platform)
         cached = self._cached_changes(platform, version, since)
         if cached is not None:
             return cached
