@@ -53,7 +53,7 @@ NOW = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
 DAYS = 90
 PLATFORMS = 100
 REPORTERS = 250_000
-BATCH = 20_000
+BATCH = 2_000  # reports per transaction (the triggers lock per reporter, and PostgreSQL's lock table is shared)
 LIMIT = 30  # messages per second Telegram allows (and the fake enforces)
 SECRET = "benchmark-secret-0123456789"
 KIND_MIX = {"drought": 30, "tasks_back": 15, "project_paused": 3, "project_ended": 2, "paid_on_time": 15,

@@ -54,3 +54,45 @@ def test_new_means_new_to_the_bot_or_to_this_community() -> None:
     assert not is_new(now - NEW_FOR, now - NEW_FOR, now)
     assert is_new(now - 60 * DAY, now - DAY, now)  # an old hand who just joined this community
     assert not is_new(now - 60 * DAY, None, now)  # a private report: only the bot-wide age matters
+
+
+async def test_the_split_by_platform_is_the_rule_applied_to_each_platforms_arrivals(app, monkeypatch) -> None:
+    """split_by_platform (the status's hot loop, plain tuples) gives what judging each platform's Arrivals, their
+    newness from is_new, gives: the same refs confirmed and held, with the same hold times, in the same order."""
+    import random
+
+    from bot.features.availability.brigading import LAUNCH_GRACE, judge, split_by_platform
+
+    held_somewhere = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        launched = rng.choice([None, 0, 10 * DAY])
+        monkeypatch.setattr(app.first_seen, "launched", lambda launched=launched: _value(launched))
+        reporters = [f"r{i}" for i in range(rng.randrange(1, 40))]
+        communities = [None, "c1", "c2"]
+        firsts = {}
+        for reporter in reporters:
+            if rng.random() < 0.8:
+                firsts[reporter] = {c: rng.randrange(0, 30 * DAY) for c in rng.sample(communities, rng.randrange(0, 3))}
+        items = [(n, rng.choice(["p1", "p2", "p3"]), rng.choice(reporters), rng.choice(communities),
+                  rng.randrange(5 * DAY, 30 * DAY) if rng.random() < 0.3 else 20 * DAY + rng.randrange(6 * 3600))
+                 for n in range(rng.randrange(0, 120))]
+        confirmed, held = await split_by_platform(app, items, firsts)
+        want_confirmed, want_held = [], []
+        per_platform: dict[str, list[Arrival]] = {}
+        for ref, platform, reporter, community, at in items:
+            mine = firsts.get(reporter, {})
+            new = is_new(min(mine.values(), default=None), None if community is None else mine.get(community), at)
+            in_grace = launched is None or at - launched < LAUNCH_GRACE
+            per_platform.setdefault(platform, []).append(Arrival(ref, reporter, at, new and not in_grace))
+        for group in per_platform.values():
+            ok, flagged = judge(group)
+            want_confirmed += [a.ref for a in ok]
+            want_held += [(a.ref, hold) for a, hold in flagged]
+        assert (confirmed, held) == (want_confirmed, want_held), seed
+        held_somewhere += len(held)
+    assert held_somewhere  # the random cases hold bursts
+
+
+async def _value(value):
+    return value

@@ -22,7 +22,7 @@ from the confirmed ones; `split_confirmed` is the pure rule underneath.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -76,31 +76,40 @@ def is_new(first_seen: int | None, first_seen_here: int | None, at: int) -> bool
 
 
 def burst_holds(arrivals: Iterable[Arrival]) -> dict[int, int]:
-    """The arrivals inside a burst, by id(arrival), each with the time of the latest burst's first report holding it.
-
-    One pass over the newcomers in time order (O(n log n) for the sort): a window [start, end) slides along,
-    holding every newcomer within BURST_WINDOW of the one at `start`, with a count of reports per reporter in it;
-    a window with BURST_SIZE or more reporters is a burst, and a newcomer is in one when the latest burst to start
-    at or before them started within BURST_WINDOW. A burst is made of reports at or after its first, so taking
-    older reports away (as they age out of the status's reach) leaves it as it was: an arrival stays unconfirmed
-    for as long as the report its hold time names is kept.
-    """
+    """The arrivals inside a burst, by id(arrival), each with the time of the latest burst's first report holding it
+    (see `hold_times`)."""
     newcomers = sorted((a for a in arrivals if a.new), key=lambda a: a.at)
-    holds: dict[int, int] = {}
-    in_window: Counter[str] = Counter()  # reports per reporter in newcomers[start:end]
-    end = 0
+    holds = hold_times([(a.at, a.reporter) for a in newcomers])
+    return {id(a): hold for a, hold in zip(newcomers, holds, strict=True) if hold is not None}
+
+
+def hold_times(newcomers: Sequence[tuple[int, str]]) -> list[int | None]:
+    """For newcomers' reports (time, reporter) in time order: each one's hold, the time of the latest burst's first
+    report holding it, or None outside every burst.
+
+    One pass (O(n)): a window [start, end) slides along, holding every newcomer within BURST_WINDOW of the one at
+    `start`, with a count of reports per reporter in it; a window with BURST_SIZE or more reporters is a burst, and
+    a newcomer is in one when the latest burst to start at or before them started within BURST_WINDOW. A burst is
+    made of reports at or after its first, so taking older reports away (as they age out of the status's reach)
+    leaves it as it was: an arrival stays unconfirmed for as long as the report its hold time names is kept.
+    """
+    holds: list[int | None] = []
+    in_window: dict[str, int] = {}  # reports per reporter in newcomers[start:end]
+    end, count = 0, len(newcomers)
     latest: int | None = None  # when the latest burst so far started
-    for first in newcomers:
-        while end < len(newcomers) and newcomers[end].at - first.at <= BURST_WINDOW:
-            in_window[newcomers[end].reporter] += 1
+    for at, reporter in newcomers:
+        while end < count and newcomers[end][0] - at <= BURST_WINDOW:
+            joining = newcomers[end][1]
+            in_window[joining] = in_window.get(joining, 0) + 1
             end += 1
         if len(in_window) >= BURST_SIZE:
-            latest = first.at
-        if latest is not None and first.at - latest <= BURST_WINDOW:
-            holds[id(first)] = latest
-        in_window[first.reporter] -= 1
-        if not in_window[first.reporter]:
-            del in_window[first.reporter]
+            latest = at
+        holds.append(latest if latest is not None and at - latest <= BURST_WINDOW else None)
+        left = in_window[reporter] - 1
+        if left:
+            in_window[reporter] = left
+        else:
+            del in_window[reporter]
     return holds
 
 
@@ -195,52 +204,60 @@ class FirstSeen:
             self._joiners[3].pop(reporter, None)
 
 
-async def arrivals_for(app: App, items: Sequence[tuple[Any, str, str | None, int]],
-                       firsts: dict[str, dict[str | None, int]] | None = None) -> list[Arrival]:
-    """Arrivals for (ref, reporter, community, time) tuples, judging who is new from their first reports
-    (`firsts`: already looked up for these reporters)."""
-    seen = app.first_seen
-    launched = await seen.launched()
-    if firsts is None:
-        firsts = await seen.of([reporter for _ref, reporter, _community, _at in items])
-    arrivals = []
-    for ref, reporter, community, at in items:
-        mine = firsts.get(reporter, {})
-        new = is_new(min(mine.values(), default=None), None if community is None else mine.get(community), at)
-        in_grace = launched is None or at - launched < LAUNCH_GRACE
-        arrivals.append(Arrival(ref, reporter, at, new and not in_grace))
-    return arrivals
-
-
 async def split_by_platform(
     app: App, items: Sequence[tuple[Any, str, str, str | None, int]],
     firsts: dict[str, dict[str | None, int]] | None = None,
-) -> tuple[list[Arrival], list[tuple[Arrival, int]]]:
-    """(confirmed, unconfirmed with their hold times: see burst_holds) arrivals for (ref, platform, reporter,
-    community, time), platform by platform.
+) -> tuple[list[Any], list[tuple[Any, int]]]:
+    """For (ref, platform, reporter, community, time) items: (the confirmed refs, the unconfirmed refs with their hold
+    times: see hold_times), platform by platform (in order of first appearance), each in time order. Who is new is
+    judged from their first reports (`firsts`: already looked up for these reporters) as `is_new` does.
 
-    One lookup of first reports for all items, then one pass grouping them by platform (platforms in order
-    of first appearance), so the cost grows with the number of items, not items times platforms.
+    One lookup of first reports for all items, then one pass grouping them by platform, so the cost grows with the
+    number of items, not items times platforms. A hot loop (every status read of a platform with newcomers): plain
+    tuples, no call per item.
     """
-    arrivals = await arrivals_for(
-        app, [(ref, reporter, community, at) for ref, _p, reporter, community, at in items], firsts)
-    per_platform: dict[str, list[Arrival]] = defaultdict(list)
-    for item, arrival in zip(items, arrivals, strict=True):
-        per_platform[item[1]].append(arrival)
-    confirmed: list[Arrival] = []
-    unconfirmed: list[tuple[Arrival, int]] = []
+    seen = app.first_seen
+    launched = await seen.launched()
+    if firsts is None:
+        firsts = await seen.of([reporter for _ref, _platform, reporter, _community, _at in items])
+    grace_end = None if launched is None else launched + LAUNCH_GRACE  # before it, nobody is new
+    first_ever = {reporter: min(times.values()) for reporter, times in firsts.items() if times}
+    per_platform: dict[str, list[tuple[int, bool, str, Any]]] = {}
+    for ref, platform, reporter, community, at in items:
+        if grace_end is None or at < grace_end:
+            new = False
+        elif (latest := first_ever.get(reporter)) is None:
+            new = True  # no first report on record: new everywhere
+        else:
+            here = None if community is None else firsts[reporter].get(community)
+            new = at - (latest if here is None or here < latest else here) < NEW_FOR
+        group = per_platform.get(platform)
+        if group is None:
+            group = per_platform[platform] = []
+        group.append((at, new, reporter, ref))
+    confirmed: list[Any] = []
+    unconfirmed: list[tuple[Any, int]] = []
     for group in per_platform.values():
-        ok, held = judge(group)
-        confirmed.extend(ok)
-        unconfirmed.extend(held)
+        group.sort(key=_time_of)
+        holds = iter(hold_times([(at, reporter) for at, new, reporter, _ref in group if new]))
+        for _at, new, _reporter, ref in group:
+            hold = next(holds) if new else None
+            if hold is None:
+                confirmed.append(ref)
+            else:
+                unconfirmed.append((ref, hold))
     return confirmed, unconfirmed
+
+
+def _time_of(item: tuple) -> int:
+    return item[0]
 
 
 async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     """(confirmed, unconfirmed) report rows (with reporter, community, updated_at), platform by platform."""
     ok, flagged = await split_by_platform(
         app, [(r, r["platform"], r["reporter"], r["community"], r["updated_at"]) for r in rows])
-    return [a.ref for a in ok], [a.ref for a, _hold in flagged]
+    return ok, [ref for ref, _hold in flagged]
 
 
 async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], list[tuple[Any, int]]]:
@@ -293,7 +310,7 @@ async def split_opinions(app: App, opinions: Sequence[Any]) -> tuple[list[Any], 
          o[LAST_AT])
         for o in suspects
     ], firsts)
-    return [*settled, *(a.ref for a in ok)], [(a.ref, hold) for a, hold in flagged]
+    return [*settled, *ok], flagged
 
 
 async def forget_first_seen(app: App, person: Person) -> list[tuple[str, int]]:
