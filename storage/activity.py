@@ -141,10 +141,13 @@ async def _batch(db: Database, now: int) -> tuple[int, bool]:
 async def answers_for(db: Executor, end: int) -> bool:
     """Whether the activity answers for windows ending at `end`: every report is taken (`catch_up`) and no visible
     report is at or after `end`."""
+    # The newest visible report's time, by one backward step along an index on both backends: as NOT EXISTS (...
+    # updated_at > p.last_at) PostgreSQL guessed a third of the reports would match the unknown time and scanned the
+    # table for the first (86 ms at 1M reports, where this takes 0.1 ms).
     row = await db.fetchone(
-        "SELECT p.last_id >= coalesce((SELECT max(id) FROM reports), 0) AND NOT EXISTS (SELECT 1 FROM reports "
-        "WHERE updated_at > p.last_at AND hidden = 0) AND NOT EXISTS (SELECT 1 FROM reports WHERE updated_at >= ? "
-        "AND hidden = 0) FROM activity_progress p", (end,))
+        "SELECT p.last_id >= coalesce((SELECT max(id) FROM reports), 0) AND coalesce(v.newest, -1) <= p.last_at "
+        "AND coalesce(v.newest, -1) < ? FROM activity_progress p, (SELECT (SELECT updated_at FROM reports "
+        "WHERE hidden = 0 ORDER BY updated_at DESC LIMIT 1) AS newest) AS v", (end,))
     return bool(row and row[0])
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.features.availability.status import baseline_slots
 from bot.features.reports.kinds import AVAILABILITY_KINDS, PROJECT_KINDS
-from storage import digest_queries
+from storage import activity, digest_queries
 from storage import reports as store
 
 
@@ -39,6 +39,7 @@ HOT_QUERIES = {
     "payment reliability": lambda db: store.kind_counts(db, "outlier", ("paid_on_time", "paid_late"), 0),
     "my reports": lambda db: store.reports_of(db, "someone", 15),
     "digest pay medians": lambda db: digest_queries.pay_medians(db, 0, 10**9, 2 * 10**9),
+    "digest activity caught up": lambda db: activity.answers_for(db, 10**9),
 }
 
 
