@@ -14,7 +14,7 @@ import pytest
 
 from bot.core.delivery import Destination, Origin
 from bot.core.model import Reply
-from bot.outbox.outbox import CLAIM_BATCH
+from bot.outbox.outbox import CLAIM_BATCH, Pace, PlatformPolicy
 from bot.settings import load_settings
 from bot.wiring import build_app
 from storage.coordination import PostgresCoordination
@@ -114,16 +114,17 @@ async def test_claims_go_on_while_the_sends_are_in_flight(worker):
 
 
 async def test_a_stop_gives_back_the_claims_still_waiting_for_their_turn(worker):
-    worker.outbox.limits.policies = {**worker.outbox.limits.policies}
-    from bot.outbox.outbox import Pace, PlatformPolicy
-
-    worker.outbox.limits.policies["telegram"] = PlatformPolicy(Pace(2, 1), (Pace(1, 1),))  # 2 a second overall
-    await queue(worker, 6)
-    await worker.outbox.run_once()  # claims all six, their turns half a second apart
-    await asyncio.sleep(0.2)
+    worker.outbox.limits.policies = {**worker.outbox.limits.policies,
+                                     "telegram": PlatformPolicy(Pace(0.5, 1), (Pace(1, 1),))}  # one every 2 s
+    sender = worker.senders["telegram"]
+    await queue(worker, 3)
+    await worker.outbox.run_once()  # claims all three: turns now, in 2 s and in 4 s
+    deadline = time.monotonic() + 10
+    while not sender.delivered:
+        assert time.monotonic() < deadline, "the first message was not sent"
+        await asyncio.sleep(0.01)
     await worker.outbox.drain()  # the first has gone; the others were still waiting for their turns
     rows = await worker.db.fetchall("SELECT state, attempts FROM outbox ORDER BY id")
-    states = [row[0] for row in rows]
-    assert states[0] == "sent" and set(states[1:]) == {"pending"}, states
-    assert all(row[1] == 0 for row in rows[1:])  # given back as they were: no attempt counted
-    assert len(worker.senders["telegram"].delivered) == 1
+    assert [row[0] for row in rows] == ["sent", "pending", "pending"]
+    assert [row[1] for row in rows[1:]] == [0, 0]  # given back as they were: no attempt counted
+    assert len(sender.delivered) == 1

@@ -304,7 +304,6 @@ class Outbox:
         # until the loop time given (a busy chat, a platform held off after a 429).
         self._held: dict[tuple[str, str, str] | str, float] = {}
         self.rebooked = 0  # turns missed by more than LATE_SECONDS and booked anew
-        self.bookings = 0  # booking statements made (each books the turns of one claimed batch)
         # With shared limits: per platform, the wall time (time.time()) of the next turn free on its overall limit as
         # last booked here (others may have booked past it since); the shared round claims while it is near.
         self._booked_until: dict[str, float] = {}
@@ -553,7 +552,6 @@ class Outbox:
         except Exception as exc:
             log.warning("outbox: could not book send turns (%s); delivering again shortly", exc)
             booked = [None] * len(asked)
-        self.bookings += 1
         for n, reservation in zip(asked, booked, strict=True):
             reservations[n] = reservation
         return reservations
