@@ -307,7 +307,8 @@ class Outbox:
         # With shared limits: per platform, the wall time (time.time()) of the next turn free on its overall limit as
         # last booked here (others may have booked past it since); the shared round claims while it is near.
         self._booked_until: dict[str, float] = {}
-        self._claim_wake = asyncio.Event()  # a shared send ended, or the outbox is stopping
+        self._claim_wake = asyncio.Event()  # a shared send ended, something was queued, or the outbox is stopping
+        self._wakes = 0  # times something was queued (a shared round looks again at the platforms it found empty)
         self._stopped = asyncio.Event()  # set while stopping: sends still waiting for their turn give them up
 
     def resume(self) -> None:
@@ -325,7 +326,7 @@ class Outbox:
         added = await store.add(db or self.app.db, key, destination.platform, destination.kind, destination.id,
                                 origin.kind, origin.ref, encode_reply(reply), self.wall(), topic)
         if added:
-            self._wake.set()
+            self.wake()
         return added
 
     async def backlog(self) -> int:
@@ -335,7 +336,9 @@ class Outbox:
 
     def wake(self) -> None:
         """Deliver soon (something was queued)."""
+        self._wakes += 1
         self._wake.set()
+        self._claim_wake.set()
 
     async def wait(self, seconds: float) -> None:
         """Wait up to `seconds`, or until something is queued."""
@@ -440,8 +443,12 @@ class Outbox:
         dest_wait: float | None = None
         claimed = 0
         refused = False
-        emptied: set[str] = set()  # platforms with nothing more to claim in this round
+        emptied: set[str] = set()  # platforms with nothing more to claim (until something is queued)
+        wakes = self._wakes
         while claimed < limit and not self.stopping and not self._unwritten:
+            if self._wakes != wakes:  # queued meanwhile: maybe for a platform found empty
+                emptied.clear()
+                wakes = self._wakes
             ready, busy = self._unheld(platforms, loop.time())
             if not ready:  # every platform is held off (a 429 asked for a long pause): wait for the first to end
                 held = [self._held[p] for p in platforms if p in self._held]
