@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from bot.core.ratelimit import Reservation, SendLimit, held_off, rebook_slot, reserve_slot
+from bot.core.ratelimit import Reservation, SendLimit, held_off, rebook_slot, reserve_slots
 from storage.shared import is_postgres
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,9 @@ LOCK_NAMESPACE = "queuewatch:"
 STALE_SECONDS = 3600.0
 PRUNE_EVERY = 2000
 CLOCK_DRIFT = 1e-4  # seconds a second two clocks may drift apart (NTP keeps them far closer)
+
+
+Booking = tuple[Sequence[SendLimit], Sequence[SendLimit]]  # one send's (overall limits, destination's own limits)
 
 
 class Coordination(Protocol):
@@ -49,6 +52,11 @@ class Coordination(Protocol):
                       max_overall_wait: float | None = None) -> Reservation:
         """Book the next send allowed by every limit if the destination's own limits allow it within `max_wait`
         seconds and the overall ones within `max_overall_wait` (default `max_wait`)."""
+        ...
+
+    async def reserve_many(self, requests: Sequence[Booking], max_wait: float,
+                           max_overall_wait: float | None = None) -> list[Reservation]:
+        """reserve() for several sends at once, in order, in one booking (one statement's locks on PostgreSQL)."""
         ...
 
     async def rebook(self, overall: Sequence[SendLimit], own: Sequence[SendLimit]) -> Reservation:
@@ -91,9 +99,13 @@ class LocalCoordination:
     async def reserve(self, overall: Sequence[SendLimit], own: Sequence[SendLimit], max_wait: float,
                       max_overall_wait: float | None = None) -> Reservation:
         """Book a send slot in memory."""
-        reservation, booked = reserve_slot(overall, own, self._tats, self._clock(), max_wait, max_overall_wait)
-        self._tats.update(booked)
+        [reservation] = await self.reserve_many([(overall, own)], max_wait, max_overall_wait)
         return reservation
+
+    async def reserve_many(self, requests: Sequence[Booking], max_wait: float,
+                           max_overall_wait: float | None = None) -> list[Reservation]:
+        """Book several send slots in memory, in order."""
+        return reserve_slots(requests, self._tats, self._clock(), max_wait, max_overall_wait)
 
     async def rebook(self, overall: Sequence[SendLimit], own: Sequence[SendLimit]) -> Reservation:
         """Book a new turn in memory."""
@@ -188,11 +200,21 @@ class PostgresCoordination:
                       max_overall_wait: float | None = None) -> Reservation:
         """Book a send slot in the `send_limits` table, under row locks (taken in name order, so two bookings
         never deadlock), timed by the server's clock (so the machines' clocks need not agree)."""
-        limits = (*overall, *own)
-        names = sorted({limit.name for limit in limits})
+        [reservation] = await self.reserve_many([(overall, own)], max_wait, max_overall_wait)
+        return reservation
 
-        def decide(tats: dict[str, float], now: float) -> tuple[Reservation, dict[str, float]]:
-            return reserve_slot(overall, own, tats, now, max_wait, max_overall_wait)
+    async def reserve_many(self, requests: Sequence[Booking], max_wait: float,
+                           max_overall_wait: float | None = None) -> list[Reservation]:
+        """Book several send slots, in order, in one transaction of the `send_limits` table: a claimed batch's turns
+        cost one booking, not one each."""
+        if not requests:
+            return []
+        names = sorted({limit.name for overall, own in requests for limit in (*overall, *own)})
+
+        def decide(tats: dict[str, float], now: float) -> tuple[list[Reservation], dict[str, float]]:
+            booked = dict(tats)
+            reservations = reserve_slots(requests, booked, now, max_wait, max_overall_wait)
+            return reservations, {name: tat for name, tat in booked.items() if tats.get(name) != tat}
 
         return await self._update(names, decide)
 

@@ -114,6 +114,14 @@ def _storage_errors(where: str, writing: bool) -> Iterator[None]:
         raise StorageUnavailable(f"{where}: {exc}", "unavailable", writing) from exc
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """A pooled connection goes back to the pool as it is: asyncpg's default reset sends a query of its own at every
+    release (unlocking session advisory locks, closing cursors, UNLISTEN, RESET ALL), a second round trip for each
+    statement, and a pooled connection here keeps none of those past its statement or transaction (the advisory
+    locks taken are transaction-scoped; LISTEN and the job locks have connections of their own). asyncpg still rolls
+    back a transaction left open before calling this."""
+
+
 class _Statements:
     """Runs statements on one connection (an open transaction's)."""
 
@@ -195,7 +203,7 @@ class PostgresDatabase:
         try:
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=max(1, pool_size), timeout=CONNECT_TIMEOUT,
-                command_timeout=60, server_settings=settings,
+                command_timeout=60, server_settings=settings, reset=_keep_session,
             )
         except BaseException as exc:
             if isinstance(exc, asyncio.CancelledError | KeyboardInterrupt | SystemExit):

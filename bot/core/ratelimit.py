@@ -106,6 +106,18 @@ def reserve_slot(overall: Sequence[SendLimit], own: Sequence[SendLimit], tats: M
                                          for limit in (*overall, *own)}
 
 
+def reserve_slots(requests: Sequence[tuple[Sequence[SendLimit], Sequence[SendLimit]]], tats: dict[str, float],
+                  now: float, max_wait: float, max_overall_wait: float | None = None) -> list[Reservation]:
+    """reserve_slot for several sends (overall limits, own limits) in order, each seeing the ones before it; the
+    new arrival times are written into `tats`."""
+    reservations = []
+    for overall, own in requests:
+        reservation, booked = reserve_slot(overall, own, tats, now, max_wait, max_overall_wait)
+        tats.update(booked)
+        reservations.append(reservation)
+    return reservations
+
+
 def rebook_slot(overall: Sequence[SendLimit], own: Sequence[SendLimit], tats: Mapping[str, float], now: float
                 ) -> tuple[Reservation, dict[str, float]]:
     """A new turn for a send that missed its booked one: the earliest the overall limits allow, booked; the

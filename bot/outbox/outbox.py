@@ -140,9 +140,13 @@ class PlatformPolicy:
 
 # The overall paces run a little under the platforms' limits: messages sent exactly 1/30 s apart arrive with the
 # network's jitter, and a platform counting any one second would then see 31 now and then (a 429 that costs a
-# second for every worker). The half-message burst lets a send whose turn came while the sender was busy (a
-# database write, a late wake-up) be made up by the next, so the pace still holds on average.
-JITTER_MARGIN = 0.97
+# second for every worker). At 96%, 31 turns span 30 / 28.8 = 1.042 s: a send may arrive up to 42 ms behind its
+# turn (relative to the one 30 turns later) before a second holds 31. At 97% the room was 31 ms, and on two busy
+# cores a request now and then took 36 ms from the worker's wake-up to the platform (the worker on time, the request
+# held up in the HTTP client or the server's process): 31 in one second, a 429. The half-message burst lets a send
+# whose turn came while the sender was busy (a database write, a late wake-up) be made up by the next, so the pace
+# still holds on average (one process, in memory; the shared turns have no burst, see shared_limits).
+JITTER_MARGIN = 0.96
 OVERALL_BURST = 1.5
 
 POLICIES: dict[str, PlatformPolicy] = {
@@ -166,13 +170,23 @@ def policies_for(telegram_per_second: float) -> dict[str, PlatformPolicy]:
 # With several processes (PostgreSQL): how far ahead a send to a busy destination may be booked; a destination
 # that is busy for longer has its claim given back, and this process claims nothing more for it until it is free.
 BOOK_AHEAD = 0.5
-# How far ahead a send may be booked on a platform's overall limit: each process books at most MAX_IN_FLIGHT turns
-# ahead (one per claimed message), so with N processes the turns booked reach about N * MAX_IN_FLIGHT / rate
-# seconds ahead; further than this only after a 429 held the platform off, and then the platform is left alone.
+# While messages are due, each process keeps a platform's turns booked CLAIM_AHEAD seconds ahead of now: it claims
+# the next CLAIM_BATCH messages (one statement) and books all their turns (one more) once the last turn it knows of
+# is nearer than that. The turns are a claim and a booking ahead of the sends, so a process held up for a moment (a
+# slow round trip on a busy machine) still has turns to send in; and one worker alone fills every turn. N processes
+# keep at most about CLAIM_AHEAD + N * CLAIM_BATCH / rate seconds booked (each tops up only below CLAIM_AHEAD of
+# what it knows, which is never more than there is).
+CLAIM_AHEAD = 1.0
+CLAIM_BATCH = 16
+SHARED_IN_FLIGHT = 64  # claimed messages one process holds at once (waiting for their turns, or being sent)
+# How far ahead a send may be booked on a platform's overall limit: the turns booked reach about CLAIM_AHEAD +
+# N * CLAIM_BATCH / rate seconds ahead; further than this only after a 429 held the platform off, and then the
+# platform is left alone.
 OVERALL_AHEAD = 5.0
 # A turn woken to later than this is booked anew (at most REBOOKS times): turns are booked 1/rate apart, and a
 # platform counting any one second sees one too many once a send is late by more than the room the pace leaves
-# (30 turns at 97% of 30/s span 1.031 s: 31 ms, shared with the request's own travel, 3-10 ms here).
+# (31 turns at 96% of 30/s span 1.042 s: 42 ms, shared with the request's own travel: 1-5 ms here, 12 ms at the
+# 99th percentile on two busy cores, now and then 25-40 ms).
 LATE_SECONDS = 0.015
 REBOOKS = 3
 MAX_SKIPPED = 1000  # busy destinations named in one claim (the rest may be claimed, and are given back)
@@ -290,6 +304,17 @@ class Outbox:
         # until the loop time given (a busy chat, a platform held off after a 429).
         self._held: dict[tuple[str, str, str] | str, float] = {}
         self.rebooked = 0  # turns missed by more than LATE_SECONDS and booked anew
+        # With shared limits: per platform, the wall time (time.time()) of the next turn free on its overall limit as
+        # last booked here (others may have booked past it since); the shared round claims while it is near.
+        self._booked_until: dict[str, float] = {}
+        self._claim_wake = asyncio.Event()  # a shared send ended, something was queued, or the outbox is stopping
+        self._wakes = 0  # times something was queued (a shared round looks again at the platforms it found empty)
+        self._stopped = asyncio.Event()  # set while stopping: sends still waiting for their turn give them up
+
+    def resume(self) -> None:
+        """Deliver again after drain()."""
+        self.stopping = False
+        self._stopped.clear()
 
     def wall(self) -> float:
         """The current wall time in unix seconds (from the app clock)."""
@@ -301,7 +326,7 @@ class Outbox:
         added = await store.add(db or self.app.db, key, destination.platform, destination.kind, destination.id,
                                 origin.kind, origin.ref, encode_reply(reply), self.wall(), topic)
         if added:
-            self._wake.set()
+            self.wake()
         return added
 
     async def backlog(self) -> int:
@@ -311,7 +336,9 @@ class Outbox:
 
     def wake(self) -> None:
         """Deliver soon (something was queued)."""
+        self._wakes += 1
         self._wake.set()
+        self._claim_wake.set()
 
     async def wait(self, seconds: float) -> None:
         """Wait up to `seconds`, or until something is queued."""
@@ -403,62 +430,71 @@ class Outbox:
         return POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
 
     async def _shared_round(self, platforms: list[str], limit: int) -> float:
-        """Several processes share the queue: claim due messages a few at a time (as many as there are free send
-        slots; rows another process is claiming are skipped, and so are destinations with a send in flight), book
-        each one's turn in the limits every process shares, and send it when its turn comes. Each process books
-        only as many turns ahead as it has messages claimed, so N processes spread over the turns without
-        contending for them. A destination busy for longer than `book_ahead` gets its claim back and is left out
-        of this process's claims until it is free (and so is a platform held off for longer than OVERALL_AHEAD).
-        Claims go on while sends are in flight, until nothing more is due (or `limit` were claimed)."""
+        """Several processes share the queue: claim due messages a batch at a time (rows another process is claiming
+        are skipped, and so are destinations with a send in flight), book the whole batch's turns in the limits every
+        process shares in one statement, and send each when its turn comes. Claims go on while sends are in flight,
+        whenever a platform's booked turns come nearer than CLAIM_AHEAD, until nothing more is due (or `limit` were
+        claimed); the sends are not waited for. A destination busy for longer than `book_ahead` gets its claim back
+        and is left out of this process's claims until it is free (and so is a platform held off for longer than
+        OVERALL_AHEAD)."""
         db = self.app.db
         loop = asyncio.get_running_loop()
-        started: list[asyncio.Task] = []
         dead: set[Destination] = set()
         dest_wait: float | None = None
         claimed = 0
         refused = False
+        emptied: set[str] = set()  # platforms with nothing more to claim (until something is queued)
+        wakes = self._wakes
         while claimed < limit and not self.stopping and not self._unwritten:
-            await self._slots.acquire()
-            free = 1
-            while free < MAX_IN_FLIGHT and not self._slots.locked():
-                await self._slots.acquire()
-                free += 1
+            if self._wakes != wakes:  # queued meanwhile: maybe for a platform found empty
+                emptied.clear()
+                wakes = self._wakes
             ready, busy = self._unheld(platforms, loop.time())
             if not ready:  # every platform is held off (a 429 asked for a long pause): wait for the first to end
-                for _ in range(free):
-                    self._slots.release()
                 held = [self._held[p] for p in platforms if p in self._held]
                 dest_wait = min(held) - loop.time() if held else None
                 break
+            ready = [p for p in ready if p not in emptied]
+            if not ready:
+                break
+            if len(self._inflight) >= SHARED_IN_FLIGHT:  # wait for a send to end
+                await self._pause_claims(POLL_SECONDS)
+                continue
+            now, ahead = time.time(), self._claim_ahead()
+            open_now = [p for p in ready if self._booked_until.get(p, 0.0) - now < ahead]
+            if not open_now:  # enough turns booked ahead: wait until they run low
+                nearest = min(self._booked_until.get(p, 0.0) for p in ready) - ahead - now
+                await self._pause_claims(min(POLL_SECONDS, max(MIN_SLEEP, nearest)))
+                continue
+            room = SHARED_IN_FLIGHT - len(self._inflight)
             token = uuid.uuid4().hex
             now = self.wall()
+            wanted = min(room, CLAIM_BATCH)
             try:
-                items = await self._retrying(
-                    partial(store.claim_due, db, ready, now, now + self.lease_seconds, token, free, busy))
+                items = await self._retrying(partial(store.claim_due, db, open_now, now, now + self.lease_seconds,
+                                                     token, wanted, busy))
             except Exception as exc:
-                for _ in range(free):
-                    self._slots.release()
                 if not store.is_transient(exc):
                     raise
                 log.warning("outbox: could not claim messages (%s); delivering again shortly", exc)
                 refused = True
                 break
-            for _ in range(free - len(items)):
-                self._slots.release()
-            if not items:
-                break
+            if len(items) < wanted:  # nothing more is due for these now (or another process is claiming it)
+                emptied.update(open_now)
             claimed += len(items)
-            for item in items:
-                dest = Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
-                reservation = await self._book(item, dest)
+            destinations = [Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
+                            for item in items]
+            reservations = await self._book(items, destinations)
+            for item, dest, reservation in zip(items, destinations, reservations, strict=True):
                 if reservation is not None and reservation.booked:
                     at = self.app.coordination.local_time(reservation.at)
+                    overall, _own = self._shared_limits(dest)
+                    turn_after = at + (overall[0].interval if overall else 0.0)
+                    self._booked_until[item.platform] = max(self._booked_until.get(item.platform, 0.0), turn_after)
                     task = asyncio.create_task(self._deliver(item, token, dest, dead, at=at))
-                    task.add_done_callback(self._finished)
+                    task.add_done_callback(self._finished_shared)
                     self._inflight.add(task)
-                    started.append(task)
                     continue
-                self._slots.release()
                 await self._give_back(item, token)
                 if reservation is None:
                     refused = True
@@ -467,14 +503,12 @@ class Outbox:
                     key: tuple[str, str, str] | str = (item.platform, item.dest_kind, item.dest_id)
                     wait = reservation.delay - self.book_ahead
                 else:
-                    key, wait = item.platform, reservation.delay - OVERALL_AHEAD
+                    key, wait = item.platform, reservation.delay - self._overall_ahead()
                 if wait > 0:
                     self._held[key] = max(self._held.get(key, 0.0), loop.time() + wait)
                 dest_wait = max(0.0, wait) if dest_wait is None else min(dest_wait, max(0.0, wait))
             if refused:
                 break
-        if started:
-            await asyncio.gather(*started, return_exceptions=True)
         if refused or self._unwritten:
             return RECORD_PAUSE
         if claimed >= limit:
@@ -483,6 +517,23 @@ class Outbox:
         pause = POLL_SECONDS if next_at is None else min(POLL_SECONDS, max(0.05, next_at - self.wall()))
         return pause if dest_wait is None else min(pause, max(0.05, dest_wait))
 
+    def _claim_ahead(self) -> float:
+        """How far ahead of now this process keeps turns booked: CLAIM_AHEAD, or less with a short lease (a claim
+        waiting for its turn must never outlive its lease, or another process would take it as abandoned)."""
+        return min(CLAIM_AHEAD, self.lease_seconds / 8)
+
+    def _overall_ahead(self) -> float:
+        """How far ahead a turn on a platform's overall limit may be booked: OVERALL_AHEAD, or less with a short
+        lease (the wait for the turn and the send's own timeout both fit in the lease)."""
+        return min(OVERALL_AHEAD, self.lease_seconds / 4)
+
+    async def _pause_claims(self, seconds: float) -> None:
+        """Wait up to `seconds` for a shared send to end (or the outbox to stop)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._claim_wake.wait()
+        self._claim_wake.clear()
+
     def _unheld(self, platforms: list[str], now: float) -> tuple[list[str], list[tuple[str, str, str]]]:
         """(the platforms this process may claim for now, the destinations it leaves alone for now)."""
         for key in [key for key, until in self._held.items() if until <= now]:
@@ -490,17 +541,27 @@ class Outbox:
         busy = [key for key in self._held if isinstance(key, tuple)]
         return [p for p in platforms if p not in self._held], busy[:MAX_SKIPPED]
 
-    async def _book(self, item: store.OutboxItem, dest: Destination) -> Reservation | None:
-        """Book a claimed item's turn in the limits every process shares; None when they could not be reached. A
-        platform already held off here is not asked (its answer would be no)."""
-        if item.platform in self._held:
-            return Reservation(False, 0.0)
-        overall, own = shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
+    def _shared_limits(self, dest: Destination) -> tuple[list[SendLimit], list[SendLimit]]:
+        """The destination's limits as every process books them (see shared_limits)."""
+        return shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
+
+    async def _book(self, items: list[store.OutboxItem], destinations: list[Destination]
+                    ) -> list[Reservation | None]:
+        """Book claimed items' turns in the limits every process shares, all in one booking; None for each when the
+        limits could not be reached. A platform already held off here is not asked (its answer would be no)."""
+        reservations: list[Reservation | None] = [Reservation(False, 0.0)] * len(items)
+        asked = [n for n, item in enumerate(items) if item.platform not in self._held]
+        if not asked:
+            return reservations
         try:
-            return await self.app.coordination.reserve(overall, own, self.book_ahead, OVERALL_AHEAD)
+            booked = await self.app.coordination.reserve_many([self._shared_limits(destinations[n]) for n in asked],
+                                                              self.book_ahead, self._overall_ahead())
         except Exception as exc:
-            log.warning("outbox: could not book a send turn (%s); delivering again shortly", exc)
-            return None
+            log.warning("outbox: could not book send turns (%s); delivering again shortly", exc)
+            booked = [None] * len(asked)
+        for n, reservation in zip(asked, booked, strict=True):
+            reservations[n] = reservation
+        return reservations
 
     async def _give_back(self, item: store.OutboxItem, token: str) -> None:
         """Give a claim back unsent, as it was."""
@@ -509,23 +570,29 @@ class Outbox:
         except Exception as exc:  # the lease runs out and the item is taken up again, as uncertain
             log.warning("outbox: could not give back the claim on %s (%s)", item.key, exc)
 
-    async def _await_turn(self, dest: Destination, at: float) -> None:
-        """Wait for a booked turn (`at`, on this process's wall clock, time.time()). A process that was held up (a
-        busy machine) and wakes past its turn by more than LATE_SECONDS books a new one rather than sending with
-        the next turns' sends close behind, which would crowd into one second more than the platform allows."""
+    async def _await_turn(self, dest: Destination, at: float) -> bool:
+        """Wait for a booked turn (`at`, on this process's wall clock, time.time()); False when the outbox began
+        stopping meanwhile (the send is not made). A process that was held up (a busy machine) and wakes past its
+        turn by more than LATE_SECONDS books a new one rather than sending with the next turns' sends close behind,
+        which would crowd into one second more than the platform allows."""
         for rebooks in range(REBOOKS + 1):
-            await asyncio.sleep(max(0.0, at - time.time()))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(0.0, at - time.time())):
+                    await self._stopped.wait()
+            if self._stopped.is_set():
+                return False
             late = time.time() - at
             if late <= LATE_SECONDS or rebooks == REBOOKS:
-                return
+                return True
             self.rebooked += 1
             log.debug("outbox: woke %.0f ms past a send's turn; booking a new one", late * 1000)
-            overall, own = shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
+            overall, own = self._shared_limits(dest)
             try:
                 at = self.app.coordination.local_time((await self.app.coordination.rebook(overall, own)).at)
             except Exception as exc:
                 log.warning("outbox: could not book a new turn (%s); sending late", exc)
-                return
+                return True
+        return True
 
     def _limit_name(self, dest: Destination) -> str:
         """A destination's name in the shared limits: a keyed hash, so the table holds no chat or member id."""
@@ -534,6 +601,10 @@ class Outbox:
     def _finished(self, task: asyncio.Task) -> None:
         self._inflight.discard(task)
         self._slots.release()
+
+    def _finished_shared(self, task: asyncio.Task) -> None:
+        self._inflight.discard(task)
+        self._claim_wake.set()
 
     async def _claim(self, item: store.OutboxItem) -> str | None:
         """Claim an item for one send under a fresh token; None when another process got it first."""
@@ -546,8 +617,9 @@ class Outbox:
                        at: float | None = None) -> None:
         """Send a claimed item (at `at`, its booked turn on time.time(), when given) from its first missing part and
         write down what happened."""
-        if at is not None:
-            await self._await_turn(dest, at)
+        if at is not None and not await self._await_turn(dest, at):
+            await self._give_back(item, token)  # stopping before its turn came: it goes out after the next start
+            return
         sender = self.app.senders.get(item.platform)
         parts = item.parts_sent
         loop = asyncio.get_running_loop()
@@ -591,8 +663,7 @@ class Outbox:
         self.app.metrics.deliveries.labels(outcome.kind).inc()
         await self._settle(outcome)
         if outcome.retry_after and self.shared_limits:
-            policy = self.limits.policies.get(dest.platform, UNLIMITED)
-            overall, own = shared_limits(policy, dest, self._limit_name)
+            overall, own = self._shared_limits(dest)
             try:
                 await self.app.coordination.hold_off([*overall, *own], outcome.retry_after)
             except Exception as exc:
@@ -677,9 +748,14 @@ class Outbox:
         cancelled and recorded as uncertain) and write every outcome held in memory."""
         self.stopping = True
         self._wake.set()
+        self._claim_wake.set()
+        self._stopped.set()  # shared sends still waiting for their turn give their claims back
         try:
-            async with asyncio.timeout(timeout), self._round:
-                pass  # the round under way ends once its sends are done
+            async with asyncio.timeout(timeout):
+                async with self._round:
+                    pass  # the round under way ends once its sends are done (a shared round: once it stops claiming)
+                if self._inflight:
+                    await asyncio.wait(list(self._inflight))
         except TimeoutError:
             for task in list(self._inflight):
                 task.cancel()
@@ -722,7 +798,7 @@ class OutboxService(PeriodicService):
 
     async def start(self) -> None:
         """Begin delivering (again, after a stop)."""
-        self.outbox.stopping = False
+        self.outbox.resume()
         await super().start()
 
     async def stop(self) -> None:

@@ -37,6 +37,8 @@ OVERALL_PER_SECOND = 30
 before_send: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("telegram_before_send", default=None)
 # Set while the outbox sends: a 429 is not retried inside the send (the retry would go out past the outbox's
 # pacing, which every process shares); the outbox holds the platform off and sends the message again in its turn.
+# Nor is the send held to this process's overall rate: its turn is the outbox's (at TELEGRAM_SENDS_PER_SECOND),
+# and a second pacer here only delays it past that turn.
 paced_elsewhere: ContextVar[bool] = ContextVar("telegram_paced_elsewhere", default=False)
 
 
@@ -70,7 +72,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         while True:
             if message:
                 await asyncio.sleep(self._reserve(chat_id))
-            if chat_id is not None:
+            if chat_id is not None and not paced_elsewhere.get():
                 await self._overall.acquire()
             if message:
                 await _announce()
