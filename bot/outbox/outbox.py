@@ -484,11 +484,12 @@ class Outbox:
             claimed += len(items)
             destinations = [Destination(item.platform, item.dest_kind, item.dest_id)  # type: ignore[arg-type]
                             for item in items]
-            reservations = await self._book(items, destinations)
-            for item, dest, reservation in zip(items, destinations, reservations, strict=True):
+            limits = [self._shared_limits(dest) for dest in destinations]
+            reservations = await self._book(items, limits)
+            for item, dest, (overall, _own), reservation in zip(items, destinations, limits, reservations,
+                                                                 strict=True):
                 if reservation is not None and reservation.booked:
                     at = self.app.coordination.local_time(reservation.at)
-                    overall, _own = self._shared_limits(dest)
                     turn_after = at + (overall[0].interval if overall else 0.0)
                     self._booked_until[item.platform] = max(self._booked_until.get(item.platform, 0.0), turn_after)
                     task = asyncio.create_task(self._deliver(item, token, dest, dead, at=at))
@@ -545,16 +546,17 @@ class Outbox:
         """The destination's limits as every process books them (see shared_limits)."""
         return shared_limits(self.limits.policies.get(dest.platform, UNLIMITED), dest, self._limit_name)
 
-    async def _book(self, items: list[store.OutboxItem], destinations: list[Destination]
+    async def _book(self, items: list[store.OutboxItem], limits: list[tuple[list[SendLimit], list[SendLimit]]]
                     ) -> list[Reservation | None]:
-        """Book claimed items' turns in the limits every process shares, all in one booking; None for each when the
-        limits could not be reached. A platform already held off here is not asked (its answer would be no)."""
+        """Book claimed items' turns under their shared limits (`_shared_limits` of each one's destination), all in one
+        booking; None for each when the limits could not be reached. A platform already held off here is not asked
+        (its answer would be no)."""
         reservations: list[Reservation | None] = [Reservation(False, 0.0)] * len(items)
         asked = [n for n, item in enumerate(items) if item.platform not in self._held]
         if not asked:
             return reservations
         try:
-            booked = await self.app.coordination.reserve_many([self._shared_limits(destinations[n]) for n in asked],
+            booked = await self.app.coordination.reserve_many([limits[n] for n in asked],
                                                               self.book_ahead, self._overall_ahead())
         except Exception as exc:
             log.warning("outbox: could not book send turns (%s); delivering again shortly", exc)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import unix
@@ -238,7 +239,7 @@ async def split_by_platform(
     confirmed: list[Any] = []
     unconfirmed: list[tuple[Any, int]] = []
     for group in per_platform.values():
-        group.sort(key=_time_of)
+        group.sort(key=itemgetter(0))  # by time (stable: ties keep their order)
         holds = iter(hold_times([(at, reporter) for at, new, reporter, _ref in group if new]))
         for _at, new, _reporter, ref in group:
             hold = next(holds) if new else None
@@ -247,10 +248,6 @@ async def split_by_platform(
             else:
                 unconfirmed.append((ref, hold))
     return confirmed, unconfirmed
-
-
-def _time_of(item: tuple) -> int:
-    return item[0]
 
 
 async def split_rows(app: App, rows: Sequence[Any]) -> tuple[list[Any], list[Any]]:
