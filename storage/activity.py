@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.database import Database, Executor
+from storage.database import Database, Executor, one_of
 
 HOUR = 3600
 TABLES = ("reporter_activity", "activity_hours")
@@ -160,16 +160,15 @@ async def people(db: Executor, scopes: Sequence[str], start: int) -> dict[str, i
     selects: list[str] = []
     params: list = []
     if hourly:
-        marks = ",".join("?" * len(hourly))
-        selects.append(f"SELECT scope, sum(n) FROM activity_hours WHERE scope IN ({marks}) AND hour >= ? "
+        among, values = one_of(db.dialect, "scope", hourly)
+        selects.append(f"SELECT scope, sum(n) FROM activity_hours WHERE {among} AND hour >= ? GROUP BY scope")
+        selects.append(f"SELECT scope, count(*) FROM reporter_activity WHERE {among} AND latest >= ? AND latest < ? "
                        "GROUP BY scope")
-        selects.append(f"SELECT scope, count(*) FROM reporter_activity WHERE scope IN ({marks}) AND latest >= ? "
-                       "AND latest < ? GROUP BY scope")
-        params += [*hourly, lo, *hourly, start, lo]
+        params += [*values, lo, *values, start, lo]
     if counted:
-        selects.append(f"SELECT scope, count(*) FROM reporter_activity WHERE scope IN ({','.join('?' * len(counted))}) "
-                       "AND latest >= ? GROUP BY scope")
-        params += [*counted, start]
+        among, values = one_of(db.dialect, "scope", counted)
+        selects.append(f"SELECT scope, count(*) FROM reporter_activity WHERE {among} AND latest >= ? GROUP BY scope")
+        params += [*values, start]
     found: dict[str, int] = {}
     for scope, n in await db.fetchall(" UNION ALL ".join(selects), params) if selects else ():
         found[scope] = found.get(scope, 0) + int(n)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from storage.database import Database, Executor, Row
+from storage.database import Database, Executor, Row, one_of
 
 HOUR = 3600
 DAY = 86400
@@ -144,7 +144,8 @@ async def figures(db: Executor, platform: str, kind: str, since: int, ranked: Co
     lo = -(-since // HOUR) * HOUR
     tag_sql, value_sql = TAG_OF[kind], VALUE_OF[kind]
     wanted = (lambda tag: True) if ranked is None else set(ranked).__contains__
-    only = "" if ranked is None else f" AND (t.bin = {ANY_BIN} OR t.tag IN ({','.join('?' * len(ranked))}))"
+    among, tags = ("", ()) if ranked is None else one_of(db.dialect, "t.tag", ranked)
+    only = among and f" AND (t.bin = {ANY_BIN} OR {among})"
     reports = (f"FROM reports WHERE platform = ? AND kind = ? AND updated_at >= ? {{before}}AND hidden = 0"
                f"{COUNTED[kind]} GROUP BY {{by}}")
     edge = reports.format(before="AND updated_at < ? ", by="1")
@@ -156,7 +157,7 @@ async def figures(db: Executor, platform: str, kind: str, since: int, ranked: Co
         f"UNION ALL SELECT {tag_sql} AS tag, {bin_of(value_sql)} AS bin, count(*) AS n "
         + reports.format(before="AND updated_at < ? ", by="1, 2")
         + f" UNION ALL SELECT {tag_sql} AS tag, {ANY_BIN} AS bin, count(*) AS n {edge}",
-        (lo, platform, kind, *(ranked or ()), platform, kind, since, lo, platform, kind, since, lo),
+        (lo, platform, kind, *tags, platform, kind, since, lo, platform, kind, since, lo),
     )
     binned: dict[tuple[str, int], int] = {}
     for tag, bin_, n in parts:

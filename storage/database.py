@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sqlite3
@@ -524,23 +525,39 @@ async def lookup_all(db: Executor, sql: str, params: Sequence[Any] = ()) -> list
     return await db.fetchall(sql, params)
 
 
-COMPOUND_PARTS = 200  # SELECTs joined by UNION ALL in one statement: below SQLite's limit of 500
+# A statement's text is its key in each connection's cache of prepared statements (128 kept): SQL whose text changes
+# with the number of values (an IN list of N placeholders, N SELECTs joined) filled that cache with one statement per
+# N, up to ~120 KB each (200 values), ~7 MiB per connection in a 20,000-command soak. So a list of values is one
+# placeholder (`one_of`), and the parts of a compound are powers of two (`fetch_each`): a few texts per query.
+COMPOUND_PARTS = 128  # SELECTs joined by UNION ALL in one statement at most: below SQLite's limit of 500
+
+
+def one_of(dialect: str, column: str, values: Iterable[Any]) -> tuple[str, tuple[Any, ...]]:
+    """`column` is one of `values` (duplicates dropped), as SQL with one placeholder whatever their number, and
+    its parameter: SQLite reads a JSON array (json_each), PostgreSQL an array."""
+    unique = list(dict.fromkeys(values))
+    if dialect == "postgresql":
+        return f"{column} = ANY(?)", (unique,)
+    return f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(unique),)
 
 
 async def fetch_each(db: Executor, select: str, params: Sequence[Sequence[Any]]) -> list[Row]:
     """The rows of one SELECT run for each of many parameter rows, in order, in one round trip for what would be a
-    query each: on SQLite as few statements as it allows (UNION ALL of COMPOUND_PARTS at a time); on PostgreSQL one
-    prepared statement run for every row in a pipeline (a UNION ALL there is planned part by part: 200 parts took
-    ~120 ms to plan)."""
+    query each: on SQLite as few statements as it allows (UNION ALL of up to COMPOUND_PARTS, a power of two, at a
+    time); on PostgreSQL one prepared statement run for every row in a pipeline (a UNION ALL there is planned part by
+    part: 200 parts took ~120 ms to plan)."""
     if not params:
         return []
     fetch_many = getattr(db, "fetch_many", None)
     if fetch_many is not None:
         return await fetch_many(select, params)
     rows: list[Row] = []
-    for first in range(0, len(params), COMPOUND_PARTS):
-        chunk = params[first:first + COMPOUND_PARTS]
-        rows.extend(await db.fetchall(" UNION ALL ".join([select] * len(chunk)), [v for row in chunk for v in row]))
+    first = 0
+    while first < len(params):
+        size = min(COMPOUND_PARTS, 1 << ((len(params) - first).bit_length() - 1))
+        chunk = params[first:first + size]
+        rows.extend(await db.fetchall(" UNION ALL ".join([select] * size), [v for row in chunk for v in row]))
+        first += size
     return rows
 
 
@@ -615,12 +632,6 @@ def _storage_errors(path: str, writing: bool) -> Iterator[None]:
         if reason is None:
             raise
         raise StorageUnavailable(f"{path}: {exc}", reason, writing) from exc
-
-
-def chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
-    """Split a long IN (...) list below SQLite's variable limit."""
-    unique = list(dict.fromkeys(items))
-    return [unique[i:i + size] for i in range(0, len(unique), size)]
 
 
 def sqlite_path(url: str) -> str:

@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.database import Database, Executor, Row, chunks
+from storage.database import Database, Executor, Row, one_of
 
 
 async def firsts(db: Database, reporters: Sequence[str]) -> list[Row]:
     """(reporter, community, first_at) for these reporters: one row per community they reported in (None: private)."""
-    rows: list[Row] = []
-    for chunk in chunks(reporters):
-        marks = ",".join("?" * len(chunk))
-        rows.extend(await db.fetchall(
-            "SELECT reporter, nullif(community, '') AS community, first_at FROM reporter_first_seen "
-            f"WHERE reporter IN ({marks})",
-            tuple(chunk),
-        ))
-    return rows
+    among, params = one_of(db.dialect, "reporter", reporters)
+    return await db.fetchall(
+        f"SELECT reporter, nullif(community, '') AS community, first_at FROM reporter_first_seen WHERE {among}", params)
 
 
 async def joined_since(db: Database, since: int) -> list[Row]:

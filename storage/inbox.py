@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.database import Database, Executor
+from storage.database import Database, Executor, one_of
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,9 @@ async def started(db: Executor, platform: str, update_id: int) -> None:
 
 async def replying(db: Executor, platform: str, update_ids: Sequence[int]) -> None:
     """A reply to these updates is about to go out: after a crash, it may or may not have arrived."""
-    marks = ",".join("?" * len(update_ids))
-    await db.execute(
-        f"UPDATE inbox SET state = 'replying' WHERE platform = ? AND state = 'pending' AND update_id IN ({marks})",
-        (platform, *update_ids),
-    )
+    among, params = one_of(db.dialect, "update_id", update_ids)
+    await db.execute(f"UPDATE inbox SET state = 'replying' WHERE platform = ? AND state = 'pending' AND {among}",
+                     (platform, *params))
 
 
 async def finish(db: Executor, platform: str, update_id: int, now: int, state: str = "done") -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.database import Database, Executor, Row, chunks
+from storage.database import Database, Executor, Row, one_of
+
+FEW_REPORTERS = 500  # up to this many, their bars are looked up by reporter; more, the active bars are read whole
 
 
 async def report_in_community(db: Database, report_id: int, community: str) -> Row | None:
@@ -79,19 +81,13 @@ async def bar_by_report(db: Database, report_id: int, community: str | None) -> 
 
 async def active_bars(db: Database, reporters: Sequence[str], now: int) -> dict[str, Row]:
     """The longest-running active bar of each barred reporter among these."""
-    found: dict[str, Row] = {}
-    parts = chunks(reporters)
-    if len(parts) > 1:  # many reporters (a whole 6-hour window): the active bars, a few, are read in one range
-        wanted = set(reporters)
+    wanted = set(reporters)
+    if len(wanted) > FEW_REPORTERS:  # many reporters (a whole 6-hour window): the active bars, a few, in one range
         rows = await db.fetchall("SELECT * FROM reporter_bars WHERE until > ? ORDER BY until", (now,))
         return {row["reporter"]: row for row in rows if row["reporter"] in wanted}
-    for chunk in parts:
-        marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(
-            f"SELECT * FROM reporter_bars WHERE until > ? AND reporter IN ({marks}) ORDER BY until", (now, *chunk)
-        )
-        found.update((row["reporter"], row) for row in rows)
-    return found
+    among, params = one_of(db.dialect, "reporter", wanted)
+    rows = await db.fetchall(f"SELECT * FROM reporter_bars WHERE until > ? AND {among} ORDER BY until", (now, *params))
+    return {row["reporter"]: row for row in rows}
 
 
 async def set_note(db: Executor, community: str, platform: str, text: str, author: str, at: int) -> None:

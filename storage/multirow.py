@@ -46,11 +46,16 @@ def combine(statements: Sequence[Statement]) -> list[tuple[Statement, list[int]]
     keys: set[tuple] = set()
 
     def close() -> None:
-        if shared is not None and len(current) > 1:
-            params = [value for i in current for value in statements[i][1]]
-            runs.append(((shared.of_rows(len(current)), params), list(current)))
-        elif current:
-            runs.append((statements[current[0]], list(current)))
+        first = 0
+        while first < len(current):  # a power of two rows a statement: a few texts to prepare and keep, not 64
+            part = current[first:first + (1 << ((len(current) - first).bit_length() - 1))]
+            if len(part) > 1:
+                assert shared is not None
+                params = [value for i in part for value in statements[i][1]]
+                runs.append(((shared.of_rows(len(part)), params), part))
+            else:
+                runs.append((statements[part[0]], part))
+            first += len(part)
         current.clear()
         keys.clear()
 

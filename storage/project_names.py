@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storage.database import Executor, chunks, lookup, lookup_all
+from storage.database import Executor, lookup, lookup_all, one_of
 
 
 async def remember(db: Executor, platform: str, project: str, shown: str) -> bool:
@@ -30,13 +30,10 @@ async def shown_names(db: Executor, pairs: Iterable[tuple[str, str]]) -> dict[tu
         by_platform.setdefault(platform, []).append(project)
     found: dict[tuple[str, str], str] = {}
     for platform, projects in by_platform.items():
-        for part in chunks(projects):
-            marks = ",".join("?" * len(part))
-            rows = await lookup_all(  # primary-key seeks
-                db, f"SELECT project, shown FROM project_names WHERE platform = ? AND project IN ({marks})",
-                (platform, *part),
-            )
-            found.update({(platform, row["project"]): row["shown"] for row in rows})
+        among, params = one_of(db.dialect, "project", projects)
+        rows = await lookup_all(  # primary-key seeks
+            db, f"SELECT project, shown FROM project_names WHERE platform = ? AND {among}", (platform, *params))
+        found.update({(platform, row["project"]): row["shown"] for row in rows})
     return found
 
 

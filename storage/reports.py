@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from storage import aggregates
-from storage.database import LEAST, Database, Executor, Row, chunks
+from storage.database import LEAST, Database, Executor, Row, one_of
 from storage.multirow import RowInsert
 
 _COLUMNS = """
@@ -259,15 +259,12 @@ async def recent_availability(db: Database, kinds: Sequence[str], since: int, pl
     """These reporters' visible reports of these kinds updated since `since`, with the community each was made in
     (seeks by the reporter-first unique key)."""
     where, params = _platform_filter(platform)
-    rows: list[Row] = []
-    for chunk in chunks(reporters):
-        rows.extend(await db.fetchall(
-            "SELECT platform, project, reporter, community, updated_at FROM reports "
-            f"WHERE reporter IN ({_marks(chunk)}) AND {where}kind IN ({_marks(kinds)}) AND updated_at >= ? "
-            "AND hidden = 0",
-            (*chunk, *params, *kinds, since),
-        ))
-    return rows
+    among, values = one_of(db.dialect, "reporter", reporters)
+    return await db.fetchall(
+        "SELECT platform, project, reporter, community, updated_at FROM reports "
+        f"WHERE {among} AND {where}kind IN ({_marks(kinds)}) AND updated_at >= ? AND hidden = 0",
+        (*values, *params, *kinds, since),
+    )
 
 
 async def first_report_at(db: Database) -> int | None:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from storage.database import GREATEST, LEAST, Database, Executor, Row, chunks, lookup
+from storage.database import GREATEST, LEAST, Database, Executor, Row, lookup, one_of
 
 
 async def trust_rows(db: Database, reporters: Sequence[str]) -> dict[str, Row]:
     """The trust rows of these reporters (absent: no settled reports yet)."""
-    found: dict[str, Row] = {}
-    for chunk in chunks(reporters):
-        marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(f"SELECT * FROM reporter_trust WHERE reporter IN ({marks})", tuple(chunk))
-        found.update((row["reporter"], row) for row in rows)
-    return found
+    among, params = one_of(db.dialect, "reporter", reporters)
+    return {row["reporter"]: row for row in await db.fetchall(f"SELECT * FROM reporter_trust WHERE {among}", params)}
 
 
 # settled_until makes a settle's write idempotent: a reporter's totals up to a watermark are added once, so a
@@ -121,12 +117,9 @@ async def any_penalty(db: Database) -> bool:
 
 async def penalties(db: Database, keys: Sequence[str]) -> dict[str, float]:
     """The trust penalty kept under each of these keys (absent: none)."""
-    found: dict[str, float] = {}
-    for chunk in chunks(keys):
-        marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(f"SELECT key, penalty FROM trust_penalties WHERE key IN ({marks})", tuple(chunk))
-        found.update((row["key"], row["penalty"]) for row in rows)
-    return found
+    among, params = one_of(db.dialect, "key", keys)
+    return {row["key"]: row["penalty"]
+            for row in await db.fetchall(f"SELECT key, penalty FROM trust_penalties WHERE {among}", params)}
 
 
 async def put_penalty(db: Executor, key: str, penalty: float) -> None:

@@ -34,7 +34,19 @@ def test_a_second_write_of_the_same_row_starts_the_next_statement() -> None:
 
 def test_a_statement_holds_at_most_max_rows() -> None:
     runs = combine([(PAIR, (f"k{i}", i)) for i in range(MAX_ROWS + 3)])
-    assert [len(members) for _statement, members in runs] == [MAX_ROWS, 3]
+    assert [len(members) for _statement, members in runs] == [MAX_ROWS, 2, 1]
+
+
+def test_statements_hold_a_power_of_two_rows_so_a_few_texts_serve_every_batch() -> None:
+    # Each text is prepared and kept by the connection (~200 KB for the reports UPSERT with its triggers): a text
+    # per batch size was up to MAX_ROWS of them.
+    texts = set()
+    for n in range(1, MAX_ROWS + 1):
+        runs = combine([(PAIR, (f"k{i}", i)) for i in range(n)])
+        assert [i for _statement, members in runs for i in members] == list(range(n))
+        assert sorted((len(m) for _s, m in runs), reverse=True) == [1 << b for b in range(7) if n >> b & 1][::-1]
+        texts |= {sql for (sql, _params), _members in runs}
+    assert len(texts) == MAX_ROWS.bit_length()
 
 
 def test_each_write_gets_its_own_row_whatever_order_they_come_back_in() -> None:
@@ -42,11 +54,12 @@ def test_each_write_gets_its_own_row_whatever_order_they_come_back_in() -> None:
     conn.row_factory = sqlite3.Row
     conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)")
     conn.execute("INSERT INTO t VALUES ('b', 0)")
-    statements = [(IGNORE, ("a", 1)), (IGNORE, ("b", 2)), (IGNORE, ("c", 3))]
+    statements = [(IGNORE, ("a", 1)), (IGNORE, ("b", 2)), (IGNORE, ("c", 3)), (IGNORE, ("d", 4))]
     [((sql, params), members)] = combine(statements)
     rows = conn.execute(sql, params).fetchall()
     answers = split(statements, members, list(reversed(rows)))
-    assert [[tuple(row) for row in answer] for answer in answers] == [[("a", 1)], [], [("c", 3)]]  # 'b' was there
+    # 'b' was there
+    assert [[tuple(row) for row in answer] for answer in answers] == [[("a", 1)], [], [("c", 3)], [("d", 4)]]
 
 
 def a_report(i: int, kind: str = "drought", at: int = AT) -> store.NewReport:

@@ -158,5 +158,6 @@ async def soak(path: Path, platforms: list[str], total: int, members: int) -> di
     print(f"  CPU per command: first {window:,} {first_cpu * 1000:.2f} ms, last {window:,} {last_cpu * 1000:.2f} ms "
           f"-> {last_cpu / first_cpu:.2f}x (target <= 1.5x)")
     print(f"  RSS: after the first {window:,} {first_rss:.0f} MiB, at the end {last_rss:.0f} MiB "
-          f"-> {(last_rss / first_rss - 1) * 100:+.1f}% (target < 10%, below 100 MiB)")
+          f"-> {(last_rss / first_rss - 1) * 100:+.1f}%, {last_rss - first_rss:+.0f} MiB (target: growth under 10% "
+          f"and under 100 MiB)")
     return {"soak_cpu_ratio": last_cpu / first_cpu, "soak_rss_growth_pct": (last_rss / first_rss - 1) * 100}

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from statistics import median
 
 from bot.features.availability.brigading import BURST_SIZE, BURST_WINDOW, Arrival
-from storage.database import chunks
+from storage.database import one_of
 
 # --- the brigading rule: a window rebuilt (and its reporters counted) for every newcomer: O(n^2) in a burst
 
@@ -35,14 +35,12 @@ def split_confirmed_quadratic(arrivals: Iterable[Arrival]) -> tuple[list[Arrival
 async def first_seen_by_scan(db, reporters: Sequence[str]) -> dict[tuple[str, str | None], int]:
     """(reporter, community) -> earliest created_at over the reporter's stored reports."""
     found: dict[tuple[str, str | None], int] = {}
-    for chunk in chunks(reporters):
-        marks = ",".join("?" * len(chunk))
-        for row in await db.fetchall(
-            f"SELECT reporter, community, MIN(created_at) AS first FROM reports WHERE reporter IN ({marks}) "
-            "GROUP BY reporter, community",
-            tuple(chunk),
-        ):
-            found[(row["reporter"], row["community"])] = int(row["first"])
+    among, params = one_of(db.dialect, "reporter", reporters)
+    for row in await db.fetchall(
+        f"SELECT reporter, community, MIN(created_at) AS first FROM reports WHERE {among} GROUP BY reporter, community",
+        params,
+    ):
+        found[(row["reporter"], row["community"])] = int(row["first"])
     return found
 
 
