@@ -30,6 +30,17 @@ async def joined_since(db: Database, since: int) -> list[Row]:
     )
 
 
+async def joined_by_reports_since(db: Database, since: int) -> list[Row]:
+    """(reporter, first_ever, latest_first) as `joined_since` gives them, for each reporter with a report written
+    (or written again) since `since`: every change to this table comes with such a write, so these are the rows
+    that can have changed since a read at `since`."""
+    return await db.fetchall(
+        "SELECT reporter, min(first_at) AS first_ever, max(first_at) AS latest_first FROM reporter_first_seen "
+        "WHERE reporter IN (SELECT reporter FROM reports WHERE updated_at >= ?) GROUP BY reporter",
+        (since,),
+    )
+
+
 async def delete_reporter(db: Executor, reporter: str) -> int:
     """Delete a reporter's first-report times (/forget); returns the rows deleted."""
     return await db.execute("DELETE FROM reporter_first_seen WHERE reporter = ?", (reporter,))

@@ -96,3 +96,43 @@ async def test_the_split_by_platform_is_the_rule_applied_to_each_platforms_arriv
 
 async def _value(value):
     return value
+
+
+async def test_the_joiners_kept_up_to_date_are_the_joiners_read_whole(app, clock, monkeypatch) -> None:
+    """FirstSeen.joiners reads the joiners whole once, then only the reporters who wrote since: through reports from
+    private chats and two groups (a repeat in a group adds a community with the report's first time), with the
+    clock moving on by a minute to a day, what it holds of the range is what a whole read of it gives."""
+    import random
+    from datetime import timedelta
+
+    from bot.core.clock import unix
+    from bot.core.model import Place, Platform
+    from bot.features.availability.brigading import CLOCK_SKEW, JOINERS_HEADROOM
+    from storage import first_seen as store
+    from tests.reports_helpers import members, report
+
+    reads = {"whole": 0, "since": 0}
+    for name, function in (("whole", store.joined_since), ("since", store.joined_by_reports_since)):
+        async def counted(db, since, name=name, function=function):
+            reads[name] += 1
+            return await function(db, since)
+        monkeypatch.setattr(store, function.__name__, counted)
+    rng = random.Random(15)
+    places = [Place(Platform.CONSOLE, None, None, is_private=True),
+              *(Place(Platform.CONSOLE, group, "general", is_private=False) for group in ("g1", "g2"))]
+    people = members(25)
+    for step in range(60):
+        for _ in range(rng.randrange(0, 6)):
+            await report(app, rng.choice(people), rng.choice(places), rng.choice(["outlier", "appen"]),
+                         rng.choice(["drought", "tasks_back"]))
+        clock.advance(timedelta(seconds=rng.choice([60, 301, 301, 3 * 3600, DAY])))
+        since = unix(clock.now()) - NEW_FOR - rng.randrange(0, 6 * 3600)
+        kept, read_at = await app.first_seen.joiners(since)
+        whole = await store.joined_since(app.db, since - JOINERS_HEADROOM)
+        reads["whole"] -= 1
+        # Who wrote after the update is looked up afresh by the guard (as `late`): the rest must be as stored.
+        late = {row[0] for row in await app.db.fetchall("SELECT reporter FROM reports WHERE updated_at >= ?",
+                                                        (read_at - CLOCK_SKEW,))}
+        assert {r: times for r, times in kept.items() if times[1] >= since - JOINERS_HEADROOM and r not in late} == {
+            row[0]: (int(row[1]), int(row[2])) for row in whole if row[0] not in late}, step
+    assert reads["since"] > 20 and reads["whole"] < 10  # mostly brought up to date, seldom read whole
