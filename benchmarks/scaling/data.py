@@ -5,8 +5,8 @@ joining one community within hours, reporting one platform), activity skewed (a 
 tail), status events written for every platform and busy projects, hidden rows, pay reports with roles and
 currencies, payment and onboarding reports, repeats and notes. The schema is made by the app's migrations;
 the rows are made column-wise in numpy and decoded by SQLite itself from one fixed-width blob per chunk (the
-triggers on reports dropped meanwhile; the tables they keep are computed after, the aggregates by the app's own
-rebuild statements, storage/aggregates.py REBUILD_ALL).
+triggers on reports dropped meanwhile; the tables they keep, and the aggregates, are computed after in numpy, equal
+to what the app's own rebuilds give: tests/test_scale_data.py compares them).
 """
 
 from __future__ import annotations
@@ -156,8 +156,8 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
             log(f"rebuilt {name}")
     recompute_trigger_tables(conn, rows, who, platforms)
     log("first-seen and totals")
-    load_aggregates(conn, rows, platforms, now)
-    log("aggregates")
+    load_aggregates(conn, rows, who, platforms, now)
+    log("reporter_activity and activity_hours")
     for kind, _name, sql in schema:
         if kind == "trigger":
             conn.execute(sql)
@@ -336,19 +336,37 @@ def _counted(key: np.ndarray) -> tuple[list[int], list[int]]:
     return keys.tolist(), counts.tolist()
 
 
-def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platforms: list[str], now: int) -> None:
-    """The aggregate tables: migration 0016's computed from the loaded rows in numpy, what the app's rebuild
-    (storage/aggregates.py REBUILD_ALL) gives, in seconds instead of minutes of SQLite sorting 10M rows; migration
-    0021's pay bins by REBUILD_ALL itself and 0026's activity by its rebuild (tests/test_scale_data.py compares them
-    with a rebuild)."""
-    for table in aggregates.TABLES:
-        conn.execute(f"DELETE FROM {table}")
+def _ranks(values: list[str]) -> np.ndarray:
+    """Each value's place in SQLite's BINARY order (the texts here are ASCII: Python's order), so rows inserted by
+    these ranks go into a text primary key in order."""
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+    return rank
+
+
+def _refill(conn: sqlite3.Connection, table: str, columns: str, rows) -> None:
+    """Replace a table's rows, its indexes dropped meanwhile and rebuilt after (by one sort each)."""
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                           "AND sql IS NOT NULL", (table,)).fetchall()
+    for name, _sql in indexes:
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute(f"DELETE FROM {table}")
+    conn.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * (columns.count(',') + 1))})", rows)
+    for _name, sql in indexes:
+        conn.execute(sql)
+
+
+def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], who: Reporters, platforms: list[str],
+                    now: int) -> None:
+    """The aggregate tables of migrations 0016, 0021 and 0026, computed from the loaded rows in numpy: what the
+    app's rebuilds (storage/aggregates.py REBUILD_ALL, storage/activity.py REBUILD) give, in seconds instead of
+    minutes of SQLite grouping 10M rows (tests/test_scale_data.py compares them with the app's rebuilds)."""
     kinds = len(KINDS_IN_ORDER)
     visible = rows["hidden"] == 0
     platform, kind, at = rows["platform"][visible], rows["kind"][visible], rows["at"][visible]
     hour = at - at % 3600
     keys, counts = _counted((platform.astype(np.int64) * kinds + kind) << 32 | hour)
-    conn.executemany("INSERT INTO report_hours (platform, kind, hour, n) VALUES (?, ?, ?, ?)", (
+    _refill(conn, "report_hours", "platform, kind, hour, n", (
         (platforms[(k >> 32) // kinds], KINDS_IN_ORDER[(k >> 32) % kinds], k & 0xFFFFFFFF, n)
         for k, n in zip(keys, counts, strict=True)))
     # drought_slots: each reporter's platform-wide drought hours, spread over the 6 slots after them, counted once.
@@ -356,22 +374,122 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], platf
     people = int(rows["reporter"].max()) + 1
     hours = np.unique((platform[drought].astype(np.int64) * people + rows["reporter"][visible][drought]) << 32
                       | hour[drought])
-    who, hour_of = hours >> 32, hours & 0xFFFFFFFF
-    spread = np.concatenate([((who // people) << 32 | (hour_of + k * 3600)) * people + who % people
+    who_, hour_of = hours >> 32, hours & 0xFFFFFFFF
+    spread = np.concatenate([((who_ // people) << 32 | (hour_of + k * 3600)) * people + who_ % people
                              for k in range(1, 7)])
     keys, counts = _counted(np.unique(spread) // people)
-    conn.executemany("INSERT INTO drought_slots (platform, slot_end, reporters) VALUES (?, ?, ?)", (
+    _refill(conn, "drought_slots", "platform, slot_end, reporters", (
         (platforms[k >> 32], k & 0xFFFFFFFF, n) for k, n in zip(keys, counts, strict=True)))
-    # report_bins and report_bin_totals: by the app's own statements (a bin is a logarithm SQLite computes; a few
-    # seconds a million reports).
-    for statement in aggregates.REBUILD_ALL:
-        if statement.startswith(("INSERT INTO report_bins ", "INSERT INTO report_bin_totals ")):
-            conn.execute(statement)
-    # Who took part (migration 0026): by the app's own rebuild.
-    for table in (*activity.TABLES, "activity_progress"):
-        conn.execute(f"DELETE FROM {table}")
-    for statement in activity.REBUILD:
-        conn.execute(statement)
+    log("report_hours and drought_slots")
+    load_bins(conn, rows, visible, platforms)
+    log("report_bins and report_bin_totals")
+    load_activity(conn, rows, visible, who, platforms, now)
+
+
+def _grouped(key: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct keys in order with their counts, each one's running count within its group (the keys with the
+    same key >> shift) and where each group starts."""
+    keys, counts = np.unique(key, return_counts=True)
+    starts = np.flatnonzero(np.diff(keys >> shift, prepend=-1))
+    running = np.cumsum(counts)
+    begun = np.repeat(running[starts] - counts[starts], np.diff(np.append(starts, len(keys))))
+    return keys, counts, running - begun, starts
+
+
+def load_bins(conn: sqlite3.Connection, rows: dict[str, np.ndarray], visible: np.ndarray,
+              platforms: list[str]) -> None:
+    """report_bins and report_bin_totals (migration 0021), as REBUILD_ALL's statements group them: per platform,
+    kind, tag, bin and hour, the visible reports with a figure and ANY_BIN (all of them), with running counts per
+    bin. A figure's bin is a logarithm: SQLite computes it (aggregates.bin_of), once per distinct figure."""
+    tags = sorted({"", "0", "1", *(role for role in ROLES if role)})
+    by_rank = sorted(range(len(platforms)), key=platforms.__getitem__)
+    platform_rank = _ranks(platforms)
+    figured = {  # per kind: the column of its figure's code, the figure's SQL from the code, the tag of each row
+        "onboarding": ("hours", "coalesce(CASE WHEN code THEN (code - 1) / 10.0 END, -1)",
+                       lambda part: np.array(["", "0", "1"])[part["paid"]]),
+        "payrate": ("usd", "CASE WHEN code THEN (code - 1) / 100.0 END",
+                    lambda part: np.array([role or "" for role in ROLES])[part["role"]]),
+    }
+    kinds = sorted(figured)  # SQLite's order of the kinds ('onboarding' before 'payrate')
+    t0 = int(rows["at"].min() // 3600)
+    keys = []
+    for kind_rank, kind in enumerate(kinds):
+        field, value_sql, tag_of = figured[kind]
+        chosen = visible & (rows["kind"] == KINDS_IN_ORDER.index(kind))
+        if kind == "payrate":
+            chosen &= rows["usd"] > 0  # aggregates.COUNTED: a payrate report without a figure is left out
+        part = {name: rows[name][chosen].astype(np.int64) for name in ("platform", "at", field, "role", "paid")}
+        tag = np.searchsorted(tags, tag_of(part))
+        codes = np.unique(part[field])
+        conn.execute("CREATE TEMP TABLE gen_codes (code INTEGER PRIMARY KEY)")
+        conn.executemany("INSERT INTO gen_codes VALUES (?)", ((c,) for c in codes.tolist()))
+        bin_by_code = dict(conn.execute(f"SELECT code, {aggregates.bin_of(value_sql)} FROM gen_codes"))
+        conn.execute("DROP TABLE gen_codes")
+        bins = np.array([bin_by_code[c] for c in codes.tolist()], dtype=np.int64)[np.searchsorted(codes, part[field])]
+        group = (platform_rank[part["platform"]] * len(kinds) + kind_rank) * len(tags) + tag
+        hour = part["at"] // 3600 - t0
+        for bin_ in (bins, np.full(len(bins), aggregates.ANY_BIN)):
+            keys.append(((group << 21) | (bin_ + 1_000_000)) << 16 | hour)
+    found, counts, upto, starts = _grouped(np.concatenate(keys), 16)
+    group, bin_, hour = found >> 37, (found >> 16 & (1 << 21) - 1) - 1_000_000, (found & 0xFFFF) + t0
+
+    def names(g: np.ndarray) -> tuple[list[str], list[str], list[str]]:
+        return ([platforms[by_rank[i]] for i in (g // len(tags) // len(kinds)).tolist()],
+                [kinds[i] for i in (g // len(tags) % len(kinds)).tolist()], [tags[i] for i in (g % len(tags)).tolist()])
+
+    _refill(conn, "report_bins", "platform, kind, tag, bin, hour, n, n_upto", zip(
+        *names(group), bin_.tolist(), (hour * 3600).tolist(), counts.tolist(), upto.tolist(), strict=True))
+    _refill(conn, "report_bin_totals", "platform, kind, tag, bin, n", zip(
+        *names(group[starts]), bin_[starts].tolist(), np.add.reduceat(counts, starts).tolist(), strict=True))
+
+
+def load_activity(conn: sqlite3.Connection, rows: dict[str, np.ndarray], visible: np.ndarray, who: Reporters,
+                  platforms: list[str], now: int) -> None:
+    """reporter_activity and activity_hours (migration 0026), as storage/activity.py REBUILD makes them: each
+    person's latest visible report per scope, and per hourly scope how many have their latest in each hour."""
+    part = {name: rows[name][visible] for name in ("reporter", "platform", "kind", "project", "community", "at")}
+    payments = [KINDS_IN_ORDER.index(kind) for kind in activity.PAYMENT_KINDS]
+    projects = [KINDS_IN_ORDER.index(kind) for kind in activity.PROJECT_KINDS]
+    scopes = [activity.EVERYONE, *(activity.platform_scope(p) for p in platforms),
+              *(activity.community_scope(c) for c in COMMUNITIES),
+              *(activity.kind_scope(p, k) for p in platforms for k in activity.PAYMENT_KINDS),
+              *(f"j:{p}|{k}|{j}" for p in platforms for k in activity.PROJECT_KINDS for j in PROJECTS[1:])]
+    k_base = 1 + len(platforms) + len(COMMUNITIES)
+    j_base = k_base + len(platforms) * len(payments)
+    platform = part["platform"].astype(np.int64)
+    payment_of, project_of = np.full(len(KINDS_IN_ORDER), -1), np.full(len(KINDS_IN_ORDER), -1)
+    payment_of[payments], project_of[projects] = np.arange(len(payments)), np.arange(len(projects))
+    in_private = part["community"] == 0
+    paying, on_project = payment_of[part["kind"]] >= 0, (project_of[part["kind"]] >= 0) & (part["project"] > 0)
+    codes = [  # (each row's scope, which rows have it)
+        (np.zeros(len(platform), dtype=np.int64), None), (1 + platform, None),
+        (len(platforms) + part["community"].astype(np.int64), ~in_private),
+        (k_base + platform * len(payments) + payment_of[part["kind"]], paying),
+        (j_base + (platform * len(projects) + project_of[part["kind"]]) * (len(PROJECTS) - 1) + part["project"] - 1,
+         on_project),
+    ]
+    scope_rank, reporter_rank = _ranks(scopes), _ranks(who.keys.tolist())
+    t0 = int(part["at"].min())
+    people = len(who.keys)
+    key = np.concatenate([(scope_rank[code] * people + reporter_rank[part["reporter"]]) << 24 | (part["at"] - t0)
+                          if mask is None else
+                          (scope_rank[code[mask]] * people + reporter_rank[part["reporter"][mask]]) << 24
+                          | (part["at"][mask] - t0) for code, mask in codes])
+    key.sort()
+    last = np.flatnonzero(np.diff(key >> 24, append=-1))  # each (scope, person)'s latest time: their last key
+    key = key[last]
+    pair, latest = key >> 24, (key & 0xFFFFFF) + t0
+    scope, reporter = pair // people, pair % people
+    scope_names = np.array(sorted(scopes), dtype=object)
+    reporter_names = np.sort(who.keys)
+    _refill(conn, "reporter_activity", "scope, reporter, latest", zip(
+        scope_names[scope].tolist(), reporter_names[reporter].tolist(), latest.tolist(), strict=True))
+    hourly = np.array([name == activity.EVERYONE or name.startswith(("p:", "k:")) for name in scope_names])
+    chosen = hourly[scope]
+    keys, counts = _counted(scope[chosen] << 32 | (latest[chosen] // 3600))
+    _refill(conn, "activity_hours", "scope, hour, n", (
+        (scope_names[k >> 32], (k & 0xFFFFFFFF) * 3600, n) for k, n in zip(keys, counts, strict=True)))
+    conn.execute("DELETE FROM activity_progress")
     conn.execute(activity.START, (now,))
 
 
