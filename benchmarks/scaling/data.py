@@ -11,6 +11,7 @@ to what the app's own rebuilds give: tests/test_scale_data.py compares them).
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import time
@@ -126,14 +127,12 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
     there), handed to SQLite as one fixed-width blob per chunk and decoded by one INSERT .. SELECT (no Python object
     per value), with the indexes and triggers on reports dropped (indexes rebuilt after, by sorting: cheaper than
     growing them row by row) and the tables the triggers keep computed after."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -6000000", "temp_store = MEMORY",
-                   "threads = 2"):
-        conn.execute(f"PRAGMA {pragma}")
+    conn = _connect(path)
     schema = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'reports' "
                           "AND type IN ('index', 'trigger') AND sql IS NOT NULL").fetchall()
     for kind, name, _sql in schema:
         conn.execute(f"DROP {kind.upper()} {name}")
+    unique = _without_unique(conn)
     rng = np.random.default_rng(15)
     who = Reporters(rng, max(2_000, count // 40), now)
     reporter = rng.choice(len(who.keys), count, p=who.p)
@@ -150,10 +149,15 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
         part = {name: column[first:first + CHUNK] for name, column in rows.items()}
         conn.execute(DECODE_INSERT, (encode(part), len(part["at"])))
     log("rows inserted")
+    conn = _with_unique(conn, path, unique)
+    log("rebuilt the dedupe key's unique index")
     for kind, name, sql in schema:
         if kind == "index":
+            conn.execute("BEGIN")
             conn.execute(sql)
+            conn.execute("COMMIT")  # (written out: the pages left in the cache are clean, dropped at no cost)
             log(f"rebuilt {name}")
+    conn.execute("BEGIN")
     recompute_trigger_tables(conn, rows, who, platforms)
     log("first-seen and totals")
     load_aggregates(conn, rows, who, platforms, now)
@@ -165,6 +169,46 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
     conn.execute("COMMIT")  # no ANALYZE: the bot never runs it, so its planner has no statistics either
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -6000000", "temp_store = MEMORY",
+                   "threads = 2"):
+        conn.execute(f"PRAGMA {pragma}")
+    return conn
+
+
+def _without_unique(conn: sqlite3.Connection) -> tuple[str, str, list[str]]:
+    """Make reports anew without its UNIQUE constraint (its indexes and triggers dropped already): the load then
+    appends to the table alone instead of also inserting each row at a random place of the constraint's index;
+    returns what `_with_unique` puts back (the table's SQL, the index's name and columns)."""
+    table_sql, = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'reports'").fetchone()
+    (name,), = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports' "
+                            "AND sql IS NULL").fetchall()
+    columns = [row[2] for row in conn.execute(f"PRAGMA index_info({name})")]
+    bare, found = re.subn(r",(\s|--[^\n]*)*UNIQUE\s*\(\s*" + r"\s*,\s*".join(columns) + r"\s*\)", "", table_sql)
+    assert found == 1, "the reports table's UNIQUE constraint is not where the generator expects it"
+    conn.execute("DROP TABLE reports")
+    conn.execute(bare)
+    return table_sql, name, columns
+
+
+def _with_unique(conn: sqlite3.Connection, path: Path, unique: tuple[str, str, list[str]]) -> sqlite3.Connection:
+    """Put the UNIQUE constraint back: its index built by one sort (as CREATE INDEX builds any), then the schema
+    made the migrations' own again (the table's SQL, the index as the constraint's), which has SQLite read it as the
+    constraint's index (the same B-tree: a unique index on the same columns); a new connection, on that schema."""
+    table_sql, name, columns = unique
+    conn.execute(f"CREATE UNIQUE INDEX gen_unique ON reports ({', '.join(columns)})")
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'reports'", (table_sql,))
+    conn.execute("UPDATE sqlite_master SET name = ?, sql = NULL WHERE type = 'index' AND name = 'gen_unique'", (name,))
+    version, = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute(f"PRAGMA schema_version = {version + 1}")
+    conn.execute("PRAGMA writable_schema = OFF")
+    conn.execute("COMMIT")
+    conn.close()
+    return _connect(path)
 
 
 class Reporters:
@@ -307,7 +351,7 @@ def recompute_trigger_tables(conn: sqlite3.Connection, rows: dict[str, np.ndarra
     for prefix, kinds in (("opinions:", AVAILABILITY_KINDS), ("projects:", PROJECT_KINDS)):
         versioned = np.isin(rows["kind"], [KINDS_IN_ORDER.index(kind) for kind in kinds])
         conn.executemany("INSERT INTO data_versions (name, version) VALUES (?, 1) ON CONFLICT (name) DO NOTHING", [
-            (f"{prefix}{platforms[i]}",) for i in np.unique(rows["platform"][versioned]).tolist()])
+            (f"{prefix}{platforms[i]}",) for i in _distinct(rows["platform"][versioned]).tolist()])
 
 
 def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, platforms: list[str], now: int) -> None:
@@ -331,8 +375,16 @@ def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, plat
                      "confidence) VALUES (?, ?, ?, ?, ?, ?)", [(*key, *value) for key, value in current.items()])
 
 
+def _distinct(values: np.ndarray, counted: bool = False):
+    """The distinct values in order (and how many times each occurs): np.unique by one sort (numpy's own takes
+    seconds more on 10M integers)."""
+    values = np.sort(values)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return (values[starts], np.diff(np.append(starts, len(values)))) if counted else values[starts]
+
+
 def _counted(key: np.ndarray) -> tuple[list[int], list[int]]:
-    keys, counts = np.unique(key, return_counts=True)
+    keys, counts = _distinct(key, counted=True)
     return keys.tolist(), counts.tolist()
 
 
@@ -372,12 +424,12 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], who: 
     # drought_slots: each reporter's platform-wide drought hours, spread over the 6 slots after them, counted once.
     drought = (kind == KINDS_IN_ORDER.index("drought")) & (rows["project"][visible] == 0)
     people = int(rows["reporter"].max()) + 1
-    hours = np.unique((platform[drought].astype(np.int64) * people + rows["reporter"][visible][drought]) << 32
+    hours = _distinct((platform[drought].astype(np.int64) * people + rows["reporter"][visible][drought]) << 32
                       | hour[drought])
     who_, hour_of = hours >> 32, hours & 0xFFFFFFFF
     spread = np.concatenate([((who_ // people) << 32 | (hour_of + k * 3600)) * people + who_ % people
                              for k in range(1, 7)])
-    keys, counts = _counted(np.unique(spread) // people)
+    keys, counts = _counted(_distinct(spread) // people)
     _refill(conn, "drought_slots", "platform, slot_end, reporters", (
         (platforms[k >> 32], k & 0xFFFFFFFF, n) for k, n in zip(keys, counts, strict=True)))
     log("report_hours and drought_slots")
@@ -389,7 +441,7 @@ def load_aggregates(conn: sqlite3.Connection, rows: dict[str, np.ndarray], who: 
 def _grouped(key: np.ndarray, shift: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The distinct keys in order with their counts, each one's running count within its group (the keys with the
     same key >> shift) and where each group starts."""
-    keys, counts = np.unique(key, return_counts=True)
+    keys, counts = _distinct(key, counted=True)
     starts = np.flatnonzero(np.diff(keys >> shift, prepend=-1))
     running = np.cumsum(counts)
     begun = np.repeat(running[starts] - counts[starts], np.diff(np.append(starts, len(keys))))
@@ -420,7 +472,7 @@ def load_bins(conn: sqlite3.Connection, rows: dict[str, np.ndarray], visible: np
             chosen &= rows["usd"] > 0  # aggregates.COUNTED: a payrate report without a figure is left out
         part = {name: rows[name][chosen].astype(np.int64) for name in ("platform", "at", field, "role", "paid")}
         tag = np.searchsorted(tags, tag_of(part))
-        codes = np.unique(part[field])
+        codes = _distinct(part[field])
         conn.execute("CREATE TEMP TABLE gen_codes (code INTEGER PRIMARY KEY)")
         conn.executemany("INSERT INTO gen_codes VALUES (?)", ((c,) for c in codes.tolist()))
         bin_by_code = dict(conn.execute(f"SELECT code, {aggregates.bin_of(value_sql)} FROM gen_codes"))
