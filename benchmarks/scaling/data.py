@@ -125,8 +125,9 @@ def log(step: str) -> None:
 def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
     """Fill reports and status events fast: the rows are made column-wise in numpy (duplicate dedupe keys dropped
     there), handed to SQLite as one fixed-width blob per chunk and decoded by one INSERT .. SELECT (no Python object
-    per value), with the indexes and triggers on reports dropped (indexes rebuilt after, by sorting: cheaper than
-    growing them row by row) and the tables the triggers keep computed after."""
+    per value), with the indexes and triggers on reports dropped and the table made without its UNIQUE constraint
+    (each index rebuilt after by one sort, the constraint's too: cheaper than growing them row by row, each row at a
+    random place) and the tables the triggers keep computed after, in numpy."""
     conn = _connect(path)
     schema = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'reports' "
                           "AND type IN ('index', 'trigger') AND sql IS NOT NULL").fetchall()
@@ -172,9 +173,11 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    """A connection for the load: no journal, a page cache of 256 MB (the load appends and sorts; a larger one
+    only made the sorts' runs larger and slower), and sorts on two threads (SQLite sorts on one whenever temp_store
+    is MEMORY: its sorted runs go to temporary files)."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144", "temp_store = MEMORY",
-                   "threads = 2"):
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144", "threads = 2"):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 
