@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
+import pytest
+
 from benchmarks.scaling import data
 from storage import activity, aggregates
 from storage.database import SqliteDatabase
@@ -44,6 +46,17 @@ async def test_the_bulk_load_equals_what_the_triggers_and_the_rebuild_keep(tmp_p
         "USD", "EUR", "GBP"}
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'reports' AND type = 'trigger'"
                         ).fetchone()[0] >= 5  # put back after the load
+    # The schema is the migrations' own (reports was loaded without its UNIQUE constraint, the index put back after),
+    # the file sound, and the constraint's index the one SQLite checks (a duplicate dedupe key is refused).
+    fresh = await SqliteDatabase.open(str(tmp_path / "fresh.db"))
+    await fresh.migrate()
+    await fresh.close()
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%'"
+    assert set(conn.execute(schema)) == set(sqlite3.connect(tmp_path / "fresh.db").execute(schema))
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        conn.execute("INSERT INTO reports (reporter, platform, kind, project, window_start, created_at, updated_at) "
+                     "SELECT reporter, platform, kind, project, window_start, 0, 0 FROM reports LIMIT 1")
     conn.close()
     # The aggregates made by REBUILD_ALL (every platform at once) equal the app's per-platform rebuild.
     db = await SqliteDatabase.open(str(path))
