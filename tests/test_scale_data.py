@@ -74,3 +74,24 @@ async def test_the_bulk_load_equals_what_the_triggers_and_the_rebuild_keep(tmp_p
     finally:
         await db.close()
     assert await data.cached_database(COUNT, NOW, data.platform_ids(["outlier", "appen"])) == (path, 0.0)  # reused
+
+
+async def test_a_longer_history_keeps_the_reports_per_day(tmp_path, monkeypatch) -> None:
+    """--days: ten times the span and the reports gives the same reports a day, status changes and newcomer bursts
+    a day, in a database cached apart from the 90-day one."""
+    monkeypatch.setattr(data, "CACHE", tmp_path)
+    platforms = data.platform_ids(["outlier", "appen"])
+    short, _ = await data.cached_database(COUNT, NOW, platforms)
+    long, _ = await data.cached_database(COUNT * 10, NOW, platforms, days=10 * data.DAYS)
+    assert short != long
+    end = int(NOW.timestamp())
+    figures = []
+    for path, days in ((short, data.DAYS), (long, 10 * data.DAYS)):
+        conn = sqlite3.connect(path)
+        first, last, n = conn.execute("SELECT min(created_at), max(created_at), count(*) FROM reports").fetchone()
+        events = conn.execute("SELECT count(*) FROM status_events").fetchone()[0]
+        conn.close()
+        assert end - days * 86400 <= first < end - days * 0.95 * 86400 and last <= end
+        figures.append((n / days, events / days))
+    (reports_a_day, events_a_day), (long_reports_a_day, long_events_a_day) = figures
+    assert 0.85 < long_reports_a_day / reports_a_day < 1.15 and 0.9 < long_events_a_day / events_a_day < 1.1

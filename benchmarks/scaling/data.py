@@ -50,13 +50,13 @@ def anchor() -> datetime:
     return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def reusable_anchor(reports: int) -> datetime:
+def reusable_anchor(reports: int, days: int = DAYS) -> datetime:
     """Today's anchor, or, while today's database of this size is not cached yet, the day of the newest cached one:
     its history ends then, and the benchmarks start their clocks there (so a cached database serves the next days
     too, instead of being generated again at midnight; the soak alone runs on the real clock)."""
     today = anchor()
-    found = sorted(CACHE.glob(f"scale-{reports}-*-v{GENERATOR_VERSION}.db"))
-    if cache_path(reports, today).exists() or not found:
+    found = sorted(CACHE.glob(f"{_stem(reports, days)}-*-v{GENERATOR_VERSION}.db"))
+    if cache_path(reports, today, days).exists() or not found:
         return today
     return datetime.strptime(found[-1].name.split("-")[2], "%Y%m%d").replace(tzinfo=UTC)
 
@@ -71,15 +71,19 @@ def platform_ids(known: list[str]) -> list[str]:
     return (known + [f"synthetic{i:03d}" for i in range(PLATFORMS - len(known))])[:PLATFORMS]
 
 
-def cache_path(reports: int, now: datetime) -> Path:
-    """Where the database of this size and day is cached."""
-    return CACHE / f"scale-{reports}-{now:%Y%m%d}-v{GENERATOR_VERSION}.db"
+def _stem(reports: int, days: int) -> str:
+    return f"scale-{reports}" + ("" if days == DAYS else f"x{days}d")
 
 
-async def cached_database(reports: int, now: datetime, platforms: list[str]) -> tuple[Path, float]:
+def cache_path(reports: int, now: datetime, days: int = DAYS) -> Path:
+    """Where the database of this size, span and day is cached."""
+    return CACHE / f"{_stem(reports, days)}-{now:%Y%m%d}-v{GENERATOR_VERSION}.db"
+
+
+async def cached_database(reports: int, now: datetime, platforms: list[str], days: int = DAYS) -> tuple[Path, float]:
     """The cached database (generated first if missing; migrations added since applied to it once, so each run's
     copy opens at once); seconds spent generating (0 when reused)."""
-    path = cache_path(reports, now)
+    path = cache_path(reports, now, days)
     if path.exists():
         db = await SqliteDatabase.open(str(path))
         before, after = await db.migrate()
@@ -89,7 +93,7 @@ async def cached_database(reports: int, now: datetime, platforms: list[str]) -> 
         await db.close()
         return path, 0.0
     CACHE.mkdir(exist_ok=True)
-    for stale in CACHE.glob(f"scale-{reports}-*.db*"):
+    for stale in CACHE.glob(f"{_stem(reports, days)}-*.db*"):
         stale.unlink()
     building = path.with_suffix(".building")
     building.unlink(missing_ok=True)
@@ -97,7 +101,7 @@ async def cached_database(reports: int, now: datetime, platforms: list[str]) -> 
     db = await SqliteDatabase.open(str(building))
     await db.migrate()
     await db.close()
-    bulk_load(building, reports, platforms, int(now.timestamp()))
+    bulk_load(building, reports, platforms, int(now.timestamp()), days)
     await ran_until_yesterday(building, now)
     log("the bot's history: availability refreshed and trust settled as of a day ago")
     for suffix in ("-wal", "-shm"):
@@ -122,7 +126,7 @@ def log(step: str) -> None:
     print(f"  [{time.perf_counter() - _STARTED:6.1f} s] {step}", flush=True)
 
 
-def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
+def bulk_load(path: Path, count: int, platforms: list[str], now: int, days: int = DAYS) -> None:
     """Fill reports and status events fast: the rows are made column-wise in numpy (duplicate dedupe keys dropped
     there), handed to SQLite as one fixed-width blob per chunk and decoded by one INSERT .. SELECT (no Python object
     per value), with the indexes and triggers on reports dropped and the table made without its UNIQUE constraint
@@ -135,7 +139,7 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
         conn.execute(f"DROP {kind.upper()} {name}")
     unique = _without_unique(conn)
     rng = np.random.default_rng(15)
-    who = Reporters(rng, max(2_000, count // 40), now)
+    who = Reporters(rng, max(2_000, count // 40), now, days)
     reporter = rng.choice(len(who.keys), count, p=who.p)
     arrival = who.arrival[reporter]
     at = (arrival + rng.random(count) ** 0.7 * (now - arrival)).astype(np.int64)  # newcomers report soon after
@@ -166,7 +170,7 @@ def bulk_load(path: Path, count: int, platforms: list[str], now: int) -> None:
     for kind, _name, sql in schema:
         if kind == "trigger":
             conn.execute(sql)
-    write_status_events(conn, rng, platforms, now)
+    write_status_events(conn, rng, platforms, now, days)
     conn.execute("COMMIT")  # no ANALYZE: the bot never runs it, so its planner has no statistics either
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
@@ -217,8 +221,9 @@ def _with_unique(conn: sqlite3.Connection, path: Path, unique: tuple[str, str, l
 class Reporters:
     """Who reports: keyed-hash-like ids, a home community, an arrival time and how active each is."""
 
-    def __init__(self, rng: np.random.Generator, n: int, now: int) -> None:
-        start = now - DAYS * 86400
+    def __init__(self, rng: np.random.Generator, n: int, now: int, days: int = DAYS) -> None:
+        start = now - days * 86400
+        bursts = max(1, BURSTS * days // DAYS)  # as many a day however long the history
         halves = rng.integers(0, 2**63, (n, 2), dtype=np.int64).tolist()
         self.keys = np.array([f"{a:016x}{b:016x}" for a, b in halves], dtype=object)  # like the keyed hashes
         weights = 1 / np.arange(1, len(COMMUNITIES) + 1) ** 0.8
@@ -226,8 +231,8 @@ class Reporters:
         self.arrival = rng.uniform(start - 180 * 86400, now - 3600, n).clip(start, None)  # many were there before
         self.burst_platform = np.full(n, -1)
         bursty = rng.random(n) < BURST_SHARE
-        burst = rng.integers(0, BURSTS, n)
-        burst_at = rng.uniform(start, now - 6 * 3600, BURSTS)
+        burst = rng.integers(0, bursts, n)
+        burst_at = rng.uniform(start, now - 6 * 3600, bursts)
         self.arrival[bursty] = burst_at[burst[bursty]] + rng.uniform(0, 4 * 3600, bursty.sum())
         self.community[bursty] = burst[bursty] % len(COMMUNITIES)
         self.burst_platform[bursty] = burst[bursty] % 10  # bursts are about the busiest platforms
@@ -392,14 +397,15 @@ def recompute_trigger_tables(conn: sqlite3.Connection, rows: dict[str, np.ndarra
             (f"{prefix}{platforms[i]}",) for i in _distinct(rows["platform"][versioned]).tolist()])
 
 
-def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, platforms: list[str], now: int) -> None:
+def write_status_events(conn: sqlite3.Connection, rng: np.random.Generator, platforms: list[str], now: int,
+                        days: int = DAYS) -> None:
     """State changes for every platform (busier ones change more often) and some projects; the current state."""
-    start = now - DAYS * 86400
+    start = now - days * 86400
     events, current = [], {}
     for rank, platform in enumerate(platforms):
         for project in ["", *(f"project{n}" for n in range(3 if rank < 20 else 0))]:
             state, at = "none", start
-            changes = int(400 / (rank + 1) ** 0.5) + 5
+            changes = (int(400 / (rank + 1) ** 0.5) + 5) * days // DAYS
             for at in np.sort(rng.uniform(start, now - 600, changes)).astype(int).tolist():
                 new = rng.choice([s for s in ("flowing", "mixed", "drought") if s != state])
                 events.append((platform, project, state, str(new), at, int(rng.integers(3, 40)),
