@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from storage.database import Executor
+from collections.abc import Sequence
+
+from storage.database import Executor, one_of
 from storage.outbox import insert_new
+
+
+async def announced(db: Executor, keys: Sequence[str]) -> set[str]:
+    """Which of these alert events were announced before (one read for a scan's events)."""
+    among, params = one_of(db.dialect, "key", keys)
+    return {row[0] for row in await db.fetchall(f"SELECT key FROM alert_events WHERE {among}", params)}
 
 
 async def claim_alert_event(db: Executor, key: str, platform: str, kind: str, at: int) -> bool:

@@ -78,9 +78,13 @@ class Alerts:
         with use_locale(SOURCE):  # the event's own words are English; each recipient's are made from `words`
             events = [*await self._status_events(now), *await self._project_events(now),
                       *await self._payment_events(now)]
+        # A project stays reported ended for PROJECT_WINDOW: each scan finds it again (thousands of projects at 10M
+        # reports), so the events announced before are left out in one read, not one write transaction each.
+        seen = await alert_events.announced(self.app.db, [event.key for event in events]) if events else set()
         queued = 0
         for event in events:
-            queued += await self.announce(event, now)
+            if event.key not in seen:
+                queued += await self.announce(event, now)
         return queued
 
     async def _status_events(self, now: datetime) -> list[AlertEvent]:
