@@ -525,10 +525,9 @@ async def lookup_all(db: Executor, sql: str, params: Sequence[Any] = ()) -> list
     return await db.fetchall(sql, params)
 
 
-# A statement's text is its key in each connection's cache of prepared statements (128 kept): SQL whose text changes
-# with the number of values (an IN list of N placeholders, N SELECTs joined) filled that cache with one statement per
-# N, up to ~120 KB each (200 values), ~7 MiB per connection in a 20,000-command soak. So a list of values is one
-# placeholder (`one_of`), and the parts of a compound are powers of two (`fetch_each`): a few texts per query.
+# A statement's text is its key in each connection's cache of prepared statements (128 kept): SQL whose text changed
+# with the number of values (an IN list of N placeholders, N SELECTs joined) filled it with one statement per N, up
+# to ~120 KB each. So a list of values is one placeholder (`one_of`), and a compound is made of power-of-two parts.
 COMPOUND_PARTS = 128  # SELECTs joined by UNION ALL in one statement at most: below SQLite's limit of 500
 
 
@@ -553,8 +552,7 @@ async def fetch_each(db: Executor, select: str, params: Sequence[Sequence[Any]])
         return await fetch_many(select, params)
     rows: list[Row] = []
     first = 0
-    while first < len(params):
-        size = min(COMPOUND_PARTS, 1 << ((len(params) - first).bit_length() - 1))
+    for size in multirow.power_of_two_parts(len(params), COMPOUND_PARTS):
         chunk = params[first:first + size]
         rows.extend(await db.fetchall(" UNION ALL ".join([select] * size), [v for row in chunk for v in row]))
         first += size
