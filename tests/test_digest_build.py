@@ -94,6 +94,21 @@ async def test_a_hundred_platforms_are_trimmed_to_fit_one_message(app, clock) ->
     assert len(text) <= MAX_TEXT
     assert all(len(block) <= 1024 for block in reply.blocks)
     assert "more platforms with reports" in text and "more changes" in text
+    # 100 droughts started and 100 projects ended by two people: the first twelve worded, the rest counted.
+    shown = text.split("What changed this week")[1].split("\n\n")[0].count("• ")
+    assert f"…and {200 - shown} more changes" in text
+
+
+async def test_a_busy_week_words_only_the_changes_a_post_shows(app, clock) -> None:
+    now = clock.now()
+    await add_reports(app, [r(f"e{p}-{n}", f"platform{p:03d}", "project_ended", now - timedelta(hours=p + 1),
+                              project="Raven") for p in range(40) for n in range(2)])
+    for p in range(30):
+        await add_event(app, f"platform{p:03d}", "flowing", "drought", now - timedelta(hours=50 - p))
+    digest = await build_digest(app, None, now, chart=False)
+    assert [c.kind for c in digest.changes] == ["drought_started"] * 12 and digest.more_changes == 58
+    assert [c.platform for c in digest.changes] == [f"platform{p:03d}" for p in range(12)]  # the oldest first
+    assert "platform000: drought likely from" in digest.changes[0].text
 
 
 def test_the_chart_library_is_imported_only_when_a_chart_is_drawn() -> None:

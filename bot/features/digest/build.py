@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import unix
@@ -17,11 +17,11 @@ from bot.features.availability.status import Status
 from bot.features.availability.wording import label, state_label
 from bot.features.digest.activity import catch_up
 from bot.features.digest.chart import chart_image
-from bot.features.digest.model import Change, Digest, PayMove, StatusRow
+from bot.features.digest.model import SHOWN_CHANGES, Change, Digest, PayMove, StatusRow
 from bot.features.knowledge.platforms import get_platform
 from bot.features.moderation.not_here import NotShown, not_shown
 from bot.features.reports.kinds import PAYMENT_KINDS, PROJECT_KINDS
-from bot.features.reports.projects import project_names
+from bot.features.reports.projects import ProjectNames, project_names
 from storage import digest_queries as q
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ async def build_digest(app: App, community: str | None, now: datetime, timezone:
         # The chart needs only the daily counts: draw it in a worker thread while the other queries run.
         drawing = asyncio.ensure_future(asyncio.to_thread(chart_image, digest))
     try:
-        digest.changes = await _changes(app, start, end, zone, await not_shown(app, community))
+        digest.changes, digest.more_changes = await _changes(app, start, end, zone, await not_shown(app, community))
         activity = await q.activity_by_platform(db, start, end, reports)
         # The status now, as /status says it: the same computation and the same words.
         live = {s.platform: s for s in await app.availability.statuses(now) if s.project == ""}
@@ -102,47 +102,64 @@ def _status_row(app: App, row, status: Status | None) -> StatusRow:
                      row["reports"], row["contributors"])
 
 
-async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotShown) -> list[Change]:
-    changes: list[Change] = []
+CHANGE_ORDER = ("drought_started", "drought_ended", "project_ended", "project_paused", "payment_problems")
+
+
+async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotShown) -> tuple[list[Change], int]:
+    """The week's changes in the order shown, the first SHOWN_CHANGES worded, and how many came after those (a
+    busy week has thousands: only what a post shows is named and worded)."""
+    found: list[tuple[str, int, Any]] = []  # (kind, at, the row it is told from)
     events = await q.status_events_between(app.db, start, end)
-    projects = await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS)
-    names = await project_names(app, [(row["platform"], row["project"]) for row in [*events, *projects]])
     endings = await drought_endings(app.db, events)
     for event in events:
-        name = platform_name(app, event["platform"])
-        project = hidden.project(event["platform"], event["project"], names.of(event["platform"], event["project"]))
-        where = f"{name} ({project})" if project else name
-        at = datetime.fromtimestamp(event["at"], zone)
-        day = local_time(at, "EEE HH:mm") if current() != SOURCE else at.strftime("%a %H:%M")
         if starts_drought(event):
-            text = _("{where}: {state} from {day} ({members})").format(
-                where=where, state=state_label("drought"), day=day,
-                members=plural(event["reporters"], "member", "members"))
-            changes.append(Change("drought_started", name, text, event["at"]))
+            found.append(("drought_started", event["at"], event))
         elif event["id"] in endings:
-            text = _("{where}: drought over, {state} again from {day}").format(
-                where=where, state=state_label("flowing"), day=day)
-            changes.append(Change("drought_ended", name, text, event["at"]))
-    for row in projects:
-        name = platform_name(app, row["platform"])
-        shown = hidden.quoted(row["platform"], row["project"], names.of(row["platform"], row["project"]))
-        text = (_("{name}: {project} reported ended by {people}") if row["kind"] == "project_ended" else
-                _("{name}: {project} reported paused by {people}")).format(
-            name=name, project=shown, people=plural(row["reporters"], "person", "people"))
-        changes.append(Change(row["kind"], name, text, row["last"]))
+            found.append(("drought_ended", event["at"], event))
+    found += [(row["kind"], row["last"], row)
+              for row in await q.project_reports(app.db, PROJECT_KINDS, start, end, MIN_REPORTERS)]
     payments: dict[str, dict[str, int]] = defaultdict(dict)
     for row in await q.payment_reports(app.db, PAYMENT_KINDS, start, end):
         payments[row["platform"]][row["kind"]] = row["reporters"]
-    for platform_id, kinds in sorted(payments.items()):
-        late, missing = kinds.get("paid_late", 0), kinds.get("payment_missing", 0)
-        if late + missing >= MIN_REPORTERS:
-            name = platform_name(app, platform_id)
-            text = _("{name}: payment problems — {late} late, {missing} missing ({on_time} paid on time)").format(
-                name=name, late=late, missing=missing, on_time=kinds.get("paid_on_time", 0))
-            changes.append(Change("payment_problems", name, text, end))
-    order = ("drought_started", "drought_ended", "project_ended", "project_paused", "payment_problems")
-    changes.sort(key=lambda c: (order.index(c.kind), c.at))
-    return changes
+    found += [("payment_problems", end, (platform_id, kinds)) for platform_id, kinds in sorted(payments.items())
+              if kinds.get("paid_late", 0) + kinds.get("payment_missing", 0) >= MIN_REPORTERS]
+    found.sort(key=lambda change: (CHANGE_ORDER.index(change[0]), change[1]))
+    shown = found[:SHOWN_CHANGES]
+    names = await project_names(app, [(row["platform"], row["project"]) for kind, _at, row in shown
+                                      if kind != "payment_problems"])
+    return [Change(kind, *_worded(app, kind, row, names, hidden, zone), at) for kind, at, row in shown], \
+        len(found) - len(shown)
+
+
+def _worded(app: App, kind: str, row: Any, names: ProjectNames, hidden: NotShown, zone: ZoneInfo
+            ) -> tuple[str, str]:
+    """A change's platform name and its line."""
+    if kind == "payment_problems":
+        platform_id, kinds = row
+        name = platform_name(app, platform_id)
+        return name, _("{name}: payment problems — {late} late, {missing} missing ({on_time} paid on time)").format(
+            name=name, late=kinds.get("paid_late", 0), missing=kinds.get("payment_missing", 0),
+            on_time=kinds.get("paid_on_time", 0))
+    name = platform_name(app, row["platform"])
+    shown = names.of(row["platform"], row["project"])
+    if kind in PROJECT_KINDS:
+        text = (_("{name}: {project} reported ended by {people}") if kind == "project_ended" else
+                _("{name}: {project} reported paused by {people}"))
+        return name, text.format(name=name, project=hidden.quoted(row["platform"], row["project"], shown),
+                                 people=plural(row["reporters"], "person", "people"))
+    project = hidden.project(row["platform"], row["project"], shown)
+    where = f"{name} ({project})" if project else name
+    if kind == "drought_ended":
+        return name, _("{where}: drought over, {state} again from {day}").format(
+            where=where, state=state_label("flowing"), day=_event_day(row["at"], zone))
+    return name, _("{where}: {state} from {day} ({members})").format(
+        where=where, state=state_label("drought"), day=_event_day(row["at"], zone),
+        members=plural(row["reporters"], "member", "members"))
+
+
+def _event_day(at: int, zone: ZoneInfo) -> str:
+    moment = datetime.fromtimestamp(at, zone)
+    return local_time(moment, "EEE HH:mm") if current() != SOURCE else moment.strftime("%a %H:%M")
 
 
 async def _pay_moves(app: App, start: int, end: int) -> list[PayMove]:

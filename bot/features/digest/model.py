@@ -7,6 +7,8 @@ from datetime import datetime
 
 from bot.core.model import Image
 
+SHOWN_CHANGES = 12  # the changes a digest words, as many as a post shows; the rest are only counted
+
 
 @dataclass(frozen=True)
 class Change:
@@ -54,7 +56,8 @@ class Digest:
     community: str | None
     start: datetime  # local time in the community's zone
     end: datetime
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # the first SHOWN_CHANGES, in the order shown
+    more_changes: int = 0  # the changes after those
     status: list[StatusRow] = field(default_factory=list)
     pay_moves: list[PayMove] = field(default_factory=list)
     reports_here: int = 0

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.core.i18n import N_, SOURCE, _, current, local_time, money, number, percent
 from bot.core.model import Field, Reply
 from bot.core.plural import plural
-from bot.features.digest.model import Digest
+from bot.features.digest.model import SHOWN_CHANGES, Digest
 
 MAX_TEXT = 3800  # under Telegram's 4096 per message and Discord's 4096 embed description / 6000 total
 MAX_BLOCK = 1024  # a block may become a Discord embed field value
@@ -27,11 +27,12 @@ def _date(moment: datetime) -> str:
     return local_time(moment, "d MMM") if current() != SOURCE else f"{moment.day} {moment:%b}"
 
 
-def _section(heading: str, lines: list[str], shown: int, more: str) -> str:
-    """A heading and bullet lines; `more` says how many were left out ("…and {count} more changes")."""
+def _section(heading: str, lines: list[str], shown: int, more: str, beyond: int = 0) -> str:
+    """A heading and bullet lines; `more` says how many were left out ("…and {count} more changes"): the lines
+    after the first `shown`, and `beyond` more that were never worded."""
     text = "\n".join([heading, *(f"• {line}" for line in lines[:shown])])
-    if len(lines) > shown:
-        text += "\n" + _(more).format(count=number(len(lines) - shown))
+    if left_out := len(lines) - shown + beyond:
+        text += "\n" + _(more).format(count=number(left_out))
     return text
 
 
@@ -64,10 +65,11 @@ def digest_reply(digest: Digest, intro: list[str] | None = None) -> Reply:
     ]
     title = _("Weekly digest · {start} – {end} {year}").format(start=_date(digest.start), end=_date(digest.end),
                                                               year=f"{digest.end:%Y}")
-    shown = [min(len(changes), 12), min(len(status), 20), min(len(pay), 8)]
+    shown = [min(len(changes), SHOWN_CHANGES), min(len(status), 20), min(len(pay), 8)]
     while True:
         blocks = [*(intro or [])]
-        blocks.append(_section(_("What changed this week"), changes, shown[0], N_("…and {count} more changes"))
+        blocks.append(_section(_("What changed this week"), changes, shown[0], N_("…and {count} more changes"),
+                               digest.more_changes)
                       if changes else _("What changed this week") + "\n" + _(
                           "A quiet week: no droughts started or ended, no projects reported ended and no payment "
                           "problems."))
