@@ -127,8 +127,8 @@ async def _changes(app: App, start: int, end: int, zone: ZoneInfo, hidden: NotSh
     shown = found[:SHOWN_CHANGES]
     names = await project_names(app, [(row["platform"], row["project"]) for kind, _at, row in shown
                                       if kind != "payment_problems"])
-    return [Change(kind, *_worded(app, kind, row, names, hidden, zone), at) for kind, at, row in shown], \
-        len(found) - len(shown)
+    worded = [Change(kind, *_worded(app, kind, row, names, hidden, zone), at) for kind, at, row in shown]
+    return worded, len(found) - len(shown)
 
 
 def _worded(app: App, kind: str, row: Any, names: ProjectNames, hidden: NotShown, zone: ZoneInfo
